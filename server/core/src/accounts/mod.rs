@@ -1,0 +1,63 @@
+//! Viewer and admin accounts: validated sign-up fields, argon2id passwords, sign-in throttling,
+//! profile photos and the first-admin setup link.
+
+mod error;
+mod fields;
+mod password;
+mod service;
+
+pub use error::AccountError;
+pub use fields::{DisplayName, Email, FieldError, NewPassword};
+pub use password::{PasswordHash, argon2id, hash_password, verify_password};
+pub use service::*;
+
+/// What an account may do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// Browses, rates and watches.
+    Viewer,
+    /// Also edits the catalog and manages users.
+    Admin,
+}
+
+impl Role {
+    /// The value stored in the `role` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Viewer => "viewer",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Parses the stored or submitted value.
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "viewer" => Some(Role::Viewer),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+}
+
+/// An account as stored. Deliberately not `Serialize`: it carries the password hash.
+#[derive(Clone, Debug)]
+pub struct User {
+    /// Primary key.
+    pub id: i64,
+    /// Normalised email, the sign-in name.
+    pub email: String,
+    /// The name shown in the header and on ratings.
+    pub display_name: String,
+    /// argon2id PHC string.
+    pub password_hash: PasswordHash,
+    /// Viewer or admin.
+    pub role: Role,
+    /// Media-storage key of the profile photo, if one was uploaded.
+    pub photo_key: Option<String>,
+    /// Sessions signed in under an older epoch are no longer valid.
+    pub session_epoch: i64,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds.
+    pub updated_at: i64,
+}

@@ -1,0 +1,116 @@
+//! argon2id password hashing with OWASP's recommended parameters.
+
+use std::sync::LazyLock;
+
+use anyhow::Context;
+use argon2::{
+    Algorithm, Argon2, Params, Version,
+    password_hash::{PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng},
+};
+
+/// A stored argon2id hash in PHC string form. Deliberately neither `Serialize` nor `Display`.
+#[derive(Clone)]
+pub struct PasswordHash(String);
+
+impl std::fmt::Debug for PasswordHash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PasswordHash(..)")
+    }
+}
+
+impl PasswordHash {
+    /// Wraps a hash read from the database.
+    pub fn from_stored(phc: String) -> Self {
+        Self(phc)
+    }
+
+    /// The PHC string, for storing.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// argon2id, m = 19 MiB, t = 2, p = 1: OWASP's Password Storage Cheat Sheet minimum.
+pub fn argon2id() -> Argon2<'static> {
+    let params = Params::new(19 * 1024, 2, 1, None).expect("static argon2 parameters are valid");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Hashes a password with a fresh random salt, off the async runtime (it takes ~20 ms).
+pub async fn hash_password(password: String) -> anyhow::Result<PasswordHash> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        argon2id()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| PasswordHash(h.to_string()))
+            .map_err(|e| anyhow::anyhow!("argon2 hashing failed: {e}"))
+    })
+    .await
+    .context("password hashing task")?
+}
+
+/// A hash of a random password, verified against when the email is unknown so that an unknown
+/// account costs the same time as a wrong password.
+static DUMMY_HASH: LazyLock<PasswordHash> = LazyLock::new(|| {
+    let salt = SaltString::generate(&mut OsRng);
+    let random: [u8; 16] = rand::random();
+    PasswordHash(
+        argon2id()
+            .hash_password(&random, &salt)
+            .expect("hashing a random password")
+            .to_string(),
+    )
+});
+
+/// Checks `password` against `hash` (or against a dummy hash when there is no account), off the
+/// async runtime. Returns false for a wrong password or an unparsable hash.
+pub async fn verify_password(password: String, hash: Option<PasswordHash>) -> anyhow::Result<bool> {
+    tokio::task::spawn_blocking(move || {
+        let known = hash.is_some();
+        let hash = hash.unwrap_or_else(|| DUMMY_HASH.clone());
+        let Ok(parsed) = argon2::PasswordHash::new(hash.as_str()) else {
+            tracing::error!("a stored password hash does not parse");
+            return false;
+        };
+        // Verification uses the parameters recorded in the hash itself.
+        let ok = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
+        ok && known
+    })
+    .await
+    .context("password verification task")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn hashes_are_argon2id_with_owasp_parameters_and_verify() {
+        let hash = hash_password("correct horse battery staple".into()).await.unwrap();
+        let parsed = argon2::PasswordHash::new(hash.as_str()).unwrap();
+        assert_eq!(parsed.algorithm.as_str(), "argon2id");
+        assert_eq!(parsed.version, Some(0x13));
+        let params = Params::try_from(&parsed).unwrap();
+        assert_eq!((params.m_cost(), params.t_cost(), params.p_cost()), (19_456, 2, 1));
+        assert!(verify_password("correct horse battery staple".into(), Some(hash.clone())).await.unwrap());
+        assert!(!verify_password("wrong horse battery staple".into(), Some(hash)).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn two_hashes_of_one_password_differ_by_salt() {
+        let a = hash_password("same password".into()).await.unwrap();
+        let b = hash_password("same password".into()).await.unwrap();
+        assert_ne!(a.as_str(), b.as_str());
+    }
+
+    #[tokio::test]
+    async fn no_account_never_verifies_even_with_the_dummy_password() {
+        assert!(!verify_password("anything at all".into(), None).await.unwrap());
+    }
+
+    #[test]
+    fn debug_output_hides_the_hash() {
+        let h = PasswordHash::from_stored("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into());
+        assert_eq!(format!("{h:?}"), "PasswordHash(..)");
+    }
+}

@@ -1,0 +1,129 @@
+//! Persistence on SQLite (embedded default) or PostgreSQL (RDS).
+//!
+//! Both backends run the same SQL text (`$1` placeholders, `RETURNING`); the [`on_db!`] macro
+//! expands one body once per backend so each is type-checked against its own driver. This avoids
+//! `sqlx::Any`, which cannot decode booleans on SQLite or several PostgreSQL types.
+
+pub mod setup_tokens;
+pub mod users;
+
+use std::{str::FromStr, time::Duration};
+
+use anyhow::Context;
+use sqlx::{
+    PgPool, SqlitePool,
+    postgres::{PgConnectOptions, PgPoolOptions},
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+};
+
+/// A connection pool to one of the two supported databases.
+#[derive(Clone, Debug)]
+pub enum Db {
+    /// An SQLite file (or in-memory database) through the bundled libsqlite3.
+    Sqlite(SqlitePool),
+    /// A PostgreSQL server, e.g. Amazon RDS.
+    Postgres(PgPool),
+}
+
+/// Runs `$body` with `$pool` bound to the concrete pool of whichever backend `$db` is.
+#[macro_export]
+macro_rules! on_db {
+    ($db:expr, |$pool:ident| $body:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite($pool) => $body,
+            $crate::db::Db::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Which kind of database a URL names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// `sqlite:` URLs.
+    Sqlite,
+    /// `postgres:` / `postgresql:` URLs.
+    Postgres,
+}
+
+impl Backend {
+    /// Picks the backend from a `DATABASE_URL`, or explains what is accepted.
+    pub fn from_url(url: &str) -> Result<Self, String> {
+        if url.starts_with("sqlite:") {
+            Ok(Self::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres)
+        } else {
+            Err("must start with sqlite: or postgres://".into())
+        }
+    }
+}
+
+impl Db {
+    /// Connects to the database at `url`, creating an SQLite file (and its folder) if needed.
+    /// PostgreSQL TLS options (`sslmode`, `sslrootcert`) are read from the URL.
+    pub async fn connect(url: &str) -> anyhow::Result<Self> {
+        match Backend::from_url(url).map_err(anyhow::Error::msg)? {
+            Backend::Sqlite => {
+                let options = SqliteConnectOptions::from_str(url)
+                    .context("parsing the SQLite URL")?
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(5));
+                if let Some(parent) = options.get_filename().parent()
+                    && !parent.as_os_str().is_empty()
+                {
+                    std::fs::create_dir_all(parent)
+                        .with_context(|| format!("creating the folder {}", parent.display()))?;
+                }
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(8)
+                    .connect_with(options)
+                    .await
+                    .context("opening the SQLite database")?;
+                Ok(Self::Sqlite(pool))
+            }
+            Backend::Postgres => {
+                let options =
+                    PgConnectOptions::from_str(url).context("parsing the PostgreSQL URL")?;
+                let pool = PgPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(options)
+                    .await
+                    .context("connecting to PostgreSQL")?;
+                Ok(Self::Postgres(pool))
+            }
+        }
+    }
+
+    /// Applies every migration under `migrations/` for this backend.
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        match self {
+            Db::Sqlite(pool) => sqlx::migrate!("../../migrations/sqlite").run(pool).await,
+            Db::Postgres(pool) => sqlx::migrate!("../../migrations/postgres").run(pool).await,
+        }
+        .context("applying database migrations")
+    }
+
+    /// Which backend this is.
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// A cheap round trip, for readiness checks.
+    pub async fn ping(&self) -> anyhow::Result<()> {
+        on_db!(self, |pool| sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))
+            .context("pinging the database")
+    }
+}
+
+/// True when a database error is a unique-constraint violation (same code on both backends'
+/// drivers through sqlx's classification).
+pub fn is_unique_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
+}

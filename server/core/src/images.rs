@@ -1,0 +1,103 @@
+//! Checking and re-encoding uploaded images. Uploads are identified by their bytes, never their
+//! name, decoded under pixel and memory limits (no decompression bombs), and re-encoded so that
+//! nothing the uploader wrote (metadata, trailing data) is served back.
+
+use std::io::Cursor;
+
+use image::{ImageFormat, ImageReader, Limits, imageops::FilterType};
+
+/// Why an upload is not an acceptable image; the message is meant for the user.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ImageRejected {
+    /// Not JPEG, PNG or WebP by content.
+    #[error("Upload a JPEG, PNG or WebP image.")]
+    UnsupportedType,
+    /// Wider or taller than allowed.
+    #[error("The image is too large: at most {max} × {max} pixels.")]
+    TooManyPixels {
+        /// The limit on each side.
+        max: u32,
+    },
+    /// Truncated or corrupt data.
+    #[error("The image could not be read; the file may be damaged.")]
+    Corrupt,
+}
+
+/// Largest width or height accepted for an uploaded image.
+pub const MAX_SIDE: u32 = 8000;
+/// Side of the square profile photo that is stored.
+pub const PROFILE_PHOTO_SIDE: u32 = 256;
+
+fn decode_upload(bytes: &[u8]) -> Result<image::DynamicImage, ImageRejected> {
+    let mut reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|_| ImageRejected::UnsupportedType)?;
+    match reader.format() {
+        Some(ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP) => {}
+        _ => return Err(ImageRejected::UnsupportedType),
+    }
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(256 * 1024 * 1024);
+    reader.limits(limits);
+    reader.decode().map_err(|e| match e {
+        image::ImageError::Limits(_) => ImageRejected::TooManyPixels { max: MAX_SIDE },
+        _ => ImageRejected::Corrupt,
+    })
+}
+
+/// Turns an upload into a square 256 px JPEG profile photo.
+pub fn profile_photo(bytes: &[u8]) -> Result<Vec<u8>, ImageRejected> {
+    let image = decode_upload(bytes)?;
+    let square = image.resize_to_fill(PROFILE_PHOTO_SIDE, PROFILE_PHOTO_SIDE, FilterType::Triangle);
+    encode_jpeg(&square, 85)
+}
+
+/// Encodes as baseline JPEG at `quality` (1–100), dropping any alpha channel.
+pub fn encode_jpeg(image: &image::DynamicImage, quality: u8) -> Result<Vec<u8>, ImageRejected> {
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
+        .encode_image(&image.to_rgb8())
+        .map_err(|_| ImageRejected::Corrupt)?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn png(width: u32, height: u32) -> Vec<u8> {
+        let img = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([x as u8, y as u8, 128]));
+        let mut out = Vec::new();
+        img.write_to(&mut Cursor::new(&mut out), ImageFormat::Png).unwrap();
+        out
+    }
+
+    #[test]
+    fn a_png_becomes_a_square_jpeg() {
+        let jpeg = profile_photo(&png(640, 480)).unwrap();
+        assert_eq!(image::guess_format(&jpeg).unwrap(), ImageFormat::Jpeg);
+        let decoded = image::load_from_memory(&jpeg).unwrap();
+        assert_eq!((decoded.width(), decoded.height()), (256, 256));
+    }
+
+    #[test]
+    fn text_named_like_an_image_is_refused() {
+        assert_eq!(profile_photo(b"GIF89a not really").unwrap_err(), ImageRejected::UnsupportedType);
+        assert_eq!(profile_photo(b"hello, I am a .jpg").unwrap_err(), ImageRejected::UnsupportedType);
+    }
+
+    #[test]
+    fn a_truncated_image_is_refused() {
+        let data = png(200, 200);
+        assert_eq!(profile_photo(&data[..data.len() / 2]).unwrap_err(), ImageRejected::Corrupt);
+    }
+
+    #[test]
+    fn a_decompression_bomb_is_refused_before_decoding() {
+        // A valid PNG header claiming 20000 × 20000 pixels: the limit trips on the header.
+        let bomb = png(20_000, 1);
+        assert_eq!(profile_photo(&bomb).unwrap_err(), ImageRejected::TooManyPixels { max: MAX_SIDE });
+    }
+}

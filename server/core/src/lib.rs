@@ -1,0 +1,15 @@
+//! Cinecloud's core: the movie-app domain, its persistence on SQLite or PostgreSQL, and media
+//! storage on a local folder or S3. Nothing here knows about HTTP or Leptos, so every function
+//! is tested directly against real backends.
+
+pub mod accounts;
+pub mod clock;
+pub mod db;
+pub mod images;
+pub mod services;
+pub mod storage;
+
+pub use services::Services;
+
+#[cfg(feature = "test-support")]
+pub mod testing;

@@ -1,0 +1,12 @@
+//! The long-lived handles every request needs, cloned cheaply into each handler.
+
+use crate::{db::Db, storage::MediaStore};
+
+/// Database and media storage, shared by the web server, server functions and the CLI.
+#[derive(Clone, Debug)]
+pub struct Services {
+    /// The catalog and account database (SQLite or PostgreSQL).
+    pub db: Db,
+    /// Where images (and later videos) live (local folder or S3).
+    pub media: MediaStore,
+}

@@ -1,0 +1,105 @@
+//! Media on the local disk: the embedded default, one file per key under a root folder.
+
+use std::{
+    io::SeekFrom,
+    path::{Path, PathBuf},
+};
+
+use anyhow::Context;
+use bytes::Bytes;
+use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
+use tokio_util::io::ReaderStream;
+
+use super::{ByteRange, MediaObject, StorageError, content_type_for};
+
+/// A folder that holds one file per key.
+#[derive(Clone, Debug)]
+pub struct LocalStore {
+    root: PathBuf,
+}
+
+impl LocalStore {
+    /// Uses (and creates, if needed) `root`.
+    pub fn open(root: impl Into<PathBuf>) -> anyhow::Result<Self> {
+        let root = root.into();
+        std::fs::create_dir_all(&root)
+            .with_context(|| format!("creating the media folder {}", root.display()))?;
+        Ok(Self { root })
+    }
+
+    /// The folder objects are stored in.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn path(&self, key: &str) -> PathBuf {
+        self.root.join(key)
+    }
+
+    pub(super) async fn put(&self, key: &str, bytes: Bytes) -> Result<(), StorageError> {
+        let path = self.path(key);
+        let parent = path.parent().context("a key always has a parent folder")?;
+        tokio::fs::create_dir_all(parent).await.context("creating the object's folder")?;
+        // Write beside the target, then rename: readers see the old object or the whole new one.
+        let tmp = parent.join(format!(".tmp-{}", uuid::Uuid::new_v4()));
+        let written = async {
+            let mut file = tokio::fs::File::create(&tmp).await?;
+            file.write_all(&bytes).await?;
+            file.sync_all().await?;
+            tokio::fs::rename(&tmp, &path).await
+        }
+        .await;
+        if let Err(e) = written {
+            let _ = tokio::fs::remove_file(&tmp).await;
+            return Err(anyhow::Error::new(e).context(format!("writing {key}")).into());
+        }
+        Ok(())
+    }
+
+    pub(super) async fn get(
+        &self,
+        key: &str,
+        range: Option<ByteRange>,
+    ) -> Result<MediaObject, StorageError> {
+        let mut file = match tokio::fs::File::open(self.path(key)).await {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(StorageError::NotFound(key.to_owned()));
+            }
+            Err(e) => return Err(anyhow::Error::new(e).context(format!("opening {key}")).into()),
+        };
+        let total_len = file.metadata().await.context("reading object metadata")?.len();
+        let resolved = match range {
+            Some(r) => Some(r.resolve(total_len).ok_or(StorageError::RangeNotSatisfiable { total: total_len })?),
+            None => None,
+        };
+        let (start, len) = match resolved {
+            Some((first, last)) => (first, last - first + 1),
+            None => (0, total_len),
+        };
+        file.seek(SeekFrom::Start(start)).await.context("seeking in the object")?;
+        Ok(MediaObject {
+            body: Box::pin(ReaderStream::new(file.take(len))),
+            content_type: content_type_for(key),
+            total_len,
+            range: resolved,
+        })
+    }
+
+    pub(super) async fn delete(&self, key: &str) -> Result<(), StorageError> {
+        match tokio::fs::remove_file(self.path(key)).await {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(anyhow::Error::new(e).context(format!("deleting {key}")).into()),
+        }
+    }
+
+    pub(super) async fn ping(&self) -> Result<(), StorageError> {
+        let meta = tokio::fs::metadata(&self.root).await.context("reading the media folder")?;
+        if meta.is_dir() {
+            Ok(())
+        } else {
+            Err(anyhow::anyhow!("{} is not a folder", self.root.display()).into())
+        }
+    }
+}

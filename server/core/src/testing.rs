@@ -1,0 +1,243 @@
+//! Real, throwaway backends for tests (feature `test-support`): every test gets its own SQLite
+//! file or PostgreSQL database, and an S3 protocol server runs in-process on a free port.
+//!
+//! PostgreSQL comes from `CINECLOUD_TEST_POSTGRES_URL` (default `postgres://root@127.0.0.1:5432/postgres`,
+//! the server this machine kind runs; the test script starts one where none runs). If it is not
+//! reachable the tests fail: they are never skipped.
+
+use std::net::SocketAddr;
+
+use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
+use sqlx::{Connection, PgConnection};
+
+use crate::{
+    Services,
+    db::{Backend, Db},
+    storage::{LocalStore, MediaStore, S3Settings, S3Store},
+};
+
+/// The PostgreSQL server tests create their databases on.
+pub fn postgres_admin_url() -> String {
+    std::env::var("CINECLOUD_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://root@127.0.0.1:5432/postgres".to_owned())
+}
+
+/// A migrated database that exists for one test and is removed afterwards.
+pub struct TestDb {
+    /// The pool to use.
+    pub db: Db,
+    /// The URL it was opened with (for servers started by the test).
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+    pg_name: Option<String>,
+}
+
+impl TestDb {
+    /// A fresh, migrated database on `backend`.
+    pub async fn new(backend: Backend) -> Self {
+        match backend {
+            Backend::Sqlite => Self::sqlite().await,
+            Backend::Postgres => Self::postgres().await,
+        }
+    }
+
+    /// A fresh SQLite file in a temporary folder.
+    pub async fn sqlite() -> Self {
+        let dir = tempfile::tempdir().expect("creating a temporary folder");
+        let url = format!("sqlite://{}/test.db", dir.path().display());
+        let db = Db::connect(&url).await.expect("opening the SQLite test database");
+        db.migrate().await.expect("migrating the SQLite test database");
+        Self { db, url, _dir: Some(dir), pg_name: None }
+    }
+
+    /// A fresh database on the test PostgreSQL server.
+    pub async fn postgres() -> Self {
+        let admin = postgres_admin_url();
+        let name = format!("cinecloud_test_{}", uuid::Uuid::new_v4().simple());
+        let mut conn = PgConnection::connect(&admin).await.unwrap_or_else(|e| {
+            panic!("PostgreSQL for tests is not reachable at {admin} ({e}); set CINECLOUD_TEST_POSTGRES_URL or run scripts/test")
+        });
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .await
+            .expect("creating the PostgreSQL test database");
+        conn.close().await.ok();
+        let mut url = url::Url::parse(&admin).expect("CINECLOUD_TEST_POSTGRES_URL is a URL");
+        url.set_path(&name);
+        let url = url.to_string();
+        let db = Db::connect(&url).await.expect("opening the PostgreSQL test database");
+        db.migrate().await.expect("migrating the PostgreSQL test database");
+        Self { db, url, _dir: None, pg_name: Some(name) }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some(name) = self.pg_name.take() else { return };
+        // Drop runs outside any runtime guarantee: use a private thread and runtime.
+        let admin = postgres_admin_url();
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+            rt.block_on(async {
+                let mut conn = PgConnection::connect(&admin).await.ok()?;
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut conn)
+                    .await
+                    .ok()
+            })
+        })
+        .join();
+    }
+}
+
+/// An S3 protocol server (s3s + s3s-fs) on 127.0.0.1 with a bucket, for one test.
+pub struct TestS3 {
+    /// `http://127.0.0.1:PORT`.
+    pub endpoint: String,
+    /// The bucket created for the test.
+    pub bucket: String,
+    /// Access key the server accepts.
+    pub access_key: String,
+    /// Secret key the server accepts.
+    pub secret_key: String,
+    _root: tempfile::TempDir,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl TestS3 {
+    /// Starts the server on a free port and creates a bucket.
+    pub async fn start() -> Self {
+        use hyper_util::{rt::TokioExecutor, rt::TokioIo, server::conn::auto::Builder};
+
+        let root = tempfile::tempdir().expect("creating the S3 root folder");
+        let (access_key, secret_key) = ("cinecloud-test".to_owned(), "cinecloud-test-secret".to_owned());
+        let fs = s3s_fs::FileSystem::new(root.path()).expect("opening the s3s-fs root");
+        let mut builder = s3s::service::S3ServiceBuilder::new(fs);
+        builder.set_auth(s3s::auth::SimpleAuth::from_single(access_key.clone(), secret_key.clone()));
+        let service = builder.build();
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binding the S3 port");
+        let addr: SocketAddr = listener.local_addr().expect("S3 listener address");
+        let server = tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else { continue };
+                let service = service.clone();
+                tokio::spawn(async move {
+                    let _ = Builder::new(TokioExecutor::new())
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+        let this = Self {
+            endpoint: format!("http://{addr}"),
+            bucket: format!("cinecloud-{}", uuid::Uuid::new_v4().simple()),
+            access_key,
+            secret_key,
+            _root: root,
+            server,
+        };
+        this.client()
+            .create_bucket()
+            .bucket(&this.bucket)
+            .send()
+            .await
+            .expect("creating the test bucket");
+        this
+    }
+
+    /// A client with the server's credentials.
+    pub fn client(&self) -> aws_sdk_s3::Client {
+        let config = aws_sdk_s3::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .endpoint_url(&self.endpoint)
+            .force_path_style(true)
+            .credentials_provider(Credentials::new(&self.access_key, &self.secret_key, None, None, "test"))
+            .build();
+        aws_sdk_s3::Client::from_conf(config)
+    }
+
+    /// A media store on this server's bucket, under `prefix`.
+    pub fn store(&self, prefix: &str) -> MediaStore {
+        let settings = S3Settings {
+            bucket: self.bucket.clone(),
+            prefix: prefix.to_owned(),
+            endpoint: Some(self.endpoint.clone()),
+            region: Some("us-east-1".into()),
+        };
+        MediaStore::S3(S3Store::from_client(self.client(), &settings))
+    }
+}
+
+impl Drop for TestS3 {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+/// Which media backend a test runs against.
+#[derive(Clone, Copy, Debug)]
+pub enum MediaBackend {
+    /// A temporary local folder.
+    Local,
+    /// The in-process S3 server.
+    S3,
+}
+
+/// Database plus media storage for one test, kept alive together.
+pub struct TestServices {
+    /// The handles to pass to code under test.
+    pub services: Services,
+    /// The database (dropped last).
+    pub db: TestDb,
+    _media_dir: Option<tempfile::TempDir>,
+    _s3: Option<TestS3>,
+}
+
+impl TestServices {
+    /// A fresh database on `backend` with local media storage.
+    pub async fn new(backend: Backend) -> Self {
+        Self::with_media(backend, MediaBackend::Local).await
+    }
+
+    /// A fresh database on `backend` with media on `media`.
+    pub async fn with_media(backend: Backend, media: MediaBackend) -> Self {
+        let db = TestDb::new(backend).await;
+        let (store, media_dir, s3) = match media {
+            MediaBackend::Local => {
+                let dir = tempfile::tempdir().expect("creating the media folder");
+                let store = MediaStore::Local(LocalStore::open(dir.path()).expect("opening the media folder"));
+                (store, Some(dir), None)
+            }
+            MediaBackend::S3 => {
+                let s3 = TestS3::start().await;
+                (s3.store("media/"), None, Some(s3))
+            }
+        };
+        Self { services: Services { db: db.db.clone(), media: store }, db, _media_dir: media_dir, _s3: s3 }
+    }
+}
+
+/// Declares one `#[tokio::test]` per database backend for an `async fn(Backend)` test body.
+#[macro_export]
+macro_rules! test_both_backends {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name($crate::db::Backend::Sqlite).await
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name($crate::db::Backend::Postgres).await
+                }
+            )+
+        }
+    };
+}

@@ -1,0 +1,71 @@
+//! Media storage tests: the same behaviour on a local folder and on a real S3 protocol server.
+
+use bytes::Bytes;
+use cinecloud_core::{
+    storage::{ByteRange, LocalStore, MediaStore, StorageError},
+    testing::TestS3,
+};
+
+async fn exercise(store: &MediaStore) {
+    let body: Vec<u8> = (0..=255u8).cycle().take(1000).collect();
+    store.put("profiles/1/a.jpg", Bytes::from(body.clone()), "image/jpeg").await.unwrap();
+
+    let whole = store.get("profiles/1/a.jpg", None).await.unwrap();
+    assert_eq!((whole.total_len, whole.range, whole.content_type.as_str()), (1000, None, "image/jpeg"));
+    assert_eq!(whole.into_bytes().await.unwrap(), body);
+
+    let part = store.get("profiles/1/a.jpg", Some(ByteRange::Closed(10, 19))).await.unwrap();
+    assert_eq!((part.total_len, part.range, part.body_len()), (1000, Some((10, 19)), 10));
+    assert_eq!(part.into_bytes().await.unwrap(), body[10..20]);
+
+    let tail = store.get("profiles/1/a.jpg", Some(ByteRange::Suffix(5))).await.unwrap();
+    assert_eq!(tail.into_bytes().await.unwrap(), body[995..]);
+    let open = store.get("profiles/1/a.jpg", Some(ByteRange::From(990))).await.unwrap();
+    assert_eq!(open.range, Some((990, 999)));
+    assert_eq!(open.into_bytes().await.unwrap(), body[990..]);
+
+    let beyond = store.get("profiles/1/a.jpg", Some(ByteRange::From(1000))).await;
+    assert!(matches!(beyond, Err(StorageError::RangeNotSatisfiable { total: 1000 })));
+
+    // Overwrite is whole.
+    store.put("profiles/1/a.jpg", Bytes::from_static(b"new"), "image/jpeg").await.unwrap();
+    assert_eq!(store.get("profiles/1/a.jpg", None).await.unwrap().into_bytes().await.unwrap(), b"new");
+
+    store.delete("profiles/1/a.jpg").await.unwrap();
+    let missing = store.get("profiles/1/a.jpg", None).await;
+    assert!(matches!(missing, Err(StorageError::NotFound(ref k)) if k == "profiles/1/a.jpg"));
+    store.delete("profiles/1/a.jpg").await.expect("deleting a missing object is fine");
+
+    assert!(matches!(store.get("../etc/passwd", None).await, Err(StorageError::InvalidKey(_))));
+    assert!(matches!(store.put("a/../b", Bytes::new(), "x").await, Err(StorageError::InvalidKey(_))));
+    store.ping().await.unwrap();
+}
+
+#[tokio::test]
+async fn local_folder_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = MediaStore::Local(LocalStore::open(dir.path().join("media")).unwrap());
+    exercise(&store).await;
+}
+
+#[tokio::test]
+async fn s3_store_on_an_in_process_s3_server() {
+    let s3 = TestS3::start().await;
+    let store = s3.store("cinecloud/");
+    exercise(&store).await;
+    // The key prefix is honoured: the object lives under it in the bucket.
+    store.put("profiles/2/b.jpg", Bytes::from_static(b"x"), "image/jpeg").await.unwrap();
+    let listed = s3.client().list_objects_v2().bucket(&s3.bucket).send().await.unwrap();
+    let keys: Vec<_> = listed.contents().iter().filter_map(|o| o.key()).collect();
+    assert_eq!(keys, vec!["cinecloud/profiles/2/b.jpg"]);
+}
+
+#[tokio::test]
+async fn s3_store_with_wrong_credentials_is_a_clear_backend_error() {
+    let mut s3 = TestS3::start().await;
+    s3.secret_key = "wrong".into();
+    let store = s3.store("");
+    let err = store.put("profiles/1/x.jpg", Bytes::from_static(b"x"), "image/jpeg").await.unwrap_err();
+    assert!(matches!(err, StorageError::Backend(_)), "{err:?}");
+    assert!(store.ping().await.is_err());
+}
