@@ -1,1 +1,99 @@
+//! Cinecloud's user interface and server functions. Compiled twice: with `ssr` into the server,
+//! and with `hydrate` into the WebAssembly bundle that makes the server-rendered pages live.
 
+pub mod api;
+mod components;
+pub mod error;
+mod pages;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+mod theme;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+
+use crate::{
+    api::auth::Viewer,
+    components::header::Header,
+    pages::{
+        admin_users::AdminUsersPage, home::HomePage, login::LoginPage, not_found::NotFound, profile::ProfilePage,
+        setup::SetupPage, signup::SignupPage,
+    },
+};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// Who is signed in, shared by every page; refetched after sign-in, sign-out and profile edits.
+#[derive(Clone, Copy)]
+pub struct ViewerContext {
+    /// The signed-in viewer, or `None`.
+    pub viewer: Resource<Result<Option<Viewer>, error::AppError>>,
+    /// Bump to refetch [`ViewerContext::viewer`].
+    pub refresh: RwSignal<u32>,
+}
+
+impl ViewerContext {
+    /// Makes every page see the current account again.
+    pub fn changed(&self) {
+        self.refresh.update(|n| *n += 1);
+    }
+}
+
+/// The root component: meta tags, theme, header and routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    #[cfg(feature = "ssr")]
+    ssr::security::send_content_security_policy();
+
+    let refresh = RwSignal::new(0u32);
+    let viewer = Resource::new(move || refresh.get(), |_| api::auth::current_viewer());
+    provide_context(ViewerContext { viewer, refresh });
+    theme::provide_theme();
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/cinecloud.css" />
+        <Title formatter=|text: String| if text.is_empty() { "Cinecloud".to_owned() } else { format!("{text} · Cinecloud") } />
+        <theme::ThemeAttribute />
+        <Router>
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <Header />
+            <main id="main" class="page">
+                <Routes fallback=NotFound>
+                    <Route path=path!("") view=HomePage />
+                    <Route path=path!("/login") view=LoginPage />
+                    <Route path=path!("/signup") view=SignupPage />
+                    <Route path=path!("/profile") view=ProfilePage />
+                    <Route path=path!("/setup") view=SetupPage />
+                    <Route path=path!("/admin/users") view=AdminUsersPage />
+                </Routes>
+            </main>
+            <footer class="site-footer">
+                <p>"Cinecloud — an open movie catalog."</p>
+            </footer>
+        </Router>
+    }
+}

@@ -1,1 +1,71 @@
-fn main(){}
+//! `cinecloud`: serve the app, or manage admin accounts.
+
+use std::{io::BufRead, process::ExitCode};
+
+use cinecloud_core::accounts::{self, SignUp};
+use clap::Parser;
+use server::{
+    cli::{AdminCommand, Cli, Command},
+    config::Settings,
+    startup, telemetry,
+};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match Settings::from_options(&cli.options) {
+        Ok(settings) => settings,
+        Err(e) => {
+            eprintln!("cinecloud: configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(settings.log_format);
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => startup::serve(settings).await,
+        Command::Admin(command) => admin(settings, command).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("cinecloud: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn admin(settings: Settings, command: AdminCommand) -> anyhow::Result<()> {
+    let services = startup::connect_services(&settings).await?;
+    let db = &services.db;
+    let describe = |e: accounts::AccountError| anyhow::anyhow!("{e}");
+    match command {
+        AdminCommand::Create { email, name } => {
+            let password = match std::env::var("CINECLOUD_ADMIN_PASSWORD") {
+                Ok(password) => password,
+                Err(_) => {
+                    eprintln!("Password for {email} (one line on standard input):");
+                    let mut line = String::new();
+                    std::io::stdin().lock().read_line(&mut line)?;
+                    line.trim_end_matches(['\r', '\n']).to_owned()
+                }
+            };
+            let user = accounts::create_admin(db, SignUp { email: &email, display_name: &name, password: &password })
+                .await
+                .map_err(describe)?;
+            println!("Created admin {} (id {}).", user.email, user.id);
+        }
+        AdminCommand::Promote { email } => {
+            let user = accounts::promote(db, &email).await.map_err(describe)?;
+            println!("{} is now an admin.", user.email);
+        }
+        AdminCommand::SetupLink => match accounts::issue_setup_token(db).await.map_err(describe)? {
+            Some(token) => {
+                let mut link = settings.public_url.join("/setup")?;
+                link.query_pairs_mut().append_pair("token", &token);
+                println!("{link}");
+            }
+            None => anyhow::bail!("an admin already exists; use `cinecloud admin promote EMAIL` instead"),
+        },
+    }
+    Ok(())
+}

@@ -29,9 +29,8 @@ pub const MAX_SIDE: u32 = 8000;
 pub const PROFILE_PHOTO_SIDE: u32 = 256;
 
 fn decode_upload(bytes: &[u8]) -> Result<image::DynamicImage, ImageRejected> {
-    let mut reader = ImageReader::new(Cursor::new(bytes))
-        .with_guessed_format()
-        .map_err(|_| ImageRejected::UnsupportedType)?;
+    let mut reader =
+        ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|_| ImageRejected::UnsupportedType)?;
     match reader.format() {
         Some(ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP) => {}
         _ => return Err(ImageRejected::UnsupportedType),

@@ -80,10 +80,7 @@ impl Drop for TestDb {
             let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
             rt.block_on(async {
                 let mut conn = PgConnection::connect(&admin).await.ok()?;
-                sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .execute(&mut conn)
-                    .await
-                    .ok()
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await.ok()
             })
         })
         .join();
@@ -123,9 +120,7 @@ impl TestS3 {
                 let Ok((stream, _)) = listener.accept().await else { continue };
                 let service = service.clone();
                 tokio::spawn(async move {
-                    let _ = Builder::new(TokioExecutor::new())
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
+                    let _ = Builder::new(TokioExecutor::new()).serve_connection(TokioIo::new(stream), service).await;
                 });
             }
         });
@@ -137,12 +132,7 @@ impl TestS3 {
             _root: root,
             server,
         };
-        this.client()
-            .create_bucket()
-            .bucket(&this.bucket)
-            .send()
-            .await
-            .expect("creating the test bucket");
+        this.client().create_bucket().bucket(&this.bucket).send().await.expect("creating the test bucket");
         this
     }
 

@@ -37,9 +37,10 @@ async fn sign_up_creates_a_viewer_and_normalises_the_email(backend: Backend) {
 async fn sign_up_refuses_a_taken_email_and_bad_fields(backend: Backend) {
     let t = TestDb::new(backend).await;
     sign_up(&t.db, "ada@example.com").await;
-    let taken = accounts::sign_up(&t.db, SignUp { email: "ADA@example.com", display_name: "Other", password: PASSWORD })
-        .await
-        .unwrap_err();
+    let taken =
+        accounts::sign_up(&t.db, SignUp { email: "ADA@example.com", display_name: "Other", password: PASSWORD })
+            .await
+            .unwrap_err();
     assert_eq!(field_of(taken), "email");
     let weak = accounts::sign_up(&t.db, SignUp { email: "b@example.com", display_name: "B", password: "password1" })
         .await
@@ -157,7 +158,10 @@ async fn profile_photo_replaces_the_old_object_and_deletion_removes_it(backend: 
 
     accounts::delete_account(s, user.id).await.unwrap();
     assert!(users::find_by_id(&s.db, user.id).await.unwrap().is_none());
-    assert!(matches!(s.media.get(&second, None).await, Err(StorageError::NotFound(_))), "photo deleted with the account");
+    assert!(
+        matches!(s.media.get(&second, None).await, Err(StorageError::NotFound(_))),
+        "photo deleted with the account"
+    );
 }
 
 async fn photo_for_a_missing_account_leaves_no_orphan(backend: Backend) {
@@ -216,9 +220,10 @@ async fn a_newer_setup_token_replaces_the_unused_one(backend: Backend) {
 
 async fn roles_change_but_the_last_admin_stays(backend: Backend) {
     let t = TestDb::new(backend).await;
-    let admin = accounts::create_admin(&t.db, SignUp { email: "root@example.com", display_name: "Root", password: PASSWORD })
-        .await
-        .unwrap();
+    let admin =
+        accounts::create_admin(&t.db, SignUp { email: "root@example.com", display_name: "Root", password: PASSWORD })
+            .await
+            .unwrap();
     let viewer = sign_up(&t.db, "ada@example.com").await;
     let err = accounts::set_role(&t.db, admin.id, Role::Viewer).await.unwrap_err();
     assert_eq!(field_of(err), "role");

@@ -75,10 +75,7 @@ impl DisplayName {
             return Err(FieldError::new("display_name", "Enter a display name."));
         }
         if name.chars().count() > Self::MAX_CHARS {
-            return Err(FieldError::new(
-                "display_name",
-                format!("Use at most {} characters.", Self::MAX_CHARS),
-            ));
+            return Err(FieldError::new("display_name", format!("Use at most {} characters.", Self::MAX_CHARS)));
         }
         if name.chars().any(char::is_control) {
             return Err(FieldError::new("display_name", "Remove the control characters."));
@@ -119,19 +116,13 @@ impl NewPassword {
     /// Checks length and refuses the most common passwords; `field` names the form field.
     pub fn parse(input: &str, field: &'static str) -> Result<Self, FieldError> {
         if input.chars().count() < Self::MIN_CHARS {
-            return Err(FieldError::new(
-                field,
-                format!("Use at least {} characters.", Self::MIN_CHARS),
-            ));
+            return Err(FieldError::new(field, format!("Use at least {} characters.", Self::MIN_CHARS)));
         }
         if input.len() > Self::MAX_BYTES {
             return Err(FieldError::new(field, "That password is too long."));
         }
         if COMMON_PASSWORDS.contains(input.to_lowercase().as_str()) {
-            return Err(FieldError::new(
-                field,
-                "That password is one of the most common ones. Choose another.",
-            ));
+            return Err(FieldError::new(field, "That password is one of the most common ones. Choose another."));
         }
         Ok(Self(input.to_owned()))
     }
@@ -154,7 +145,17 @@ mod tests {
 
     #[test]
     fn bad_emails_are_refused_with_a_message_for_the_email_field() {
-        for bad in ["", "ada", "ada@", "@example.com", "ada@example", "a b@example.com", "a@b@c.com", "ada@.com", "ada@example..com"] {
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.com",
+            "ada@example",
+            "a b@example.com",
+            "a@b@c.com",
+            "ada@.com",
+            "ada@example..com",
+        ] {
             let err = Email::parse(bad).unwrap_err();
             assert_eq!(err.field, "email", "{bad:?}");
         }

@@ -54,12 +54,7 @@ pub async fn hash_password(password: String) -> anyhow::Result<PasswordHash> {
 static DUMMY_HASH: LazyLock<PasswordHash> = LazyLock::new(|| {
     let salt = SaltString::generate(&mut OsRng);
     let random: [u8; 16] = rand::random();
-    PasswordHash(
-        argon2id()
-            .hash_password(&random, &salt)
-            .expect("hashing a random password")
-            .to_string(),
-    )
+    PasswordHash(argon2id().hash_password(&random, &salt).expect("hashing a random password").to_string())
 });
 
 /// Checks `password` against `hash` (or against a dummy hash when there is no account), off the

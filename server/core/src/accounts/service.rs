@@ -50,21 +50,14 @@ pub struct SignUp<'a> {
 pub async fn sign_up(db: &Db, form: SignUp<'_>) -> Result<User, AccountError> {
     let (email, name, password) = validate_new_account(&form)?;
     let hash = hash_password(password.expose().to_owned()).await?;
-    let new = NewUser {
-        email: email.as_str(),
-        display_name: name.as_str(),
-        password_hash: &hash,
-        role: Role::Viewer,
-    };
+    let new = NewUser { email: email.as_str(), display_name: name.as_str(), password_hash: &hash, role: Role::Viewer };
     users::insert(db, &new, now_unix()).await.map_err(|e| match e {
         InsertUserError::EmailTaken => email_taken(),
         InsertUserError::Database(e) => e.into(),
     })
 }
 
-fn validate_new_account(
-    form: &SignUp<'_>,
-) -> Result<(Email, DisplayName, NewPassword), FieldError> {
+fn validate_new_account(form: &SignUp<'_>) -> Result<(Email, DisplayName, NewPassword), FieldError> {
     Ok((
         Email::parse(form.email)?,
         DisplayName::parse(form.display_name)?,
@@ -89,8 +82,7 @@ pub async fn log_in(
     let email = Email::normalize(email);
     let now = now_unix();
     let since = now - throttle.window_secs;
-    let (by_account, by_client) =
-        users::count_login_failures(db, &email, client_addr, since).await?;
+    let (by_account, by_client) = users::count_login_failures(db, &email, client_addr, since).await?;
     if by_account >= throttle.per_account || by_client >= throttle.per_client {
         tracing::warn!(by_account, by_client, "sign-in throttled");
         return Err(AccountError::RateLimited);
@@ -124,12 +116,7 @@ pub async fn change_display_name(db: &Db, user_id: i64, name: &str) -> Result<Us
 /// Changes the password after checking the current one. Returns the new session epoch: every
 /// session signed in under an older epoch is thereby ended.
 #[tracing::instrument(skip(db, current, new))]
-pub async fn change_password(
-    db: &Db,
-    user_id: i64,
-    current: &str,
-    new: &str,
-) -> Result<i64, AccountError> {
+pub async fn change_password(db: &Db, user_id: i64, current: &str, new: &str) -> Result<i64, AccountError> {
     let user = find_user(db, user_id).await?;
     if !verify_password(current.to_owned(), Some(user.password_hash)).await? {
         return Err(FieldError::new("current_password", "Your current password is not correct.").into());
@@ -157,11 +144,7 @@ pub const MAX_PHOTO_BYTES: usize = 5 * 1024 * 1024;
 /// first, then the database is switched in one transaction, then the old object is deleted. If
 /// the database step fails, the new object is removed and the old photo stays.
 #[tracing::instrument(skip(services, upload), fields(bytes = upload.len()))]
-pub async fn set_profile_photo(
-    services: &Services,
-    user_id: i64,
-    upload: Vec<u8>,
-) -> Result<String, AccountError> {
+pub async fn set_profile_photo(services: &Services, user_id: i64, upload: Vec<u8>) -> Result<String, AccountError> {
     if upload.len() > MAX_PHOTO_BYTES {
         return Err(AccountError::PhotoRejected(format!(
             "The photo is larger than {} MB.",
@@ -174,11 +157,7 @@ pub async fn set_profile_photo(
         .map_err(|e| AccountError::PhotoRejected(e.to_string()))?;
     let digest = hex::encode(Sha256::digest(&jpeg));
     let key = format!("profiles/{user_id}/{}.jpg", &digest[..32]);
-    services
-        .media
-        .put(&key, jpeg.into(), "image/jpeg")
-        .await
-        .context("storing the profile photo")?;
+    services.media.put(&key, jpeg.into(), "image/jpeg").await.context("storing the profile photo")?;
     let old = match users::swap_photo_key(&services.db, user_id, Some(&key), now_unix()).await {
         Ok(old) => old,
         Err(e) => {
@@ -220,9 +199,7 @@ pub async fn set_role(db: &Db, user_id: i64, role: Role) -> Result<User, Account
 
 /// Gives the admin role to the account with this email (`cinecloud admin promote`).
 pub async fn promote(db: &Db, email: &str) -> Result<User, AccountError> {
-    let user = users::find_by_email(db, &Email::normalize(email))
-        .await?
-        .ok_or(AccountError::NotFound)?;
+    let user = users::find_by_email(db, &Email::normalize(email)).await?.ok_or(AccountError::NotFound)?;
     set_role(db, user.id, Role::Admin).await
 }
 
@@ -230,12 +207,7 @@ pub async fn promote(db: &Db, email: &str) -> Result<User, AccountError> {
 pub async fn create_admin(db: &Db, form: SignUp<'_>) -> Result<User, AccountError> {
     let (email, name, password) = validate_new_account(&form)?;
     let hash = hash_password(password.expose().to_owned()).await?;
-    let new = NewUser {
-        email: email.as_str(),
-        display_name: name.as_str(),
-        password_hash: &hash,
-        role: Role::Admin,
-    };
+    let new = NewUser { email: email.as_str(), display_name: name.as_str(), password_hash: &hash, role: Role::Admin };
     users::insert(db, &new, now_unix()).await.map_err(|e| match e {
         InsertUserError::EmailTaken => email_taken(),
         InsertUserError::Database(e) => e.into(),
@@ -271,18 +243,11 @@ pub async fn create_first_admin(db: &Db, token: &str, form: SignUp<'_>) -> Resul
     }
     let (email, name, password) = validate_new_account(&form)?;
     let hash = hash_password(password.expose().to_owned()).await?;
-    let new = NewUser {
-        email: email.as_str(),
-        display_name: name.as_str(),
-        password_hash: &hash,
-        role: Role::Admin,
-    };
-    let id = setup_tokens::create_first_admin(db, &hash_token(token), &new, now_unix())
-        .await
-        .map_err(|e| match e {
-            FirstAdminError::LinkSpent => AccountError::SetupLinkSpent,
-            FirstAdminError::EmailTaken => email_taken(),
-            FirstAdminError::Database(e) => e.into(),
-        })?;
+    let new = NewUser { email: email.as_str(), display_name: name.as_str(), password_hash: &hash, role: Role::Admin };
+    let id = setup_tokens::create_first_admin(db, &hash_token(token), &new, now_unix()).await.map_err(|e| match e {
+        FirstAdminError::LinkSpent => AccountError::SetupLinkSpent,
+        FirstAdminError::EmailTaken => email_taken(),
+        FirstAdminError::Database(e) => e.into(),
+    })?;
     find_user(db, id).await
 }

@@ -85,8 +85,7 @@ impl Db {
                 Ok(Self::Sqlite(pool))
             }
             Backend::Postgres => {
-                let options =
-                    PgConnectOptions::from_str(url).context("parsing the PostgreSQL URL")?;
+                let options = PgConnectOptions::from_str(url).context("parsing the PostgreSQL URL")?;
                 let pool = PgPoolOptions::new()
                     .max_connections(16)
                     .acquire_timeout(Duration::from_secs(10))
@@ -117,8 +116,7 @@ impl Db {
 
     /// A cheap round trip, for readiness checks.
     pub async fn ping(&self) -> anyhow::Result<()> {
-        on_db!(self, |pool| sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))
-            .context("pinging the database")
+        on_db!(self, |pool| sqlx::query("SELECT 1").execute(pool).await.map(|_| ())).context("pinging the database")
     }
 }
 

@@ -6,9 +6,7 @@ use crate::{db::Db, on_db};
 pub async fn replace_unused(db: &Db, token_hash: &str, now: i64) -> sqlx::Result<()> {
     on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
-        sqlx::query("DELETE FROM setup_tokens WHERE used_at IS NULL")
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query("DELETE FROM setup_tokens WHERE used_at IS NULL").execute(&mut *tx).await?;
         sqlx::query("INSERT INTO setup_tokens (token_hash, created_at) VALUES ($1, $2)")
             .bind(token_hash)
             .bind(now)
@@ -52,17 +50,14 @@ pub async fn create_first_admin(
 ) -> Result<i64, FirstAdminError> {
     let result: Result<i64, FirstAdminError> = on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
-        let spent = sqlx::query(
-            "UPDATE setup_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL",
-        )
-        .bind(now)
-        .bind(token_hash)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        let admins: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin'")
-            .fetch_one(&mut *tx)
-            .await?;
+        let spent = sqlx::query("UPDATE setup_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL")
+            .bind(now)
+            .bind(token_hash)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        let admins: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin'").fetch_one(&mut *tx).await?;
         if spent != 1 || admins > 0 {
             return Err(FirstAdminError::LinkSpent);
         }
@@ -77,11 +72,7 @@ pub async fn create_first_admin(
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| {
-            if crate::db::is_unique_violation(&e) {
-                FirstAdminError::EmailTaken
-            } else {
-                FirstAdminError::Database(e)
-            }
+            if crate::db::is_unique_violation(&e) { FirstAdminError::EmailTaken } else { FirstAdminError::Database(e) }
         })?;
         tx.commit().await?;
         Ok(id)

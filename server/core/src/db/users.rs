@@ -79,76 +79,51 @@ pub async fn insert(db: &Db, new: &NewUser<'_>, now: i64) -> Result<User, Insert
         .fetch_one(pool)
         .await)
     .map(User::from)
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            InsertUserError::EmailTaken
-        } else {
-            InsertUserError::Database(e)
-        }
-    })
+    .map_err(|e| if is_unique_violation(&e) { InsertUserError::EmailTaken } else { InsertUserError::Database(e) })
 }
 
 /// The account with this (normalised) email, if any.
 pub async fn find_by_email(db: &Db, email: &str) -> sqlx::Result<Option<User>> {
     let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1");
-    on_db!(db, |pool| sqlx::query_as::<_, UserRow>(&sql)
-        .bind(email)
-        .fetch_optional(pool)
-        .await)
-    .map(|row| row.map(User::from))
+    on_db!(db, |pool| sqlx::query_as::<_, UserRow>(&sql).bind(email).fetch_optional(pool).await)
+        .map(|row| row.map(User::from))
 }
 
 /// The account with this id, if any.
 pub async fn find_by_id(db: &Db, id: i64) -> sqlx::Result<Option<User>> {
     let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
-    on_db!(db, |pool| sqlx::query_as::<_, UserRow>(&sql)
-        .bind(id)
-        .fetch_optional(pool)
-        .await)
-    .map(|row| row.map(User::from))
+    on_db!(db, |pool| sqlx::query_as::<_, UserRow>(&sql).bind(id).fetch_optional(pool).await)
+        .map(|row| row.map(User::from))
 }
 
 /// Every account, oldest first, a page at a time.
 pub async fn list(db: &Db, limit: i64, offset: i64) -> sqlx::Result<Vec<User>> {
     let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY id LIMIT $1 OFFSET $2");
-    on_db!(db, |pool| sqlx::query_as::<_, UserRow>(&sql)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(pool)
-        .await)
-    .map(|rows| rows.into_iter().map(User::from).collect())
+    on_db!(db, |pool| sqlx::query_as::<_, UserRow>(&sql).bind(limit).bind(offset).fetch_all(pool).await)
+        .map(|rows| rows.into_iter().map(User::from).collect())
 }
 
 /// How many accounts have the admin role.
 pub async fn count_admins(db: &Db) -> sqlx::Result<i64> {
-    on_db!(db, |pool| sqlx::query_scalar::<_, i64>(
-        "SELECT COUNT(*) FROM users WHERE role = 'admin'"
-    )
-    .fetch_one(pool)
-    .await)
+    on_db!(db, |pool| sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users WHERE role = 'admin'")
+        .fetch_one(pool)
+        .await)
 }
 
 /// Changes the display name; false when no such account exists.
 pub async fn set_display_name(db: &Db, id: i64, name: &str, now: i64) -> sqlx::Result<bool> {
-    on_db!(db, |pool| sqlx::query(
-        "UPDATE users SET display_name = $1, updated_at = $2 WHERE id = $3"
-    )
-    .bind(name)
-    .bind(now)
-    .bind(id)
-    .execute(pool)
-    .await
-    .map(|r| r.rows_affected() == 1))
+    on_db!(db, |pool| sqlx::query("UPDATE users SET display_name = $1, updated_at = $2 WHERE id = $3")
+        .bind(name)
+        .bind(now)
+        .bind(id)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected() == 1))
 }
 
 /// Replaces the password hash and bumps the session epoch, which ends every session that was
 /// signed in under the old epoch. Returns the new epoch, or `None` when no such account exists.
-pub async fn set_password(
-    db: &Db,
-    id: i64,
-    hash: &PasswordHash,
-    now: i64,
-) -> sqlx::Result<Option<i64>> {
+pub async fn set_password(db: &Db, id: i64, hash: &PasswordHash, now: i64) -> sqlx::Result<Option<i64>> {
     on_db!(db, |pool| sqlx::query_scalar::<_, i64>(
         "UPDATE users SET password_hash = $1, session_epoch = session_epoch + 1, updated_at = $2 \
          WHERE id = $3 RETURNING session_epoch"
@@ -162,32 +137,22 @@ pub async fn set_password(
 
 /// Changes the role; false when no such account exists.
 pub async fn set_role(db: &Db, id: i64, role: Role, now: i64) -> sqlx::Result<bool> {
-    on_db!(db, |pool| sqlx::query(
-        "UPDATE users SET role = $1, updated_at = $2 WHERE id = $3"
-    )
-    .bind(role.as_str())
-    .bind(now)
-    .bind(id)
-    .execute(pool)
-    .await
-    .map(|r| r.rows_affected() == 1))
+    on_db!(db, |pool| sqlx::query("UPDATE users SET role = $1, updated_at = $2 WHERE id = $3")
+        .bind(role.as_str())
+        .bind(now)
+        .bind(id)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected() == 1))
 }
 
 /// Points the account at a new profile photo and returns the key it pointed at before, in one
 /// transaction. `Err(RowNotFound)` when no such account exists.
-pub async fn swap_photo_key(
-    db: &Db,
-    id: i64,
-    key: Option<&str>,
-    now: i64,
-) -> sqlx::Result<Option<String>> {
+pub async fn swap_photo_key(db: &Db, id: i64, key: Option<&str>, now: i64) -> sqlx::Result<Option<String>> {
     on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
         let old: Option<Option<String>> =
-            sqlx::query_scalar("SELECT photo_key FROM users WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
+            sqlx::query_scalar("SELECT photo_key FROM users WHERE id = $1").bind(id).fetch_optional(&mut *tx).await?;
         let Some(old) = old else {
             return Err(sqlx::Error::RowNotFound);
         };
@@ -205,38 +170,23 @@ pub async fn swap_photo_key(
 /// Deletes the account and returns what it was, so its media can be removed afterwards.
 pub async fn delete(db: &Db, id: i64) -> sqlx::Result<Option<User>> {
     let sql = format!("DELETE FROM users WHERE id = $1 RETURNING {USER_COLUMNS}");
-    on_db!(db, |pool| sqlx::query_as::<_, UserRow>(&sql)
-        .bind(id)
-        .fetch_optional(pool)
-        .await)
-    .map(|row| row.map(User::from))
+    on_db!(db, |pool| sqlx::query_as::<_, UserRow>(&sql).bind(id).fetch_optional(pool).await)
+        .map(|row| row.map(User::from))
 }
 
 /// Records a failed sign-in, for throttling.
-pub async fn record_login_failure(
-    db: &Db,
-    email: &str,
-    client_addr: &str,
-    now: i64,
-) -> sqlx::Result<()> {
-    on_db!(db, |pool| sqlx::query(
-        "INSERT INTO login_failures (email, client_addr, failed_at) VALUES ($1, $2, $3)"
-    )
-    .bind(email)
-    .bind(client_addr)
-    .bind(now)
-    .execute(pool)
-    .await
-    .map(|_| ()))
+pub async fn record_login_failure(db: &Db, email: &str, client_addr: &str, now: i64) -> sqlx::Result<()> {
+    on_db!(db, |pool| sqlx::query("INSERT INTO login_failures (email, client_addr, failed_at) VALUES ($1, $2, $3)")
+        .bind(email)
+        .bind(client_addr)
+        .bind(now)
+        .execute(pool)
+        .await
+        .map(|_| ()))
 }
 
 /// Failed sign-ins since `since`, for this email and for this client address.
-pub async fn count_login_failures(
-    db: &Db,
-    email: &str,
-    client_addr: &str,
-    since: i64,
-) -> sqlx::Result<(i64, i64)> {
+pub async fn count_login_failures(db: &Db, email: &str, client_addr: &str, since: i64) -> sqlx::Result<(i64, i64)> {
     on_db!(db, |pool| sqlx::query_as::<_, (i64, i64)>(
         "SELECT \
            (SELECT COUNT(*) FROM login_failures WHERE email = $1 AND failed_at >= $3), \
@@ -252,12 +202,10 @@ pub async fn count_login_failures(
 /// Forgets the failures of this email (after a successful sign-in) and every failure older than
 /// `before`, so the table stays small.
 pub async fn clear_login_failures(db: &Db, email: &str, before: i64) -> sqlx::Result<()> {
-    on_db!(db, |pool| sqlx::query(
-        "DELETE FROM login_failures WHERE email = $1 OR failed_at < $2"
-    )
-    .bind(email)
-    .bind(before)
-    .execute(pool)
-    .await
-    .map(|_| ()))
+    on_db!(db, |pool| sqlx::query("DELETE FROM login_failures WHERE email = $1 OR failed_at < $2")
+        .bind(email)
+        .bind(before)
+        .execute(pool)
+        .await
+        .map(|_| ()))
 }

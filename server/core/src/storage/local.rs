@@ -22,8 +22,7 @@ impl LocalStore {
     /// Uses (and creates, if needed) `root`.
     pub fn open(root: impl Into<PathBuf>) -> anyhow::Result<Self> {
         let root = root.into();
-        std::fs::create_dir_all(&root)
-            .with_context(|| format!("creating the media folder {}", root.display()))?;
+        std::fs::create_dir_all(&root).with_context(|| format!("creating the media folder {}", root.display()))?;
         Ok(Self { root })
     }
 
@@ -56,11 +55,7 @@ impl LocalStore {
         Ok(())
     }
 
-    pub(super) async fn get(
-        &self,
-        key: &str,
-        range: Option<ByteRange>,
-    ) -> Result<MediaObject, StorageError> {
+    pub(super) async fn get(&self, key: &str, range: Option<ByteRange>) -> Result<MediaObject, StorageError> {
         let mut file = match tokio::fs::File::open(self.path(key)).await {
             Ok(file) => file,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -96,10 +91,6 @@ impl LocalStore {
 
     pub(super) async fn ping(&self) -> Result<(), StorageError> {
         let meta = tokio::fs::metadata(&self.root).await.context("reading the media folder")?;
-        if meta.is_dir() {
-            Ok(())
-        } else {
-            Err(anyhow::anyhow!("{} is not a folder", self.root.display()).into())
-        }
+        if meta.is_dir() { Ok(()) } else { Err(anyhow::anyhow!("{} is not a folder", self.root.display()).into()) }
     }
 }

@@ -73,19 +73,12 @@ impl S3Store {
 
     pub(super) async fn get(&self, key: &str, range: Option<ByteRange>) -> Result<MediaObject, StorageError> {
         let full_key = self.full_key(key);
-        let head = self
-            .client
-            .head_object()
-            .bucket(&self.bucket)
-            .key(&full_key)
-            .send()
-            .await
-            .map_err(|e| match e {
-                SdkError::ServiceError(ref s) if matches!(s.err(), HeadObjectError::NotFound(_)) => {
-                    StorageError::NotFound(key.to_owned())
-                }
-                e => anyhow::Error::new(e.into_service_error()).context(format!("S3 head {key}")).into(),
-            })?;
+        let head = self.client.head_object().bucket(&self.bucket).key(&full_key).send().await.map_err(|e| match e {
+            SdkError::ServiceError(ref s) if matches!(s.err(), HeadObjectError::NotFound(_)) => {
+                StorageError::NotFound(key.to_owned())
+            }
+            e => anyhow::Error::new(e.into_service_error()).context(format!("S3 head {key}")).into(),
+        })?;
         let total_len = head.content_length().unwrap_or(0).max(0) as u64;
         let resolved = match range {
             Some(r) => Some(r.resolve(total_len).ok_or(StorageError::RangeNotSatisfiable { total: total_len })?),
@@ -101,10 +94,7 @@ impl S3Store {
             }
             e => anyhow::Error::new(e.into_service_error()).context(format!("S3 get {key}")).into(),
         })?;
-        let content_type = object
-            .content_type()
-            .map(str::to_owned)
-            .unwrap_or_else(|| super::content_type_for(key));
+        let content_type = object.content_type().map(str::to_owned).unwrap_or_else(|| super::content_type_for(key));
         Ok(MediaObject {
             body: Box::pin(ReaderStream::new(object.body.into_async_read())),
             content_type,

@@ -1,0 +1,217 @@
+//! Accounts: sign up, sign in and out, profile, first-admin setup.
+
+use leptos::{
+    prelude::*,
+    server_fn::codec::{MultipartData, MultipartFormData},
+};
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// The signed-in account as its owner sees it: only what the page needs (no hash, no epoch).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    /// Account id.
+    pub id: i64,
+    /// The owner's own email.
+    pub email: String,
+    /// Name shown in the header.
+    pub display_name: String,
+    /// Whether admin controls are shown.
+    pub is_admin: bool,
+    /// URL of the profile photo, if any.
+    pub photo_url: Option<String>,
+}
+
+#[cfg(feature = "ssr")]
+impl From<cinecloud_core::accounts::User> for Viewer {
+    fn from(user: cinecloud_core::accounts::User) -> Self {
+        Viewer {
+            id: user.id,
+            is_admin: user.role == cinecloud_core::accounts::Role::Admin,
+            photo_url: user.photo_key.map(|key| format!("/media/{key}")),
+            email: user.email,
+            display_name: user.display_name,
+        }
+    }
+}
+
+/// Who is signed in (`None` for an anonymous visitor).
+#[server(prefix = "/api", endpoint = "current_viewer")]
+pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
+    use crate::ssr::*;
+    respond(current_user().await.map(|user| user.map(Viewer::from)))
+}
+
+/// Creates a viewer account and signs it in.
+#[server(prefix = "/api", endpoint = "sign_up")]
+pub async fn sign_up(email: String, display_name: String, password: String) -> Result<(), AppError> {
+    use crate::ssr::{session::*, *};
+    use cinecloud_core::accounts;
+    respond(
+        async {
+            let services = services()?;
+            let form = accounts::SignUp { email: &email, display_name: &display_name, password: &password };
+            let user = accounts::sign_up(&services.db, form).await?;
+            sign_in(&session().await?, &user).await?;
+            leptos_axum::redirect("/");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Signs in with email and password.
+#[server(prefix = "/api", endpoint = "log_in")]
+pub async fn log_in(email: String, password: String) -> Result<(), AppError> {
+    use crate::ssr::{session::*, *};
+    use cinecloud_core::accounts;
+    respond(
+        async {
+            let services = services()?;
+            let throttle = auth_settings()?.throttle;
+            let user = accounts::log_in(&services.db, &email, &password, &client_addr(), throttle).await?;
+            sign_in(&session().await?, &user).await?;
+            leptos_axum::redirect("/");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Signs out: the session is deleted on the server.
+#[server(prefix = "/api", endpoint = "log_out")]
+pub async fn log_out() -> Result<(), AppError> {
+    use crate::ssr::session::*;
+    crate::ssr::respond(
+        async {
+            sign_out(&session().await?).await?;
+            leptos_axum::redirect("/");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Changes the signed-in account's display name.
+#[server(prefix = "/api", endpoint = "change_display_name")]
+pub async fn change_display_name(display_name: String) -> Result<Viewer, AppError> {
+    use crate::ssr::*;
+    use cinecloud_core::accounts;
+    respond(
+        async {
+            let user = require_user().await?;
+            let updated = accounts::change_display_name(&services()?.db, user.id, &display_name).await?;
+            Ok(Viewer::from(updated))
+        }
+        .await,
+    )
+}
+
+/// Changes the password (the current one is required). Every other session of the account ends.
+#[server(prefix = "/api", endpoint = "change_password")]
+pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
+    use crate::ssr::{session::*, *};
+    use cinecloud_core::accounts;
+    respond(
+        async {
+            let user = require_user().await?;
+            let epoch = accounts::change_password(&services()?.db, user.id, &current_password, &new_password).await?;
+            renew_after_password_change(&session().await?, epoch).await
+        }
+        .await,
+    )
+}
+
+/// Deletes the signed-in account (the password confirms it) and signs out.
+#[server(prefix = "/api", endpoint = "delete_account")]
+pub async fn delete_account(password: String) -> Result<(), AppError> {
+    use crate::ssr::{session::*, *};
+    use cinecloud_core::accounts;
+    respond(
+        async {
+            let user = require_user().await?;
+            let services = services()?;
+            if !accounts::verify_password(password, Some(user.password_hash.clone())).await.map_err(internal)? {
+                return Err(AppError::invalid("password", "Your password is not correct."));
+            }
+            accounts::delete_account(&services, user.id).await?;
+            sign_out(&session().await?).await?;
+            leptos_axum::redirect("/");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Uploads a profile photo (multipart field `photo`). The body is counted as it streams: more
+/// than the limit is refused with 413 without reading the rest.
+#[server(prefix = "/api", endpoint = "upload_photo", input = MultipartFormData)]
+pub async fn upload_photo(data: MultipartData) -> Result<Viewer, AppError> {
+    use crate::ssr::*;
+    use cinecloud_core::accounts::{self, MAX_PHOTO_BYTES};
+    respond(
+        async {
+            let user = require_user().await?;
+            let mut multipart = data.into_inner().ok_or(AppError::Internal)?;
+            let mut photo = None;
+            while let Some(mut field) =
+                multipart.next_field().await.map_err(|e| AppError::Transport(format!("unreadable form data: {e}")))?
+            {
+                if field.name() != Some("photo") {
+                    continue;
+                }
+                let mut bytes = Vec::new();
+                while let Some(chunk) =
+                    field.chunk().await.map_err(|e| AppError::Transport(format!("upload interrupted: {e}")))?
+                {
+                    if bytes.len() + chunk.len() > MAX_PHOTO_BYTES {
+                        return Err(AppError::TooLarge(format!(
+                            "The photo is larger than {} MB.",
+                            MAX_PHOTO_BYTES / 1024 / 1024
+                        )));
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                photo = Some(bytes);
+            }
+            let photo = photo
+                .filter(|p| !p.is_empty())
+                .ok_or_else(|| AppError::invalid("photo", "Choose a photo to upload."))?;
+            let services = services()?;
+            accounts::set_profile_photo(&services, user.id, photo).await?;
+            Ok(Viewer::from(accounts::find_user(&services.db, user.id).await?))
+        }
+        .await,
+    )
+}
+
+/// Whether this first-admin setup link can still be used.
+#[server(prefix = "/api", endpoint = "setup_link_status")]
+pub async fn setup_link_status(token: String) -> Result<bool, AppError> {
+    use crate::ssr::*;
+    respond(async { Ok(cinecloud_core::accounts::setup_token_is_valid(&services()?.db, &token).await?) }.await)
+}
+
+/// Creates the first admin through the one-time setup link, and signs them in.
+#[server(prefix = "/api", endpoint = "create_first_admin")]
+pub async fn create_first_admin(
+    token: String,
+    email: String,
+    display_name: String,
+    password: String,
+) -> Result<(), AppError> {
+    use crate::ssr::{session::*, *};
+    use cinecloud_core::accounts;
+    respond(
+        async {
+            let services = services()?;
+            let form = accounts::SignUp { email: &email, display_name: &display_name, password: &password };
+            let user = accounts::create_first_admin(&services.db, &token, form).await?;
+            sign_in(&session().await?, &user).await?;
+            leptos_axum::redirect("/admin/users");
+            Ok(())
+        }
+        .await,
+    )
+}

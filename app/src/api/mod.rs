@@ -1,0 +1,6 @@
+//! Server functions: typed endpoints under `/api/…` that the pages call. Each checks who is
+//! calling, then calls plain functions of `cinecloud_core`. Endpoints are named (not hashed) so
+//! URLs stay stable for tests and for the CSRF and body-limit middleware.
+
+pub mod admin;
+pub mod auth;

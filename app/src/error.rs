@@ -1,0 +1,88 @@
+//! The one error type of the server-function boundary, shared by server and browser.
+//!
+//! What the user caused reaches them as a clear message and the right status; everything else
+//! is logged on the server and reaches them only as [`AppError::Internal`].
+
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+use serde::{Deserialize, Serialize};
+
+/// Why a server function failed, as the browser sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// A form field must be corrected.
+    #[error("{message}")]
+    Invalid {
+        /// The form field's name.
+        field: String,
+        /// What is wrong, in plain words.
+        message: String,
+    },
+    /// Unknown email or wrong password (one message for both, on purpose).
+    #[error("Email or password is incorrect.")]
+    InvalidCredentials,
+    /// Signing in is needed.
+    #[error("Please sign in first.")]
+    Unauthorized,
+    /// Signed in, but not allowed.
+    #[error("You are not allowed to do that.")]
+    Forbidden,
+    /// The thing asked for does not exist (or is not visible to this viewer).
+    #[error("We could not find that.")]
+    NotFound,
+    /// Too many attempts in a short time.
+    #[error("Too many attempts. Please wait a few minutes and try again.")]
+    RateLimited,
+    /// The upload is larger than allowed.
+    #[error("{0}")]
+    TooLarge(String),
+    /// The setup link was used already or is not valid.
+    #[error("This setup link is invalid or has already been used.")]
+    SetupLinkSpent,
+    /// A failure on our side; details are in the server log, never here.
+    #[error("Something went wrong on our side. Please try again.")]
+    Internal,
+    /// The request did not reach the server function, or its answer could not be read.
+    #[error("The request failed: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    /// A user-facing error for one form field.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError::Invalid { field: field.into(), message: message.into() }
+    }
+
+    /// The message for `field`, when this error is about that field.
+    pub fn field_message(&self, field: &str) -> Option<String> {
+        match self {
+            AppError::Invalid { field: f, message } if f == field => Some(message.clone()),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status this error is sent with.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Invalid { .. } => 422,
+            AppError::InvalidCredentials | AppError::Unauthorized => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound => 404,
+            AppError::SetupLinkSpent => 410,
+            AppError::TooLarge(_) => 413,
+            AppError::RateLimited => 429,
+            AppError::Transport(_) => 400,
+            AppError::Internal => 500,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}

@@ -1,0 +1,64 @@
+//! Admin: the list of accounts, with role changes.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::{
+    api::admin::{AccountSummary, SetUserRole, list_users},
+    components::form::last_error,
+};
+
+/// Lists every account; admins can promote or demote.
+#[component]
+pub fn AdminUsersPage() -> impl IntoView {
+    let set_role = ServerAction::<SetUserRole>::new();
+    let users = Resource::new(move || set_role.version().get(), |_| list_users());
+    let error = last_error(set_role);
+    view! {
+        <Title text="Users" />
+        <section class="wide-page">
+            <h1>"Users"</h1>
+            <Show when=move || error.get().is_some()>
+                <p role="alert" class="form-error">{move || error.get().map(|e| e.to_string())}</p>
+            </Show>
+            <Suspense fallback=|| view! { <p class="loading">"Loading users…"</p> }>
+                {move || users.get().map(|result| match result {
+                    Ok(users) => view! { <UserTable users set_role /> }.into_any(),
+                    Err(e) => view! { <p role="alert" class="form-error">{e.to_string()}</p> }.into_any(),
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn UserTable(users: Vec<AccountSummary>, set_role: ServerAction<SetUserRole>) -> impl IntoView {
+    view! {
+        <div class="table-scroll">
+            <table>
+                <caption class="visually-hidden">"Accounts"</caption>
+                <thead><tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col">"Change"</th></tr></thead>
+                <tbody>
+                    {users.into_iter().map(|user| {
+                        let next = if user.role == "admin" { "viewer" } else { "admin" };
+                        let label = if next == "admin" { "Make admin" } else { "Make viewer" };
+                        view! {
+                            <tr>
+                                <td>{user.display_name.clone()}</td>
+                                <td>{user.email.clone()}</td>
+                                <td>{user.role.clone()}</td>
+                                <td>
+                                    <ActionForm action=set_role attr:class="inline">
+                                        <input type="hidden" name="user_id" value=user.id />
+                                        <input type="hidden" name="role" value=next />
+                                        <button type="submit" class="button secondary" aria-label=format!("{label}: {}", user.display_name)>{label}</button>
+                                    </ActionForm>
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}

@@ -1,0 +1,153 @@
+//! The signed-in viewer's profile: name, photo, password, account deletion.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+use crate::{
+    ViewerContext,
+    api::auth::{ChangeDisplayName, ChangePassword, DeleteAccount, Viewer},
+    components::form::{Field, FormError, last_error},
+    error::AppError,
+};
+
+/// Shows the profile forms to a signed-in viewer, or a sign-in link.
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    let ctx = expect_context::<ViewerContext>();
+    view! {
+        <Title text="Your profile" />
+        <section class="form-page">
+            <h1>"Your profile"</h1>
+            <Suspense fallback=|| view! { <p class="loading">"Loading your profile…"</p> }>
+                {move || ctx.viewer.get().map(|viewer| match viewer {
+                    Ok(Some(viewer)) => view! { <ProfileForms viewer /> }.into_any(),
+                    Ok(None) => view! {
+                        <p>"Please " <A href="/login">"log in"</A> " to see your profile."</p>
+                    }.into_any(),
+                    Err(e) => view! { <p role="alert" class="form-error">{e.to_string()}</p> }.into_any(),
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn ProfileForms(viewer: Viewer) -> impl IntoView {
+    let ctx = expect_context::<ViewerContext>();
+    let rename = ServerAction::<ChangeDisplayName>::new();
+    let rename_error = last_error(rename);
+    let password = ServerAction::<ChangePassword>::new();
+    let password_error = last_error(password);
+    let delete = ServerAction::<DeleteAccount>::new();
+    let delete_error = last_error(delete);
+    Effect::new(move |_| {
+        if matches!(rename.value().get(), Some(Ok(_))) || matches!(delete.value().get(), Some(Ok(()))) {
+            ctx.changed();
+        }
+    });
+
+    let name = viewer.display_name.clone();
+    view! {
+        <section aria-labelledby="name-heading" class="card">
+            <h2 id="name-heading">"Display name"</h2>
+            <ActionForm action=rename>
+                <FormError error=rename_error />
+                <Field label="Display name" name="display_name" autocomplete="nickname" value=name error=rename_error />
+                <button type="submit" class="button">"Save name"</button>
+                <Show when=move || matches!(rename.value().get(), Some(Ok(_)))>
+                    <p role="status" class="saved">"Name saved."</p>
+                </Show>
+            </ActionForm>
+        </section>
+
+        <PhotoForm viewer />
+
+        <section aria-labelledby="password-heading" class="card">
+            <h2 id="password-heading">"Password"</h2>
+            <ActionForm action=password>
+                <FormError error=password_error />
+                <Field label="Current password" name="current_password" kind="password" autocomplete="current-password" error=password_error />
+                <Field label="New password" name="new_password" kind="password" autocomplete="new-password" error=password_error />
+                <button type="submit" class="button">"Change password"</button>
+                <Show when=move || matches!(password.value().get(), Some(Ok(())))>
+                    <p role="status" class="saved">"Password changed. Every other session was signed out."</p>
+                </Show>
+            </ActionForm>
+        </section>
+
+        <section aria-labelledby="delete-heading" class="card danger">
+            <h2 id="delete-heading">"Delete account"</h2>
+            <p>"This removes your account, your photo and everything linked to it. It cannot be undone."</p>
+            <ActionForm action=delete>
+                <FormError error=delete_error />
+                <Field label="Password to confirm" name="password" kind="password" autocomplete="current-password" error=delete_error />
+                <button type="submit" class="button danger">"Delete my account"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn PhotoForm(viewer: Viewer) -> impl IntoView {
+    let ctx = expect_context::<ViewerContext>();
+    let (error, set_error) = signal(None::<AppError>);
+    let (pending, set_pending) = signal(false);
+    let (saved, set_saved) = signal(false);
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        #[cfg(not(feature = "ssr"))]
+        {
+            use wasm_bindgen::JsCast;
+            let Some(form) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok()) else {
+                return;
+            };
+            let Ok(data) = web_sys::FormData::new_with_form(&form) else { return };
+            set_pending.set(true);
+            set_saved.set(false);
+            leptos::task::spawn_local(async move {
+                let result = crate::api::auth::upload_photo(data.into()).await;
+                set_pending.set(false);
+                match result {
+                    Ok(_) => {
+                        set_error.set(None);
+                        set_saved.set(true);
+                        form.reset();
+                        ctx.changed();
+                    }
+                    Err(e) => set_error.set(Some(e)),
+                }
+            });
+        }
+        #[cfg(feature = "ssr")]
+        let _ = (ctx, set_error, set_pending, set_saved);
+    };
+    let message = move || error.get().map(|e| e.field_message("photo").unwrap_or_else(|| e.to_string()));
+
+    view! {
+        <section aria-labelledby="photo-heading" class="card">
+            <h2 id="photo-heading">"Profile photo"</h2>
+            <div class="photo-row">
+                {match viewer.photo_url {
+                    Some(url) => view! { <img class="avatar large" src=url alt="Your current profile photo" width="96" height="96" /> }.into_any(),
+                    None => view! { <p class="hint">"No photo yet."</p> }.into_any(),
+                }}
+            </div>
+            <form on:submit=on_submit>
+                <div class="field">
+                    <label for="field-photo">"Profile photo"</label>
+                    <input id="field-photo" name="photo" type="file" accept="image/jpeg,image/png,image/webp" required aria-describedby="field-photo-error" />
+                    <p class="field-error" id="field-photo-error" role="alert">{message}</p>
+                </div>
+                <p class="hint">"JPEG, PNG or WebP, up to 5 MB. It is cropped to a square."</p>
+                <button type="submit" class="button" disabled=move || pending.get()>
+                    {move || if pending.get() { "Uploading…" } else { "Upload photo" }}
+                </button>
+                <Show when=move || saved.get()>
+                    <p role="status" class="saved">"Photo updated."</p>
+                </Show>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,85 @@
+//! Server-only helpers for server functions: who is calling, what they may do, and how errors
+//! become statuses. Compiled only with the `ssr` feature.
+
+pub mod security;
+pub mod session;
+
+use cinecloud_core::{
+    Services,
+    accounts::{AccountError, LoginThrottle},
+};
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+
+use crate::error::AppError;
+
+pub use session::{SessionPolicy, current_user, require_admin, require_user};
+
+/// The client's address as the server decided to trust it (peer address, or the first
+/// `X-Forwarded-For` hop when behind a configured proxy). Put into request extensions by the
+/// server's middleware.
+#[derive(Clone, Debug)]
+pub struct ClientAddr(pub String);
+
+/// Settings server functions need besides the databases.
+#[derive(Clone, Debug)]
+pub struct AuthSettings {
+    /// Session lifetimes.
+    pub sessions: SessionPolicy,
+    /// Sign-in throttling.
+    pub throttle: LoginThrottle,
+}
+
+/// The shared handles, provided as context by the server.
+pub fn services() -> Result<Services, AppError> {
+    use_context::<Services>().ok_or_else(|| {
+        tracing::error!("Services missing from the Leptos context");
+        AppError::Internal
+    })
+}
+
+/// Authentication settings, provided as context by the server.
+pub fn auth_settings() -> Result<AuthSettings, AppError> {
+    use_context::<AuthSettings>().ok_or_else(|| {
+        tracing::error!("AuthSettings missing from the Leptos context");
+        AppError::Internal
+    })
+}
+
+/// The calling client's address, for throttling.
+pub fn client_addr() -> String {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<ClientAddr>().map(|a| a.0.clone()))
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// Sets the response status from the error, so HTTP clients see 401/403/422… and not 500.
+pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(error) = &result
+        && let Some(options) = use_context::<ResponseOptions>()
+        && let Ok(status) = http::StatusCode::from_u16(error.status())
+    {
+        options.set_status(status);
+    }
+    result
+}
+
+/// Logs an unexpected failure with its whole chain and returns the generic error.
+pub fn internal(error: impl std::fmt::Display) -> AppError {
+    tracing::error!(error = %error, "unexpected failure");
+    AppError::Internal
+}
+
+impl From<AccountError> for AppError {
+    fn from(error: AccountError) -> Self {
+        match error {
+            AccountError::Invalid(e) => AppError::invalid(e.field, e.message),
+            AccountError::InvalidCredentials => AppError::InvalidCredentials,
+            AccountError::RateLimited => AppError::RateLimited,
+            AccountError::NotFound => AppError::NotFound,
+            AccountError::SetupLinkSpent => AppError::SetupLinkSpent,
+            AccountError::PhotoRejected(message) => AppError::invalid("photo", message),
+            AccountError::Unexpected(e) => internal(format!("{e:#}")),
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! Server-side sessions: what is stored, when they end, and who the caller is.
+
+use cinecloud_core::{
+    accounts::{self, Role, User},
+    clock::now_unix,
+};
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
+
+use super::{auth_settings, internal, services};
+use crate::error::AppError;
+
+const AUTH_KEY: &str = "auth";
+
+/// How long sessions live.
+#[derive(Clone, Debug)]
+pub struct SessionPolicy {
+    /// A session unused this long ends (enforced by the session store's expiry).
+    pub idle_secs: i64,
+    /// A session ends this long after sign-in, however active (tower-sessions has no such limit).
+    pub absolute_secs: i64,
+}
+
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        Self { idle_secs: 2 * 60 * 60, absolute_secs: 7 * 24 * 60 * 60 }
+    }
+}
+
+/// What the session remembers about the signed-in account.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct SignedIn {
+    user_id: i64,
+    /// The account's session epoch at sign-in; a password change bumps it.
+    epoch: i64,
+    /// Unix seconds, for the absolute timeout.
+    signed_in_at: i64,
+}
+
+/// The caller's session (from the session layer).
+pub async fn session() -> Result<Session, AppError> {
+    leptos_axum::extract::<Session>().await.map_err(internal)
+}
+
+/// Starts a signed-in session for `user` under a fresh session id (no fixation).
+pub async fn sign_in(session: &Session, user: &User) -> Result<(), AppError> {
+    session.cycle_id().await.map_err(internal)?;
+    let state = SignedIn { user_id: user.id, epoch: user.session_epoch, signed_in_at: now_unix() };
+    session.insert(AUTH_KEY, state).await.map_err(internal)
+}
+
+/// After a password change: keep this session signed in under the new epoch and a new id.
+pub async fn renew_after_password_change(session: &Session, epoch: i64) -> Result<(), AppError> {
+    let mut state: SignedIn = session.get(AUTH_KEY).await.map_err(internal)?.ok_or(AppError::Unauthorized)?;
+    state.epoch = epoch;
+    session.cycle_id().await.map_err(internal)?;
+    session.insert(AUTH_KEY, state).await.map_err(internal)
+}
+
+/// Ends the session server-side: its record is deleted from the store.
+pub async fn sign_out(session: &Session) -> Result<(), AppError> {
+    session.flush().await.map_err(internal)
+}
+
+/// The signed-in account, or `None`. A session past its absolute lifetime, or signed in before
+/// the account's last password change, or whose account is gone, is ended here.
+pub async fn current_user() -> Result<Option<User>, AppError> {
+    let session = session().await?;
+    let Some(state) = session.get::<SignedIn>(AUTH_KEY).await.map_err(internal)? else {
+        return Ok(None);
+    };
+    let policy = auth_settings()?.sessions;
+    if now_unix() - state.signed_in_at > policy.absolute_secs {
+        sign_out(&session).await?;
+        return Ok(None);
+    }
+    let services = services()?;
+    match accounts::find_user(&services.db, state.user_id).await {
+        Ok(user) if user.session_epoch == state.epoch => Ok(Some(user)),
+        Ok(_) | Err(accounts::AccountError::NotFound) => {
+            sign_out(&session).await?;
+            Ok(None)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The signed-in account, or 401.
+pub async fn require_user() -> Result<User, AppError> {
+    current_user().await?.ok_or(AppError::Unauthorized)
+}
+
+/// The signed-in admin: 401 when nobody is signed in, 403 for a viewer.
+pub async fn require_admin() -> Result<User, AppError> {
+    let user = require_user().await?;
+    if user.role == Role::Admin { Ok(user) } else { Err(AppError::Forbidden) }
+}

@@ -1,0 +1,92 @@
+//! The `cinecloud` command line. Every option also reads an environment variable, and
+//! `cinecloud --help` lists them all.
+
+use clap::{Args, Parser, Subcommand};
+
+/// Cinecloud: an open movie catalog and streaming web app.
+#[derive(Debug, Parser)]
+#[command(name = "cinecloud", version, about)]
+pub struct Cli {
+    /// What to do (default: serve).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Settings shared by every command.
+    #[command(flatten)]
+    pub options: Options,
+}
+
+/// The sub-commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server (the default).
+    Serve,
+    /// Manage admin accounts.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+/// `cinecloud admin …`.
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create an admin account. The password is read from CINECLOUD_ADMIN_PASSWORD or, if that
+    /// is unset, from the first line of standard input.
+    Create {
+        /// Email of the new admin.
+        #[arg(long)]
+        email: String,
+        /// Display name of the new admin.
+        #[arg(long)]
+        name: String,
+    },
+    /// Give the admin role to an existing account.
+    Promote {
+        /// Email of the account.
+        email: String,
+    },
+    /// Print a new one-time link that creates the first admin (only while no admin exists).
+    SetupLink,
+}
+
+/// Settings, each from a flag or its environment variable.
+#[derive(Debug, Args)]
+pub struct Options {
+    /// Database: sqlite:PATH or postgres://USER@HOST/DB (TLS via ?sslmode=verify-full&sslrootcert=FILE).
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/cinecloud.db", global = true)]
+    pub database_url: String,
+    /// Folder for media when no S3 bucket is set.
+    #[arg(long, env = "CINECLOUD_MEDIA_DIR", default_value = "data/media", global = true)]
+    pub media_dir: String,
+    /// S3 bucket for media; credentials and region come from the standard AWS_* variables/chain.
+    #[arg(long, env = "CINECLOUD_S3_BUCKET", global = true)]
+    pub s3_bucket: Option<String>,
+    /// Key prefix inside the bucket, e.g. cinecloud/.
+    #[arg(long, env = "CINECLOUD_S3_PREFIX", global = true)]
+    pub s3_prefix: Option<String>,
+    /// Endpoint of an S3-compatible server (path-style addressing is then used).
+    #[arg(long, env = "CINECLOUD_S3_ENDPOINT", global = true)]
+    pub s3_endpoint: Option<String>,
+    /// Region of the bucket (otherwise AWS_REGION / the AWS config decides).
+    #[arg(long, env = "CINECLOUD_S3_REGION", global = true)]
+    pub s3_region: Option<String>,
+    /// The address people use to reach Cinecloud; https:// makes cookies Secure.
+    #[arg(long, env = "CINECLOUD_PUBLIC_URL", default_value = "http://127.0.0.1:3000", global = true)]
+    pub public_url: String,
+    /// Address and port to listen on.
+    #[arg(long, env = "CINECLOUD_LISTEN", default_value = "127.0.0.1:3000", global = true)]
+    pub listen: String,
+    /// Behind a load balancer: take the client address from the last X-Forwarded-For hop.
+    #[arg(long, env = "CINECLOUD_TRUST_PROXY", default_value_t = false, global = true)]
+    pub trust_proxy: bool,
+    /// Minutes of inactivity after which a session ends.
+    #[arg(long, env = "CINECLOUD_SESSION_IDLE_MINUTES", default_value_t = 120, global = true)]
+    pub session_idle_minutes: u32,
+    /// Days after sign-in after which a session ends, however active.
+    #[arg(long, env = "CINECLOUD_SESSION_MAX_DAYS", default_value_t = 7, global = true)]
+    pub session_max_days: u32,
+    /// Log format: auto (JSON unless on a terminal), json or pretty. Levels: RUST_LOG.
+    #[arg(long, env = "CINECLOUD_LOG_FORMAT", default_value = "auto", global = true)]
+    pub log_format: String,
+    /// Folder with the compiled site (pkg/ and public assets).
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
+    pub site_root: String,
+}

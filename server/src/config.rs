@@ -1,0 +1,187 @@
+//! Settings from the environment (12-factor), with defaults that run on the embedded backends.
+//! Every wrong value stops start-up with a message that names the variable.
+
+use std::net::SocketAddr;
+
+use cinecloud_core::{db::Backend, storage::S3Settings};
+use url::Url;
+
+use crate::cli::Options;
+
+/// Where media objects are kept.
+#[derive(Clone, Debug)]
+pub enum MediaSettings {
+    /// A local folder.
+    Local(std::path::PathBuf),
+    /// An S3 bucket.
+    S3(S3Settings),
+}
+
+/// How logs are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    /// JSON when stdout is not a terminal, human-readable otherwise.
+    Auto,
+    /// One JSON object per line.
+    Json,
+    /// Human-readable.
+    Pretty,
+}
+
+/// Everything the server needs to start, validated.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// `DATABASE_URL`.
+    pub database_url: String,
+    /// Local folder or S3.
+    pub media: MediaSettings,
+    /// The address people use to reach Cinecloud (links in logs, cookie `Secure`, CSRF origin).
+    pub public_url: Url,
+    /// Where to listen.
+    pub listen: SocketAddr,
+    /// Trust the last `X-Forwarded-For` hop as the client address (behind a load balancer).
+    pub trust_proxy: bool,
+    /// Idle session lifetime, in seconds.
+    pub session_idle_secs: i64,
+    /// Absolute session lifetime, in seconds.
+    pub session_max_secs: i64,
+    /// Log format.
+    pub log_format: LogFormat,
+    /// Folder with the compiled site (`pkg/`, public assets).
+    pub site_root: String,
+}
+
+/// A configuration value that is wrong, naming its environment variable.
+#[derive(Debug, thiserror::Error)]
+#[error("{variable}: {problem}")]
+pub struct ConfigError {
+    /// The environment variable (or flag) at fault.
+    pub variable: &'static str,
+    /// What is wrong with it.
+    pub problem: String,
+}
+
+fn bad(variable: &'static str, problem: impl Into<String>) -> ConfigError {
+    ConfigError { variable, problem: problem.into() }
+}
+
+impl Settings {
+    /// Validates the parsed command-line/environment options.
+    pub fn from_options(o: &Options) -> Result<Self, ConfigError> {
+        Backend::from_url(&o.database_url).map_err(|p| bad("DATABASE_URL", p))?;
+        let media = match o.s3_bucket.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
+            Some(bucket) => {
+                if let Some(endpoint) = &o.s3_endpoint {
+                    Url::parse(endpoint).map_err(|e| bad("CINECLOUD_S3_ENDPOINT", format!("not a URL ({e})")))?;
+                }
+                let prefix = o.s3_prefix.clone().unwrap_or_default();
+                if prefix.starts_with('/') || (!prefix.is_empty() && !prefix.ends_with('/')) {
+                    return Err(bad(
+                        "CINECLOUD_S3_PREFIX",
+                        "must be empty or end with '/' and not start with '/', like cinecloud/",
+                    ));
+                }
+                MediaSettings::S3(S3Settings {
+                    bucket: bucket.to_owned(),
+                    prefix,
+                    endpoint: o.s3_endpoint.clone(),
+                    region: o.s3_region.clone(),
+                })
+            }
+            None => MediaSettings::Local(o.media_dir.clone().into()),
+        };
+        let public_url =
+            Url::parse(&o.public_url).map_err(|e| bad("CINECLOUD_PUBLIC_URL", format!("not a URL ({e})")))?;
+        if !matches!(public_url.scheme(), "http" | "https") || public_url.host().is_none() {
+            return Err(bad("CINECLOUD_PUBLIC_URL", "must be an http:// or https:// URL with a host"));
+        }
+        let listen = o
+            .listen
+            .parse()
+            .map_err(|_| bad("CINECLOUD_LISTEN", format!("{:?} is not an address like 127.0.0.1:3000", o.listen)))?;
+        let log_format = match o.log_format.as_str() {
+            "auto" => LogFormat::Auto,
+            "json" => LogFormat::Json,
+            "pretty" => LogFormat::Pretty,
+            other => return Err(bad("CINECLOUD_LOG_FORMAT", format!("{other:?} is not auto, json or pretty"))),
+        };
+        if o.session_idle_minutes == 0 {
+            return Err(bad("CINECLOUD_SESSION_IDLE_MINUTES", "must be at least 1"));
+        }
+        if o.session_max_days == 0 {
+            return Err(bad("CINECLOUD_SESSION_MAX_DAYS", "must be at least 1"));
+        }
+        Ok(Settings {
+            database_url: o.database_url.clone(),
+            media,
+            public_url,
+            listen,
+            trust_proxy: o.trust_proxy,
+            session_idle_secs: i64::from(o.session_idle_minutes) * 60,
+            session_max_secs: i64::from(o.session_max_days) * 24 * 60 * 60,
+            log_format,
+            site_root: o.site_root.clone(),
+        })
+    }
+
+    /// Whether cookies must be `Secure` (served over HTTPS).
+    pub fn https(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+
+    /// The public origin, e.g. `https://cinecloud.example`, for CSRF checks.
+    pub fn public_origin(&self) -> String {
+        self.public_url.origin().ascii_serialization()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::cli::Cli;
+
+    fn options(args: &[&str]) -> Options {
+        let mut argv = vec!["cinecloud"];
+        argv.extend_from_slice(args);
+        Cli::try_parse_from(argv).unwrap().options
+    }
+
+    #[test]
+    fn defaults_run_on_sqlite_and_a_local_folder() {
+        let s = Settings::from_options(&options(&[])).unwrap();
+        assert!(s.database_url.starts_with("sqlite:"));
+        assert!(matches!(s.media, MediaSettings::Local(_)));
+        assert_eq!(s.listen.to_string(), "127.0.0.1:3000");
+        assert!(!s.https());
+    }
+
+    #[test]
+    fn wrong_values_name_their_variable() {
+        let cases: &[(&[&str], &str)] = &[
+            (&["--database-url", "mysql://x"], "DATABASE_URL"),
+            (&["--public-url", "not a url"], "CINECLOUD_PUBLIC_URL"),
+            (&["--public-url", "ftp://x.example"], "CINECLOUD_PUBLIC_URL"),
+            (&["--listen", "localhost"], "CINECLOUD_LISTEN"),
+            (&["--log-format", "xml"], "CINECLOUD_LOG_FORMAT"),
+            (&["--s3-bucket", "b", "--s3-endpoint", "::"], "CINECLOUD_S3_ENDPOINT"),
+            (&["--s3-bucket", "b", "--s3-prefix", "/x"], "CINECLOUD_S3_PREFIX"),
+            (&["--session-idle-minutes", "0"], "CINECLOUD_SESSION_IDLE_MINUTES"),
+        ];
+        for (args, variable) in cases {
+            let err = Settings::from_options(&options(args)).unwrap_err();
+            assert_eq!(err.variable, *variable, "{args:?}");
+            assert!(err.to_string().starts_with(variable));
+        }
+    }
+
+    #[test]
+    fn an_s3_bucket_selects_s3_media() {
+        let s = Settings::from_options(&options(&["--s3-bucket", "media", "--s3-prefix", "cc/"])).unwrap();
+        match s.media {
+            MediaSettings::S3(s3) => assert_eq!((s3.bucket.as_str(), s3.prefix.as_str()), ("media", "cc/")),
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! The Cinecloud server: configuration, start-up, the axum router around the Leptos app, and
+//! the command line. `main.rs` only parses arguments and calls in here, so tests start the very
+//! same router on a free port.
+
+pub mod cli;
+pub mod config;
+pub mod session_store;
+pub mod startup;
+pub mod telemetry;
+pub mod web;

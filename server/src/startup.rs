@@ -1,0 +1,187 @@
+//! Building the services and the router, and serving until SIGTERM.
+
+use std::{net::SocketAddr, sync::Arc, time::Duration};
+
+use anyhow::Context;
+use app::{
+    App, shell,
+    ssr::{AuthSettings, SessionPolicy},
+};
+use axum::{
+    Router,
+    body::Body,
+    extract::FromRef,
+    http::Request,
+    middleware::{from_fn, from_fn_with_state},
+    routing::get,
+};
+use cinecloud_core::{
+    Services,
+    accounts::{self, LoginThrottle},
+    db::Db,
+    storage::{LocalStore, MediaStore, S3Store},
+};
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::{
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    trace::TraceLayer,
+};
+use tower_sessions::{ExpiredDeletion, Expiry, SessionManagerLayer, cookie::SameSite};
+
+use crate::{
+    config::{MediaSettings, Settings},
+    session_store::SessionRecords,
+    web::{health, media, middleware},
+};
+
+/// What every handler can reach.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    /// Leptos's site options (output name, site root…).
+    pub leptos_options: LeptosOptions,
+    /// Database and media storage.
+    pub services: Services,
+    /// Session lifetimes and sign-in throttling, for server functions.
+    pub auth: AuthSettings,
+    /// `scheme://host[:port]` of the public URL, for the cross-site check.
+    pub public_origin: Arc<str>,
+    /// Trust `X-Forwarded-For`.
+    pub trust_proxy: bool,
+    /// Served over HTTPS (HSTS, Secure cookies).
+    pub https: bool,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// Opens the database (applying migrations) and the media storage.
+pub async fn connect_services(settings: &Settings) -> anyhow::Result<Services> {
+    let db = Db::connect(&settings.database_url).await.context("DATABASE_URL")?;
+    db.migrate().await?;
+    let media = match &settings.media {
+        MediaSettings::Local(dir) => MediaStore::Local(LocalStore::open(dir).context("CINECLOUD_MEDIA_DIR")?),
+        MediaSettings::S3(s3) => MediaStore::S3(S3Store::connect(s3).await),
+    };
+    Ok(Services { db, media })
+}
+
+fn leptos_options(settings: &Settings) -> LeptosOptions {
+    let env = match std::env::var("LEPTOS_ENV").as_deref() {
+        Ok("DEV") => leptos::config::Env::DEV,
+        _ => leptos::config::Env::PROD,
+    };
+    LeptosOptions::builder()
+        .output_name(std::env::var("LEPTOS_OUTPUT_NAME").unwrap_or_else(|_| "cinecloud".into()))
+        .site_root(settings.site_root.clone())
+        .site_pkg_dir(std::env::var("LEPTOS_SITE_PKG_DIR").unwrap_or_else(|_| "pkg".into()))
+        .site_addr(settings.listen)
+        .env(env)
+        .build()
+}
+
+/// The whole HTTP application, plus the session store (for the expiry task).
+pub async fn build_router(settings: &Settings, services: Services) -> anyhow::Result<(Router, SessionRecords)> {
+    let auth = AuthSettings {
+        sessions: SessionPolicy { idle_secs: settings.session_idle_secs, absolute_secs: settings.session_max_secs },
+        throttle: LoginThrottle::default(),
+    };
+    let state = AppState {
+        leptos_options: leptos_options(settings),
+        services: services.clone(),
+        auth: auth.clone(),
+        public_origin: settings.public_origin().into(),
+        trust_proxy: settings.trust_proxy,
+        https: settings.https(),
+    };
+    let records = SessionRecords::open(&services.db).await.context("opening the session store")?;
+    let sessions = SessionManagerLayer::new(records.clone())
+        .with_name("cinecloud_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(settings.https())
+        .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::seconds(settings.session_idle_secs)));
+
+    let context = move || {
+        provide_context(services.clone());
+        provide_context(auth.clone());
+    };
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    let router = Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/media/{*key}", get(media::serve_media))
+        .leptos_routes_with_context(&state, routes, context.clone(), move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(sessions)
+        .layer(from_fn(middleware::limit_request_body))
+        .layer(from_fn_with_state(state.clone(), middleware::refuse_cross_site_writes))
+        .layer(from_fn_with_state(state.clone(), middleware::record_client_addr))
+        .layer(from_fn(middleware::private_by_default))
+        .layer(from_fn_with_state(state.clone(), middleware::security_headers))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
+            let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+            // The path only: query strings can carry one-time tokens.
+            tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id)
+        }))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state);
+    Ok((router, records))
+}
+
+/// Logs the one-time setup link while no admin exists.
+pub async fn announce_setup_link(settings: &Settings, services: &Services) -> anyhow::Result<()> {
+    if let Some(token) = accounts::issue_setup_token(&services.db).await.map_err(|e| anyhow::anyhow!("{e}"))? {
+        let mut link = settings.public_url.join("/setup").context("building the setup link")?;
+        link.query_pairs_mut().append_pair("token", &token);
+        tracing::warn!(%link, "no admin account exists yet: open this one-time link to create the first admin");
+    }
+    Ok(())
+}
+
+/// Serves until SIGTERM or Ctrl-C, then finishes in-flight requests.
+pub async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let services = connect_services(&settings).await?;
+    let (router, records) = build_router(&settings, services.clone()).await?;
+    announce_setup_link(&settings, &services).await?;
+    let expiry = tokio::spawn(records.continuously_delete_expired(Duration::from_secs(60 * 60)));
+
+    let listener = tokio::net::TcpListener::bind(settings.listen)
+        .await
+        .with_context(|| format!("CINECLOUD_LISTEN: cannot listen on {}", settings.listen))?;
+    tracing::info!(address = %settings.listen, public_url = %settings.public_url, "Cinecloud is listening");
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("serving HTTP")?;
+    expiry.abort();
+    tracing::info!("shut down cleanly");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received; finishing in-flight requests");
+}

@@ -1,0 +1,120 @@
+//! Cross-cutting request handling: cross-site write refusal, body limits, client address and
+//! security headers.
+
+use std::net::SocketAddr;
+
+use app::ssr::ClientAddr;
+use axum::{
+    body::Body,
+    extract::{ConnectInfo, Request, State},
+    http::{HeaderValue, Method, StatusCode, header},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use http_body_util::Limited;
+
+use crate::startup::AppState;
+
+/// Refuses state-changing requests that a browser sent on behalf of another site.
+///
+/// Leptos server functions are plain POST endpoints with no CSRF token, so every non-safe
+/// method must come from our own pages: `Sec-Fetch-Site` (sent by all current browsers) must be
+/// `same-origin` (or `none`, typed by the user), else `Origin` must be ours. Requests with
+/// neither header are not from a browser and carry no ambient credentials to abuse.
+pub async fn refuse_cross_site_writes(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(request).await;
+    }
+    let headers = request.headers();
+    let verdict = if let Some(site) = headers.get("sec-fetch-site") {
+        matches!(site.to_str(), Ok("same-origin" | "none"))
+    } else if let Some(origin) = headers.get(header::ORIGIN) {
+        let origin = origin.to_str().unwrap_or_default();
+        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
+        origin == &*state.public_origin
+            || origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://")) == Some(host)
+    } else {
+        true
+    };
+    if verdict {
+        next.run(request).await
+    } else {
+        tracing::warn!(method = %request.method(), path = request.uri().path(), "refused a cross-site write");
+        (StatusCode::FORBIDDEN, "Cross-site request refused.").into_response()
+    }
+}
+
+/// Largest request body for ordinary requests (form posts to server functions).
+pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
+/// Largest request body for photo uploads (the photo limit plus multipart overhead).
+pub const UPLOAD_BODY_LIMIT: usize = cinecloud_core::accounts::MAX_PHOTO_BYTES + 64 * 1024;
+
+fn body_limit(path: &str) -> usize {
+    if path == "/api/upload_photo" { UPLOAD_BODY_LIMIT } else { DEFAULT_BODY_LIMIT }
+}
+
+/// Answers 413 when the declared length exceeds the route's limit, and cuts off bodies that
+/// grow past it while streaming (multipart handlers ignore axum's default limit).
+pub async fn limit_request_body(request: Request, next: Next) -> Response {
+    let limit = body_limit(request.uri().path());
+    let declared =
+        request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > limit as u64) {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "The request is too large.").into_response();
+    }
+    let request = request.map(|body| Body::new(Limited::new(body, limit)));
+    next.run(request).await
+}
+
+/// Records the client address the server trusts, for sign-in throttling and logs.
+pub async fn record_client_addr(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+    let forwarded = state
+        .trust_proxy
+        .then(|| request.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()))
+        .flatten()
+        // The load balancer appends the address it saw: the last hop is the one to trust.
+        .and_then(|v| v.rsplit(',').next())
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty());
+    let addr = forwarded.or(peer).unwrap_or_else(|| "unknown".to_owned());
+    request.extensions_mut().insert(ClientAddr(addr));
+    next.run(request).await
+}
+
+/// Headers every response carries. Pages set their own nonce-based CSP while rendering; other
+/// responses get a policy that allows nothing.
+pub async fn security_headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let fixed = [
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
+        (header::HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
+        (header::HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()"),
+    ];
+    for (name, value) in fixed {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'; sandbox"),
+        );
+    }
+    if state.https {
+        headers
+            .insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+    }
+    response
+}
+
+/// Signed-in pages and server-function answers must not be cached by shared caches.
+pub async fn private_by_default(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    if !response.headers().contains_key(header::CACHE_CONTROL) {
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+    }
+    response
+}

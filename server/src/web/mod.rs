@@ -1,0 +1,5 @@
+//! HTTP pieces around the Leptos app: middleware, media, health checks.
+
+pub mod health;
+pub mod media;
+pub mod middleware;

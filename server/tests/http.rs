@@ -1,0 +1,371 @@
+//! The HTTP surface, end to end through the real router: sessions, CSRF refusal, admin checks,
+//! body limits, media, headers. Every test runs on SQLite and on PostgreSQL.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use cinecloud_core::{
+    accounts::{self, Role, SignUp},
+    db::{Backend, users},
+    test_both_backends,
+};
+use reqwest::{StatusCode, header};
+use support::{PASSWORD, TestApp, session_cookie};
+
+async fn health_and_readiness_answer(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let c = app.client();
+    let health = c.get(format!("{}/healthz", app.base)).send().await.unwrap();
+    assert_eq!(health.status(), StatusCode::OK);
+    let ready = c.get(format!("{}/readyz", app.base)).send().await.unwrap();
+    assert_eq!(ready.status(), StatusCode::OK);
+    assert_eq!(ready.text().await.unwrap(), r#"{"database":"ok","media":"ok"}"#);
+}
+
+async fn session_id_changes_at_login_and_the_old_one_stops_working(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.signed_up("ada@example.com").await;
+    let raw = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let log_in = |cookie: Option<String>| {
+        let mut request = raw
+            .post(format!("{}/api/log_in", app.base))
+            .header("sec-fetch-site", "same-origin")
+            .form(&[("email", "ada@example.com"), ("password", PASSWORD)]);
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        request.send()
+    };
+    let first = log_in(None).await.unwrap();
+    let first_cookie = session_cookie(first.headers()).expect("a session cookie at login");
+    let second = log_in(Some(first_cookie.clone())).await.unwrap();
+    let second_cookie = session_cookie(second.headers()).expect("a new session cookie at the next login");
+    assert_ne!(first_cookie, second_cookie, "the session id must change at login");
+
+    let viewer_with =
+        |cookie: String| raw.post(format!("{}/api/current_viewer", app.base)).header(header::COOKIE, cookie).send();
+    let old = viewer_with(first_cookie).await.unwrap().text().await.unwrap();
+    assert_eq!(old, "null", "the pre-login session id no longer signs anyone in");
+    let new = viewer_with(second_cookie).await.unwrap().text().await.unwrap();
+    assert!(new.contains("ada@example.com"), "{new}");
+
+    // The cookie is HttpOnly and SameSite.
+    let set_cookie = first.headers().get(header::SET_COOKIE).unwrap().to_str().unwrap().to_owned();
+    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+}
+
+async fn logout_ends_the_session_on_the_server(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let raw = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let signup = raw
+        .post(format!("{}/api/sign_up", app.base))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("email", "ada@example.com"), ("display_name", "Ada"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let cookie = session_cookie(signup.headers()).unwrap();
+    let viewer = |cookie: &str| {
+        raw.post(format!("{}/api/current_viewer", app.base)).header(header::COOKIE, cookie.to_owned()).send()
+    };
+    assert!(viewer(&cookie).await.unwrap().text().await.unwrap().contains("Ada"));
+    let out = raw
+        .post(format!("{}/api/log_out", app.base))
+        .header("sec-fetch-site", "same-origin")
+        .header(header::COOKIE, cookie.clone())
+        .send()
+        .await
+        .unwrap();
+    assert!(out.status().is_success() || out.status().is_redirection());
+    // Replaying the old cookie, as a thief would, finds no session.
+    assert_eq!(viewer(&cookie).await.unwrap().text().await.unwrap(), "null");
+}
+
+async fn password_change_ends_every_other_session(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let phone = app.signed_up("ada@example.com").await;
+    let laptop = app.logged_in("ada@example.com", PASSWORD).await;
+    assert!(!app.viewer(&laptop).await.is_null());
+    let (status, body) = app
+        .call(&phone, "change_password", &[("current_password", PASSWORD), ("new_password", "a brand new passphrase")])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(app.viewer(&laptop).await.is_null(), "the other session ended");
+    assert_eq!(app.viewer(&phone).await["email"], "ada@example.com", "the changing session stays");
+    let (status, _) = app.call(&app.client(), "log_in", &[("email", "ada@example.com"), ("password", PASSWORD)]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+async fn cross_site_posts_are_refused_and_change_nothing(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let client = app.signed_up("ada@example.com").await;
+    let send = |site: Option<&'static str>, origin: Option<&'static str>| {
+        // A client without the default same-origin header, carrying the victim's cookies.
+        let mut request = client
+            .post(format!("{}/api/change_display_name", app.base))
+            .header(header::ACCEPT, "text/html")
+            .form(&[("display_name", "Pwned")]);
+        if let Some(site) = site {
+            request = request.header("sec-fetch-site", site);
+        }
+        if let Some(origin) = origin {
+            request = request.header(header::ORIGIN, origin);
+        }
+        request.send()
+    };
+    // reqwest's default header is replaced when the request sets its own value.
+    let by_fetch_metadata = send(Some("cross-site"), None).await.unwrap();
+    assert_eq!(by_fetch_metadata.status(), StatusCode::FORBIDDEN);
+    let same_site = send(Some("same-site"), None).await.unwrap();
+    assert_eq!(same_site.status(), StatusCode::FORBIDDEN);
+    let user = users::find_by_email(&app.backends.services.db, "ada@example.com").await.unwrap().unwrap();
+    assert_eq!(user.display_name, "Ada", "nothing changed");
+
+    // Older browsers send only Origin.
+    let raw = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let by_origin = raw
+        .post(format!("{}/api/log_in", app.base))
+        .header(header::ORIGIN, "https://evil.example")
+        .form(&[("email", "ada@example.com"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_origin.status(), StatusCode::FORBIDDEN);
+    assert!(session_cookie(by_origin.headers()).is_none(), "no session was started");
+    let own_origin = raw
+        .post(format!("{}/api/log_in", app.base))
+        .header(header::ORIGIN, app.base.clone())
+        .form(&[("email", "ada@example.com"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert!(own_origin.status().is_success() || own_origin.status().is_redirection());
+}
+
+async fn admin_functions_refuse_anonymous_and_viewer_callers(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let db = &app.backends.services.db;
+    let viewer = app.signed_up("ada@example.com").await;
+    let ada = users::find_by_email(db, "ada@example.com").await.unwrap().unwrap();
+    let id = ada.id.to_string();
+    let form = [("user_id", id.as_str()), ("role", "admin")];
+
+    let (status, body) = app.call(&app.client(), "admin/set_user_role", &form).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    let (status, body) = app.call(&viewer, "admin/set_user_role", &form).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let (status, _) = app.call(&viewer, "admin/list_users", &[]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(users::find_by_id(db, ada.id).await.unwrap().unwrap().role, Role::Viewer, "nothing changed");
+
+    accounts::create_admin(db, SignUp { email: "root@example.com", display_name: "Root", password: PASSWORD })
+        .await
+        .unwrap();
+    let admin = app.logged_in("root@example.com", PASSWORD).await;
+    let (status, body) = app.call(&admin, "admin/list_users", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("ada@example.com") && !body.contains("argon2"), "{body}");
+    let (status, body) = app.call(&admin, "admin/set_user_role", &form).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(users::find_by_id(db, ada.id).await.unwrap().unwrap().role, Role::Admin);
+}
+
+async fn unknown_email_and_wrong_password_look_the_same(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.signed_up("ada@example.com").await;
+    let c = app.client();
+    let mut wrong_times = Vec::new();
+    let mut unknown_times = Vec::new();
+    let mut answers = Vec::new();
+    for i in 0..4 {
+        let started = Instant::now();
+        answers.push(app.call(&c, "log_in", &[("email", "ada@example.com"), ("password", "not the password")]).await);
+        wrong_times.push(started.elapsed());
+        let unknown = format!("nobody{i}@example.com");
+        let started = Instant::now();
+        answers.push(app.call(&c, "log_in", &[("email", &unknown), ("password", "not the password")]).await);
+        unknown_times.push(started.elapsed());
+    }
+    let first = answers[0].clone();
+    assert_eq!(first.0, StatusCode::UNAUTHORIZED);
+    assert!(answers.iter().all(|a| *a == first), "identical status and body: {answers:?}");
+    // Both paths run one argon2 verification; their medians must be of the same size.
+    let median = |mut v: Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2].as_secs_f64()
+    };
+    let ratio = median(unknown_times) / median(wrong_times);
+    assert!((0.5..2.0).contains(&ratio), "unknown/wrong time ratio {ratio:.2}");
+}
+
+async fn repeated_failures_are_rate_limited(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.signed_up("ada@example.com").await;
+    let c = app.client();
+    for _ in 0..5 {
+        let (status, _) = app.call(&c, "log_in", &[("email", "ada@example.com"), ("password", "wrong")]).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let (status, body) = app.call(&c, "log_in", &[("email", "ada@example.com"), ("password", PASSWORD)]).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+}
+
+async fn oversized_bodies_get_413(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let client = app.signed_up("ada@example.com").await;
+    let huge_name = "x".repeat(100 * 1024);
+    let (status, _) = app.call(&client, "change_display_name", &[("display_name", huge_name.as_str())]).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+
+    let photo = reqwest::multipart::Part::bytes(vec![0u8; 7 * 1024 * 1024]).file_name("big.jpg");
+    let response = client
+        .post(format!("{}/api/upload_photo", app.base))
+        .multipart(reqwest::multipart::Form::new().part("photo", photo))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let user = users::find_by_email(&app.backends.services.db, "ada@example.com").await.unwrap().unwrap();
+    assert_eq!((user.display_name.as_str(), user.photo_key), ("Ada", None));
+}
+
+async fn validation_errors_name_the_field_with_422(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let c = app.client();
+    let (status, body) =
+        app.call(&c, "sign_up", &[("email", "nope"), ("display_name", "A"), ("password", PASSWORD)]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let error: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(error["Invalid"]["field"], "email", "{body}");
+    let (status, body) =
+        app.call(&c, "sign_up", &[("email", "a@example.com"), ("display_name", "A"), ("password", "password")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("common"), "{body}");
+}
+
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([x as u8, y as u8, 99]));
+    let mut out = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png).unwrap();
+    out
+}
+
+async fn profile_photo_is_served_with_ranges_and_caching(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let client = app.signed_up("ada@example.com").await;
+    let part = reqwest::multipart::Part::bytes(png(400, 300)).file_name("me.png");
+    let response = client
+        .post(format!("{}/api/upload_photo", app.base))
+        .multipart(reqwest::multipart::Form::new().part("photo", part))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let viewer = app.viewer(&client).await;
+    let url = format!("{}{}", app.base, viewer["photo_url"].as_str().expect("a photo URL"));
+
+    let whole = client.get(&url).send().await.unwrap();
+    assert_eq!(whole.status(), StatusCode::OK);
+    assert_eq!(whole.headers()[header::CONTENT_TYPE], "image/jpeg");
+    assert_eq!(whole.headers()[header::ACCEPT_RANGES], "bytes");
+    assert!(whole.headers()[header::CACHE_CONTROL].to_str().unwrap().contains("immutable"));
+    let etag = whole.headers()[header::ETAG].clone();
+    let bytes = whole.bytes().await.unwrap();
+    assert_eq!(image::load_from_memory(&bytes).unwrap().width(), 256);
+
+    let part = client.get(&url).header(header::RANGE, "bytes=0-9").send().await.unwrap();
+    assert_eq!(part.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(part.headers()[header::CONTENT_RANGE], format!("bytes 0-9/{}", bytes.len()).as_str());
+    assert_eq!(part.bytes().await.unwrap(), bytes[..10]);
+    let beyond = client.get(&url).header(header::RANGE, "bytes=99999999-").send().await.unwrap();
+    assert_eq!(beyond.status(), StatusCode::RANGE_NOT_SATISFIABLE);
+    assert_eq!(beyond.headers()[header::CONTENT_RANGE], format!("bytes */{}", bytes.len()).as_str());
+    let cached = client.get(&url).header(header::IF_NONE_MATCH, etag).send().await.unwrap();
+    assert_eq!(cached.status(), StatusCode::NOT_MODIFIED);
+
+    for private in ["/media/videos/1/x.mp4", "/media/profiles/../../etc/passwd", "/media/profiles/1/missing.jpg"] {
+        let r = client.get(format!("{}{private}", app.base)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{private}");
+    }
+
+    // A bad upload keeps the photo and says why.
+    let part = reqwest::multipart::Part::bytes(b"plain text".to_vec()).file_name("x.jpg");
+    let response = client
+        .post(format!("{}/api/upload_photo", app.base))
+        .multipart(reqwest::multipart::Form::new().part("photo", part))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(response.text().await.unwrap().contains("JPEG, PNG or WebP"));
+    assert_eq!(app.viewer(&client).await["photo_url"], viewer["photo_url"]);
+}
+
+async fn pages_render_with_a_nonce_csp_and_security_headers(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let client = app.signed_up("ada@example.com").await;
+    let page = client.get(format!("{}/profile", app.base)).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let headers = page.headers().clone();
+    let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap().to_owned();
+    let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).expect("a nonce in the CSP").to_owned();
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("'wasm-unsafe-eval'"), "{csp}");
+    assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert_eq!(headers[header::REFERRER_POLICY], "strict-origin-when-cross-origin");
+    assert!(headers.contains_key("x-request-id"));
+    assert_eq!(headers[header::CACHE_CONTROL], "private, no-cache");
+    let html = page.text().await.unwrap();
+    assert!(html.contains(&format!("nonce=\"{nonce}\"")), "inline scripts carry the nonce");
+    assert!(html.contains("Ada"), "the signed-in name is rendered on the server");
+    assert!(!html.contains("argon2") && !html.contains("session_epoch"), "no secrets in the hydrated page");
+
+    let missing = client.get(format!("{}/no/such/page", app.base)).send().await.unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert!(missing.text().await.unwrap().contains("Page not found"));
+}
+
+async fn setup_link_creates_the_first_admin_once(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let token = accounts::issue_setup_token(&app.backends.services.db).await.unwrap().unwrap();
+    let c = app.client();
+    let form =
+        [("token", token.as_str()), ("email", "root@example.com"), ("display_name", "Root"), ("password", PASSWORD)];
+    let (status, body) = app.call(&c, "create_first_admin", &form).await;
+    assert!(status.is_success() || status.is_redirection(), "{status} {body}");
+    assert_eq!(app.viewer(&c).await["is_admin"], true);
+    let again =
+        [("token", token.as_str()), ("email", "two@example.com"), ("display_name", "Two"), ("password", PASSWORD)];
+    let (status, _) = app.call(&app.client(), "create_first_admin", &again).await;
+    assert_eq!(status, StatusCode::GONE);
+    assert!(users::find_by_email(&app.backends.services.db, "two@example.com").await.unwrap().is_none());
+}
+
+async fn deleting_the_account_needs_the_password_and_signs_out(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let client = app.signed_up("ada@example.com").await;
+    let (status, _) = app.call(&client, "delete_account", &[("password", "wrong")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(users::find_by_email(&app.backends.services.db, "ada@example.com").await.unwrap().is_some());
+    let (status, _) = app.call(&client, "delete_account", &[("password", PASSWORD)]).await;
+    assert!(status.is_success() || status.is_redirection());
+    assert!(users::find_by_email(&app.backends.services.db, "ada@example.com").await.unwrap().is_none());
+    assert!(app.viewer(&client).await.is_null());
+}
+
+test_both_backends!(
+    health_and_readiness_answer,
+    session_id_changes_at_login_and_the_old_one_stops_working,
+    logout_ends_the_session_on_the_server,
+    password_change_ends_every_other_session,
+    cross_site_posts_are_refused_and_change_nothing,
+    admin_functions_refuse_anonymous_and_viewer_callers,
+    unknown_email_and_wrong_password_look_the_same,
+    repeated_failures_are_rate_limited,
+    oversized_bodies_get_413,
+    validation_errors_name_the_field_with_422,
+    profile_photo_is_served_with_ranges_and_caching,
+    pages_render_with_a_nonce_csp_and_security_headers,
+    setup_link_creates_the_first_admin_once,
+    deleting_the_account_needs_the_password_and_signs_out,
+);

@@ -1,0 +1,110 @@
+//! Starts the real router on a free port over a fresh database, with a cookie-keeping client.
+
+use std::net::SocketAddr;
+
+use cinecloud_core::{
+    db::Backend,
+    testing::{MediaBackend, TestServices},
+};
+use clap::Parser;
+use reqwest::{Client, StatusCode, redirect::Policy};
+use serde_json::Value;
+use server::{cli::Cli, config::Settings, startup};
+
+/// A running server and what it runs on.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    /// Database and media, for checking what changed.
+    pub backends: TestServices,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+/// A signed-up password good enough for every rule.
+pub const PASSWORD: &str = "a long enough passphrase";
+
+impl TestApp {
+    /// Starts the app on `backend` with local media.
+    pub async fn spawn(backend: Backend) -> Self {
+        Self::spawn_with(backend, MediaBackend::Local).await
+    }
+
+    /// Starts the app on `backend` with media on `media`.
+    pub async fn spawn_with(backend: Backend, media: MediaBackend) -> Self {
+        let backends = TestServices::with_media(backend, media).await;
+        let site = tempfile::tempdir().unwrap();
+        let cli = Cli::try_parse_from([
+            "cinecloud",
+            "--database-url",
+            &backends.db.url,
+            "--site-root",
+            site.path().to_str().unwrap(),
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .unwrap();
+        let settings = Settings::from_options(&cli.options).unwrap();
+        let (router, _records) = startup::build_router(&settings, backends.services.clone()).await.unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = tokio::spawn(async move {
+            let _site = site;
+            axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
+        });
+        Self { base: format!("http://{addr}"), backends, server }
+    }
+
+    /// A browser-like client: keeps cookies, does not follow redirects, sends same-origin
+    /// fetch metadata like our own pages do.
+    pub fn client(&self) -> Client {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("sec-fetch-site", "same-origin".parse().unwrap());
+        Client::builder().cookie_store(true).redirect(Policy::none()).default_headers(headers).build().unwrap()
+    }
+
+    /// POSTs form fields to a server function; returns status and body.
+    pub async fn call(&self, client: &Client, endpoint: &str, form: &[(&str, &str)]) -> (StatusCode, String) {
+        let response = client.post(format!("{}/api/{endpoint}", self.base)).form(form).send().await.unwrap();
+        (response.status(), response.text().await.unwrap())
+    }
+
+    /// The signed-in viewer as the server sees this client (`Value::Null` when anonymous).
+    pub async fn viewer(&self, client: &Client) -> Value {
+        let (status, body) = self.call(client, "current_viewer", &[]).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        serde_json::from_str(&body).unwrap()
+    }
+
+    /// Signs up a viewer on a new client and returns the client.
+    pub async fn signed_up(&self, email: &str) -> Client {
+        let client = self.client();
+        let (status, body) =
+            self.call(&client, "sign_up", &[("email", email), ("display_name", "Ada"), ("password", PASSWORD)]).await;
+        assert!(status.is_success() || status.is_redirection(), "{status} {body}");
+        client
+    }
+
+    /// Signs in on a new client.
+    pub async fn logged_in(&self, email: &str, password: &str) -> Client {
+        let client = self.client();
+        let (status, body) = self.call(&client, "log_in", &[("email", email), ("password", password)]).await;
+        assert!(status.is_success() || status.is_redirection(), "{status} {body}");
+        client
+    }
+}
+
+/// The session cookie this client holds for `base`, if any.
+pub fn session_cookie(response_headers: &reqwest::header::HeaderMap) -> Option<String> {
+    response_headers
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("cinecloud_session="))
+        .map(|v| v.split(';').next().unwrap().to_owned())
+}
