@@ -18,7 +18,7 @@ use leptos_router::{
 
 use crate::{
     api::auth::Viewer,
-    components::header::Header,
+    components::{error::PageError, header::Header},
     pages::{
         admin_users::AdminUsersPage, home::HomePage, login::LoginPage, not_found::NotFound, profile::ProfilePage,
         setup::SetupPage, signup::SignupPage,
@@ -73,6 +73,13 @@ pub fn App() -> impl IntoView {
     let viewer = Resource::new(move || refresh.get(), |_| api::auth::current_viewer());
     provide_context(ViewerContext { viewer, refresh });
     theme::provide_theme();
+    // Effects run only in the browser: this marks the moment the page became interactive, which
+    // end-to-end tests wait for before using controls that need WebAssembly.
+    Effect::new(|_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "");
+        }
+    });
 
     view! {
         <Stylesheet id="leptos" href="/pkg/cinecloud.css" />
@@ -82,14 +89,16 @@ pub fn App() -> impl IntoView {
             <a class="skip-link" href="#main">"Skip to content"</a>
             <Header />
             <main id="main" class="page">
-                <Routes fallback=NotFound>
-                    <Route path=path!("") view=HomePage />
-                    <Route path=path!("/login") view=LoginPage />
-                    <Route path=path!("/signup") view=SignupPage />
-                    <Route path=path!("/profile") view=ProfilePage />
-                    <Route path=path!("/setup") view=SetupPage />
-                    <Route path=path!("/admin/users") view=AdminUsersPage />
-                </Routes>
+                <ErrorBoundary fallback=|errors| view! { <PageError errors /> }>
+                    <Routes fallback=NotFound>
+                        <Route path=path!("") view=HomePage />
+                        <Route path=path!("/login") view=LoginPage />
+                        <Route path=path!("/signup") view=SignupPage />
+                        <Route path=path!("/profile") view=ProfilePage />
+                        <Route path=path!("/setup") view=SetupPage />
+                        <Route path=path!("/admin/users") view=AdminUsersPage />
+                    </Routes>
+                </ErrorBoundary>
             </main>
             <footer class="site-footer">
                 <p>"Cinecloud — an open movie catalog."</p>

@@ -1,4 +1,5 @@
 //! Pieces shared by several pages.
 
+pub mod error;
 pub mod form;
 pub mod header;

@@ -1,0 +1,72 @@
+import { defineConfig, devices } from "@playwright/test";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+// Each project (desktop, phone) gets its own server on its own fresh database, so stories that
+// change global state (the first admin) run independently in both.
+const root = resolve(__dirname, "..");
+const binary = process.env.CINECLOUD_BIN ?? join(root, "target/release/cinecloud");
+const siteRoot = process.env.LEPTOS_SITE_ROOT ?? join(root, "target/site");
+
+export function serverEnv(port: number): Record<string, string> {
+  const data = process.env[`CINECLOUD_E2E_DATA_${port}`] ?? mkdtempSync(join(tmpdir(), `cinecloud-e2e-${port}-`));
+  process.env[`CINECLOUD_E2E_DATA_${port}`] = data;
+  return {
+    DATABASE_URL: `sqlite://${data}/cinecloud.db`,
+    CINECLOUD_MEDIA_DIR: join(data, "media"),
+    CINECLOUD_LISTEN: `127.0.0.1:${port}`,
+    CINECLOUD_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    LEPTOS_SITE_ROOT: siteRoot,
+    CINECLOUD_LOG_FORMAT: "json",
+    RUST_LOG: "warn",
+  };
+}
+
+const chromium = {
+  browserName: "chromium" as const,
+  launchOptions: {
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  },
+  colorScheme: "light" as const,
+};
+
+const projects = [
+  { name: "desktop", port: 3100, device: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 800 } } },
+  { name: "phone", port: 3101, device: { ...devices["Pixel 7"], viewport: { width: 390, height: 844 } } },
+];
+
+export default defineConfig({
+  testDir: "./tests",
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 2,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  reporter: process.env.CI ? [["list"], ["json", { outputFile: "test-results/results.json" }]] : "list",
+  use: { trace: "retain-on-failure" },
+  projects: projects.map((p) => ({
+    name: p.name,
+    use: { ...p.device, ...chromium, baseURL: `http://127.0.0.1:${p.port}` },
+  })),
+  webServer: projects.map((p) => ({
+    command: `${binary} serve`,
+    url: `http://127.0.0.1:${p.port}/healthz`,
+    env: serverEnv(p.port),
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "ignore",
+    stderr: "pipe",
+  })),
+});

@@ -1,0 +1,124 @@
+# Shared by scripts/run and scripts/test: installs what is missing, idempotently, and says what
+# it does. Source it; do not run it. Versions are the ones that build with rustc 1.95 (see
+# docs/toolchain.md).
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CARGO_LEPTOS_VERSION="0.3.10"
+WASM_BINDGEN_VERSION="0.2.130"
+
+say() { printf '==> %s\n' "$*"; }
+have() { command -v "$1" >/dev/null 2>&1; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif have sudo; then sudo "$@"; else
+    echo "error: '$*' needs root; install sudo or run as root" >&2; exit 1
+  fi
+}
+
+apt_install() {
+  if ! have apt-get; then
+    echo "error: please install these packages with your system's package manager: $*" >&2
+    exit 1
+  fi
+  if [ ! -e /tmp/.cinecloud-apt-updated ]; then
+    say "apt-get update"
+    as_root apt-get update -qq
+    touch /tmp/.cinecloud-apt-updated
+  fi
+  say "apt-get install $*"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+ensure_rust() {
+  if ! have cargo || ! have rustup; then
+    echo "error: Rust is required (rustup with a stable toolchain, rustc 1.95 or newer)" >&2
+    exit 1
+  fi
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "rustup target add wasm32-unknown-unknown"
+    rustup target add wasm32-unknown-unknown
+  fi
+}
+
+ensure_node() {
+  if ! have node || ! have npm; then
+    apt_install nodejs npm
+  fi
+}
+
+ensure_build_tools() {
+  ensure_rust
+  ensure_node
+  if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+    say "cargo install cargo-leptos $CARGO_LEPTOS_VERSION (takes 15-30 minutes once)"
+    cargo install cargo-leptos --locked --version "$CARGO_LEPTOS_VERSION" --features no_downloads
+  fi
+  if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
+    # Not --locked: its lock file names a crate version the registry no longer serves.
+    say "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION (must equal the app's wasm-bindgen pin)"
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+  fi
+  if [ ! -x "$ROOT/scripts/tools/node_modules/.bin/wasm-opt" ]; then
+    say "npm ci in scripts/tools (wasm-opt from binaryen 132)"
+    (cd "$ROOT/scripts/tools" && npm ci --no-audit --no-fund --silent)
+  fi
+  export PATH="$ROOT/scripts/tools/node_modules/.bin:$PATH"
+}
+
+ensure_chromium() {
+  export CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
+  if [ ! -x "$CHROMIUM_PATH" ]; then
+    apt_install chromium
+  fi
+}
+
+ensure_playwright() {
+  if [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ]; then
+    say "npm ci in end2end (Playwright; it downloads no browser: Debian's Chromium is used)"
+    (cd "$ROOT/end2end" && npm ci --no-audit --no-fund --silent)
+  fi
+}
+
+postgres_answers() {
+  have psql && psql "$1" -Atqc 'select 1' >/dev/null 2>&1
+}
+
+# Exports CINECLOUD_TEST_POSTGRES_URL: the given one, the machine's server on 127.0.0.1:5432, or
+# a throwaway cluster started here (PostgreSQL installed first if needed). Never skipped.
+ensure_postgres() {
+  local url="${CINECLOUD_TEST_POSTGRES_URL:-postgres://$(id -un)@127.0.0.1:5432/postgres}"
+  if ! have psql; then apt_install postgresql-client; fi
+  if postgres_answers "$url"; then
+    say "PostgreSQL for tests: $url"
+    export CINECLOUD_TEST_POSTGRES_URL="$url"
+    return
+  fi
+  if [ -n "${CINECLOUD_TEST_POSTGRES_URL:-}" ]; then
+    echo "error: CINECLOUD_TEST_POSTGRES_URL=$CINECLOUD_TEST_POSTGRES_URL does not answer" >&2
+    exit 1
+  fi
+  local bin
+  bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)"
+  if [ -z "$bin" ]; then
+    apt_install postgresql
+    bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+  fi
+  local dir port=55432 user
+  dir="$(mktemp -d /tmp/cinecloud-pg.XXXXXX)"
+  user="$(id -un)"
+  if [ "$(id -u)" -eq 0 ]; then
+    user=postgres # PostgreSQL refuses to run as root.
+    chown postgres "$dir"
+  fi
+  say "starting a throwaway PostgreSQL cluster in $dir on port $port"
+  as_user() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+  as_user "$bin/initdb" -D "$dir/data" -A trust -U "$user" >/dev/null
+  as_user "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+  CINECLOUD_PG_STOP="$bin/pg_ctl -D $dir/data -m fast stop"
+  CINECLOUD_PG_DIR="$dir"
+  export CINECLOUD_TEST_POSTGRES_URL="postgres://$user@127.0.0.1:$port/postgres"
+  trap 'as_user $CINECLOUD_PG_STOP >/dev/null 2>&1 || true; rm -rf "$CINECLOUD_PG_DIR"' EXIT
+}
