@@ -38,6 +38,7 @@ export function setupLink(baseURL: string): string {
   if (!data) throw new Error(`no data folder recorded for port ${port}`);
   const binary = process.env.CINECLOUD_BIN ?? `${__dirname}/../../target/release/cinecloud`;
   const out = execFileSync(binary, ["admin", "setup-link"], {
+    stdio: ["ignore", "pipe", "pipe"],
     env: {
       ...process.env,
       DATABASE_URL: `sqlite://${data}/cinecloud.db`,

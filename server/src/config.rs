@@ -177,6 +177,29 @@ mod tests {
     }
 
     #[test]
+    fn help_lists_every_variable() {
+        use clap::CommandFactory;
+        let help = Cli::command().render_long_help().to_string();
+        for variable in [
+            "DATABASE_URL",
+            "CINECLOUD_MEDIA_DIR",
+            "CINECLOUD_S3_BUCKET",
+            "CINECLOUD_S3_PREFIX",
+            "CINECLOUD_S3_ENDPOINT",
+            "CINECLOUD_S3_REGION",
+            "CINECLOUD_PUBLIC_URL",
+            "CINECLOUD_LISTEN",
+            "CINECLOUD_TRUST_PROXY",
+            "CINECLOUD_SESSION_IDLE_MINUTES",
+            "CINECLOUD_SESSION_MAX_DAYS",
+            "CINECLOUD_LOG_FORMAT",
+            "LEPTOS_SITE_ROOT",
+        ] {
+            assert!(help.contains(&format!("env: {variable}")), "{variable} missing from --help");
+        }
+    }
+
+    #[test]
     fn an_s3_bucket_selects_s3_media() {
         let s = Settings::from_options(&options(&["--s3-bucket", "media", "--s3-prefix", "cc/"])).unwrap();
         match s.media {

@@ -13,12 +13,7 @@ use crate::{
 #[component]
 pub fn Header() -> impl IntoView {
     let ctx = expect_context::<ViewerContext>();
-    let log_out = ServerAction::<LogOut>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = log_out.value().get() {
-            ctx.changed();
-        }
-    });
+    let log_out = ctx.log_out;
     let viewer = move || ctx.viewer.get().and_then(Result::ok).flatten();
 
     view! {

@@ -6,7 +6,6 @@ use leptos_router::components::A;
 
 use crate::{
     ViewerContext,
-    api::auth::LogIn,
     components::form::{Field, FormError, last_error},
 };
 
@@ -14,13 +13,8 @@ use crate::{
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let ctx = expect_context::<ViewerContext>();
-    let action = ServerAction::<LogIn>::new();
+    let action = ctx.log_in;
     let error = last_error(action);
-    Effect::new(move |_| {
-        if let Some(Ok(())) = action.value().get() {
-            ctx.changed();
-        }
-    });
     view! {
         <Title text="Log in" />
         <section class="form-page">

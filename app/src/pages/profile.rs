@@ -6,22 +6,49 @@ use leptos_router::components::A;
 
 use crate::{
     ViewerContext,
-    api::auth::{ChangeDisplayName, ChangePassword, DeleteAccount, Viewer},
+    api::auth::{ChangeDisplayName, ChangePassword, Viewer},
     components::form::{Field, FormError, last_error},
     error::AppError,
 };
+
+/// The state of the profile forms. It lives in the page, not in the forms: saving refetches the
+/// viewer, which renders the forms anew, and their outcome must survive that.
+#[derive(Clone, Copy)]
+struct ProfileActions {
+    rename: ServerAction<ChangeDisplayName>,
+    password: ServerAction<ChangePassword>,
+    photo: PhotoUpload,
+}
+
+/// Where the last photo upload stands.
+#[derive(Clone, Copy)]
+struct PhotoUpload {
+    error: RwSignal<Option<AppError>>,
+    pending: RwSignal<bool>,
+    saved: RwSignal<bool>,
+}
 
 /// Shows the profile forms to a signed-in viewer, or a sign-in link.
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let ctx = expect_context::<ViewerContext>();
+    let actions = ProfileActions {
+        rename: ServerAction::new(),
+        password: ServerAction::new(),
+        photo: PhotoUpload { error: RwSignal::new(None), pending: RwSignal::new(false), saved: RwSignal::new(false) },
+    };
+    Effect::new(move |_| {
+        if matches!(actions.rename.value().get(), Some(Ok(_))) {
+            ctx.changed();
+        }
+    });
     view! {
         <Title text="Your profile" />
         <section class="form-page">
             <h1>"Your profile"</h1>
             <Suspense fallback=|| view! { <p class="loading">"Loading your profile…"</p> }>
                 {move || ctx.viewer.get().map(|viewer| match viewer {
-                    Ok(Some(viewer)) => view! { <ProfileForms viewer /> }.into_any(),
+                    Ok(Some(viewer)) => view! { <ProfileForms viewer actions /> }.into_any(),
                     Ok(None) => view! {
                         <p>"Please " <A href="/login">"log in"</A> " to see your profile."</p>
                     }.into_any(),
@@ -33,19 +60,13 @@ pub fn ProfilePage() -> impl IntoView {
 }
 
 #[component]
-fn ProfileForms(viewer: Viewer) -> impl IntoView {
+fn ProfileForms(viewer: Viewer, actions: ProfileActions) -> impl IntoView {
     let ctx = expect_context::<ViewerContext>();
-    let rename = ServerAction::<ChangeDisplayName>::new();
+    let ProfileActions { rename, password, photo } = actions;
     let rename_error = last_error(rename);
-    let password = ServerAction::<ChangePassword>::new();
     let password_error = last_error(password);
-    let delete = ServerAction::<DeleteAccount>::new();
+    let delete = ctx.delete_account;
     let delete_error = last_error(delete);
-    Effect::new(move |_| {
-        if matches!(rename.value().get(), Some(Ok(_))) || matches!(delete.value().get(), Some(Ok(()))) {
-            ctx.changed();
-        }
-    });
 
     let name = viewer.display_name.clone();
     view! {
@@ -61,7 +82,7 @@ fn ProfileForms(viewer: Viewer) -> impl IntoView {
             </ActionForm>
         </section>
 
-        <PhotoForm viewer />
+        <PhotoForm viewer state=photo />
 
         <section aria-labelledby="password-heading" class="card">
             <h2 id="password-heading">"Password"</h2>
@@ -89,11 +110,10 @@ fn ProfileForms(viewer: Viewer) -> impl IntoView {
 }
 
 #[component]
-fn PhotoForm(viewer: Viewer) -> impl IntoView {
+fn PhotoForm(viewer: Viewer, state: PhotoUpload) -> impl IntoView {
     let ctx = expect_context::<ViewerContext>();
-    let (error, set_error) = signal(None::<AppError>);
-    let (pending, set_pending) = signal(false);
-    let (saved, set_saved) = signal(false);
+    let PhotoUpload { error, pending, saved } = state;
+    let (set_error, set_pending, set_saved) = (error.write_only(), pending.write_only(), saved.write_only());
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -136,7 +156,7 @@ fn PhotoForm(viewer: Viewer) -> impl IntoView {
             </div>
             <form on:submit=on_submit>
                 <div class="field">
-                    <label for="field-photo">"Profile photo"</label>
+                    <label for="field-photo">"Choose a photo"</label>
                     <input id="field-photo" name="photo" type="file" accept="image/jpeg,image/png,image/webp" required aria-describedby="field-photo-error" />
                     <p class="field-error" id="field-photo-error" role="alert">{message}</p>
                 </div>

@@ -6,7 +6,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     ViewerContext,
-    api::auth::{CreateFirstAdmin, setup_link_status},
+    api::auth::setup_link_status,
     components::form::{Field, FormError, last_error},
 };
 
@@ -17,13 +17,8 @@ pub fn SetupPage() -> impl IntoView {
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
     let status = Resource::new(token, setup_link_status);
-    let action = ServerAction::<CreateFirstAdmin>::new();
+    let action = ctx.create_first_admin;
     let error = last_error(action);
-    Effect::new(move |_| {
-        if let Some(Ok(())) = action.value().get() {
-            ctx.changed();
-        }
-    });
     view! {
         <Title text="Set up Cinecloud" />
         <section class="form-page">
