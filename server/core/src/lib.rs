@@ -3,7 +3,9 @@
 //! is tested directly against real backends.
 
 pub mod accounts;
+pub mod catalog;
 pub mod clock;
+pub mod covers;
 pub mod db;
 pub mod images;
 pub mod services;

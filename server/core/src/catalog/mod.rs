@@ -1,0 +1,114 @@
+//! The movie catalog: movies with their genres and credits, search and filters, edits with a
+//! version check and an audit trail, deletion with a short undo window.
+
+mod error;
+mod fields;
+mod query;
+mod service;
+pub mod text;
+
+pub use error::CatalogError;
+pub use fields::{CastMember, MovieForm, MovieInput};
+pub use query::{MovieQuery, Page, Sort};
+pub use service::*;
+
+/// A genre, e.g. "Science Fiction" (`science-fiction`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Genre {
+    /// Primary key.
+    pub id: i64,
+    /// URL-safe name used in filters.
+    pub slug: String,
+    /// Display name.
+    pub name: String,
+}
+
+/// A person credited on movies.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Person {
+    /// Primary key.
+    pub id: i64,
+    /// Display name.
+    pub name: String,
+}
+
+/// Someone's part in a movie.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CreditRole {
+    /// Directed it.
+    Director,
+    /// Acted in it.
+    Cast,
+}
+
+impl CreditRole {
+    /// The stored value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CreditRole::Director => "director",
+            CreditRole::Cast => "cast",
+        }
+    }
+}
+
+/// One credit on a movie.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Credit {
+    /// Who.
+    pub person: Person,
+    /// As what.
+    pub role: CreditRole,
+    /// The character played (cast only).
+    pub character: Option<String>,
+}
+
+/// A movie with everything its page shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Movie {
+    /// Primary key.
+    pub id: i64,
+    /// The editable facts.
+    pub input: MovieInput,
+    /// Genres, by name.
+    pub genres: Vec<Genre>,
+    /// Directors, then cast, in credit order.
+    pub credits: Vec<Credit>,
+    /// Media key prefix of the cover, if any.
+    pub cover_key: Option<String>,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds.
+    pub updated_at: i64,
+    /// Bumped by every edit; an edit must name the version it started from.
+    pub version: i64,
+}
+
+/// What a card in a grid shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MovieCard {
+    /// Primary key.
+    pub id: i64,
+    /// Title.
+    pub title: String,
+    /// Release year.
+    pub year: Option<i32>,
+    /// Media key prefix of the cover, if any.
+    pub cover_key: Option<String>,
+}
+
+/// One change recorded in a movie's audit log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditEntry {
+    /// Who changed it (absent if that account was deleted or for seeding).
+    pub user_id: Option<i64>,
+    /// Display name of that account, if it still exists.
+    pub user_name: Option<String>,
+    /// Unix seconds.
+    pub at: i64,
+    /// Which field (`title`, `genres`, `cover`, `created`, `deleted`, …).
+    pub field: String,
+    /// Value before.
+    pub old_value: Option<String>,
+    /// Value after.
+    pub new_value: Option<String>,
+}

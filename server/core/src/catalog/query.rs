@@ -1,0 +1,105 @@
+//! What a browse or search page asks for: text, filters, sort and page. Every field maps to a
+//! URL query parameter, so any list can be shared and reloaded.
+
+/// How a list is ordered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// Best match first (only with search text; otherwise title).
+    #[default]
+    Relevance,
+    /// A → Z, ignoring leading articles and accents.
+    Title,
+    /// Newest release first.
+    YearNewest,
+    /// Oldest release first.
+    YearOldest,
+    /// Most recently added to the catalog first.
+    RecentlyAdded,
+}
+
+impl Sort {
+    /// The URL value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::Relevance => "relevance",
+            Sort::Title => "title",
+            Sort::YearNewest => "year-newest",
+            Sort::YearOldest => "year-oldest",
+            Sort::RecentlyAdded => "added",
+        }
+    }
+
+    /// Parses the URL value; unknown values fall back to the default.
+    pub fn parse(value: &str) -> Self {
+        match value {
+            "title" => Sort::Title,
+            "year-newest" => Sort::YearNewest,
+            "year-oldest" => Sort::YearOldest,
+            "added" => Sort::RecentlyAdded,
+            _ => Sort::Relevance,
+        }
+    }
+}
+
+/// A request for one page of movies.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MovieQuery {
+    /// Words to find in titles, people and synopses (each as a prefix).
+    pub text: Option<String>,
+    /// Genre slug.
+    pub genre: Option<String>,
+    /// Earliest release year, inclusive.
+    pub year_from: Option<i32>,
+    /// Latest release year, inclusive.
+    pub year_to: Option<i32>,
+    /// Shortest runtime in minutes, inclusive.
+    pub runtime_min: Option<i32>,
+    /// Longest runtime in minutes, inclusive.
+    pub runtime_max: Option<i32>,
+    /// Original language code.
+    pub language: Option<String>,
+    /// Order.
+    pub sort: Sort,
+    /// 1-based page number.
+    pub page: u32,
+    /// Movies per page (1–100).
+    pub per_page: u32,
+}
+
+impl Default for MovieQuery {
+    fn default() -> Self {
+        Self {
+            text: None,
+            genre: None,
+            year_from: None,
+            year_to: None,
+            runtime_min: None,
+            runtime_max: None,
+            language: None,
+            sort: Sort::default(),
+            page: 1,
+            per_page: 24,
+        }
+    }
+}
+
+/// One page of results and how many there are in all.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Page<T> {
+    /// This page's items.
+    pub items: Vec<T>,
+    /// Matching items over all pages.
+    pub total: i64,
+    /// 1-based page number.
+    pub page: u32,
+    /// Items per page.
+    pub per_page: u32,
+}
+
+impl<T> Page<T> {
+    /// How many pages there are (at least 1).
+    pub fn page_count(&self) -> u32 {
+        let per = i64::from(self.per_page.max(1));
+        u32::try_from(((self.total + per - 1) / per).max(1)).unwrap_or(u32::MAX)
+    }
+}

@@ -1,0 +1,141 @@
+//! What admins and viewers do with the catalog. Every function takes the handles it needs and
+//! is what both the server functions and the tests call.
+
+use super::{AuditEntry, CatalogError, Movie, MovieCard, MovieForm, MovieInput, MovieQuery, Page};
+use crate::{
+    Services,
+    clock::now_unix,
+    db::{
+        Db,
+        movies::{self, Change, UpdateError},
+    },
+};
+
+/// How long a deletion can be undone, in seconds; after that the movie is purged.
+pub const UNDO_WINDOW_SECS: i64 = 10 * 60;
+
+/// The current calendar year (UTC), for validating release years.
+pub fn current_year() -> i32 {
+    // Average Gregorian year: exact enough for a bound that allows five years ahead.
+    1970 + (now_unix() / 31_556_952) as i32
+}
+
+/// A visible movie, or `NotFound`.
+pub async fn get_movie(db: &Db, id: i64) -> Result<Movie, CatalogError> {
+    movies::find(db, id).await?.ok_or(CatalogError::NotFound)
+}
+
+/// One page of movies matching the query.
+pub async fn browse(db: &Db, query: &MovieQuery) -> Result<Page<MovieCard>, CatalogError> {
+    Ok(movies::search(db, query).await?)
+}
+
+/// Validates and creates a movie; returns it as stored.
+#[tracing::instrument(skip(db, form))]
+pub async fn create_movie(db: &Db, form: &MovieForm, actor: Option<i64>) -> Result<Movie, CatalogError> {
+    let input = form.validate(current_year())?;
+    let id = movies::insert(db, &input, actor, now_unix()).await?;
+    get_movie(db, id).await
+}
+
+fn text_change(field: &'static str, old: &Option<String>, new: &Option<String>) -> Option<Change> {
+    (old != new).then(|| Change { field, old_value: old.clone(), new_value: new.clone() })
+}
+
+fn list(values: &[String]) -> Option<String> {
+    (!values.is_empty()).then(|| values.join(", "))
+}
+
+/// The fields that differ between two versions of a movie, rendered for the audit log.
+pub fn changes(old: &MovieInput, new: &MovieInput) -> Vec<Change> {
+    let number = |n: Option<i32>| n.map(|n| n.to_string());
+    let cast = |input: &MovieInput| {
+        let names: Vec<String> = input
+            .cast
+            .iter()
+            .map(|c| match &c.character {
+                Some(character) => format!("{} ({character})", c.name),
+                None => c.name.clone(),
+            })
+            .collect();
+        list(&names)
+    };
+    let synopsis = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+    [
+        text_change("title", &Some(old.title.clone()), &Some(new.title.clone())),
+        text_change("original_title", &old.original_title, &new.original_title),
+        text_change("year", &number(old.year), &number(new.year)),
+        text_change("runtime_minutes", &number(old.runtime_minutes), &number(new.runtime_minutes)),
+        text_change("synopsis", &synopsis(&old.synopsis), &synopsis(&new.synopsis)),
+        text_change("country", &old.country, &new.country),
+        text_change("original_language", &old.original_language, &new.original_language),
+        text_change("age_rating", &old.age_rating, &new.age_rating),
+        text_change("trailer_url", &old.trailer_url, &new.trailer_url),
+        text_change("genres", &list(&old.genres), &list(&new.genres)),
+        text_change("directors", &list(&old.directors), &list(&new.directors)),
+        text_change("cast", &cast(old), &cast(new)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// Saves an edit that started from `expected_version`. A movie saved by someone else since then
+/// is not overwritten: the edit is refused with `VersionConflict`. Nothing is saved half-way.
+#[tracing::instrument(skip(db, form))]
+pub async fn update_movie(
+    db: &Db,
+    id: i64,
+    expected_version: i64,
+    form: &MovieForm,
+    actor: Option<i64>,
+) -> Result<Movie, CatalogError> {
+    let input = form.validate(current_year())?;
+    let current = get_movie(db, id).await?;
+    if current.version != expected_version {
+        return Err(CatalogError::VersionConflict { current: current.version });
+    }
+    let changes = changes(&current.input, &input);
+    if changes.is_empty() {
+        return Ok(current);
+    }
+    movies::update(db, id, expected_version, &input, &changes, actor, now_unix()).await.map_err(|e| match e {
+        UpdateError::NotFound => CatalogError::NotFound,
+        UpdateError::Conflict(current) => CatalogError::VersionConflict { current },
+        UpdateError::Database(e) => e.into(),
+    })?;
+    get_movie(db, id).await
+}
+
+/// Hides a movie; it can be restored with [`undo_delete`] for [`UNDO_WINDOW_SECS`].
+#[tracing::instrument(skip(db))]
+pub async fn delete_movie(db: &Db, id: i64, actor: Option<i64>) -> Result<(), CatalogError> {
+    if movies::soft_delete(db, id, actor, now_unix()).await? { Ok(()) } else { Err(CatalogError::NotFound) }
+}
+
+/// Restores a movie deleted within the undo window.
+#[tracing::instrument(skip(db))]
+pub async fn undo_delete(db: &Db, id: i64, actor: Option<i64>) -> Result<Movie, CatalogError> {
+    let now = now_unix();
+    if movies::restore(db, id, now - UNDO_WINDOW_SECS, actor, now).await? {
+        get_movie(db, id).await
+    } else {
+        Err(CatalogError::UndoExpired)
+    }
+}
+
+/// Removes movies whose undo window has passed, then their cover objects (after the commit, so
+/// no stored movie ever points at a missing cover). Returns how many were purged.
+pub async fn purge_deleted(services: &Services, now: i64) -> Result<usize, CatalogError> {
+    let covers = movies::purge_deleted(&services.db, now - UNDO_WINDOW_SECS).await?;
+    let purged = covers.len();
+    for key in covers.into_iter().flatten() {
+        crate::covers::delete_cover_objects(&services.media, &key).await;
+    }
+    Ok(purged)
+}
+
+/// A movie's audit log, newest first.
+pub async fn audit_log(db: &Db, id: i64) -> Result<Vec<AuditEntry>, CatalogError> {
+    Ok(movies::audit_log(db, id).await?)
+}

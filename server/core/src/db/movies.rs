@@ -1,0 +1,539 @@
+//! The movie tables: movies, genres, people, credits and the audit log.
+
+use sqlx::FromRow;
+
+use crate::{
+    catalog::{
+        AuditEntry, CastMember, Credit, CreditRole, Genre, Movie, MovieCard, MovieInput, MovieQuery, Page, Person,
+        Sort, text,
+    },
+    db::{Backend, Db},
+    on_db,
+};
+
+#[derive(FromRow)]
+struct MovieRow {
+    id: i64,
+    title: String,
+    original_title: Option<String>,
+    year: Option<i32>,
+    runtime_minutes: Option<i32>,
+    synopsis: String,
+    country: Option<String>,
+    original_language: Option<String>,
+    age_rating: Option<String>,
+    cover_key: Option<String>,
+    trailer_url: Option<String>,
+    created_at: i64,
+    updated_at: i64,
+    version: i64,
+}
+
+const MOVIE_COLUMNS: &str = "id, title, original_title, year, runtime_minutes, synopsis, country, \
+     original_language, age_rating, cover_key, trailer_url, created_at, updated_at, version";
+
+#[derive(FromRow)]
+struct CardRow {
+    id: i64,
+    title: String,
+    year: Option<i32>,
+    cover_key: Option<String>,
+}
+
+#[derive(FromRow)]
+struct CreditRow {
+    person_id: i64,
+    name: String,
+    role: String,
+    character: Option<String>,
+}
+
+#[derive(FromRow)]
+struct AuditRow {
+    user_id: Option<i64>,
+    user_name: Option<String>,
+    at: i64,
+    field: String,
+    old_value: Option<String>,
+    new_value: Option<String>,
+}
+
+/// The text the search index holds for a movie: titles, people, genres and synopsis, folded.
+pub fn search_document(input: &MovieInput) -> String {
+    let mut parts = vec![input.title.as_str()];
+    parts.extend(input.original_title.as_deref());
+    parts.extend(input.directors.iter().map(String::as_str));
+    parts.extend(input.cast.iter().map(|c| c.name.as_str()));
+    parts.push(input.synopsis.as_str());
+    text::fold(&parts.join(" "))
+}
+
+/// The URL-safe slug of a genre name.
+pub fn genre_slug(name: &str) -> String {
+    text::fold(name).replace(' ', "-")
+}
+
+/// Writes a movie's genres and credits inside the open transaction `$tx`, replacing old ones.
+macro_rules! write_links {
+    ($tx:expr, $movie_id:expr, $input:expr, $now:expr) => {{
+        sqlx::query("DELETE FROM movie_genres WHERE movie_id = $1").bind($movie_id).execute(&mut *$tx).await?;
+        for name in &$input.genres {
+            let genre_id: i64 = sqlx::query_scalar(
+                "INSERT INTO genres (slug, name) VALUES ($1, $2) \
+                 ON CONFLICT (slug) DO UPDATE SET slug = excluded.slug RETURNING id",
+            )
+            .bind(genre_slug(name))
+            .bind(name)
+            .fetch_one(&mut *$tx)
+            .await?;
+            sqlx::query("INSERT INTO movie_genres (movie_id, genre_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .bind($movie_id)
+                .bind(genre_id)
+                .execute(&mut *$tx)
+                .await?;
+        }
+        sqlx::query("DELETE FROM credits WHERE movie_id = $1").bind($movie_id).execute(&mut *$tx).await?;
+        let directors = $input.directors.iter().map(|name| (name, CreditRole::Director, None::<&String>));
+        let cast = $input.cast.iter().map(|c| (&c.name, CreditRole::Cast, c.character.as_ref()));
+        for (position, (name, role, character)) in directors.chain(cast).enumerate() {
+            let person_id: i64 = sqlx::query_scalar(
+                "INSERT INTO people (name, search_name, created_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id",
+            )
+            .bind(name)
+            .bind(text::fold(name))
+            .bind($now)
+            .fetch_one(&mut *$tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO credits (movie_id, person_id, role, character, position) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind($movie_id)
+            .bind(person_id)
+            .bind(role.as_str())
+            .bind(character)
+            .bind(position as i64)
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
+
+/// Appends audit rows inside the open transaction `$tx`.
+macro_rules! write_audit {
+    ($tx:expr, $movie_id:expr, $user_id:expr, $now:expr, $changes:expr) => {{
+        for change in $changes {
+            sqlx::query(
+                "INSERT INTO movie_audit (movie_id, user_id, at, field, old_value, new_value) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind($movie_id)
+            .bind($user_id)
+            .bind($now)
+            .bind(change.field)
+            .bind(change.old_value.as_deref())
+            .bind(change.new_value.as_deref())
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
+
+/// One field's change, for the audit log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    /// Field name.
+    pub field: &'static str,
+    /// Value before (rendered as text).
+    pub old_value: Option<String>,
+    /// Value after (rendered as text).
+    pub new_value: Option<String>,
+}
+
+/// Inserts a movie with its genres and credits and a `created` audit entry; returns its id.
+pub async fn insert(db: &Db, input: &MovieInput, user_id: Option<i64>, now: i64) -> sqlx::Result<i64> {
+    let created = [Change { field: "created", old_value: None, new_value: Some(input.title.clone()) }];
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO movies (title, original_title, year, runtime_minutes, synopsis, country, \
+             original_language, age_rating, trailer_url, sort_title, search_text, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
+        )
+        .bind(&input.title)
+        .bind(&input.original_title)
+        .bind(input.year)
+        .bind(input.runtime_minutes)
+        .bind(&input.synopsis)
+        .bind(&input.country)
+        .bind(&input.original_language)
+        .bind(&input.age_rating)
+        .bind(&input.trailer_url)
+        .bind(text::sort_key(&input.title))
+        .bind(search_document(input))
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        write_links!(tx, id, input, now);
+        write_audit!(tx, id, user_id, now, &created);
+        tx.commit().await?;
+        Ok(id)
+    })
+}
+
+/// Why an update did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum UpdateError {
+    /// No visible movie has this id.
+    #[error("movie not found")]
+    NotFound,
+    /// The stored version is not the one the edit started from.
+    #[error("version conflict: now at {0}")]
+    Conflict(i64),
+    /// The database failed.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// Replaces a movie's facts if its version is still `expected_version`, recording `changes` in
+/// the audit log, all in one transaction. Returns the new version.
+pub async fn update(
+    db: &Db,
+    id: i64,
+    expected_version: i64,
+    input: &MovieInput,
+    changes: &[Change],
+    user_id: Option<i64>,
+    now: i64,
+) -> Result<i64, UpdateError> {
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let updated: Option<i64> = sqlx::query_scalar(
+            "UPDATE movies SET title = $1, original_title = $2, year = $3, runtime_minutes = $4, synopsis = $5, \
+             country = $6, original_language = $7, age_rating = $8, trailer_url = $9, sort_title = $10, \
+             search_text = $11, updated_at = $12, version = version + 1 \
+             WHERE id = $13 AND version = $14 AND deleted_at IS NULL RETURNING version",
+        )
+        .bind(&input.title)
+        .bind(&input.original_title)
+        .bind(input.year)
+        .bind(input.runtime_minutes)
+        .bind(&input.synopsis)
+        .bind(&input.country)
+        .bind(&input.original_language)
+        .bind(&input.age_rating)
+        .bind(&input.trailer_url)
+        .bind(text::sort_key(&input.title))
+        .bind(search_document(input))
+        .bind(now)
+        .bind(id)
+        .bind(expected_version)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(version) = updated else {
+            let current: Option<i64> =
+                sqlx::query_scalar("SELECT version FROM movies WHERE id = $1 AND deleted_at IS NULL")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            return Err(current.map_or(UpdateError::NotFound, UpdateError::Conflict));
+        };
+        write_links!(tx, id, input, now);
+        write_audit!(tx, id, user_id, now, changes);
+        tx.commit().await?;
+        Ok(version)
+    })
+}
+
+/// Points a movie at a new cover (if its version is still `expected_version`) and returns the
+/// old cover key and the new version.
+pub async fn set_cover(
+    db: &Db,
+    id: i64,
+    expected_version: i64,
+    cover_key: Option<&str>,
+    user_id: Option<i64>,
+    now: i64,
+) -> Result<(Option<String>, i64), UpdateError> {
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let old: Option<(Option<String>, i64)> =
+            sqlx::query_as("SELECT cover_key, version FROM movies WHERE id = $1 AND deleted_at IS NULL")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((old_key, version)) = old else { return Err(UpdateError::NotFound) };
+        if version != expected_version {
+            return Err(UpdateError::Conflict(version));
+        }
+        let version: i64 = sqlx::query_scalar(
+            "UPDATE movies SET cover_key = $1, updated_at = $2, version = version + 1 WHERE id = $3 RETURNING version",
+        )
+        .bind(cover_key)
+        .bind(now)
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let change = [Change { field: "cover", old_value: old_key.clone(), new_value: cover_key.map(str::to_owned) }];
+        write_audit!(tx, id, user_id, now, &change);
+        tx.commit().await?;
+        Ok((old_key, version))
+    })
+}
+
+/// Hides a movie (undoable until purged). False when no visible movie has this id.
+pub async fn soft_delete(db: &Db, id: i64, user_id: Option<i64>, now: i64) -> sqlx::Result<bool> {
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let title: Option<String> = sqlx::query_scalar(
+            "UPDATE movies SET deleted_at = $1 WHERE id = $2 AND deleted_at IS NULL RETURNING title",
+        )
+        .bind(now)
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(title) = title else { return Ok(false) };
+        let change = [Change { field: "deleted", old_value: Some(title), new_value: None }];
+        write_audit!(tx, id, user_id, now, &change);
+        tx.commit().await?;
+        Ok(true)
+    })
+}
+
+/// Un-hides a movie deleted at or after `deleted_since`. False when there is none to restore.
+pub async fn restore(db: &Db, id: i64, deleted_since: i64, user_id: Option<i64>, now: i64) -> sqlx::Result<bool> {
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let title: Option<String> = sqlx::query_scalar(
+            "UPDATE movies SET deleted_at = NULL WHERE id = $1 AND deleted_at IS NOT NULL AND deleted_at >= $2 \
+             RETURNING title",
+        )
+        .bind(id)
+        .bind(deleted_since)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(title) = title else { return Ok(false) };
+        let change = [Change { field: "restored", old_value: None, new_value: Some(title) }];
+        write_audit!(tx, id, user_id, now, &change);
+        tx.commit().await?;
+        Ok(true)
+    })
+}
+
+/// Removes movies hidden before `deleted_before` for good; returns their cover keys, to delete
+/// from media storage after this commit.
+pub async fn purge_deleted(db: &Db, deleted_before: i64) -> sqlx::Result<Vec<Option<String>>> {
+    on_db!(db, |pool| sqlx::query_scalar::<_, Option<String>>(
+        "DELETE FROM movies WHERE deleted_at IS NOT NULL AND deleted_at < $1 RETURNING cover_key"
+    )
+    .bind(deleted_before)
+    .fetch_all(pool)
+    .await)
+}
+
+/// A visible movie with its genres and credits.
+pub async fn find(db: &Db, id: i64) -> sqlx::Result<Option<Movie>> {
+    let sql = format!("SELECT {MOVIE_COLUMNS} FROM movies WHERE id = $1 AND deleted_at IS NULL");
+    let (row, genres, credits) = on_db!(db, |pool| {
+        let Some(row) = sqlx::query_as::<_, MovieRow>(&sql).bind(id).fetch_optional(pool).await? else {
+            return Ok(None);
+        };
+        let genres = sqlx::query_as::<_, (i64, String, String)>(
+            "SELECT g.id, g.slug, g.name FROM genres g JOIN movie_genres mg ON mg.genre_id = g.id \
+             WHERE mg.movie_id = $1 ORDER BY g.name",
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await?;
+        let credits = sqlx::query_as::<_, CreditRow>(
+            "SELECT p.id AS person_id, p.name, c.role, c.character FROM credits c JOIN people p ON p.id = c.person_id \
+             WHERE c.movie_id = $1 ORDER BY c.position",
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await?;
+        (row, genres, credits)
+    });
+    let credits: Vec<Credit> = credits
+        .into_iter()
+        .map(|c| Credit {
+            person: Person { id: c.person_id, name: c.name },
+            role: if c.role == "director" { CreditRole::Director } else { CreditRole::Cast },
+            character: c.character,
+        })
+        .collect();
+    let input = MovieInput {
+        title: row.title,
+        original_title: row.original_title,
+        year: row.year,
+        runtime_minutes: row.runtime_minutes,
+        synopsis: row.synopsis,
+        country: row.country,
+        original_language: row.original_language,
+        age_rating: row.age_rating,
+        trailer_url: row.trailer_url,
+        genres: genres.iter().map(|(_, _, name)| name.clone()).collect(),
+        directors: credits.iter().filter(|c| c.role == CreditRole::Director).map(|c| c.person.name.clone()).collect(),
+        cast: credits
+            .iter()
+            .filter(|c| c.role == CreditRole::Cast)
+            .map(|c| CastMember { name: c.person.name.clone(), character: c.character.clone() })
+            .collect(),
+    };
+    Ok(Some(Movie {
+        id: row.id,
+        input,
+        genres: genres.into_iter().map(|(id, slug, name)| Genre { id, slug, name }).collect(),
+        credits,
+        cover_key: row.cover_key,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+        version: row.version,
+    }))
+}
+
+enum Param {
+    Int(i64),
+    Text(String),
+}
+
+/// Words of a search, at most this many.
+const MAX_TERMS: usize = 8;
+
+/// One page of visible movies matching `query`.
+pub async fn search(db: &Db, query: &MovieQuery) -> sqlx::Result<Page<MovieCard>> {
+    let backend = db.backend();
+    let mut params: Vec<Param> = Vec::new();
+    let mut push = |p: Param| {
+        params.push(p);
+        format!("${}", params.len())
+    };
+    let mut conditions = vec!["m.deleted_at IS NULL".to_owned()];
+    let mut rank = None;
+    let terms = query.text.as_deref().map(|t| text::query_terms(t, MAX_TERMS)).unwrap_or_default();
+    if !terms.is_empty() {
+        match backend {
+            Backend::Sqlite => {
+                let expr = terms.iter().map(|t| format!("\"{t}\"*")).collect::<Vec<_>>().join(" ");
+                let p = push(Param::Text(expr));
+                conditions.push(format!("m.id IN (SELECT rowid FROM movies_fts WHERE movies_fts MATCH {p})"));
+                rank = Some(format!(
+                    "(SELECT bm25(movies_fts) FROM movies_fts WHERE movies_fts MATCH {p} AND rowid = m.id)"
+                ));
+            }
+            Backend::Postgres => {
+                let expr = terms.iter().map(|t| format!("{t}:*")).collect::<Vec<_>>().join(" & ");
+                let p = push(Param::Text(expr));
+                conditions.push(format!("m.search_vector @@ to_tsquery('simple', {p})"));
+                // ts_rank grows with relevance; negate so that ascending order is best first.
+                rank = Some(format!("-ts_rank(m.search_vector, to_tsquery('simple', {p}))"));
+            }
+        }
+    }
+    if let Some(genre) = &query.genre {
+        let p = push(Param::Text(genre.clone()));
+        conditions.push(format!(
+            "EXISTS (SELECT 1 FROM movie_genres mg JOIN genres g ON g.id = mg.genre_id \
+             WHERE mg.movie_id = m.id AND g.slug = {p})"
+        ));
+    }
+    for (value, condition) in [
+        (query.year_from, "m.year >= "),
+        (query.year_to, "m.year <= "),
+        (query.runtime_min, "m.runtime_minutes >= "),
+        (query.runtime_max, "m.runtime_minutes <= "),
+    ] {
+        if let Some(value) = value {
+            let p = push(Param::Int(i64::from(value)));
+            conditions.push(format!("{condition}{p}"));
+        }
+    }
+    if let Some(language) = &query.language {
+        let p = push(Param::Text(language.to_ascii_lowercase()));
+        conditions.push(format!("m.original_language = {p}"));
+    }
+    let order = match (query.sort, &rank) {
+        (Sort::Relevance, Some(rank)) => format!("{rank}, m.sort_title, m.id"),
+        (Sort::Relevance | Sort::Title, _) => "m.sort_title, m.id".to_owned(),
+        (Sort::YearNewest, _) => "m.year IS NULL, m.year DESC, m.sort_title, m.id".to_owned(),
+        (Sort::YearOldest, _) => "m.year IS NULL, m.year, m.sort_title, m.id".to_owned(),
+        (Sort::RecentlyAdded, _) => "m.created_at DESC, m.id DESC".to_owned(),
+    };
+    let per_page = query.per_page.clamp(1, 100);
+    let page = query.page.max(1);
+    let offset = i64::from(page - 1) * i64::from(per_page);
+    let filter = conditions.join(" AND ");
+    let count_sql = format!("SELECT COUNT(*) FROM movies m WHERE {filter}");
+    let list_sql = format!(
+        "SELECT m.id, m.title, m.year, m.cover_key FROM movies m WHERE {filter} ORDER BY {order} \
+         LIMIT {per_page} OFFSET {offset}"
+    );
+    let (total, rows) = on_db!(db, |pool| {
+        let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
+        let mut list = sqlx::query_as::<_, CardRow>(&list_sql);
+        for param in &params {
+            (count, list) = match param {
+                Param::Int(v) => (count.bind(*v), list.bind(*v)),
+                Param::Text(t) => (count.bind(t.clone()), list.bind(t.clone())),
+            };
+        }
+        (count.fetch_one(pool).await?, list.fetch_all(pool).await?)
+    });
+    Ok(Page {
+        items: rows
+            .into_iter()
+            .map(|r| MovieCard { id: r.id, title: r.title, year: r.year, cover_key: r.cover_key })
+            .collect(),
+        total,
+        page,
+        per_page,
+    })
+}
+
+/// Every genre that has at least one visible movie, by name.
+pub async fn genres_in_use(db: &Db) -> sqlx::Result<Vec<Genre>> {
+    on_db!(db, |pool| sqlx::query_as::<_, (i64, String, String)>(
+        "SELECT g.id, g.slug, g.name FROM genres g WHERE EXISTS (SELECT 1 FROM movie_genres mg \
+         JOIN movies m ON m.id = mg.movie_id WHERE mg.genre_id = g.id AND m.deleted_at IS NULL) ORDER BY g.name"
+    )
+    .fetch_all(pool)
+    .await)
+    .map(|rows| rows.into_iter().map(|(id, slug, name)| Genre { id, slug, name }).collect())
+}
+
+/// People whose folded name starts with `prefix` (for autocomplete).
+pub async fn people_starting_with(db: &Db, prefix: &str, limit: i64) -> sqlx::Result<Vec<Person>> {
+    let pattern = format!("{}%", text::fold(prefix).replace(['%', '_'], ""));
+    on_db!(db, |pool| sqlx::query_as::<_, (i64, String)>(
+        "SELECT id, name FROM people WHERE search_name LIKE $1 ORDER BY search_name LIMIT $2"
+    )
+    .bind(&pattern)
+    .bind(limit)
+    .fetch_all(pool)
+    .await)
+    .map(|rows| rows.into_iter().map(|(id, name)| Person { id, name }).collect())
+}
+
+/// The audit log of a movie, newest first.
+pub async fn audit_log(db: &Db, movie_id: i64) -> sqlx::Result<Vec<AuditEntry>> {
+    on_db!(db, |pool| sqlx::query_as::<_, AuditRow>(
+        "SELECT a.user_id, u.display_name AS user_name, a.at, a.field, a.old_value, a.new_value \
+         FROM movie_audit a LEFT JOIN users u ON u.id = a.user_id WHERE a.movie_id = $1 ORDER BY a.id DESC"
+    )
+    .bind(movie_id)
+    .fetch_all(pool)
+    .await)
+    .map(|rows| {
+        rows.into_iter()
+            .map(|r| AuditEntry {
+                user_id: r.user_id,
+                user_name: r.user_name,
+                at: r.at,
+                field: r.field,
+                old_value: r.old_value,
+                new_value: r.new_value,
+            })
+            .collect()
+    })
+}

@@ -1,0 +1,227 @@
+//! Catalog repository and service tests, run once on SQLite and once on PostgreSQL.
+
+use cinecloud_core::{
+    catalog::{self, CastMember, CatalogError, MovieForm, MovieQuery, Sort},
+    clock::now_unix,
+    db::{Backend, Db, movies},
+    test_both_backends,
+    testing::{TestDb, TestServices},
+};
+
+fn form(title: &str, year: i32, genres: &[&str], directors: &[&str]) -> MovieForm {
+    MovieForm {
+        title: title.into(),
+        year: year.to_string(),
+        runtime_minutes: "90".into(),
+        synopsis: format!("A film called {title}."),
+        original_language: "en".into(),
+        genres: genres.iter().map(|g| g.to_string()).collect(),
+        directors: directors.iter().map(|d| d.to_string()).collect(),
+        ..MovieForm::default()
+    }
+}
+
+async fn seed(db: &Db) -> Vec<i64> {
+    let mut amelie = form("Le Fabuleux Destin d'Amélie Poulain", 2001, &["Comedy", "Romance"], &["Jean-Pierre Jeunet"]);
+    amelie.original_language = "fr".into();
+    amelie.runtime_minutes = "122".into();
+    amelie.cast = vec![CastMember { name: "Audrey Tautou".into(), character: Some("Amélie".into()) }];
+    let mut metropolis = form("Metropolis", 1927, &["Science Fiction", "Drama"], &["Fritz Lang"]);
+    metropolis.original_language = "de".into();
+    metropolis.runtime_minutes = "153".into();
+    metropolis.synopsis = "In a futuristic city, a worker's son falls for a prophet.".into();
+    let forms = [
+        amelie,
+        metropolis,
+        form("The Kid", 1921, &["Comedy", "Drama"], &["Charlie Chaplin"]),
+        form("Nosferatu", 1922, &["Horror"], &["F. W. Murnau"]),
+        form("A Trip to the Moon", 1902, &["Science Fiction"], &["Georges Méliès"]),
+    ];
+    let mut ids = Vec::new();
+    for f in &forms {
+        ids.push(catalog::create_movie(db, f, None).await.unwrap().id);
+    }
+    ids
+}
+
+fn titles(page: &catalog::Page<catalog::MovieCard>) -> Vec<&str> {
+    page.items.iter().map(|m| m.title.as_str()).collect()
+}
+
+async fn search(db: &Db, text: &str) -> Vec<String> {
+    let q = MovieQuery { text: Some(text.into()), ..MovieQuery::default() };
+    titles(&catalog::browse(db, &q).await.unwrap()).into_iter().map(str::to_owned).collect()
+}
+
+async fn create_stores_facts_links_and_an_audit_entry(backend: Backend) {
+    let t = TestDb::new(backend).await;
+    let ids = seed(&t.db).await;
+    let movie = catalog::get_movie(&t.db, ids[0]).await.unwrap();
+    assert_eq!(movie.input.title, "Le Fabuleux Destin d'Amélie Poulain");
+    assert_eq!(movie.input.genres, vec!["Comedy", "Romance"]);
+    assert_eq!(movie.input.directors, vec!["Jean-Pierre Jeunet"]);
+    assert_eq!(movie.input.cast[0].character.as_deref(), Some("Amélie"));
+    assert_eq!(movie.version, 1);
+    let audit = catalog::audit_log(&t.db, movie.id).await.unwrap();
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0].field, "created");
+    // Genres are shared, not duplicated.
+    let genres = movies::genres_in_use(&t.db).await.unwrap();
+    let names: Vec<_> = genres.iter().map(|g| g.name.as_str()).collect();
+    assert_eq!(names, vec!["Comedy", "Drama", "Horror", "Romance", "Science Fiction"]);
+    assert_eq!(genres.iter().find(|g| g.name == "Science Fiction").unwrap().slug, "science-fiction");
+}
+
+async fn invalid_forms_write_nothing(backend: Backend) {
+    let t = TestDb::new(backend).await;
+    let mut bad = form("Fine", 1999, &["Drama"], &[]);
+    bad.year = "1066".into();
+    match catalog::create_movie(&t.db, &bad, None).await {
+        Err(CatalogError::Invalid(e)) => assert_eq!(e.field, "year"),
+        other => panic!("{other:?}"),
+    }
+    let all = catalog::browse(&t.db, &MovieQuery::default()).await.unwrap();
+    assert_eq!(all.total, 0);
+    assert!(movies::genres_in_use(&t.db).await.unwrap().is_empty());
+}
+
+async fn search_ignores_accents_and_case_and_finds_people_and_prefixes(backend: Backend) {
+    let t = TestDb::new(backend).await;
+    seed(&t.db).await;
+    let amelie = vec!["Le Fabuleux Destin d'Amélie Poulain".to_owned()];
+    assert_eq!(search(&t.db, "amelie").await, amelie);
+    assert_eq!(search(&t.db, "AMÉLIE poulain").await, amelie);
+    assert_eq!(search(&t.db, "tautou").await, amelie, "cast");
+    assert_eq!(search(&t.db, "fritz lang").await, vec!["Metropolis"], "directors");
+    assert_eq!(search(&t.db, "metro").await, vec!["Metropolis"], "prefix");
+    assert_eq!(search(&t.db, "prophet").await, vec!["Metropolis"], "synopsis");
+    assert_eq!(search(&t.db, "melies").await, vec!["A Trip to the Moon"], "accented person");
+    assert!(search(&t.db, "zzzz").await.is_empty());
+    assert_eq!(search(&t.db, "\"*) OR 1=1 --").await, Vec::<String>::new(), "query syntax is not injected");
+    // Empty text lists everything.
+    assert_eq!(search(&t.db, "  ").await.len(), 5);
+}
+
+async fn filters_sorts_and_pages(backend: Backend) {
+    let t = TestDb::new(backend).await;
+    seed(&t.db).await;
+    let run = |q: MovieQuery| {
+        let db = t.db.clone();
+        async move { catalog::browse(&db, &q).await.unwrap() }
+    };
+    let comedy = run(MovieQuery { genre: Some("comedy".into()), sort: Sort::Title, ..MovieQuery::default() }).await;
+    assert_eq!(titles(&comedy), vec!["Le Fabuleux Destin d'Amélie Poulain", "The Kid"]);
+    let twenties =
+        run(MovieQuery { year_from: Some(1920), year_to: Some(1929), sort: Sort::YearOldest, ..Default::default() })
+            .await;
+    assert_eq!(titles(&twenties), vec!["The Kid", "Nosferatu", "Metropolis"]);
+    let long = run(MovieQuery { runtime_min: Some(120), sort: Sort::YearNewest, ..Default::default() }).await;
+    assert_eq!(titles(&long), vec!["Le Fabuleux Destin d'Amélie Poulain", "Metropolis"]);
+    let short = run(MovieQuery { runtime_max: Some(100), ..Default::default() }).await;
+    assert_eq!(short.total, 3);
+    let german = run(MovieQuery { language: Some("DE".into()), ..Default::default() }).await;
+    assert_eq!(titles(&german), vec!["Metropolis"]);
+    let combined = run(MovieQuery {
+        text: Some("kid".into()),
+        genre: Some("drama".into()),
+        year_to: Some(1925),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(titles(&combined), vec!["The Kid"]);
+
+    // Title order ignores leading articles and accents: Fabuleux, Kid, Metropolis, Nosferatu, Trip.
+    let by_title = run(MovieQuery { sort: Sort::Title, ..Default::default() }).await;
+    assert_eq!(
+        titles(&by_title),
+        vec!["Le Fabuleux Destin d'Amélie Poulain", "The Kid", "Metropolis", "Nosferatu", "A Trip to the Moon"]
+    );
+    let newest_added = run(MovieQuery { sort: Sort::RecentlyAdded, ..Default::default() }).await;
+    assert_eq!(newest_added.items[0].title, "A Trip to the Moon");
+
+    let page2 = run(MovieQuery { sort: Sort::Title, per_page: 2, page: 2, ..Default::default() }).await;
+    assert_eq!((page2.total, page2.page_count()), (5, 3));
+    assert_eq!(titles(&page2), vec!["Metropolis", "Nosferatu"]);
+    let beyond = run(MovieQuery { per_page: 2, page: 9, ..Default::default() }).await;
+    assert!(beyond.items.is_empty());
+}
+
+async fn edits_are_audited_and_conflicting_saves_refused(backend: Backend) {
+    let t = TestDb::new(backend).await;
+    let ids = seed(&t.db).await;
+    let id = ids[1];
+    let opened = catalog::get_movie(&t.db, id).await.unwrap();
+
+    let mut first = form("Metropolis (Restored)", 1927, &["Science Fiction"], &["Fritz Lang"]);
+    first.original_language = "de".into();
+    first.runtime_minutes = "153".into();
+    first.synopsis = opened.input.synopsis.clone();
+    let saved = catalog::update_movie(&t.db, id, opened.version, &first, None).await.unwrap();
+    assert_eq!(saved.version, opened.version + 1);
+    assert_eq!(saved.input.genres, vec!["Science Fiction"]);
+
+    let audit = catalog::audit_log(&t.db, id).await.unwrap();
+    let fields: Vec<_> = audit.iter().map(|a| a.field.as_str()).collect();
+    // Newest row first; one save writes its fields in form order.
+    assert_eq!(fields, vec!["genres", "title", "created"]);
+    assert_eq!(audit[1].old_value.as_deref(), Some("Metropolis"));
+    assert_eq!(audit[1].new_value.as_deref(), Some("Metropolis (Restored)"));
+    assert_eq!(audit[0].old_value.as_deref(), Some("Drama, Science Fiction"));
+    assert_eq!(audit[0].new_value.as_deref(), Some("Science Fiction"));
+
+    // A second admin who opened the same version cannot overwrite the first one's save.
+    let second = form("Metropolis 2", 1927, &["Drama"], &[]);
+    match catalog::update_movie(&t.db, id, opened.version, &second, None).await {
+        Err(CatalogError::VersionConflict { current }) => assert_eq!(current, saved.version),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(catalog::get_movie(&t.db, id).await.unwrap().input.title, "Metropolis (Restored)");
+    // The search index follows the edit.
+    assert_eq!(search(&t.db, "restored").await, vec!["Metropolis (Restored)"]);
+    assert!(matches!(catalog::update_movie(&t.db, 9999, 1, &second, None).await, Err(CatalogError::NotFound)));
+}
+
+async fn deletion_can_be_undone_until_purged(backend: Backend) {
+    let t = TestServices::new(backend).await;
+    let db = &t.services.db;
+    let ids = seed(db).await;
+    let id = ids[3];
+    catalog::delete_movie(db, id, None).await.unwrap();
+    assert!(matches!(catalog::get_movie(db, id).await, Err(CatalogError::NotFound)));
+    assert!(search(db, "nosferatu").await.is_empty());
+    assert!(matches!(catalog::delete_movie(db, id, None).await, Err(CatalogError::NotFound)));
+
+    let restored = catalog::undo_delete(db, id, None).await.unwrap();
+    assert_eq!(restored.input.title, "Nosferatu");
+    assert_eq!(search(db, "nosferatu").await, vec!["Nosferatu"]);
+
+    catalog::delete_movie(db, id, None).await.unwrap();
+    // Nothing is purged inside the window …
+    assert_eq!(catalog::purge_deleted(&t.services, now_unix()).await.unwrap(), 0);
+    // … and everything after it.
+    let later = now_unix() + catalog::UNDO_WINDOW_SECS + 1;
+    assert_eq!(catalog::purge_deleted(&t.services, later).await.unwrap(), 1);
+    assert!(matches!(catalog::undo_delete(db, id, None).await, Err(CatalogError::UndoExpired)));
+    let audit = catalog::audit_log(db, id).await.unwrap();
+    assert_eq!(audit[0].field, "deleted", "the audit log outlives the movie");
+}
+
+async fn people_autocomplete_by_folded_prefix(backend: Backend) {
+    let t = TestDb::new(backend).await;
+    seed(&t.db).await;
+    let found = movies::people_starting_with(&t.db, "geo", 10).await.unwrap();
+    assert_eq!(found.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), vec!["Georges Méliès"]);
+    let found = movies::people_starting_with(&t.db, "JEAN-p", 10).await.unwrap();
+    assert_eq!(found.len(), 1);
+    assert!(movies::people_starting_with(&t.db, "%", 10).await.unwrap().len() <= 10);
+}
+
+test_both_backends!(
+    create_stores_facts_links_and_an_audit_entry,
+    invalid_forms_write_nothing,
+    search_ignores_accents_and_case_and_finds_people_and_prefixes,
+    filters_sorts_and_pages,
+    edits_are_audited_and_conflicting_saves_refused,
+    deletion_can_be_undone_until_purged,
+    people_autocomplete_by_folded_prefix,
+);

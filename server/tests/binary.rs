@@ -1,0 +1,97 @@
+//! The `cinecloud` binary itself: start-up errors, graceful shutdown, and the admin commands.
+
+use std::{
+    process::{Command, Stdio},
+    time::{Duration, Instant},
+};
+
+const BIN: &str = env!("CARGO_BIN_EXE_cinecloud");
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn command(data: &std::path::Path) -> Command {
+    let mut command = Command::new(BIN);
+    command
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATABASE_URL", format!("sqlite://{}/cinecloud.db", data.display()))
+        .env("CINECLOUD_MEDIA_DIR", data.join("media"))
+        .env("CINECLOUD_LOG_FORMAT", "json");
+    command
+}
+
+#[test]
+fn a_wrong_variable_stops_start_up_naming_it() {
+    let data = tempfile::tempdir().unwrap();
+    let output = command(data.path()).env("CINECLOUD_LISTEN", "not-an-address").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("CINECLOUD_LISTEN"), "{stderr}");
+
+    let output = command(data.path()).env("DATABASE_URL", "mysql://nope").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("DATABASE_URL"));
+}
+
+#[test]
+fn serves_then_shuts_down_cleanly_on_sigterm_and_logs_the_setup_link() {
+    let data = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let child = command(data.path())
+        .env("CINECLOUD_LISTEN", format!("127.0.0.1:{port}"))
+        .env("CINECLOUD_PUBLIC_URL", format!("http://127.0.0.1:{port}"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    loop {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "the server did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "exit status {:?}", output.status);
+    let logs = String::from_utf8_lossy(&output.stdout);
+    assert!(logs.contains("shut down cleanly"), "{logs}");
+    // JSON logs off a terminal, with the one-time setup link while no admin exists.
+    let link_line = logs.lines().find(|l| l.contains("/setup?token=")).expect("a setup link is logged");
+    assert!(serde_json::from_str::<serde_json::Value>(link_line).is_ok(), "{link_line}");
+}
+
+#[test]
+fn admin_commands_create_promote_and_issue_links() {
+    let data = tempfile::tempdir().unwrap();
+    let link = command(data.path()).args(["admin", "setup-link"]).output().unwrap();
+    assert!(link.status.success());
+    assert!(String::from_utf8_lossy(&link.stdout).starts_with("http://127.0.0.1:3000/setup?token="));
+
+    let create = command(data.path())
+        .args(["admin", "create", "--email", "root@example.com", "--name", "Root"])
+        .env("CINECLOUD_ADMIN_PASSWORD", "a long enough passphrase")
+        .output()
+        .unwrap();
+    assert!(create.status.success(), "{}", String::from_utf8_lossy(&create.stderr));
+
+    let weak = command(data.path())
+        .args(["admin", "create", "--email", "two@example.com", "--name", "Two"])
+        .env("CINECLOUD_ADMIN_PASSWORD", "password")
+        .output()
+        .unwrap();
+    assert!(!weak.status.success());
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("common"));
+
+    // Once an admin exists, no setup link is issued.
+    let link = command(data.path()).args(["admin", "setup-link"]).output().unwrap();
+    assert!(!link.status.success());
+
+    let missing = command(data.path()).args(["admin", "promote", "nobody@example.com"]).output().unwrap();
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("not found"));
+}
