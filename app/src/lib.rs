@@ -12,6 +12,7 @@ mod theme;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
+    SsrMode,
     components::{Route, Router, Routes},
     path,
 };
@@ -20,8 +21,8 @@ use crate::{
     api::auth::Viewer,
     components::{error::PageError, header::Header},
     pages::{
-        admin_users::AdminUsersPage, home::HomePage, login::LoginPage, not_found::NotFound, profile::ProfilePage,
-        setup::SetupPage, signup::SignupPage,
+        admin_users::AdminUsersPage, home::HomePage, login::LoginPage, movie::MoviePage, movies::MoviesPage,
+        not_found::NotFound, profile::ProfilePage, setup::SetupPage, signup::SignupPage,
     },
 };
 
@@ -122,6 +123,10 @@ pub fn App() -> impl IntoView {
                 <ErrorBoundary fallback=|errors| view! { <PageError errors /> }>
                     <Routes fallback=NotFound>
                         <Route path=path!("") view=HomePage />
+                        // Async: the whole page (with its title and OpenGraph tags in <head>) is
+                        // rendered before the first byte, so links and previews see them.
+                        <Route path=path!("/movies") view=MoviesPage ssr=SsrMode::Async />
+                        <Route path=path!("/movies/:id") view=MoviePage ssr=SsrMode::Async />
                         <Route path=path!("/login") view=LoginPage />
                         <Route path=path!("/signup") view=SignupPage />
                         <Route path=path!("/profile") view=ProfilePage />

@@ -23,6 +23,15 @@ pub enum Command {
     /// Manage admin accounts.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Load the demo catalog into an empty database, or add synthetic movies for scale tests.
+    Seed {
+        /// Add this many generated movies instead of the demo catalog.
+        #[arg(long, value_name = "N")]
+        synthetic: Option<usize>,
+        /// Random seed for --synthetic (the same seed gives the same movies).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 /// `cinecloud admin …`.
@@ -86,6 +95,9 @@ pub struct Options {
     /// Log format: auto (JSON unless on a terminal), json or pretty. Levels: RUST_LOG.
     #[arg(long, env = "CINECLOUD_LOG_FORMAT", default_value = "auto", global = true)]
     pub log_format: String,
+    /// Load the demo catalog on the first start of an empty database.
+    #[arg(long, env = "CINECLOUD_DEMO_CATALOG", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub demo_catalog: bool,
     /// Folder with the compiled site (pkg/ and public assets).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
     pub site_root: String,

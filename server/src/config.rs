@@ -49,6 +49,8 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// Folder with the compiled site (`pkg/`, public assets).
     pub site_root: String,
+    /// Load the demo catalog into an empty database at start-up.
+    pub demo_catalog: bool,
 }
 
 /// A configuration value that is wrong, naming its environment variable.
@@ -121,6 +123,7 @@ impl Settings {
             session_max_secs: i64::from(o.session_max_days) * 24 * 60 * 60,
             log_format,
             site_root: o.site_root.clone(),
+            demo_catalog: o.demo_catalog,
         })
     }
 
@@ -193,6 +196,7 @@ mod tests {
             "CINECLOUD_SESSION_IDLE_MINUTES",
             "CINECLOUD_SESSION_MAX_DAYS",
             "CINECLOUD_LOG_FORMAT",
+            "CINECLOUD_DEMO_CATALOG",
             "LEPTOS_SITE_ROOT",
         ] {
             assert!(help.contains(&format!("env: {variable}")), "{variable} missing from --help");

@@ -24,6 +24,7 @@ async fn main() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => startup::serve(settings).await,
         Command::Admin(command) => admin(settings, command).await,
+        Command::Seed { synthetic, seed } => seed_catalog(settings, synthetic, seed).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -32,6 +33,22 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+async fn seed_catalog(settings: Settings, synthetic: Option<usize>, seed: u64) -> anyhow::Result<()> {
+    use cinecloud_core::catalog::seed;
+    let services = startup::connect_services(&settings).await?;
+    match synthetic {
+        Some(n) => {
+            let added = seed::seed_synthetic(&services.db, n, seed).await?;
+            println!("Added {added} synthetic movies.");
+        }
+        None => match seed::seed_demo_if_empty(&services.db).await? {
+            0 => println!("The catalog is not empty; the demo catalog was not loaded."),
+            added => println!("Loaded {added} demo movies."),
+        },
+    }
+    Ok(())
 }
 
 async fn admin(settings: Settings, command: AdminCommand) -> anyhow::Result<()> {

@@ -149,6 +149,12 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let services = connect_services(&settings).await?;
     let (router, records) = build_router(&settings, services.clone()).await?;
     announce_setup_link(&settings, &services).await?;
+    if settings.demo_catalog {
+        let added = cinecloud_core::catalog::seed::seed_demo_if_empty(&services.db).await?;
+        if added > 0 {
+            tracing::info!(added, "loaded the demo catalog into the empty database");
+        }
+    }
     let expiry = tokio::spawn(records.continuously_delete_expired(Duration::from_secs(60 * 60)));
 
     let listener = tokio::net::TcpListener::bind(settings.listen)

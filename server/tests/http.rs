@@ -353,7 +353,44 @@ async fn deleting_the_account_needs_the_password_and_signs_out(backend: Backend)
     assert!(app.viewer(&client).await.is_null());
 }
 
+async fn catalog_pages_render_search_results_and_movie_facts(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let db = &app.backends.services.db;
+    cinecloud_core::catalog::seed::seed_demo_if_empty(db).await.unwrap();
+    let c = app.client();
+    // Part of a title, its accent left out.
+    let page = c.get(format!("{}/movies?q=haxa", app.base)).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Häxan"), "accent-insensitive prefix search");
+    assert!(html.contains("1 movie"), "one result");
+    assert!(!html.contains("Nosferatu"));
+
+    let horror =
+        c.get(format!("{}/movies?genre=horror&year_from=1920&year_to=1929&sort=title", app.base)).send().await.unwrap();
+    let html = horror.text().await.unwrap();
+    assert!(html.contains("Nosferatu") && !html.contains("Night of the Living Dead"), "genre and year filters apply");
+
+    let hits = cinecloud_core::catalog::browse(
+        db,
+        &cinecloud_core::catalog::MovieQuery { text: Some("metropolis".into()), ..Default::default() },
+    )
+    .await
+    .unwrap();
+    let id = hits.items[0].id;
+    let movie = c.get(format!("{}/movies/{id}", app.base)).send().await.unwrap();
+    assert_eq!(movie.status(), StatusCode::OK);
+    let html = movie.text().await.unwrap();
+    assert!(html.contains("<title>Metropolis (1927) · Cinecloud</title>"), "per-page title in <head>");
+    assert!(html.contains(r#"property="og:title" content="Metropolis""#), "OpenGraph tags");
+    assert!(html.contains("Fritz Lang") && html.contains("Brigitte Helm"));
+
+    let missing = c.get(format!("{}/movies/987654", app.base)).send().await.unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+}
+
 test_both_backends!(
+    catalog_pages_render_search_results_and_movie_facts,
     health_and_readiness_answer,
     session_id_changes_at_login_and_the_old_one_stops_working,
     logout_ends_the_session_on_the_server,

@@ -21,6 +21,7 @@ pub fn Header() -> impl IntoView {
             <A href="/" attr:class="brand">"Cinecloud"</A>
             <nav aria-label="Main" class="main-nav">
                 <A href="/">"Home"</A>
+                <A href="/movies">"Movies"</A>
                 <Transition>
                     {move || viewer().filter(|v| v.is_admin).map(|_| view! { <A href="/admin/users">"Users"</A> })}
                 </Transition>

@@ -3,3 +3,4 @@
 pub mod error;
 pub mod form;
 pub mod header;
+pub mod movie_card;

@@ -4,7 +4,11 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::components::A;
 
-use crate::ViewerContext;
+use crate::{
+    ViewerContext,
+    api::catalog::{CatalogQuery, browse_movies},
+    components::movie_card::{MovieCard, MovieGridSkeleton},
+};
 
 /// Greets the viewer; the catalog rows arrive with the catalog.
 #[component]
@@ -29,6 +33,29 @@ pub fn HomePage() -> impl IntoView {
                         </p>
                     }.into_any(),
                 }}
+            </Transition>
+        </section>
+        <RecentlyAdded />
+    }
+}
+
+/// The newest movies in the catalog.
+#[component]
+fn RecentlyAdded() -> impl IntoView {
+    let movies =
+        Resource::new(|| (), |_| browse_movies(CatalogQuery { sort: Some("added".into()), ..CatalogQuery::default() }));
+    view! {
+        <section aria-labelledby="recent-heading">
+            <div class="row-heading">
+                <h2 id="recent-heading">"Recently added"</h2>
+                <A href="/movies">"Browse all movies →"</A>
+            </div>
+            <Transition fallback=|| view! { <MovieGridSkeleton /> }>
+                {move || movies.get().and_then(Result::ok).map(|page| view! {
+                    <ul class="movie-grid">
+                        {page.items.into_iter().take(12).map(|movie| view! { <MovieCard movie /> }).collect_view()}
+                    </ul>
+                })}
             </Transition>
         </section>
     }

@@ -3,6 +3,8 @@
 pub mod admin_users;
 pub mod home;
 pub mod login;
+pub mod movie;
+pub mod movies;
 pub mod not_found;
 pub mod profile;
 pub mod setup;

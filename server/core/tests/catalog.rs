@@ -216,7 +216,22 @@ async fn people_autocomplete_by_folded_prefix(backend: Backend) {
     assert!(movies::people_starting_with(&t.db, "%", 10).await.unwrap().len() <= 10);
 }
 
+async fn the_demo_catalog_loads_once_into_an_empty_database(backend: Backend) {
+    let t = TestDb::new(backend).await;
+    let added = catalog::seed::seed_demo_if_empty(&t.db).await.unwrap();
+    assert!(added >= 50, "{added}");
+    assert_eq!(catalog::seed::seed_demo_if_empty(&t.db).await.unwrap(), 0, "never twice");
+    assert_eq!(search(&t.db, "nosferatu").await, vec!["Nosferatu"]);
+    assert_eq!(search(&t.db, "melies").await, vec!["A Trip to the Moon"]);
+    let horror =
+        catalog::browse(&t.db, &MovieQuery { genre: Some("horror".into()), ..Default::default() }).await.unwrap();
+    assert!(horror.total >= 10, "{}", horror.total);
+    assert_eq!(catalog::seed::seed_synthetic(&t.db, 30, 3).await.unwrap(), 30);
+    assert_eq!(catalog::seed::movie_count(&t.db).await.unwrap(), added as i64 + 30);
+}
+
 test_both_backends!(
+    the_demo_catalog_loads_once_into_an_empty_database,
     create_stores_facts_links_and_an_audit_entry,
     invalid_forms_write_nothing,
     search_ignores_accents_and_case_and_finds_people_and_prefixes,

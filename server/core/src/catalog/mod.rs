@@ -4,6 +4,7 @@
 mod error;
 mod fields;
 mod query;
+pub mod seed;
 mod service;
 pub mod text;
 

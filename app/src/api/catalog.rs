@@ -1,0 +1,278 @@
+//! The catalog as viewers see it: browse, search, filter, and one movie's page.
+
+use leptos::{prelude::*, server_fn::codec::GetUrl};
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// A browse or search request as it appears in the URL (`/movies?q=…&genre=…&page=2`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogQuery {
+    /// Search words.
+    pub q: Option<String>,
+    /// Genre slug.
+    pub genre: Option<String>,
+    /// Earliest year.
+    pub year_from: Option<i32>,
+    /// Latest year.
+    pub year_to: Option<i32>,
+    /// Shortest runtime, minutes.
+    pub runtime_min: Option<i32>,
+    /// Longest runtime, minutes.
+    pub runtime_max: Option<i32>,
+    /// Original language code.
+    pub lang: Option<String>,
+    /// `relevance`, `title`, `year-newest`, `year-oldest` or `added`.
+    pub sort: Option<String>,
+    /// 1-based page.
+    pub page: Option<u32>,
+}
+
+impl CatalogQuery {
+    /// Reads the query from URL parameters; unparsable numbers are ignored.
+    pub fn from_params(get: impl Fn(&str) -> Option<String>) -> Self {
+        let text = |k: &str| get(k).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let number = |k: &str| text(k).and_then(|v| v.parse().ok());
+        CatalogQuery {
+            q: text("q"),
+            genre: text("genre"),
+            year_from: number("year_from"),
+            year_to: number("year_to"),
+            runtime_min: number("runtime_min"),
+            runtime_max: number("runtime_max"),
+            lang: text("lang"),
+            sort: text("sort"),
+            page: text("page").and_then(|v| v.parse().ok()).filter(|p| *p >= 1),
+        }
+    }
+
+    /// The URL of this query on the browse page, optionally at another page.
+    pub fn url(&self, page: Option<u32>) -> String {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        let mut add = |k: &'static str, v: Option<String>| {
+            if let Some(v) = v {
+                pairs.push((k, v));
+            }
+        };
+        add("q", self.q.clone());
+        add("genre", self.genre.clone());
+        add("year_from", self.year_from.map(|v| v.to_string()));
+        add("year_to", self.year_to.map(|v| v.to_string()));
+        add("runtime_min", self.runtime_min.map(|v| v.to_string()));
+        add("runtime_max", self.runtime_max.map(|v| v.to_string()));
+        add("lang", self.lang.clone());
+        add("sort", self.sort.clone());
+        add("page", page.or(self.page).filter(|p| *p > 1).map(|p| p.to_string()));
+        if pairs.is_empty() {
+            return "/movies".to_owned();
+        }
+        let query: Vec<String> = pairs.into_iter().map(|(k, v)| format!("{k}={}", encode(&v))).collect();
+        format!("/movies?{}", query.join("&"))
+    }
+}
+
+fn encode(value: &str) -> String {
+    let mut out = String::new();
+    for b in value.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// A movie on a card.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MovieCardView {
+    /// Id, for the link.
+    pub id: i64,
+    /// Title.
+    pub title: String,
+    /// Release year.
+    pub year: Option<i32>,
+}
+
+/// One page of cards.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MoviePageView {
+    /// The cards.
+    pub items: Vec<MovieCardView>,
+    /// Matches over all pages.
+    pub total: i64,
+    /// This page.
+    pub page: u32,
+    /// Number of pages.
+    pub page_count: u32,
+}
+
+/// A genre in the filter.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GenreView {
+    /// URL value.
+    pub slug: String,
+    /// Display name.
+    pub name: String,
+}
+
+/// A credited person.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreditView {
+    /// Person id.
+    pub person_id: i64,
+    /// Name.
+    pub name: String,
+    /// Character played (cast only).
+    pub character: Option<String>,
+}
+
+/// Everything a movie's page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MovieView {
+    /// Id.
+    pub id: i64,
+    /// Title.
+    pub title: String,
+    /// Original title, when different.
+    pub original_title: Option<String>,
+    /// Release year.
+    pub year: Option<i32>,
+    /// Minutes.
+    pub runtime_minutes: Option<i32>,
+    /// Synopsis.
+    pub synopsis: String,
+    /// Country code.
+    pub country: Option<String>,
+    /// Language code.
+    pub original_language: Option<String>,
+    /// Age rating.
+    pub age_rating: Option<String>,
+    /// https:// trailer link.
+    pub trailer_url: Option<String>,
+    /// Genres.
+    pub genres: Vec<GenreView>,
+    /// Directors.
+    pub directors: Vec<CreditView>,
+    /// Cast.
+    pub cast: Vec<CreditView>,
+    /// Edit version (for admins' edits).
+    pub version: i64,
+}
+
+#[cfg(feature = "ssr")]
+mod convert {
+    use cinecloud_core::catalog::{CatalogError, CreditRole, Movie, MovieCard, Page};
+
+    use super::*;
+
+    impl From<MovieCard> for MovieCardView {
+        fn from(m: MovieCard) -> Self {
+            MovieCardView { id: m.id, title: m.title, year: m.year }
+        }
+    }
+
+    impl From<Page<MovieCard>> for MoviePageView {
+        fn from(p: Page<MovieCard>) -> Self {
+            MoviePageView {
+                page_count: p.page_count(),
+                total: p.total,
+                page: p.page,
+                items: p.items.into_iter().map(MovieCardView::from).collect(),
+            }
+        }
+    }
+
+    impl From<Movie> for MovieView {
+        fn from(m: Movie) -> Self {
+            let credits = |role: CreditRole| {
+                m.credits
+                    .iter()
+                    .filter(|c| c.role == role)
+                    .map(|c| CreditView {
+                        person_id: c.person.id,
+                        name: c.person.name.clone(),
+                        character: c.character.clone(),
+                    })
+                    .collect()
+            };
+            MovieView {
+                id: m.id,
+                directors: credits(CreditRole::Director),
+                cast: credits(CreditRole::Cast),
+                genres: m.genres.iter().map(|g| GenreView { slug: g.slug.clone(), name: g.name.clone() }).collect(),
+                version: m.version,
+                title: m.input.title,
+                original_title: m.input.original_title,
+                year: m.input.year,
+                runtime_minutes: m.input.runtime_minutes,
+                synopsis: m.input.synopsis,
+                country: m.input.country,
+                original_language: m.input.original_language,
+                age_rating: m.input.age_rating,
+                trailer_url: m.input.trailer_url,
+            }
+        }
+    }
+
+    impl From<CatalogError> for AppError {
+        fn from(error: CatalogError) -> Self {
+            match error {
+                CatalogError::Invalid(e) => AppError::invalid(e.field, e.message),
+                CatalogError::NotFound => AppError::NotFound,
+                CatalogError::VersionConflict { .. } => AppError::invalid(
+                    "version",
+                    "Someone else saved this movie since you opened it. Reload to see their changes.",
+                ),
+                CatalogError::UndoExpired => AppError::invalid("undo", "It is too late to undo this deletion."),
+                CatalogError::Unexpected(e) => crate::ssr::internal(format!("{e:#}")),
+            }
+        }
+    }
+}
+
+/// One page of movies for a browse or search URL.
+#[server(prefix = "/api", endpoint = "movies", input = GetUrl)]
+pub async fn browse_movies(query: CatalogQuery) -> Result<MoviePageView, AppError> {
+    use cinecloud_core::catalog::{self, MovieQuery, Sort};
+    crate::ssr::respond(
+        async {
+            let q = MovieQuery {
+                text: query.q,
+                genre: query.genre,
+                year_from: query.year_from,
+                year_to: query.year_to,
+                runtime_min: query.runtime_min,
+                runtime_max: query.runtime_max,
+                language: query.lang,
+                sort: query.sort.as_deref().map(Sort::parse).unwrap_or_default(),
+                page: query.page.unwrap_or(1),
+                per_page: 24,
+            };
+            Ok(catalog::browse(&crate::ssr::services()?.db, &q).await?.into())
+        }
+        .await,
+    )
+}
+
+/// The genres that have movies, for the filter.
+#[server(prefix = "/api", endpoint = "genres", input = GetUrl)]
+pub async fn list_genres() -> Result<Vec<GenreView>, AppError> {
+    crate::ssr::respond(
+        async {
+            let genres = cinecloud_core::db::movies::genres_in_use(&crate::ssr::services()?.db)
+                .await
+                .map_err(crate::ssr::internal)?;
+            Ok(genres.into_iter().map(|g| GenreView { slug: g.slug, name: g.name }).collect())
+        }
+        .await,
+    )
+}
+
+/// One movie.
+#[server(prefix = "/api", endpoint = "movie", input = GetUrl)]
+pub async fn get_movie(id: i64) -> Result<MovieView, AppError> {
+    crate::ssr::respond(
+        async { Ok(cinecloud_core::catalog::get_movie(&crate::ssr::services()?.db, id).await?.into()) }.await,
+    )
+}

@@ -1,0 +1,117 @@
+//! Browse and search the catalog. Every filter lives in the URL, so a filtered page can be
+//! shared, reloaded and navigated with back and forward.
+
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::{
+    components::{A, Form},
+    hooks::use_query_map,
+};
+
+use crate::{
+    api::catalog::{CatalogQuery, MoviePageView, browse_movies, list_genres},
+    components::movie_card::{MovieCard, MovieGridSkeleton},
+};
+
+const SORTS: &[(&str, &str)] = &[
+    ("relevance", "Best match"),
+    ("title", "Title"),
+    ("year-newest", "Newest first"),
+    ("year-oldest", "Oldest first"),
+    ("added", "Recently added"),
+];
+
+/// The browse page with its search form, results and page links.
+#[component]
+pub fn MoviesPage() -> impl IntoView {
+    let params = use_query_map();
+    let query = Memo::new(move |_| {
+        let map = params.read();
+        CatalogQuery::from_params(|k| map.get(k))
+    });
+    let movies = Resource::new(move || query.get(), browse_movies);
+    let genres = Resource::new(|| (), |_| list_genres());
+
+    view! {
+        <Title text="Movies" />
+        <Meta name="description" content="Browse and search the Cinecloud movie catalog." />
+        <section class="wide-page catalog">
+            <h1>"Movies"</h1>
+            <Form method="GET" action="/movies" attr:class="filters" attr:role="search" attr:aria-label="Find movies">
+                <div class="field grow">
+                    <label for="filter-q">"Search"</label>
+                    <input id="filter-q" name="q" type="search" placeholder="Title, person, story…" value=move || query.get().q />
+                </div>
+                <div class="field">
+                    <label for="filter-genre">"Genre"</label>
+                    <select id="filter-genre" name="genre">
+                        <option value="">"All genres"</option>
+                        <Transition>
+                            {move || genres.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|g| {
+                                let selected = query.get().genre.as_deref() == Some(g.slug.as_str());
+                                view! { <option value=g.slug selected=selected>{g.name}</option> }
+                            }).collect_view()}
+                        </Transition>
+                    </select>
+                </div>
+                <div class="field short">
+                    <label for="filter-from">"From year"</label>
+                    <input id="filter-from" name="year_from" type="number" inputmode="numeric" min="1888" max="2100" value=move || query.get().year_from />
+                </div>
+                <div class="field short">
+                    <label for="filter-to">"To year"</label>
+                    <input id="filter-to" name="year_to" type="number" inputmode="numeric" min="1888" max="2100" value=move || query.get().year_to />
+                </div>
+                <div class="field short">
+                    <label for="filter-runtime">"At most (min)"</label>
+                    <input id="filter-runtime" name="runtime_max" type="number" inputmode="numeric" min="1" max="1000" value=move || query.get().runtime_max />
+                </div>
+                <div class="field short">
+                    <label for="filter-lang">"Language"</label>
+                    <input id="filter-lang" name="lang" type="text" maxlength="3" placeholder="fr" value=move || query.get().lang />
+                </div>
+                <div class="field">
+                    <label for="filter-sort">"Sort by"</label>
+                    <select id="filter-sort" name="sort">
+                        {SORTS.iter().map(|(value, label)| {
+                            let selected = move || query.get().sort.as_deref().unwrap_or("relevance") == *value;
+                            view! { <option value=*value selected=selected>{*label}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <button type="submit" class="button">"Apply"</button>
+            </Form>
+            <Transition fallback=|| view! { <MovieGridSkeleton /> }>
+                {move || movies.get().map(|result| match result {
+                    Ok(page) => view! { <Results page query=query.get() /> }.into_any(),
+                    Err(e) => view! { <p role="alert" class="form-error">{e.to_string()}</p> }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn Results(page: MoviePageView, query: CatalogQuery) -> impl IntoView {
+    let count = match page.total {
+        0 => "No movies match.".to_owned(),
+        1 => "1 movie".to_owned(),
+        n => format!("{n} movies"),
+    };
+    let current = page.page;
+    let pages = page.page_count;
+    let link = move |p: u32| query.url(Some(p));
+    view! {
+        <p class="result-count" role="status">{count}</p>
+        <ul class="movie-grid">
+            {page.items.into_iter().map(|movie| view! { <MovieCard movie /> }).collect_view()}
+        </ul>
+        <Show when=move || { pages > 1 }>
+            <nav class="pager" aria-label="Pages">
+                {(current > 1).then(|| view! { <A href=link(current - 1) attr:rel="prev">"← Previous"</A> })}
+                <span>{format!("Page {current} of {pages}")}</span>
+                {(current < pages).then(|| view! { <A href=link(current + 1) attr:rel="next">"Next →"</A> })}
+            </nav>
+        </Show>
+    }
+}

@@ -1,0 +1,44 @@
+import { expect, test } from "@playwright/test";
+import { openHydrated } from "./support";
+
+test("a viewer finds a movie without typing its accent, narrows the list, and shares it", async ({ page, context }) => {
+  await openHydrated(page, "/movies");
+  // Part of "Häxan", typed without its accent.
+  await page.getByRole("searchbox", { name: "Search" }).fill("haxa");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(/q=haxa/);
+  await expect(page.getByRole("status").filter({ hasText: "1 movie" })).toBeVisible();
+  await expect(page.getByRole("link", { name: /Häxan/ })).toBeVisible();
+
+  await page.getByRole("searchbox", { name: "Search" }).fill("");
+  await page.getByLabel("Genre").selectOption({ label: "Horror" });
+  await page.getByLabel("From year").fill("1920");
+  await page.getByLabel("To year").fill("1929");
+  await page.getByLabel("Sort by").selectOption({ label: "Title" });
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(/genre=horror/);
+  const results = page.getByRole("list").filter({ has: page.getByRole("link", { name: /Nosferatu/ }) });
+  await expect(results.getByRole("link", { name: /Nosferatu/ })).toBeVisible();
+  await expect(page.getByRole("link", { name: /Night of the Living Dead/ })).toHaveCount(0);
+  const titles = await results.getByRole("link").allTextContents();
+
+  // The URL is the whole state: a fresh page shows the same list.
+  const shared = await context.newPage();
+  await shared.goto(page.url());
+  const sharedResults = shared.getByRole("list").filter({ has: shared.getByRole("link", { name: /Nosferatu/ }) });
+  await expect(sharedResults.getByRole("link")).toHaveText(titles);
+  await expect(shared.getByLabel("Genre")).toHaveValue("horror");
+
+  // Back returns to the search.
+  await page.goBack();
+  await expect(page.getByRole("link", { name: /Häxan/ })).toBeVisible();
+});
+
+test("a movie page shows its facts and people", async ({ page }) => {
+  await openHydrated(page, "/movies?q=metropolis");
+  await page.getByRole("link", { name: /Metropolis/ }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Metropolis" })).toBeVisible();
+  await expect(page).toHaveTitle("Metropolis (1927) · Cinecloud");
+  await expect(page.getByText("Fritz Lang")).toBeVisible();
+  await expect(page.getByRole("list", { name: "Genres" }).getByRole("link", { name: "Science Fiction" })).toBeVisible();
+});

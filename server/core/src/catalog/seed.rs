@@ -1,0 +1,232 @@
+//! The demo catalog (loaded into an empty database) and synthetic catalogs for scale tests.
+
+use anyhow::Context;
+use rand::{Rng, SeedableRng, rngs::StdRng, seq::SliceRandom};
+use serde::Deserialize;
+
+use super::{CastMember, MovieForm};
+use crate::{
+    db::{Db, movies},
+    on_db,
+};
+
+#[derive(Deserialize)]
+struct DemoMovie {
+    title: String,
+    original_title: Option<String>,
+    year: i32,
+    runtime_minutes: i32,
+    country: Option<String>,
+    original_language: Option<String>,
+    age_rating: Option<String>,
+    genres: Vec<String>,
+    directors: Vec<String>,
+    cast: Vec<DemoCast>,
+    synopsis: String,
+}
+
+#[derive(Deserialize)]
+struct DemoCast {
+    name: String,
+    character: Option<String>,
+}
+
+/// The films of the demo catalog, as forms (see `server/core/data/README.md`).
+pub fn demo_catalog() -> Vec<MovieForm> {
+    let movies: Vec<DemoMovie> = serde_json::from_str(include_str!("../../data/demo_catalog.json"))
+        .expect("the bundled demo catalog is valid JSON");
+    movies
+        .into_iter()
+        .map(|m| MovieForm {
+            title: m.title,
+            original_title: m.original_title.unwrap_or_default(),
+            year: m.year.to_string(),
+            runtime_minutes: m.runtime_minutes.to_string(),
+            synopsis: m.synopsis,
+            country: m.country.unwrap_or_default(),
+            original_language: m.original_language.unwrap_or_default(),
+            age_rating: m.age_rating.unwrap_or_default(),
+            trailer_url: String::new(),
+            genres: m.genres,
+            directors: m.directors,
+            cast: m.cast.into_iter().map(|c| CastMember { name: c.name, character: c.character }).collect(),
+        })
+        .collect()
+}
+
+/// How many movies exist, hidden ones included.
+pub async fn movie_count(db: &Db) -> anyhow::Result<i64> {
+    on_db!(db, |pool| sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM movies").fetch_one(pool).await)
+        .context("counting movies")
+}
+
+/// Loads the demo catalog when the database has no movies at all; returns how many were added.
+pub async fn seed_demo_if_empty(db: &Db) -> anyhow::Result<usize> {
+    if movie_count(db).await? > 0 {
+        return Ok(0);
+    }
+    let year = super::current_year();
+    let mut added = 0;
+    for form in demo_catalog() {
+        let input = form.validate(year).with_context(|| format!("demo movie {:?} is invalid", form.title))?;
+        movies::insert(db, &input, None, crate::clock::now_unix()).await.context("inserting a demo movie")?;
+        added += 1;
+    }
+    Ok(added)
+}
+
+const WORDS: &[&str] = &[
+    "Silent", "Midnight", "River", "Empire", "Shadow", "Glass", "Harbor", "Winter", "Crimson", "Echo", "Garden",
+    "Iron", "Velvet", "Storm", "Lantern", "Paper", "Orbit", "Desert", "Hollow", "Signal", "Amber", "Northern",
+    "Secret", "Wild", "Electric", "Last", "Lost", "Golden", "Broken", "Quiet", "Distant", "Burning", "Frozen", "Café",
+    "Château", "Señor", "Mädchen", "Noël", "Fiancée", "Ölmez",
+];
+const NOUNS: &[&str] = &[
+    "Road",
+    "City",
+    "Heart",
+    "Station",
+    "Sea",
+    "Machine",
+    "Dream",
+    "Letter",
+    "Mountain",
+    "Island",
+    "Night",
+    "Summer",
+    "Kingdom",
+    "Voyage",
+    "Stranger",
+    "Mirror",
+    "Circus",
+    "Window",
+    "Bridge",
+    "Forest",
+    "Detective",
+];
+const FIRST: &[&str] = &[
+    "Ada", "Bruno", "Chloé", "Dmitri", "Elena", "Farid", "Greta", "Hiro", "Ines", "Jonas", "Kemal", "Lucía", "Marta",
+    "Nils", "Olga", "Pablo", "Quentin", "Rosa", "Sven", "Tomás", "Ulla", "Vera", "Wen", "Yusuf", "Zoë",
+];
+const LAST: &[&str] = &[
+    "Almeida",
+    "Berg",
+    "Castillo",
+    "Dubois",
+    "Eriksson",
+    "Fischer",
+    "García",
+    "Haas",
+    "Ivanova",
+    "Jansen",
+    "Kowalski",
+    "Lindqvist",
+    "Moreau",
+    "Novak",
+    "Okafor",
+    "Petrov",
+    "Quinn",
+    "Rossi",
+    "Schmidt",
+    "Tanaka",
+];
+const GENRES: &[&str] = &[
+    "Drama",
+    "Comedy",
+    "Horror",
+    "Science Fiction",
+    "Romance",
+    "Thriller",
+    "Documentary",
+    "Animation",
+    "Adventure",
+    "Western",
+    "Crime",
+    "Fantasy",
+    "Film Noir",
+    "History",
+    "Mystery",
+    "Action",
+];
+const LANGUAGES: &[&str] = &["en", "fr", "de", "es", "it", "ja", "sv", "ru", "pt", "nl"];
+
+/// `n` plausible, reproducible (for a given `seed`) synthetic movies.
+pub fn synthetic_movies(n: usize, seed: u64) -> impl Iterator<Item = MovieForm> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    (0..n).map(move |i| {
+        let person = |rng: &mut StdRng| {
+            format!("{} {}", FIRST.choose(rng).expect("non-empty"), LAST.choose(rng).expect("non-empty"))
+        };
+        let title = format!(
+            "{} {} {}",
+            WORDS.choose(&mut rng).expect("non-empty"),
+            NOUNS.choose(&mut rng).expect("non-empty"),
+            i + 1
+        );
+        let genre_count = rng.gen_range(1..=3);
+        let genres = GENRES.choose_multiple(&mut rng, genre_count).map(|g| g.to_string()).collect();
+        let cast_count = rng.gen_range(1..=4);
+        MovieForm {
+            synopsis: format!(
+                "A {} story about a {} and a {} in a {} {}.",
+                WORDS.choose(&mut rng).expect("non-empty").to_lowercase(),
+                NOUNS.choose(&mut rng).expect("non-empty").to_lowercase(),
+                NOUNS.choose(&mut rng).expect("non-empty").to_lowercase(),
+                WORDS.choose(&mut rng).expect("non-empty").to_lowercase(),
+                NOUNS.choose(&mut rng).expect("non-empty").to_lowercase(),
+            ),
+            year: rng.gen_range(1920..=2025).to_string(),
+            runtime_minutes: rng.gen_range(60..=180).to_string(),
+            original_language: LANGUAGES.choose(&mut rng).expect("non-empty").to_string(),
+            genres,
+            directors: vec![person(&mut rng)],
+            cast: (0..cast_count).map(|_| CastMember { name: person(&mut rng), character: None }).collect(),
+            title,
+            ..MovieForm::default()
+        }
+    })
+}
+
+/// Adds `n` synthetic movies; returns how many were added.
+pub async fn seed_synthetic(db: &Db, n: usize, seed: u64) -> anyhow::Result<usize> {
+    let year = super::current_year();
+    let mut added = 0;
+    for form in synthetic_movies(n, seed) {
+        let input = form.validate(year).context("a synthetic movie is invalid")?;
+        movies::insert(db, &input, None, crate::clock::now_unix()).await.context("inserting a synthetic movie")?;
+        added += 1;
+        if added % 1000 == 0 {
+            tracing::info!(added, of = n, "seeding synthetic movies");
+        }
+    }
+    Ok(added)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_catalog_has_fifty_valid_distinct_movies_with_synopses() {
+        let movies = demo_catalog();
+        assert!(movies.len() >= 50, "{}", movies.len());
+        let mut titles = std::collections::HashSet::new();
+        for m in &movies {
+            let input = m.validate(2026).unwrap_or_else(|e| panic!("{}: {e}", m.title));
+            assert!(titles.insert(input.title.clone()), "duplicate {}", input.title);
+            assert!(input.synopsis.len() > 40, "{} needs a synopsis", input.title);
+            assert!(!input.genres.is_empty() && !input.directors.is_empty(), "{}", input.title);
+            assert!(input.year.is_some() && input.runtime_minutes.is_some());
+        }
+    }
+
+    #[test]
+    fn synthetic_movies_are_valid_and_reproducible() {
+        let a: Vec<_> = synthetic_movies(50, 7).map(|m| m.title).collect();
+        let b: Vec<_> = synthetic_movies(50, 7).map(|m| m.title).collect();
+        assert_eq!(a, b);
+        for m in synthetic_movies(200, 1) {
+            m.validate(2026).unwrap();
+        }
+    }
+}
