@@ -218,13 +218,7 @@ async fn oversized_bodies_get_413(backend: Backend) {
     let (status, _) = app.call(&client, "change_display_name", &[("display_name", huge_name.as_str())]).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
 
-    let photo = reqwest::multipart::Part::bytes(vec![0u8; 7 * 1024 * 1024]).file_name("big.jpg");
-    let response = client
-        .post(format!("{}/api/upload_photo", app.base))
-        .multipart(reqwest::multipart::Form::new().part("photo", photo))
-        .send()
-        .await
-        .unwrap();
+    let response = app.upload_photo(&client, vec![0u8; 7 * 1024 * 1024]).await;
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
     let user = users::find_by_email(&app.backends.services.db, "ada@example.com").await.unwrap().unwrap();
     assert_eq!((user.display_name.as_str(), user.photo_key), ("Ada", None));
@@ -254,13 +248,7 @@ fn png(width: u32, height: u32) -> Vec<u8> {
 async fn profile_photo_is_served_with_ranges_and_caching(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let client = app.signed_up("ada@example.com").await;
-    let part = reqwest::multipart::Part::bytes(png(400, 300)).file_name("me.png");
-    let response = client
-        .post(format!("{}/api/upload_photo", app.base))
-        .multipart(reqwest::multipart::Form::new().part("photo", part))
-        .send()
-        .await
-        .unwrap();
+    let response = app.upload_photo(&client, png(400, 300)).await;
     assert_eq!(response.status(), StatusCode::OK);
     let viewer = app.viewer(&client).await;
     let url = format!("{}{}", app.base, viewer["photo_url"].as_str().expect("a photo URL"));
@@ -290,13 +278,7 @@ async fn profile_photo_is_served_with_ranges_and_caching(backend: Backend) {
     }
 
     // A bad upload keeps the photo and says why.
-    let part = reqwest::multipart::Part::bytes(b"plain text".to_vec()).file_name("x.jpg");
-    let response = client
-        .post(format!("{}/api/upload_photo", app.base))
-        .multipart(reqwest::multipart::Form::new().part("photo", part))
-        .send()
-        .await
-        .unwrap();
+    let response = app.upload_photo(&client, b"plain text".to_vec()).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(response.text().await.unwrap().contains("JPEG, PNG or WebP"));
     assert_eq!(app.viewer(&client).await["photo_url"], viewer["photo_url"]);

@@ -81,6 +81,17 @@ impl TestApp {
         serde_json::from_str(&body).unwrap()
     }
 
+    /// Uploads `bytes` as the profile photo, as the profile page's form does.
+    pub async fn upload_photo(&self, client: &Client, bytes: Vec<u8>) -> reqwest::Response {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name("photo.png");
+        client
+            .post(format!("{}/api/upload_photo", self.base))
+            .multipart(reqwest::multipart::Form::new().part("photo", part))
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// Signs up a viewer on a new client and returns the client.
     pub async fn signed_up(&self, email: &str) -> Client {
         let client = self.client();

@@ -73,6 +73,24 @@ pub fn genre_slug(name: &str) -> String {
     text::fold(name).replace(' ', "-")
 }
 
+/// Binds `$1`–`$11`: the movie columns both INSERT and UPDATE write, in one order.
+macro_rules! bind_movie_columns {
+    ($query:expr, $input:expr) => {
+        $query
+            .bind(&$input.title)
+            .bind(&$input.original_title)
+            .bind($input.year)
+            .bind($input.runtime_minutes)
+            .bind(&$input.synopsis)
+            .bind(&$input.country)
+            .bind(&$input.original_language)
+            .bind(&$input.age_rating)
+            .bind(&$input.trailer_url)
+            .bind(text::sort_key(&$input.title))
+            .bind(search_document($input))
+    };
+}
+
 /// Writes a movie's genres and credits inside the open transaction `$tx`, replacing old ones.
 macro_rules! write_links {
     ($tx:expr, $movie_id:expr, $input:expr, $now:expr) => {{
@@ -156,22 +174,14 @@ pub async fn insert(db: &Db, input: &MovieInput, user_id: Option<i64>, now: i64)
     let created = [Change { field: "created", old_value: None, new_value: Some(input.title.clone()) }];
     on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO movies (title, original_title, year, runtime_minutes, synopsis, country, \
+        let id: i64 = bind_movie_columns!(
+            sqlx::query_scalar(
+                "INSERT INTO movies (title, original_title, year, runtime_minutes, synopsis, country, \
              original_language, age_rating, trailer_url, sort_title, search_text, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
+            ),
+            input
         )
-        .bind(&input.title)
-        .bind(&input.original_title)
-        .bind(input.year)
-        .bind(input.runtime_minutes)
-        .bind(&input.synopsis)
-        .bind(&input.country)
-        .bind(&input.original_language)
-        .bind(&input.age_rating)
-        .bind(&input.trailer_url)
-        .bind(text::sort_key(&input.title))
-        .bind(search_document(input))
         .bind(now)
         .fetch_one(&mut *tx)
         .await?;
@@ -209,23 +219,15 @@ pub async fn update(
 ) -> Result<i64, UpdateError> {
     on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
-        let updated: Option<i64> = sqlx::query_scalar(
-            "UPDATE movies SET title = $1, original_title = $2, year = $3, runtime_minutes = $4, synopsis = $5, \
+        let updated: Option<i64> = bind_movie_columns!(
+            sqlx::query_scalar(
+                "UPDATE movies SET title = $1, original_title = $2, year = $3, runtime_minutes = $4, synopsis = $5, \
              country = $6, original_language = $7, age_rating = $8, trailer_url = $9, sort_title = $10, \
              search_text = $11, updated_at = $12, version = version + 1 \
              WHERE id = $13 AND version = $14 AND deleted_at IS NULL RETURNING version",
+            ),
+            input
         )
-        .bind(&input.title)
-        .bind(&input.original_title)
-        .bind(input.year)
-        .bind(input.runtime_minutes)
-        .bind(&input.synopsis)
-        .bind(&input.country)
-        .bind(&input.original_language)
-        .bind(&input.age_rating)
-        .bind(&input.trailer_url)
-        .bind(text::sort_key(&input.title))
-        .bind(search_document(input))
         .bind(now)
         .bind(id)
         .bind(expected_version)
