@@ -9,6 +9,7 @@ use cinecloud_core::{
     accounts::{self, Role, SignUp},
     db::{Backend, users},
     test_both_backends,
+    testing::MediaBackend,
 };
 use reqwest::{StatusCode, header};
 use support::{PASSWORD, TestApp, session_cookie};
@@ -371,7 +372,55 @@ async fn catalog_pages_render_search_results_and_movie_facts(backend: Backend) {
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 }
 
+async fn sessions_end_after_the_idle_and_the_absolute_timeout(backend: Backend) {
+    // Idle: a session unused for longer than the idle limit is gone.
+    let idle = TestApp::spawn_configured(backend, MediaBackend::Local, |s| s.session_idle_secs = 1).await;
+    let client = idle.signed_up("ada@example.com").await;
+    assert!(!idle.viewer(&client).await.is_null());
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    assert!(idle.viewer(&client).await.is_null(), "idle session ended");
+
+    // Absolute: even a busy session ends that long after sign-in. Times are whole seconds, so the
+    // checks keep more than a second away from the limit on either side.
+    let absolute = TestApp::spawn_configured(backend, MediaBackend::Local, |s| s.session_max_secs = 3).await;
+    let client = absolute.signed_up("ada@example.com").await;
+    for _ in 0..3 {
+        assert!(!absolute.viewer(&client).await.is_null(), "still inside the lifetime");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(3000)).await;
+    assert!(absolute.viewer(&client).await.is_null(), "absolute lifetime over");
+}
+
+async fn over_https_cookies_are_secure_and_hsts_is_sent(backend: Backend) {
+    let app = TestApp::spawn_configured(backend, MediaBackend::Local, |s| {
+        s.public_url = "https://cinecloud.example".parse().unwrap();
+    })
+    .await;
+    let raw = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let response = raw
+        .post(format!("{}/api/sign_up", app.base))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("email", "ada@example.com"), ("display_name", "Ada"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
+    assert!(cookie.contains("Secure") && cookie.contains("HttpOnly"), "{cookie}");
+    assert!(response.headers().contains_key(header::STRICT_TRANSPORT_SECURITY));
+    // The public origin is what cross-site checks accept.
+    let own = raw
+        .post(format!("{}/api/current_viewer", app.base))
+        .header(header::ORIGIN, "https://cinecloud.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(own.status(), StatusCode::OK);
+}
+
 test_both_backends!(
+    sessions_end_after_the_idle_and_the_absolute_timeout,
+    over_https_cookies_are_secure_and_hsts_is_sent,
     catalog_pages_render_search_results_and_movie_facts,
     health_and_readiness_answer,
     session_id_changes_at_login_and_the_old_one_stops_working,

@@ -37,6 +37,15 @@ impl TestApp {
 
     /// Starts the app on `backend` with media on `media`.
     pub async fn spawn_with(backend: Backend, media: MediaBackend) -> Self {
+        Self::spawn_configured(backend, media, |_| {}).await
+    }
+
+    /// Starts the app after `configure` adjusted its settings (short session lifetimes…).
+    pub async fn spawn_configured(
+        backend: Backend,
+        media: MediaBackend,
+        configure: impl FnOnce(&mut Settings),
+    ) -> Self {
         let backends = TestServices::with_media(backend, media).await;
         let site = tempfile::tempdir().unwrap();
         let cli = Cli::try_parse_from([
@@ -49,7 +58,8 @@ impl TestApp {
             "127.0.0.1:0",
         ])
         .unwrap();
-        let settings = Settings::from_options(&cli.options).unwrap();
+        let mut settings = Settings::from_options(&cli.options).unwrap();
+        configure(&mut settings);
         let (router, _records) = startup::build_router(&settings, backends.services.clone()).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
