@@ -32,7 +32,7 @@ use tower_sessions::{ExpiredDeletion, Expiry, SessionManagerLayer, cookie::SameS
 use crate::{
     config::{MediaSettings, Settings},
     session_store::SessionRecords,
-    web::{health, media, middleware},
+    web::{api, health, media, middleware},
 };
 
 /// What every handler can reach.
@@ -115,6 +115,9 @@ pub async fn build_router(settings: &Settings, services: Services) -> anyhow::Re
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/media/{*key}", get(media::serve_media))
+        .route("/api/v1/movies", get(api::list_movies))
+        .route("/api/v1/movies/{id}", get(api::get_movie))
+        .route("/api/v1/openapi.json", get(api::openapi))
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(sessions)

@@ -418,7 +418,56 @@ async fn over_https_cookies_are_secure_and_hsts_is_sent(backend: Backend) {
     assert_eq!(own.status(), StatusCode::OK);
 }
 
+async fn the_json_api_lists_searches_and_describes_itself(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    cinecloud_core::catalog::seed::seed_demo_if_empty(&app.backends.services.db).await.unwrap();
+    let c = app.client();
+    let get = |path: &str| c.get(format!("{}{path}", app.base)).send();
+
+    let page: serde_json::Value = get("/api/v1/movies?q=haxa").await.unwrap().json().await.unwrap();
+    assert_eq!(page["total"], 1);
+    assert_eq!(page["items"][0]["title"], "Häxan");
+    let id = page["items"][0]["id"].as_i64().unwrap();
+
+    let filtered: serde_json::Value =
+        get("/api/v1/movies?genre=horror&year_to=1929&sort=year-oldest&per_page=2&page=2")
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    assert_eq!(filtered["per_page"], 2);
+    assert_eq!(filtered["page"], 2);
+    assert!(filtered["total"].as_i64().unwrap() >= 4);
+    let years: Vec<i64> = filtered["items"].as_array().unwrap().iter().map(|m| m["year"].as_i64().unwrap()).collect();
+    assert!(years.windows(2).all(|w| w[0] <= w[1]) && years.iter().all(|y| *y <= 1929), "{years:?}");
+
+    let movie = get(&format!("/api/v1/movies/{id}")).await.unwrap();
+    assert_eq!(movie.status(), StatusCode::OK);
+    let movie: serde_json::Value = movie.json().await.unwrap();
+    assert_eq!(movie["directors"][0]["name"], "Benjamin Christensen");
+    assert_eq!(movie["genres"][0]["slug"], "documentary");
+
+    for (path, status, says) in [
+        ("/api/v1/movies/999999", StatusCode::NOT_FOUND, "not found"),
+        ("/api/v1/movies/abc", StatusCode::BAD_REQUEST, "whole number"),
+        ("/api/v1/movies?year_from=old", StatusCode::BAD_REQUEST, "year_from"),
+        ("/api/v1/movies?sort=best", StatusCode::BAD_REQUEST, "sort"),
+        ("/api/v1/movies?per_page=500", StatusCode::BAD_REQUEST, "per_page"),
+    ] {
+        let response = get(path).await.unwrap();
+        assert_eq!(response.status(), status, "{path}");
+        assert!(response.text().await.unwrap().contains(says), "{path}");
+    }
+
+    let spec: serde_json::Value = get("/api/v1/openapi.json").await.unwrap().json().await.unwrap();
+    assert_eq!(spec["openapi"], "3.1.0");
+    assert!(spec["paths"]["/api/v1/movies"]["get"].is_object());
+    assert!(spec["paths"]["/api/v1/movies/{id}"]["get"].is_object());
+}
+
 test_both_backends!(
+    the_json_api_lists_searches_and_describes_itself,
     sessions_end_after_the_idle_and_the_absolute_timeout,
     over_https_cookies_are_secure_and_hsts_is_sent,
     catalog_pages_render_search_results_and_movie_facts,

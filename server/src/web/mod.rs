@@ -1,5 +1,6 @@
 //! HTTP pieces around the Leptos app: middleware, media, health checks.
 
+pub mod api;
 pub mod health;
 pub mod media;
 pub mod middleware;

@@ -1,0 +1,166 @@
+//! The public JSON read API for the catalog (`/api/v1/…`), described by `/api/v1/openapi.json`.
+//! It takes the same search, filters, sort and paging as the browse page.
+
+use axum::{
+    Json,
+    extract::{Path, Query, State},
+    http::{StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use cinecloud_core::catalog::{self, CatalogError, CreditRole, MovieQuery, Sort};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::startup::AppState;
+
+/// The query string of `GET /api/v1/movies`, as text: numbers are parsed here so that a bad one
+/// gets a message naming the parameter.
+#[derive(Debug, Default, Deserialize)]
+pub struct ListParams {
+    q: Option<String>,
+    genre: Option<String>,
+    year_from: Option<String>,
+    year_to: Option<String>,
+    runtime_min: Option<String>,
+    runtime_max: Option<String>,
+    lang: Option<String>,
+    sort: Option<String>,
+    page: Option<String>,
+    per_page: Option<String>,
+}
+
+fn error(status: StatusCode, message: impl Into<String>) -> Response {
+    (status, Json(json!({ "error": message.into() }))).into_response()
+}
+
+fn number<T: std::str::FromStr>(name: &str, value: &Option<String>) -> Result<Option<T>, Response> {
+    match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => v
+            .parse()
+            .map(Some)
+            .map_err(|_| error(StatusCode::BAD_REQUEST, format!("{name} must be a whole number, not {v:?}"))),
+    }
+}
+
+impl ListParams {
+    fn to_query(&self) -> Result<MovieQuery, Response> {
+        let sort = match self.sort.as_deref() {
+            None | Some("") => Sort::default(),
+            Some(s @ ("relevance" | "title" | "year-newest" | "year-oldest" | "added")) => Sort::parse(s),
+            Some(other) => {
+                return Err(error(
+                    StatusCode::BAD_REQUEST,
+                    format!("sort must be relevance, title, year-newest, year-oldest or added, not {other:?}"),
+                ));
+            }
+        };
+        let per_page: u32 = number("per_page", &self.per_page)?.unwrap_or(24);
+        if !(1..=100).contains(&per_page) {
+            return Err(error(StatusCode::BAD_REQUEST, "per_page must be from 1 to 100"));
+        }
+        let page: u32 = number("page", &self.page)?.unwrap_or(1);
+        if page == 0 {
+            return Err(error(StatusCode::BAD_REQUEST, "page starts at 1"));
+        }
+        let text = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+        Ok(MovieQuery {
+            text: text(&self.q),
+            genre: text(&self.genre),
+            year_from: number("year_from", &self.year_from)?,
+            year_to: number("year_to", &self.year_to)?,
+            runtime_min: number("runtime_min", &self.runtime_min)?,
+            runtime_max: number("runtime_max", &self.runtime_max)?,
+            language: text(&self.lang),
+            sort,
+            page,
+            per_page,
+        })
+    }
+}
+
+/// A movie in a list.
+#[derive(Serialize)]
+struct MovieSummary {
+    id: i64,
+    title: String,
+    year: Option<i32>,
+    url: String,
+}
+
+/// `GET /api/v1/movies`.
+pub async fn list_movies(State(state): State<AppState>, Query(params): Query<ListParams>) -> Response {
+    let query = match params.to_query() {
+        Ok(query) => query,
+        Err(response) => return response,
+    };
+    match catalog::browse(&state.services.db, &query).await {
+        Ok(page) => Json(json!({
+            "page_count": page.page_count(),
+            "total": page.total,
+            "page": page.page,
+            "per_page": page.per_page,
+            "items": page.items.into_iter().map(|m| MovieSummary {
+                url: format!("/movies/{}", m.id),
+                id: m.id,
+                title: m.title,
+                year: m.year,
+            }).collect::<Vec<_>>(),
+        }))
+        .into_response(),
+        Err(e) => failure(e),
+    }
+}
+
+/// `GET /api/v1/movies/{id}`.
+pub async fn get_movie(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    let Ok(id) = id.parse::<i64>() else {
+        return error(StatusCode::BAD_REQUEST, "the movie id must be a whole number");
+    };
+    match catalog::get_movie(&state.services.db, id).await {
+        Ok(m) => {
+            let people = |role: CreditRole| {
+                m.credits
+                    .iter()
+                    .filter(|c| c.role == role)
+                    .map(|c| json!({ "person_id": c.person.id, "name": c.person.name, "character": c.character }))
+                    .collect::<Vec<_>>()
+            };
+            Json(json!({
+                "id": m.id,
+                "title": m.input.title,
+                "original_title": m.input.original_title,
+                "year": m.input.year,
+                "runtime_minutes": m.input.runtime_minutes,
+                "synopsis": m.input.synopsis,
+                "country": m.input.country,
+                "original_language": m.input.original_language,
+                "age_rating": m.input.age_rating,
+                "trailer_url": m.input.trailer_url,
+                "genres": m.genres.iter().map(|g| json!({ "slug": g.slug, "name": g.name })).collect::<Vec<_>>(),
+                "directors": people(CreditRole::Director),
+                "cast": people(CreditRole::Cast),
+                "updated_at": m.updated_at,
+                "url": format!("/movies/{}", m.id),
+            }))
+            .into_response()
+        }
+        Err(e) => failure(e),
+    }
+}
+
+fn failure(e: CatalogError) -> Response {
+    match e {
+        CatalogError::NotFound => error(StatusCode::NOT_FOUND, "movie not found"),
+        CatalogError::Invalid(e) => error(StatusCode::BAD_REQUEST, e.to_string()),
+        other => {
+            tracing::error!(error = %format!("{other:#}"), "catalog API failed");
+            error(StatusCode::INTERNAL_SERVER_ERROR, "something went wrong on our side")
+        }
+    }
+}
+
+/// `GET /api/v1/openapi.json`: the description of this API.
+pub async fn openapi() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], include_str!("openapi.json"))
+}
