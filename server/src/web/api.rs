@@ -29,39 +29,45 @@ pub struct ListParams {
     per_page: Option<String>,
 }
 
-fn error(status: StatusCode, message: impl Into<String>) -> Response {
-    (status, Json(json!({ "error": message.into() }))).into_response()
+/// An API failure: a status and a message for the caller, sent as `{"error": "…"}`.
+#[derive(Debug)]
+pub struct ApiError(StatusCode, String);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.0, Json(json!({ "error": self.1 }))).into_response()
+    }
 }
 
-fn number<T: std::str::FromStr>(name: &str, value: &Option<String>) -> Result<Option<T>, Response> {
+fn bad_request(message: impl Into<String>) -> ApiError {
+    ApiError(StatusCode::BAD_REQUEST, message.into())
+}
+
+fn number<T: std::str::FromStr>(name: &str, value: &Option<String>) -> Result<Option<T>, ApiError> {
     match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),
-        Some(v) => v
-            .parse()
-            .map(Some)
-            .map_err(|_| error(StatusCode::BAD_REQUEST, format!("{name} must be a whole number, not {v:?}"))),
+        Some(v) => v.parse().map(Some).map_err(|_| bad_request(format!("{name} must be a whole number, not {v:?}"))),
     }
 }
 
 impl ListParams {
-    fn to_query(&self) -> Result<MovieQuery, Response> {
+    fn to_query(&self) -> Result<MovieQuery, ApiError> {
         let sort = match self.sort.as_deref() {
             None | Some("") => Sort::default(),
             Some(s @ ("relevance" | "title" | "year-newest" | "year-oldest" | "added")) => Sort::parse(s),
             Some(other) => {
-                return Err(error(
-                    StatusCode::BAD_REQUEST,
-                    format!("sort must be relevance, title, year-newest, year-oldest or added, not {other:?}"),
-                ));
+                return Err(bad_request(format!(
+                    "sort must be relevance, title, year-newest, year-oldest or added, not {other:?}"
+                )));
             }
         };
         let per_page: u32 = number("per_page", &self.per_page)?.unwrap_or(24);
         if !(1..=100).contains(&per_page) {
-            return Err(error(StatusCode::BAD_REQUEST, "per_page must be from 1 to 100"));
+            return Err(bad_request("per_page must be from 1 to 100"));
         }
         let page: u32 = number("page", &self.page)?.unwrap_or(1);
         if page == 0 {
-            return Err(error(StatusCode::BAD_REQUEST, "page starts at 1"));
+            return Err(bad_request("page starts at 1"));
         }
         let text = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
         Ok(MovieQuery {
@@ -89,13 +95,13 @@ struct MovieSummary {
 }
 
 /// `GET /api/v1/movies`.
-pub async fn list_movies(State(state): State<AppState>, Query(params): Query<ListParams>) -> Response {
-    let query = match params.to_query() {
-        Ok(query) => query,
-        Err(response) => return response,
-    };
-    match catalog::browse(&state.services.db, &query).await {
-        Ok(page) => Json(json!({
+pub async fn list_movies(
+    State(state): State<AppState>,
+    Query(params): Query<ListParams>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let query = params.to_query()?;
+    let page = catalog::browse(&state.services.db, &query).await.map_err(failure)?;
+    Ok(Json(json!({
             "page_count": page.page_count(),
             "total": page.total,
             "page": page.page,
@@ -106,56 +112,49 @@ pub async fn list_movies(State(state): State<AppState>, Query(params): Query<Lis
                 title: m.title,
                 year: m.year,
             }).collect::<Vec<_>>(),
-        }))
-        .into_response(),
-        Err(e) => failure(e),
-    }
+    })))
 }
 
 /// `GET /api/v1/movies/{id}`.
-pub async fn get_movie(State(state): State<AppState>, Path(id): Path<String>) -> Response {
-    let Ok(id) = id.parse::<i64>() else {
-        return error(StatusCode::BAD_REQUEST, "the movie id must be a whole number");
+pub async fn get_movie(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let id = id.parse::<i64>().map_err(|_| bad_request("the movie id must be a whole number"))?;
+    let m = catalog::get_movie(&state.services.db, id).await.map_err(failure)?;
+    let people = |role: CreditRole| {
+        m.credits
+            .iter()
+            .filter(|c| c.role == role)
+            .map(|c| json!({ "person_id": c.person.id, "name": c.person.name, "character": c.character }))
+            .collect::<Vec<_>>()
     };
-    match catalog::get_movie(&state.services.db, id).await {
-        Ok(m) => {
-            let people = |role: CreditRole| {
-                m.credits
-                    .iter()
-                    .filter(|c| c.role == role)
-                    .map(|c| json!({ "person_id": c.person.id, "name": c.person.name, "character": c.character }))
-                    .collect::<Vec<_>>()
-            };
-            Json(json!({
-                "id": m.id,
-                "title": m.input.title,
-                "original_title": m.input.original_title,
-                "year": m.input.year,
-                "runtime_minutes": m.input.runtime_minutes,
-                "synopsis": m.input.synopsis,
-                "country": m.input.country,
-                "original_language": m.input.original_language,
-                "age_rating": m.input.age_rating,
-                "trailer_url": m.input.trailer_url,
-                "genres": m.genres.iter().map(|g| json!({ "slug": g.slug, "name": g.name })).collect::<Vec<_>>(),
-                "directors": people(CreditRole::Director),
-                "cast": people(CreditRole::Cast),
-                "updated_at": m.updated_at,
-                "url": format!("/movies/{}", m.id),
-            }))
-            .into_response()
-        }
-        Err(e) => failure(e),
-    }
+    Ok(Json(json!({
+        "id": m.id,
+        "title": m.input.title,
+        "original_title": m.input.original_title,
+        "year": m.input.year,
+        "runtime_minutes": m.input.runtime_minutes,
+        "synopsis": m.input.synopsis,
+        "country": m.input.country,
+        "original_language": m.input.original_language,
+        "age_rating": m.input.age_rating,
+        "trailer_url": m.input.trailer_url,
+        "genres": m.genres.iter().map(|g| json!({ "slug": g.slug, "name": g.name })).collect::<Vec<_>>(),
+        "directors": people(CreditRole::Director),
+        "cast": people(CreditRole::Cast),
+        "updated_at": m.updated_at,
+        "url": format!("/movies/{}", m.id),
+    })))
 }
 
-fn failure(e: CatalogError) -> Response {
+fn failure(e: CatalogError) -> ApiError {
     match e {
-        CatalogError::NotFound => error(StatusCode::NOT_FOUND, "movie not found"),
-        CatalogError::Invalid(e) => error(StatusCode::BAD_REQUEST, e.to_string()),
+        CatalogError::NotFound => ApiError(StatusCode::NOT_FOUND, "movie not found".into()),
+        CatalogError::Invalid(e) => bad_request(e.to_string()),
         other => {
             tracing::error!(error = %format!("{other:#}"), "catalog API failed");
-            error(StatusCode::INTERNAL_SERVER_ERROR, "something went wrong on our side")
+            ApiError(StatusCode::INTERNAL_SERVER_ERROR, "something went wrong on our side".into())
         }
     }
 }
