@@ -466,7 +466,59 @@ async fn the_json_api_lists_searches_and_describes_itself(backend: Backend) {
     assert!(spec["paths"]["/api/v1/movies/{id}"]["get"].is_object());
 }
 
+async fn only_admins_change_the_catalog(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let db = &app.backends.services.db;
+    let count = || cinecloud_core::catalog::seed::movie_count(db);
+    let movie = serde_json::json!({ "form": { "title": "Le Voyage", "year": "1902", "genres": ["Science Fiction"] } });
+    let post_json = |client: &reqwest::Client, endpoint: &str, body: &serde_json::Value| {
+        client.post(format!("{}/api/{endpoint}", app.base)).json(body).send()
+    };
+
+    let anonymous = post_json(&app.client(), "admin/create_movie", &movie).await.unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    let viewer = app.signed_up("ada@example.com").await;
+    assert_eq!(post_json(&viewer, "admin/create_movie", &movie).await.unwrap().status(), StatusCode::FORBIDDEN);
+    assert_eq!(count().await.unwrap(), 0, "nothing created");
+
+    accounts::create_admin(db, SignUp { email: "root@example.com", display_name: "Root", password: PASSWORD })
+        .await
+        .unwrap();
+    let admin = app.logged_in("root@example.com", PASSWORD).await;
+    let created = post_json(&admin, "admin/create_movie", &movie).await.unwrap();
+    assert_eq!(created.status(), StatusCode::OK);
+    let id: i64 = created.json().await.unwrap();
+    let id_text = id.to_string();
+
+    // Viewers cannot edit or delete either; the movie stays as it was.
+    let edit = serde_json::json!({ "id": id, "version": 1, "form": { "title": "Hacked" } });
+    assert_eq!(post_json(&viewer, "admin/update_movie", &edit).await.unwrap().status(), StatusCode::FORBIDDEN);
+    let (status, _) = app.call(&viewer, "admin/delete_movie", &[("id", id_text.as_str())]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(cinecloud_core::catalog::get_movie(db, id).await.unwrap().input.title, "Le Voyage");
+
+    // An admin's edit from a stale version is refused with a clear message.
+    let fresh = serde_json::json!({ "id": id, "version": 1, "form": { "title": "Le Voyage dans la Lune", "year": "1902", "genres": ["Science Fiction"] } });
+    assert_eq!(post_json(&admin, "admin/update_movie", &fresh).await.unwrap().status(), StatusCode::OK);
+    let stale = post_json(&admin, "admin/update_movie", &edit).await.unwrap();
+    assert_eq!(stale.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(stale.text().await.unwrap().contains("Someone else saved this movie"));
+    assert_eq!(cinecloud_core::catalog::get_movie(db, id).await.unwrap().input.title, "Le Voyage dans la Lune");
+
+    let (status, _) = app.call(&admin, "admin/delete_movie", &[("id", id_text.as_str())]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(cinecloud_core::catalog::get_movie(db, id).await.is_err());
+    let (status, body) = app.call(&admin, "admin/undo_delete_movie", &[("id", id_text.as_str())]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("Le Voyage dans la Lune"));
+    let audit = cinecloud_core::catalog::audit_log(db, id).await.unwrap();
+    let fields: Vec<_> = audit.iter().map(|a| a.field.as_str()).collect();
+    assert_eq!(fields, vec!["restored", "deleted", "title", "created"]);
+    assert_eq!(audit[0].user_name.as_deref(), Some("Root"), "who did it is recorded");
+}
+
 test_both_backends!(
+    only_admins_change_the_catalog,
     the_json_api_lists_searches_and_describes_itself,
     sessions_end_after_the_idle_and_the_absolute_timeout,
     over_https_cookies_are_secure_and_hsts_is_sent,

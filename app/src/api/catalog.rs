@@ -276,3 +276,122 @@ pub async fn get_movie(id: i64) -> Result<MovieView, AppError> {
         async { Ok(cinecloud_core::catalog::get_movie(&crate::ssr::services()?.db, id).await?.into()) }.await,
     )
 }
+
+/// A movie's editable facts as the edit form sends them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MovieFormView {
+    /// Title.
+    pub title: String,
+    /// Original title.
+    #[serde(default)]
+    pub original_title: String,
+    /// Year, as typed.
+    #[serde(default)]
+    pub year: String,
+    /// Runtime in minutes, as typed.
+    #[serde(default)]
+    pub runtime_minutes: String,
+    /// Synopsis.
+    #[serde(default)]
+    pub synopsis: String,
+    /// Country code.
+    #[serde(default)]
+    pub country: String,
+    /// Language code.
+    #[serde(default)]
+    pub original_language: String,
+    /// Age rating.
+    #[serde(default)]
+    pub age_rating: String,
+    /// Trailer link.
+    #[serde(default)]
+    pub trailer_url: String,
+    /// Genre names.
+    #[serde(default)]
+    pub genres: Vec<String>,
+    /// Director names.
+    #[serde(default)]
+    pub directors: Vec<String>,
+    /// Cast as `(name, character)`.
+    #[serde(default)]
+    pub cast: Vec<(String, Option<String>)>,
+}
+
+#[cfg(feature = "ssr")]
+impl From<MovieFormView> for cinecloud_core::catalog::MovieForm {
+    fn from(f: MovieFormView) -> Self {
+        cinecloud_core::catalog::MovieForm {
+            title: f.title,
+            original_title: f.original_title,
+            year: f.year,
+            runtime_minutes: f.runtime_minutes,
+            synopsis: f.synopsis,
+            country: f.country,
+            original_language: f.original_language,
+            age_rating: f.age_rating,
+            trailer_url: f.trailer_url,
+            genres: f.genres,
+            directors: f.directors,
+            cast: f
+                .cast
+                .into_iter()
+                .map(|(name, character)| cinecloud_core::catalog::CastMember { name, character })
+                .collect(),
+        }
+    }
+}
+
+/// Creates a movie (admins only); returns its id.
+#[server(prefix = "/api", endpoint = "admin/create_movie", input = leptos::server_fn::codec::Json)]
+pub async fn create_movie(form: MovieFormView) -> Result<i64, AppError> {
+    use crate::ssr::*;
+    respond(
+        async {
+            let admin = require_admin().await?;
+            let movie = cinecloud_core::catalog::create_movie(&services()?.db, &form.into(), Some(admin.id)).await?;
+            Ok(movie.id)
+        }
+        .await,
+    )
+}
+
+/// Saves an edit that started from `version` (admins only); a stale version is refused.
+#[server(prefix = "/api", endpoint = "admin/update_movie", input = leptos::server_fn::codec::Json)]
+pub async fn update_movie(id: i64, version: i64, form: MovieFormView) -> Result<MovieView, AppError> {
+    use crate::ssr::*;
+    respond(
+        async {
+            let admin = require_admin().await?;
+            let db = services()?.db;
+            let movie = cinecloud_core::catalog::update_movie(&db, id, version, &form.into(), Some(admin.id)).await?;
+            Ok(movie.into())
+        }
+        .await,
+    )
+}
+
+/// Deletes a movie (admins only); it can be restored for a few minutes.
+#[server(prefix = "/api", endpoint = "admin/delete_movie")]
+pub async fn delete_movie(id: i64) -> Result<(), AppError> {
+    use crate::ssr::*;
+    respond(
+        async {
+            let admin = require_admin().await?;
+            Ok(cinecloud_core::catalog::delete_movie(&services()?.db, id, Some(admin.id)).await?)
+        }
+        .await,
+    )
+}
+
+/// Restores a movie deleted within the undo window (admins only).
+#[server(prefix = "/api", endpoint = "admin/undo_delete_movie")]
+pub async fn undo_delete_movie(id: i64) -> Result<MovieView, AppError> {
+    use crate::ssr::*;
+    respond(
+        async {
+            let admin = require_admin().await?;
+            Ok(cinecloud_core::catalog::undo_delete(&services()?.db, id, Some(admin.id)).await?.into())
+        }
+        .await,
+    )
+}
