@@ -9,10 +9,30 @@ export function uniqueEmail(name: string): string {
 
 export const PASSWORD = "a long enough passphrase";
 
-/** Opens a page and waits until the WebAssembly has made it interactive. */
+/** Opens a page and waits until the WebAssembly has made it interactive. When it does not, the
+ * failure carries what the browser reported (panics, failed loads). */
 export async function openHydrated(page: Page, path: string): Promise<void> {
-  await page.goto(path);
-  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "");
+  const reports: string[] = [];
+  const onConsole = (m: { type(): string; text(): string }) => {
+    if (m.type() === "error" || m.type() === "warning") reports.push(`${m.type()}: ${m.text()}`);
+  };
+  const onError = (e: Error) => reports.push(`pageerror: ${e.message}`);
+  page.on("console", onConsole);
+  page.on("pageerror", onError);
+  try {
+    await page.goto(path);
+    await expect(page.locator("html"), `hydration of ${path}; browser said:\n${reports.join("\n")}`).toHaveAttribute(
+      "data-hydrated",
+      "",
+      // The first page a cold browser opens on a busy 2-core machine compiles 1.3 MB of wasm.
+      { timeout: 30_000 },
+    );
+  } catch (e) {
+    throw new Error(`${path} did not hydrate. Browser reports:\n${reports.join("\n") || "(none)"}\n${e}`);
+  } finally {
+    page.off("console", onConsole);
+    page.off("pageerror", onError);
+  }
 }
 
 /** Signs up through the form and waits for the signed-in header. */
