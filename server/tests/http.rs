@@ -12,7 +12,7 @@ use cinecloud_core::{
     testing::MediaBackend,
 };
 use reqwest::{StatusCode, header};
-use support::{PASSWORD, TestApp, session_cookie};
+use support::{PASSWORD, TestApp, raw_client, raw_sign_up, session_cookie};
 
 async fn health_and_readiness_answer(backend: Backend) {
     let app = TestApp::spawn(backend).await;
@@ -27,7 +27,7 @@ async fn health_and_readiness_answer(backend: Backend) {
 async fn session_id_changes_at_login_and_the_old_one_stops_working(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.signed_up("ada@example.com").await;
-    let raw = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let raw = raw_client();
     let log_in = |cookie: Option<String>| {
         let mut request = raw
             .post(format!("{}/api/log_in", app.base))
@@ -58,14 +58,8 @@ async fn session_id_changes_at_login_and_the_old_one_stops_working(backend: Back
 
 async fn logout_ends_the_session_on_the_server(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let raw = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let signup = raw
-        .post(format!("{}/api/sign_up", app.base))
-        .header("sec-fetch-site", "same-origin")
-        .form(&[("email", "ada@example.com"), ("display_name", "Ada"), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    let raw = raw_client();
+    let signup = raw_sign_up(&raw, &app.base, "ada@example.com").await;
     let cookie = session_cookie(signup.headers()).unwrap();
     let viewer = |cookie: &str| {
         raw.post(format!("{}/api/current_viewer", app.base)).header(header::COOKIE, cookie.to_owned()).send()
@@ -124,7 +118,7 @@ async fn cross_site_posts_are_refused_and_change_nothing(backend: Backend) {
     assert_eq!(user.display_name, "Ada", "nothing changed");
 
     // Older browsers send only Origin.
-    let raw = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let raw = raw_client();
     let by_origin = raw
         .post(format!("{}/api/log_in", app.base))
         .header(header::ORIGIN, "https://evil.example")
@@ -397,14 +391,8 @@ async fn over_https_cookies_are_secure_and_hsts_is_sent(backend: Backend) {
         s.public_url = "https://cinecloud.example".parse().unwrap();
     })
     .await;
-    let raw = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let response = raw
-        .post(format!("{}/api/sign_up", app.base))
-        .header("sec-fetch-site", "same-origin")
-        .form(&[("email", "ada@example.com"), ("display_name", "Ada"), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    let raw = raw_client();
+    let response = raw_sign_up(&raw, &app.base, "ada@example.com").await;
     let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
     assert!(cookie.contains("Secure") && cookie.contains("HttpOnly"), "{cookie}");
     assert!(response.headers().contains_key(header::STRICT_TRANSPORT_SECURITY));

@@ -131,11 +131,7 @@ pub async fn delete_account(password: String) -> Result<(), AppError> {
     respond(
         async {
             let user = require_user().await?;
-            let services = services()?;
-            if !accounts::verify_password(password, Some(user.password_hash.clone())).await.map_err(internal)? {
-                return Err(AppError::invalid("password", "Your password is not correct."));
-            }
-            accounts::delete_account(&services, user.id).await?;
+            accounts::delete_account(&services()?, user.id, &password).await?;
             sign_out(&session().await?).await?;
             leptos_axum::redirect("/");
             Ok(())

@@ -156,7 +156,9 @@ async fn profile_photo_replaces_the_old_object_and_deletion_removes_it(backend: 
     let too_big = accounts::set_profile_photo(s, user.id, vec![0u8; accounts::MAX_PHOTO_BYTES + 1]).await;
     assert!(matches!(too_big, Err(AccountError::PhotoRejected(_))));
 
-    accounts::delete_account(s, user.id).await.unwrap();
+    let wrong = accounts::delete_account(s, user.id, "not my password").await.unwrap_err();
+    assert_eq!(field_of(wrong), "password");
+    accounts::delete_account(s, user.id, PASSWORD).await.unwrap();
     assert!(users::find_by_id(&s.db, user.id).await.unwrap().is_none());
     assert!(
         matches!(s.media.get(&second, None).await, Err(StorageError::NotFound(_))),

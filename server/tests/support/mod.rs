@@ -120,6 +120,21 @@ impl TestApp {
     }
 }
 
+/// A client that keeps no cookies and follows no redirects, for reading `Set-Cookie` itself.
+pub fn raw_client() -> Client {
+    Client::builder().redirect(Policy::none()).build().unwrap()
+}
+
+/// Signs up through `raw` (same-origin, as our pages do) and returns the response.
+pub async fn raw_sign_up(raw: &Client, base: &str, email: &str) -> reqwest::Response {
+    raw.post(format!("{base}/api/sign_up"))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("email", email), ("display_name", "Ada"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap()
+}
+
 /// The session cookie this client holds for `base`, if any.
 pub fn session_cookie(response_headers: &reqwest::header::HeaderMap) -> Option<String> {
     response_headers

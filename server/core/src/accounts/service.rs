@@ -126,10 +126,15 @@ pub async fn change_password(db: &Db, user_id: i64, current: &str, new: &str) ->
     users::set_password(db, user_id, &hash, now_unix()).await?.ok_or(AccountError::NotFound)
 }
 
-/// Deletes the account, then its profile photo. The photo goes only after the row is gone, so a
-/// crash in between leaves an unreferenced object, never a dangling reference.
-#[tracing::instrument(skip(services))]
-pub async fn delete_account(services: &Services, user_id: i64) -> Result<(), AccountError> {
+/// Deletes the account once `password` confirms it, then its profile photo. The photo goes only
+/// after the row is gone, so a crash in between leaves an unreferenced object, never a dangling
+/// reference.
+#[tracing::instrument(skip(services, password))]
+pub async fn delete_account(services: &Services, user_id: i64, password: &str) -> Result<(), AccountError> {
+    let user = find_user(&services.db, user_id).await?;
+    if !verify_password(password.to_owned(), Some(user.password_hash)).await? {
+        return Err(FieldError::new("password", "Your password is not correct.").into());
+    }
     let user = users::delete(&services.db, user_id).await?.ok_or(AccountError::NotFound)?;
     if let Some(key) = user.photo_key {
         remove_media_quietly(services, &key).await;
