@@ -28,7 +28,8 @@ pub const MAX_SIDE: u32 = 8000;
 /// Side of the square profile photo that is stored.
 pub const PROFILE_PHOTO_SIDE: u32 = 256;
 
-fn decode_upload(bytes: &[u8]) -> Result<image::DynamicImage, ImageRejected> {
+/// Decodes an upload that is JPEG, PNG or WebP by content, within the pixel and memory limits.
+pub fn decode_upload(bytes: &[u8]) -> Result<image::DynamicImage, ImageRejected> {
     let mut reader =
         ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|_| ImageRejected::UnsupportedType)?;
     match reader.format() {

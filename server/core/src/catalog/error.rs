@@ -20,9 +20,23 @@ pub enum CatalogError {
     /// The deletion can no longer be undone.
     #[error("the undo window for this deletion has passed")]
     UndoExpired,
+    /// The uploaded cover is not an acceptable image; the message is meant for the user.
+    #[error("{0}")]
+    CoverRejected(String),
     /// A failure the user did not cause; logged, never shown.
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
+}
+
+impl From<crate::db::movies::UpdateError> for CatalogError {
+    fn from(e: crate::db::movies::UpdateError) -> Self {
+        use crate::db::movies::UpdateError;
+        match e {
+            UpdateError::NotFound => CatalogError::NotFound,
+            UpdateError::Conflict(current) => CatalogError::VersionConflict { current },
+            UpdateError::Database(e) => e.into(),
+        }
+    }
 }
 
 impl From<sqlx::Error> for CatalogError {

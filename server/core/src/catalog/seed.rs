@@ -4,8 +4,9 @@ use anyhow::Context;
 use rand::{Rng, SeedableRng, rngs::StdRng, seq::SliceRandom};
 use serde::Deserialize;
 
-use super::{CastMember, MovieForm};
+use super::{CastMember, CatalogError, MovieForm};
 use crate::{
+    Services, covers,
     db::{Db, movies},
     on_db,
 };
@@ -60,19 +61,51 @@ pub async fn movie_count(db: &Db) -> anyhow::Result<i64> {
         .context("counting movies")
 }
 
-/// Loads the demo catalog when the database has no movies at all; returns how many were added.
-pub async fn seed_demo_if_empty(db: &Db) -> anyhow::Result<usize> {
+/// Loads the demo catalog when the database has no movies at all; returns the new movies' ids.
+/// Covers are drawn separately ([`draw_covers`]), so tests that only need data stay fast.
+pub async fn seed_demo_if_empty(db: &Db) -> anyhow::Result<Vec<i64>> {
     if movie_count(db).await? > 0 {
-        return Ok(0);
+        return Ok(Vec::new());
     }
     let year = super::current_year();
-    let mut added = 0;
+    let mut ids = Vec::new();
     for form in demo_catalog() {
         let input = form.validate(year).with_context(|| format!("demo movie {:?} is invalid", form.title))?;
-        movies::insert(db, &input, None, crate::clock::now_unix()).await.context("inserting a demo movie")?;
-        added += 1;
+        ids.push(movies::insert(db, &input, None, crate::clock::now_unix()).await.context("inserting a demo movie")?);
     }
-    Ok(added)
+    Ok(ids)
+}
+
+/// Loads the demo catalog into an empty database and draws its covers; returns how many movies
+/// were added (0 when the catalog already had movies).
+pub async fn load_demo(services: &Services) -> anyhow::Result<usize> {
+    let ids = seed_demo_if_empty(&services.db).await?;
+    draw_covers(services, &ids).await?;
+    Ok(ids.len())
+}
+
+/// Gives each of these movies that has no cover one drawn from its title, year and genre
+/// (see [`crate::covers::generate`]). Movies edited meanwhile are left alone.
+pub async fn draw_covers(services: &Services, ids: &[i64]) -> anyhow::Result<()> {
+    for &id in ids {
+        let Some(movie) = movies::find(&services.db, id).await? else { continue };
+        if movie.cover_key.is_some() {
+            continue;
+        }
+        let input = movie.input.clone();
+        let cover = tokio::task::spawn_blocking(move || {
+            let art = covers::generate(&input.title, input.year, &input.genres);
+            covers::encode(id, &art)
+        })
+        .await
+        .context("cover drawing task")?
+        .map_err(|e| anyhow::anyhow!("encoding a drawn cover: {e}"))?;
+        match covers::store(services, id, movie.version, cover, None).await {
+            Ok(_) | Err(CatalogError::VersionConflict { .. } | CatalogError::NotFound) => {}
+            Err(e) => return Err(anyhow::anyhow!("storing the cover of movie {id}: {e:#}")),
+        }
+    }
+    Ok(())
 }
 
 const WORDS: &[&str] = &[
@@ -189,13 +222,19 @@ pub fn synthetic_movies(n: usize, seed: u64) -> impl Iterator<Item = MovieForm> 
 
 /// Adds `n` synthetic movies; returns how many were added.
 pub async fn seed_synthetic(db: &Db, n: usize, seed: u64) -> anyhow::Result<usize> {
+    const BATCH: usize = 500;
     let year = super::current_year();
     let mut added = 0;
-    for form in synthetic_movies(n, seed) {
-        let input = form.validate(year).context("a synthetic movie is invalid")?;
-        movies::insert(db, &input, None, crate::clock::now_unix()).await.context("inserting a synthetic movie")?;
-        added += 1;
-        if added % 1000 == 0 {
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut forms = synthetic_movies(n, seed).peekable();
+    while let Some(form) = forms.next() {
+        batch.push(form.validate(year).context("a synthetic movie is invalid")?);
+        if batch.len() == BATCH || forms.peek().is_none() {
+            movies::insert_many(db, &batch, None, crate::clock::now_unix())
+                .await
+                .context("inserting synthetic movies")?;
+            added += batch.len();
+            batch.clear();
             tracing::info!(added, of = n, "seeding synthetic movies");
         }
     }

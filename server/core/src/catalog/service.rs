@@ -7,7 +7,7 @@ use crate::{
     clock::now_unix,
     db::{
         Db,
-        movies::{self, Change, UpdateError},
+        movies::{self, Change},
     },
 };
 
@@ -99,11 +99,7 @@ pub async fn update_movie(
     if changes.is_empty() {
         return Ok(current);
     }
-    movies::update(db, id, expected_version, &input, &changes, actor, now_unix()).await.map_err(|e| match e {
-        UpdateError::NotFound => CatalogError::NotFound,
-        UpdateError::Conflict(current) => CatalogError::VersionConflict { current },
-        UpdateError::Database(e) => e.into(),
-    })?;
+    movies::update(db, id, expected_version, &input, &changes, actor, now_unix()).await?;
     get_movie(db, id).await
 }
 
@@ -138,4 +134,18 @@ pub async fn purge_deleted(services: &Services, now: i64) -> Result<usize, Catal
 /// A movie's audit log, newest first.
 pub async fn audit_log(db: &Db, id: i64) -> Result<Vec<AuditEntry>, CatalogError> {
     Ok(movies::audit_log(db, id).await?)
+}
+
+/// One credit of a person's filmography: the movie, their part, and the character played.
+pub type FilmographyEntry = (MovieCard, super::CreditRole, Option<String>);
+
+/// A person and their visible movies, newest first; `NotFound` for an unknown id.
+pub async fn person(db: &Db, id: i64) -> Result<(super::Person, Vec<FilmographyEntry>), CatalogError> {
+    let person = movies::find_person(db, id).await?.ok_or(CatalogError::NotFound)?;
+    Ok((person, movies::filmography(db, id).await?))
+}
+
+/// Movies like this one (shared people and genres), until recommendations exist.
+pub async fn related(db: &Db, id: i64, limit: i64) -> Result<Vec<MovieCard>, CatalogError> {
+    Ok(movies::related(db, id, limit.clamp(1, 50)).await?)
 }

@@ -171,24 +171,34 @@ pub struct Change {
 
 /// Inserts a movie with its genres and credits and a `created` audit entry; returns its id.
 pub async fn insert(db: &Db, input: &MovieInput, user_id: Option<i64>, now: i64) -> sqlx::Result<i64> {
-    let created = [Change { field: "created", old_value: None, new_value: Some(input.title.clone()) }];
+    Ok(insert_many(db, std::slice::from_ref(input), user_id, now).await?[0])
+}
+
+/// Inserts movies in one transaction (all or none), as [`insert`] does each; returns their ids.
+/// Bulk loads use it to avoid one commit per movie.
+pub async fn insert_many(db: &Db, inputs: &[MovieInput], user_id: Option<i64>, now: i64) -> sqlx::Result<Vec<i64>> {
     on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
-        let id: i64 = bind_movie_columns!(
-            sqlx::query_scalar(
-                "INSERT INTO movies (title, original_title, year, runtime_minutes, synopsis, country, \
-             original_language, age_rating, trailer_url, sort_title, search_text, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
-            ),
-            input
-        )
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-        write_links!(tx, id, input, now);
-        write_audit!(tx, id, user_id, now, &created);
+        let mut ids = Vec::with_capacity(inputs.len());
+        for input in inputs {
+            let id: i64 = bind_movie_columns!(
+                sqlx::query_scalar(
+                    "INSERT INTO movies (title, original_title, year, runtime_minutes, synopsis, country, \
+                 original_language, age_rating, trailer_url, sort_title, search_text, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
+                ),
+                input
+            )
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            write_links!(tx, id, input, now);
+            let created = [Change { field: "created", old_value: None, new_value: Some(input.title.clone()) }];
+            write_audit!(tx, id, user_id, now, &created);
+            ids.push(id);
+        }
         tx.commit().await?;
-        Ok(id)
+        Ok(ids)
     })
 }
 
@@ -412,6 +422,7 @@ pub async fn search(db: &Db, query: &MovieQuery) -> sqlx::Result<Page<MovieCard>
         format!("${}", params.len())
     };
     let mut conditions = vec!["m.deleted_at IS NULL".to_owned()];
+    let mut from = "movies m".to_owned();
     let mut rank = None;
     let terms = query.text.as_deref().map(|t| text::query_terms(t, MAX_TERMS)).unwrap_or_default();
     if !terms.is_empty() {
@@ -419,10 +430,13 @@ pub async fn search(db: &Db, query: &MovieQuery) -> sqlx::Result<Page<MovieCard>
             Backend::Sqlite => {
                 let expr = terms.iter().map(|t| format!("\"{t}\"*")).collect::<Vec<_>>().join(" ");
                 let p = push(Param::Text(expr));
-                conditions.push(format!("m.id IN (SELECT rowid FROM movies_fts WHERE movies_fts MATCH {p})"));
-                rank = Some(format!(
-                    "(SELECT bm25(movies_fts) FROM movies_fts WHERE movies_fts MATCH {p} AND rowid = m.id)"
-                ));
+                // One pass over the full-text index, joined: ranking by a correlated bm25()
+                // subquery re-ran the MATCH for every row (quadratic in the matches).
+                from = format!(
+                    "movies m JOIN (SELECT rowid AS fts_id, bm25(movies_fts) AS fts_rank FROM movies_fts \
+                     WHERE movies_fts MATCH {p}) f ON f.fts_id = m.id"
+                );
+                rank = Some("f.fts_rank".to_owned());
             }
             Backend::Postgres => {
                 let expr = terms.iter().map(|t| format!("{t}:*")).collect::<Vec<_>>().join(" & ");
@@ -466,9 +480,9 @@ pub async fn search(db: &Db, query: &MovieQuery) -> sqlx::Result<Page<MovieCard>
     let page = query.page.max(1);
     let offset = i64::from(page - 1) * i64::from(per_page);
     let filter = conditions.join(" AND ");
-    let count_sql = format!("SELECT COUNT(*) FROM movies m WHERE {filter}");
+    let count_sql = format!("SELECT COUNT(*) FROM {from} WHERE {filter}");
     let list_sql = format!(
-        "SELECT m.id, m.title, m.year, m.cover_key FROM movies m WHERE {filter} ORDER BY {order} \
+        "SELECT m.id, m.title, m.year, m.cover_key FROM {from} WHERE {filter} ORDER BY {order} \
          LIMIT {per_page} OFFSET {offset}"
     );
     let (total, rows) = on_db!(db, |pool| {
@@ -537,5 +551,65 @@ pub async fn audit_log(db: &Db, movie_id: i64) -> sqlx::Result<Vec<AuditEntry>> 
                 new_value: r.new_value,
             })
             .collect()
+    })
+}
+
+/// A person, if they exist.
+pub async fn find_person(db: &Db, id: i64) -> sqlx::Result<Option<Person>> {
+    on_db!(db, |pool| sqlx::query_as::<_, (i64, String)>("SELECT id, name FROM people WHERE id = $1")
+        .bind(id)
+        .fetch_optional(pool)
+        .await)
+    .map(|row| row.map(|(id, name)| Person { id, name }))
+}
+
+/// A person's visible movies, newest first, with their role and character in each.
+pub async fn filmography(db: &Db, person_id: i64) -> sqlx::Result<Vec<(MovieCard, CreditRole, Option<String>)>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: i64,
+        title: String,
+        year: Option<i32>,
+        cover_key: Option<String>,
+        role: String,
+        character: Option<String>,
+    }
+    let rows = on_db!(db, |pool| sqlx::query_as::<_, Row>(
+        "SELECT m.id, m.title, m.year, m.cover_key, c.role, c.character FROM credits c \
+         JOIN movies m ON m.id = c.movie_id WHERE c.person_id = $1 AND m.deleted_at IS NULL \
+         ORDER BY m.year IS NULL, m.year DESC, m.sort_title, m.id, c.role DESC"
+    )
+    .bind(person_id)
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let role = if r.role == "director" { CreditRole::Director } else { CreditRole::Cast };
+            (MovieCard { id: r.id, title: r.title, year: r.year, cover_key: r.cover_key }, role, r.character)
+        })
+        .collect())
+}
+
+/// Visible movies sharing people or genres with `movie_id`, most in common first (a shared
+/// person counts as much as two shared genres).
+pub async fn related(db: &Db, movie_id: i64, limit: i64) -> sqlx::Result<Vec<MovieCard>> {
+    on_db!(db, |pool| sqlx::query_as::<_, CardRow>(
+        "WITH links AS ( \
+             SELECT mg.movie_id AS id, 1 AS weight FROM movie_genres mg \
+             WHERE mg.genre_id IN (SELECT genre_id FROM movie_genres WHERE movie_id = $1) \
+             UNION ALL \
+             SELECT c.movie_id AS id, 2 AS weight FROM credits c \
+             WHERE c.person_id IN (SELECT person_id FROM credits WHERE movie_id = $1) \
+         ), scores AS (SELECT id, SUM(weight) AS score FROM links WHERE id <> $1 GROUP BY id) \
+         SELECT m.id, m.title, m.year, m.cover_key FROM scores s JOIN movies m ON m.id = s.id \
+         WHERE m.deleted_at IS NULL ORDER BY s.score DESC, m.sort_title, m.id LIMIT $2"
+    )
+    .bind(movie_id)
+    .bind(limit)
+    .fetch_all(pool)
+    .await)
+    .map(|rows| {
+        rows.into_iter().map(|r| MovieCard { id: r.id, title: r.title, year: r.year, cover_key: r.cover_key }).collect()
     })
 }

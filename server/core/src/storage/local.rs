@@ -89,6 +89,31 @@ impl LocalStore {
         }
     }
 
+    pub(super) async fn list(&self, prefix: &str) -> Result<Vec<String>, StorageError> {
+        let mut keys = Vec::new();
+        let mut folders = vec![self.root.clone()];
+        while let Some(folder) = folders.pop() {
+            let mut entries =
+                tokio::fs::read_dir(&folder).await.with_context(|| format!("listing {}", folder.display()))?;
+            while let Some(entry) = entries.next_entry().await.context("listing the media folder")? {
+                let path = entry.path();
+                if entry.file_name().to_string_lossy().starts_with('.') {
+                    continue; // unfinished writes
+                }
+                if entry.file_type().await.context("listing the media folder")?.is_dir() {
+                    folders.push(path);
+                } else if let Ok(relative) = path.strip_prefix(&self.root) {
+                    let key = relative.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/");
+                    if key.starts_with(prefix) {
+                        keys.push(key);
+                    }
+                }
+            }
+        }
+        keys.sort();
+        Ok(keys)
+    }
+
     pub(super) async fn ping(&self) -> Result<(), StorageError> {
         let meta = tokio::fs::metadata(&self.root).await.context("reading the media folder")?;
         if meta.is_dir() { Ok(()) } else { Err(anyhow::anyhow!("{} is not a folder", self.root.display()).into()) }

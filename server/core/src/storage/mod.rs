@@ -109,6 +109,14 @@ impl MediaStore {
         }
     }
 
+    /// The keys that start with `prefix`, sorted (for clean-up jobs and tests).
+    pub async fn list(&self, prefix: &str) -> Result<Vec<String>, StorageError> {
+        match self {
+            MediaStore::Local(s) => s.list(prefix).await,
+            MediaStore::S3(s) => s.list(prefix).await,
+        }
+    }
+
     /// Whether the store is reachable and usable, for readiness checks.
     pub async fn ping(&self) -> Result<(), StorageError> {
         match self {

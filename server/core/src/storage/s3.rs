@@ -114,6 +114,22 @@ impl S3Store {
         Ok(())
     }
 
+    pub(super) async fn list(&self, prefix: &str) -> Result<Vec<String>, StorageError> {
+        let mut pages =
+            self.client.list_objects_v2().bucket(&self.bucket).prefix(self.full_key(prefix)).into_paginator().send();
+        let mut keys = Vec::new();
+        while let Some(page) = pages.next().await {
+            let page = page.context("listing the bucket")?;
+            for object in page.contents() {
+                if let Some(key) = object.key().and_then(|k| k.strip_prefix(&self.prefix)) {
+                    keys.push(key.to_owned());
+                }
+            }
+        }
+        keys.sort();
+        Ok(keys)
+    }
+
     pub(super) async fn ping(&self) -> Result<(), StorageError> {
         self.client
             .head_bucket()

@@ -1,0 +1,174 @@
+//! Cover uploads against real storage: every test runs on SQLite and PostgreSQL, and within each
+//! on a local media folder and on the in-process S3 server.
+
+use std::io::Cursor;
+
+use cinecloud_core::{
+    Services,
+    catalog::{self, CatalogError, MovieForm},
+    clock::now_unix,
+    covers::{self, COVER_SIZES, MAX_COVER_BYTES},
+    db::Backend,
+    test_both_backends,
+    testing::{MediaBackend, TestServices},
+};
+
+const MEDIA: [MediaBackend; 2] = [MediaBackend::Local, MediaBackend::S3];
+
+fn png(width: u32, height: u32, seed: u8) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([x as u8 ^ seed, y as u8, seed]));
+    let mut out = Vec::new();
+    img.write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png).unwrap();
+    out
+}
+
+async fn new_movie(services: &Services) -> catalog::Movie {
+    let form = MovieForm { title: "Sunrise".into(), genres: vec!["Drama".into()], ..MovieForm::default() };
+    catalog::create_movie(&services.db, &form, None).await.unwrap()
+}
+
+async fn stored(services: &Services) -> Vec<String> {
+    services.media.list("covers/").await.unwrap()
+}
+
+async fn an_upload_is_stored_in_three_sizes_and_a_replacement_deletes_the_old_ones(backend: Backend) {
+    for media in MEDIA {
+        let t = TestServices::with_media(backend, media).await;
+        let s = &t.services;
+        let movie = new_movie(s).await;
+        let with_cover = covers::set_cover(s, movie.id, movie.version, png(1000, 1500, 1), None).await.unwrap();
+        let prefix = with_cover.cover_key.clone().expect("the movie points at its cover");
+        assert!(prefix.starts_with(&format!("covers/{}/", movie.id)), "{prefix}");
+        assert_eq!(with_cover.version, movie.version + 1);
+        let mut expected: Vec<String> =
+            COVER_SIZES.iter().map(|(size, _)| covers::cover_object_key(&prefix, size)).collect();
+        expected.sort();
+        assert_eq!(stored(s).await, expected, "{media:?}");
+        for (size, width) in COVER_SIZES {
+            let bytes = s.media.get(&covers::cover_object_key(&prefix, size), None).await.unwrap();
+            let image = image::load_from_memory(&bytes.into_bytes().await.unwrap()).unwrap();
+            assert_eq!((image.width(), image.height()), ((*width).min(1000), (*width).min(1000) * 3 / 2), "{size}");
+        }
+
+        let replaced = covers::set_cover(s, movie.id, with_cover.version, png(800, 1200, 2), None).await.unwrap();
+        let new_prefix = replaced.cover_key.clone().unwrap();
+        assert_ne!(new_prefix, prefix);
+        let keys = stored(s).await;
+        assert_eq!(keys.len(), COVER_SIZES.len(), "{media:?}: {keys:?}");
+        assert!(keys.iter().all(|k| k.starts_with(&new_prefix)), "old objects remain: {keys:?}");
+
+        let log = catalog::audit_log(&s.db, movie.id).await.unwrap();
+        let cover_entries: Vec<_> = log.iter().filter(|e| e.field == "cover").collect();
+        assert_eq!(cover_entries.len(), 2);
+        assert_eq!(cover_entries[0].old_value.as_deref(), Some(prefix.as_str()));
+        assert_eq!(cover_entries[0].new_value.as_deref(), Some(new_prefix.as_str()));
+    }
+}
+
+async fn bad_uploads_get_a_clear_error_and_change_nothing(backend: Backend) {
+    for media in MEDIA {
+        let t = TestServices::with_media(backend, media).await;
+        let s = &t.services;
+        let movie = new_movie(s).await;
+        let movie = covers::set_cover(s, movie.id, movie.version, png(400, 600, 3), None).await.unwrap();
+        let before = stored(s).await;
+
+        let good = png(300, 450, 4);
+        let mut too_big = good.clone();
+        too_big.resize(MAX_COVER_BYTES + 1, 0);
+        let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+            ("text named like an image", b"this is not a .png at all".to_vec(), "JPEG, PNG or WebP"),
+            ("a GIF", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;".to_vec(), "JPEG, PNG or WebP"),
+            ("too many bytes", too_big, "larger than 10 MB"),
+            // A real PNG header claiming 20000 × 1 pixels: refused before decoding.
+            ("too many pixels", png(20_000, 1, 5), "too large"),
+            ("a truncated file", good[..good.len() / 2].to_vec(), "could not be read"),
+        ];
+        for (case, bytes, message) in cases {
+            match covers::set_cover(s, movie.id, movie.version, bytes, None).await {
+                Err(CatalogError::CoverRejected(m)) => assert!(m.contains(message), "{case}: {m}"),
+                other => panic!("{case}: expected a rejection, got {other:?}"),
+            }
+            let after = catalog::get_movie(&s.db, movie.id).await.unwrap();
+            assert_eq!((after.version, &after.cover_key), (movie.version, &movie.cover_key), "{case}");
+            assert_eq!(stored(s).await, before, "{case} ({media:?}) left objects behind");
+        }
+    }
+}
+
+async fn a_stale_upload_is_refused_and_leaves_no_objects(backend: Backend) {
+    for media in MEDIA {
+        let t = TestServices::with_media(backend, media).await;
+        let s = &t.services;
+        let movie = new_movie(s).await;
+        let edited = catalog::update_movie(
+            &s.db,
+            movie.id,
+            movie.version,
+            &MovieForm { title: "Sunrise!".into(), ..Default::default() },
+            None,
+        )
+        .await
+        .unwrap();
+        let err = covers::set_cover(s, movie.id, movie.version, png(400, 600, 6), None).await.unwrap_err();
+        assert!(matches!(err, CatalogError::VersionConflict { current } if current == edited.version), "{err:?}");
+        assert!(stored(s).await.is_empty(), "{media:?}");
+        assert!(matches!(covers::set_cover(s, 999_999, 1, png(400, 600, 6), None).await, Err(CatalogError::NotFound)));
+    }
+}
+
+async fn removing_or_purging_deletes_the_objects(backend: Backend) {
+    for media in MEDIA {
+        let t = TestServices::with_media(backend, media).await;
+        let s = &t.services;
+        let a = new_movie(s).await;
+        let a = covers::set_cover(s, a.id, a.version, png(400, 600, 7), None).await.unwrap();
+        let a = covers::remove_cover(s, a.id, a.version, None).await.unwrap();
+        assert_eq!(a.cover_key, None);
+        assert!(stored(s).await.is_empty(), "{media:?}");
+
+        let b = new_movie(s).await;
+        covers::set_cover(s, b.id, b.version, png(400, 600, 8), None).await.unwrap();
+        catalog::delete_movie(&s.db, b.id, None).await.unwrap();
+        assert_eq!(stored(s).await.len(), COVER_SIZES.len(), "kept while the deletion can be undone");
+        assert_eq!(catalog::purge_deleted(s, now_unix() + catalog::UNDO_WINDOW_SECS + 1).await.unwrap(), 1);
+        assert!(stored(s).await.is_empty(), "{media:?}");
+    }
+}
+
+async fn demo_movies_get_drawn_covers(backend: Backend) {
+    let t = TestServices::new(backend).await;
+    let s = &t.services;
+    let a = new_movie(s).await;
+    let b = catalog::create_movie(
+        &s.db,
+        &MovieForm {
+            title: "Nosferatu".into(),
+            year: "1922".into(),
+            genres: vec!["Horror".into()],
+            ..Default::default()
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    catalog::seed::draw_covers(s, &[a.id, b.id]).await.unwrap();
+    let (a, b) = (catalog::get_movie(&s.db, a.id).await.unwrap(), catalog::get_movie(&s.db, b.id).await.unwrap());
+    let (ka, kb) = (a.cover_key.unwrap(), b.cover_key.unwrap());
+    assert_ne!(ka, kb);
+    assert_eq!(stored(s).await.len(), 2 * COVER_SIZES.len());
+    let card = s.media.get(&covers::cover_object_key(&kb, "card"), None).await.unwrap();
+    let card = image::load_from_memory(&card.into_bytes().await.unwrap()).unwrap();
+    assert_eq!((card.width(), card.height()), (320, 480));
+    // Drawing again leaves movies that have a cover alone.
+    catalog::seed::draw_covers(s, &[a.id, b.id]).await.unwrap();
+    assert_eq!(catalog::get_movie(&s.db, b.id).await.unwrap().cover_key.as_deref(), Some(kb.as_str()));
+}
+
+test_both_backends!(
+    an_upload_is_stored_in_three_sizes_and_a_replacement_deletes_the_old_ones,
+    bad_uploads_get_a_clear_error_and_change_nothing,
+    a_stale_upload_is_refused_and_leaves_no_objects,
+    removing_or_purging_deletes_the_objects,
+    demo_movies_get_drawn_covers,
+);
