@@ -43,7 +43,7 @@ async fn seed_catalog(settings: Settings, synthetic: Option<usize>, seed: u64) -
             let added = seed::seed_synthetic(&services.db, n, seed).await?;
             println!("Added {added} synthetic movies.");
         }
-        None => match seed::seed_demo_if_empty(&services.db).await? {
+        None => match seed::load_demo(&services).await? {
             0 => println!("The catalog is not empty; the demo catalog was not loaded."),
             added => println!("Loaded {added} demo movies."),
         },

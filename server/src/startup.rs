@@ -153,7 +153,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let (router, records) = build_router(&settings, services.clone()).await?;
     announce_setup_link(&settings, &services).await?;
     if settings.demo_catalog {
-        let added = cinecloud_core::catalog::seed::seed_demo_if_empty(&services.db).await?;
+        let added = cinecloud_core::catalog::seed::load_demo(&services).await?;
         if added > 0 {
             tracing::info!(added, "loaded the demo catalog into the empty database");
         }

@@ -505,7 +505,118 @@ async fn only_admins_change_the_catalog(backend: Backend) {
     assert_eq!(audit[0].user_name.as_deref(), Some("Root"), "who did it is recorded");
 }
 
+/// Uploads a cover as the movie page does (multipart `id`, `version`, `cover`).
+async fn upload_cover(
+    app: &TestApp,
+    client: &reqwest::Client,
+    id: i64,
+    version: i64,
+    bytes: Vec<u8>,
+) -> reqwest::Response {
+    let form = reqwest::multipart::Form::new()
+        .text("id", id.to_string())
+        .text("version", version.to_string())
+        .part("cover", reqwest::multipart::Part::bytes(bytes).file_name("poster.png"));
+    client.post(format!("{}/api/admin/upload_cover", app.base)).multipart(form).send().await.unwrap()
+}
+
+async fn covers_are_uploaded_by_admins_and_served_publicly(backend: Backend) {
+    for media in [MediaBackend::Local, MediaBackend::S3] {
+        let app = TestApp::spawn_with(backend, media).await;
+        let services = &app.backends.services;
+        let form = cinecloud_core::catalog::MovieForm { title: "Sunrise".into(), ..Default::default() };
+        let movie = cinecloud_core::catalog::create_movie(&services.db, &form, None).await.unwrap();
+        let stored = || services.media.list("covers/");
+
+        // Anonymous and viewer callers change nothing.
+        let anonymous = upload_cover(&app, &app.client(), movie.id, movie.version, png(400, 600)).await;
+        assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+        let viewer = app.signed_up("ada@example.com").await;
+        let refused = upload_cover(&app, &viewer, movie.id, movie.version, png(400, 600)).await;
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+        assert!(stored().await.unwrap().is_empty(), "{media:?}");
+
+        accounts::create_admin(
+            &services.db,
+            SignUp { email: "root@example.com", display_name: "Root", password: PASSWORD },
+        )
+        .await
+        .unwrap();
+        let admin = app.logged_in("root@example.com", PASSWORD).await;
+        let uploaded = upload_cover(&app, &admin, movie.id, movie.version, png(400, 600)).await;
+        assert_eq!(uploaded.status(), StatusCode::OK);
+        let saved: serde_json::Value = uploaded.json().await.unwrap();
+        assert_eq!(saved["version"], movie.version + 1);
+        let card = saved["cover"]["card"].as_str().expect("the answer has the cover's URLs").to_owned();
+
+        // Public, cacheable, a real JPEG; the grid and the JSON API point at it.
+        let served = app.client().get(format!("{}{card}", app.base)).send().await.unwrap();
+        assert_eq!(served.status(), StatusCode::OK, "{media:?}");
+        assert_eq!(served.headers()["content-type"], "image/jpeg");
+        assert!(served.headers()["cache-control"].to_str().unwrap().contains("immutable"));
+        let jpeg = served.bytes().await.unwrap();
+        assert_eq!(image::guess_format(&jpeg).unwrap(), image::ImageFormat::Jpeg);
+        let grid = app.client().get(format!("{}/movies", app.base)).send().await.unwrap().text().await.unwrap();
+        assert!(grid.contains(&card), "the grid shows the new cover");
+        let api: serde_json::Value = app
+            .client()
+            .get(format!("{}/api/v1/movies/{}", app.base, movie.id))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(api["cover"]["card"], card.as_str());
+
+        // Bad uploads: a clear error with the right status, and the cover stays as it was.
+        let before = stored().await.unwrap();
+        let not_an_image =
+            upload_cover(&app, &admin, movie.id, movie.version + 1, b"%PDF-1.7 not a poster".to_vec()).await;
+        assert_eq!(not_an_image.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(not_an_image.text().await.unwrap().contains("JPEG, PNG or WebP"));
+        let too_big = upload_cover(&app, &admin, movie.id, movie.version + 1, vec![0u8; 11 * 1024 * 1024]).await;
+        assert_eq!(too_big.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        let stale = upload_cover(&app, &admin, movie.id, movie.version, png(300, 450)).await;
+        assert_eq!(stale.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(stale.text().await.unwrap().contains("Someone else saved this movie"));
+        assert_eq!(stored().await.unwrap(), before, "{media:?}: nothing written or removed");
+        let now = cinecloud_core::catalog::get_movie(&services.db, movie.id).await.unwrap();
+        assert_eq!(now.version, movie.version + 1);
+
+        // Private objects next to covers stay private: only covers/ and profiles/ are served.
+        services.media.put("videos/secret.mp4", b"private".to_vec().into(), "video/mp4").await.unwrap();
+        let private = app.client().get(format!("{}/media/videos/secret.mp4", app.base)).send().await.unwrap();
+        assert_eq!(private.status(), StatusCode::NOT_FOUND);
+    }
+}
+
+async fn people_pages_and_suggestions_render(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    cinecloud_core::catalog::seed::seed_demo_if_empty(&app.backends.services.db).await.unwrap();
+    let c = app.client();
+    let response = c.get(format!("{}/api/suggest_movies?q=nosfe", app.base)).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let body = response.text().await.unwrap();
+    let suggestions: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(suggestions[0]["title"], "Nosferatu");
+    let movie_id = suggestions[0]["id"].as_i64().unwrap();
+    let page = c.get(format!("{}/movies/{movie_id}", app.base)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("More like this"), "related movies are on the page");
+    let person_link = page.split("href=\"/people/").nth(1).expect("people link to their pages");
+    let person_id: String = person_link.chars().take_while(char::is_ascii_digit).collect();
+    let person = c.get(format!("{}/people/{person_id}", app.base)).send().await.unwrap();
+    assert_eq!(person.status(), StatusCode::OK);
+    let person = person.text().await.unwrap();
+    assert!(person.contains("F. W. Murnau") && person.contains("Nosferatu"), "the filmography lists the movie");
+    assert!(person.contains("<meta property=\"og:title\" content=\"F. W. Murnau\""));
+    let missing = c.get(format!("{}/people/999999", app.base)).send().await.unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+}
+
 test_both_backends!(
+    covers_are_uploaded_by_admins_and_served_publicly,
+    people_pages_and_suggestions_render,
     only_admins_change_the_catalog,
     the_json_api_lists_searches_and_describes_itself,
     sessions_end_after_the_idle_and_the_absolute_timeout,

@@ -91,7 +91,14 @@ struct MovieSummary {
     id: i64,
     title: String,
     year: Option<i32>,
+    cover: Option<serde_json::Value>,
     url: String,
+}
+
+/// The URLs of a cover's sizes, as JSON.
+fn cover_json(prefix: Option<&str>) -> Option<serde_json::Value> {
+    use cinecloud_core::covers::cover_url as url;
+    prefix.map(|p| json!({ "card": url(p, "card"), "detail": url(p, "detail"), "full": url(p, "full") }))
 }
 
 /// `GET /api/v1/movies`.
@@ -111,6 +118,7 @@ pub async fn list_movies(
                 id: m.id,
                 title: m.title,
                 year: m.year,
+                cover: cover_json(m.cover_key.as_deref()),
             }).collect::<Vec<_>>(),
     })))
 }
@@ -143,6 +151,7 @@ pub async fn get_movie(
         "genres": m.genres.iter().map(|g| json!({ "slug": g.slug, "name": g.name })).collect::<Vec<_>>(),
         "directors": people(CreditRole::Director),
         "cast": people(CreditRole::Cast),
+        "cover": cover_json(m.cover_key.as_deref()),
         "updated_at": m.updated_at,
         "url": format!("/movies/{}", m.id),
     })))

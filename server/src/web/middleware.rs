@@ -49,8 +49,15 @@ pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
 /// Largest request body for photo uploads (the photo limit plus multipart overhead).
 pub const UPLOAD_BODY_LIMIT: usize = cinecloud_core::accounts::MAX_PHOTO_BYTES + 64 * 1024;
 
+/// Largest request body for cover uploads (the cover limit plus multipart overhead).
+pub const COVER_BODY_LIMIT: usize = cinecloud_core::covers::MAX_COVER_BYTES + 64 * 1024;
+
 fn body_limit(path: &str) -> usize {
-    if path == "/api/upload_photo" { UPLOAD_BODY_LIMIT } else { DEFAULT_BODY_LIMIT }
+    match path {
+        "/api/upload_photo" => UPLOAD_BODY_LIMIT,
+        "/api/admin/upload_cover" => COVER_BODY_LIMIT,
+        _ => DEFAULT_BODY_LIMIT,
+    }
 }
 
 /// Answers 413 when the declared length exceeds the route's limit, and cuts off bodies that
