@@ -19,10 +19,18 @@ use leptos_router::{
 
 use crate::{
     api::auth::Viewer,
-    components::{error::PageError, header::Header},
+    components::{error::PageError, header::Header, toast::ToastHost},
     pages::{
-        admin_users::AdminUsersPage, home::HomePage, login::LoginPage, movie::MoviePage, movies::MoviesPage,
-        not_found::NotFound, profile::ProfilePage, setup::SetupPage, signup::SignupPage,
+        admin_users::AdminUsersPage,
+        home::HomePage,
+        login::LoginPage,
+        movie::{MoviePage, NewMoviePage},
+        movies::MoviesPage,
+        not_found::NotFound,
+        person::PersonPage,
+        profile::ProfilePage,
+        setup::SetupPage,
+        signup::SignupPage,
     },
 };
 
@@ -104,6 +112,7 @@ pub fn App() -> impl IntoView {
     );
     provide_context(ViewerContext { viewer, refresh, log_in, sign_up, log_out, create_first_admin, delete_account });
     theme::provide_theme();
+    components::toast::provide_toasts();
     // Effects run only in the browser: this marks the moment the page became interactive, which
     // end-to-end tests wait for before using controls that need WebAssembly.
     Effect::new(|_| {
@@ -126,7 +135,9 @@ pub fn App() -> impl IntoView {
                         // Async: the whole page (with its title and OpenGraph tags in <head>) is
                         // rendered before the first byte, so links and previews see them.
                         <Route path=path!("/movies") view=MoviesPage ssr=SsrMode::Async />
+                        <Route path=path!("/movies/new") view=NewMoviePage />
                         <Route path=path!("/movies/:id") view=MoviePage ssr=SsrMode::Async />
+                        <Route path=path!("/people/:id") view=PersonPage ssr=SsrMode::Async />
                         <Route path=path!("/login") view=LoginPage />
                         <Route path=path!("/signup") view=SignupPage />
                         <Route path=path!("/profile") view=ProfilePage />
@@ -135,6 +146,7 @@ pub fn App() -> impl IntoView {
                     </Routes>
                 </ErrorBoundary>
             </main>
+            <ToastHost />
             <footer class="site-footer">
                 <p>"Cinecloud — an open movie catalog."</p>
             </footer>

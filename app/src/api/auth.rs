@@ -151,25 +151,10 @@ pub async fn upload_photo(data: MultipartData) -> Result<Viewer, AppError> {
             let user = require_user().await?;
             let mut multipart = data.into_inner().ok_or(AppError::Internal)?;
             let mut photo = None;
-            while let Some(mut field) =
-                multipart.next_field().await.map_err(|e| AppError::Transport(format!("unreadable form data: {e}")))?
-            {
-                if field.name() != Some("photo") {
-                    continue;
+            while let Some(mut field) = multipart.next_field().await.map_err(unreadable_upload)? {
+                if field.name() == Some("photo") {
+                    photo = Some(read_field_limited(&mut field, MAX_PHOTO_BYTES, "The photo").await?);
                 }
-                let mut bytes = Vec::new();
-                while let Some(chunk) =
-                    field.chunk().await.map_err(|e| AppError::Transport(format!("upload interrupted: {e}")))?
-                {
-                    if bytes.len() + chunk.len() > MAX_PHOTO_BYTES {
-                        return Err(AppError::TooLarge(format!(
-                            "The photo is larger than {} MB.",
-                            MAX_PHOTO_BYTES / 1024 / 1024
-                        )));
-                    }
-                    bytes.extend_from_slice(&chunk);
-                }
-                photo = Some(bytes);
             }
             let photo = photo
                 .filter(|p| !p.is_empty())

@@ -83,6 +83,24 @@ fn encode(value: &str) -> String {
     out
 }
 
+/// The URLs of a cover's stored sizes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoverView {
+    /// 320 px wide.
+    pub card: String,
+    /// 640 px wide.
+    pub detail: String,
+    /// 1280 px wide (or the upload's own width, if smaller).
+    pub full: String,
+}
+
+impl CoverView {
+    /// The `srcset` offering every size, so the browser picks the smallest that is sharp.
+    pub fn srcset(&self) -> String {
+        format!("{} 320w, {} 640w, {} 1280w", self.card, self.detail, self.full)
+    }
+}
+
 /// A movie on a card.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MovieCardView {
@@ -92,6 +110,8 @@ pub struct MovieCardView {
     pub title: String,
     /// Release year.
     pub year: Option<i32>,
+    /// Cover art, if any.
+    pub cover: Option<CoverView>,
 }
 
 /// One page of cards.
@@ -127,8 +147,8 @@ pub struct CreditView {
     pub character: Option<String>,
 }
 
-/// Everything a movie's page shows.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Everything a movie's page shows (the default is the blank movie of the "new movie" page).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MovieView {
     /// Id.
     pub id: i64,
@@ -156,19 +176,68 @@ pub struct MovieView {
     pub directors: Vec<CreditView>,
     /// Cast.
     pub cast: Vec<CreditView>,
+    /// Cover art, if any.
+    pub cover: Option<CoverView>,
     /// Edit version (for admins' edits).
     pub version: i64,
 }
 
+/// A person's page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonView {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Movies they directed, newest first.
+    pub directed: Vec<MovieCardView>,
+    /// Movies they acted in, newest first, with the character played.
+    pub acted: Vec<(MovieCardView, Option<String>)>,
+}
+
+/// One change in a movie's history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntryView {
+    /// Who (absent for the demo catalog or a deleted account).
+    pub who: Option<String>,
+    /// Unix seconds.
+    pub at: i64,
+    /// The field's name.
+    pub field: String,
+    /// Before.
+    pub old_value: Option<String>,
+    /// After.
+    pub new_value: Option<String>,
+}
+
 #[cfg(feature = "ssr")]
 mod convert {
-    use cinecloud_core::catalog::{CatalogError, CreditRole, Movie, MovieCard, Page};
+    use cinecloud_core::{
+        catalog::{AuditEntry, CatalogError, CreditRole, Movie, MovieCard, Page},
+        covers::cover_url as url,
+    };
 
     use super::*;
 
+    pub(super) fn cover(key: Option<String>) -> Option<CoverView> {
+        key.map(|k| CoverView { card: url(&k, "card"), detail: url(&k, "detail"), full: url(&k, "full") })
+    }
+
     impl From<MovieCard> for MovieCardView {
         fn from(m: MovieCard) -> Self {
-            MovieCardView { id: m.id, title: m.title, year: m.year }
+            MovieCardView { id: m.id, title: m.title, year: m.year, cover: cover(m.cover_key) }
+        }
+    }
+
+    impl From<AuditEntry> for AuditEntryView {
+        fn from(e: AuditEntry) -> Self {
+            AuditEntryView {
+                who: e.user_name,
+                at: e.at,
+                field: e.field,
+                old_value: e.old_value,
+                new_value: e.new_value,
+            }
         }
     }
 
@@ -201,6 +270,7 @@ mod convert {
                 directors: credits(CreditRole::Director),
                 cast: credits(CreditRole::Cast),
                 genres: m.genres.iter().map(|g| GenreView { slug: g.slug.clone(), name: g.name.clone() }).collect(),
+                cover: cover(m.cover_key.clone()),
                 version: m.version,
                 title: m.input.title,
                 original_title: m.input.original_title,
@@ -224,6 +294,7 @@ mod convert {
                     "version",
                     "Someone else saved this movie since you opened it. Reload to see their changes.",
                 ),
+                CatalogError::CoverRejected(message) => AppError::invalid("cover", message),
                 CatalogError::UndoExpired => AppError::invalid("undo", "It is too late to undo this deletion."),
                 CatalogError::Unexpected(e) => crate::ssr::internal(format!("{e:#}")),
             }
@@ -391,6 +462,138 @@ pub async fn undo_delete_movie(id: i64) -> Result<MovieView, AppError> {
         async {
             let admin = require_admin().await?;
             Ok(cinecloud_core::catalog::undo_delete(&services()?.db, id, Some(admin.id)).await?.into())
+        }
+        .await,
+    )
+}
+
+/// Up to six movies matching what is typed in the header search, best first.
+#[server(prefix = "/api", endpoint = "suggest_movies", input = GetUrl)]
+pub async fn suggest_movies(q: String) -> Result<Vec<MovieCardView>, AppError> {
+    use cinecloud_core::catalog::{self, MovieQuery};
+    crate::ssr::respond(
+        async {
+            if q.trim().is_empty() {
+                return Ok(Vec::new());
+            }
+            let query = MovieQuery { text: Some(q), per_page: 6, ..MovieQuery::default() };
+            let page = catalog::browse(&crate::ssr::services()?.db, &query).await?;
+            Ok(page.items.into_iter().map(MovieCardView::from).collect())
+        }
+        .await,
+    )
+}
+
+/// Names of people starting with `prefix`, for autocomplete when editing credits.
+#[server(prefix = "/api", endpoint = "suggest_people", input = GetUrl)]
+pub async fn suggest_people(prefix: String) -> Result<Vec<String>, AppError> {
+    crate::ssr::respond(
+        async {
+            if prefix.trim().is_empty() {
+                return Ok(Vec::new());
+            }
+            let db = crate::ssr::services()?.db;
+            let people = cinecloud_core::db::movies::people_starting_with(&db, prefix.trim(), 8)
+                .await
+                .map_err(crate::ssr::internal)?;
+            Ok(people.into_iter().map(|p| p.name).collect())
+        }
+        .await,
+    )
+}
+
+/// A person and their movies.
+#[server(prefix = "/api", endpoint = "person", input = GetUrl)]
+pub async fn get_person(id: i64) -> Result<PersonView, AppError> {
+    use cinecloud_core::catalog::{self, CreditRole};
+    crate::ssr::respond(
+        async {
+            let (person, films) = catalog::person(&crate::ssr::services()?.db, id).await?;
+            let mut view = PersonView { id: person.id, name: person.name, directed: Vec::new(), acted: Vec::new() };
+            for (card, role, character) in films {
+                match role {
+                    CreditRole::Director => view.directed.push(card.into()),
+                    CreditRole::Cast => view.acted.push((card.into(), character)),
+                }
+            }
+            Ok(view)
+        }
+        .await,
+    )
+}
+
+/// Movies like this one.
+#[server(prefix = "/api", endpoint = "related_movies", input = GetUrl)]
+pub async fn related_movies(id: i64) -> Result<Vec<MovieCardView>, AppError> {
+    crate::ssr::respond(
+        async {
+            let related = cinecloud_core::catalog::related(&crate::ssr::services()?.db, id, 6).await?;
+            Ok(related.into_iter().map(MovieCardView::from).collect())
+        }
+        .await,
+    )
+}
+
+/// Who changed what on a movie, newest first (admins only).
+#[server(prefix = "/api", endpoint = "admin/movie_history", input = GetUrl)]
+pub async fn movie_history(id: i64) -> Result<Vec<AuditEntryView>, AppError> {
+    use crate::ssr::*;
+    respond(
+        async {
+            require_admin().await?;
+            let log = cinecloud_core::catalog::audit_log(&services()?.db, id).await?;
+            Ok(log.into_iter().map(AuditEntryView::from).collect())
+        }
+        .await,
+    )
+}
+
+/// The URL the browser posts cover uploads to (multipart fields `id`, `version`, `cover`). The
+/// page sends it with `XMLHttpRequest` rather than this function's generated client, to show
+/// upload progress.
+pub const UPLOAD_COVER_URL: &str = "/api/admin/upload_cover";
+
+/// Replaces a movie's cover (admins only). The body is counted as it streams: more than the
+/// limit is refused with 413 without reading the rest.
+#[server(prefix = "/api", endpoint = "admin/upload_cover", input = leptos::server_fn::codec::MultipartFormData)]
+pub async fn upload_cover(data: leptos::server_fn::codec::MultipartData) -> Result<MovieView, AppError> {
+    use crate::ssr::*;
+    use cinecloud_core::covers::{self, MAX_COVER_BYTES};
+    respond(
+        async {
+            let admin = require_admin().await?;
+            let mut multipart = data.into_inner().ok_or(AppError::Internal)?;
+            let (mut id, mut version, mut cover) = (None, None, None);
+            while let Some(mut field) = multipart.next_field().await.map_err(unreadable_upload)? {
+                match field.name() {
+                    Some("id") => id = field.text().await.map_err(unreadable_upload)?.trim().parse::<i64>().ok(),
+                    Some("version") => {
+                        version = field.text().await.map_err(unreadable_upload)?.trim().parse::<i64>().ok()
+                    }
+                    Some("cover") => cover = Some(read_field_limited(&mut field, MAX_COVER_BYTES, "The image").await?),
+                    _ => {}
+                }
+            }
+            let (Some(id), Some(version)) = (id, version) else {
+                return Err(AppError::Transport("the upload must name the movie and its version".into()));
+            };
+            let cover = cover
+                .filter(|c| !c.is_empty())
+                .ok_or_else(|| AppError::invalid("cover", "Choose an image to upload."))?;
+            Ok(covers::set_cover(&services()?, id, version, cover, Some(admin.id)).await?.into())
+        }
+        .await,
+    )
+}
+
+/// Removes a movie's cover (admins only).
+#[server(prefix = "/api", endpoint = "admin/remove_cover")]
+pub async fn remove_cover(id: i64, version: i64) -> Result<MovieView, AppError> {
+    use crate::ssr::*;
+    respond(
+        async {
+            let admin = require_admin().await?;
+            Ok(cinecloud_core::covers::remove_cover(&services()?, id, version, Some(admin.id)).await?.into())
         }
         .await,
     )

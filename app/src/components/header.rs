@@ -26,6 +26,7 @@ pub fn Header() -> impl IntoView {
                     {move || viewer().filter(|v| v.is_admin).map(|_| view! { <A href="/admin/users">"Users"</A> })}
                 </Transition>
             </nav>
+            <crate::components::search_box::SearchBox />
             <div class="account">
                 <ThemeToggle />
                 <Transition fallback=|| view! { <span class="account-loading" aria-hidden="true"></span> }>

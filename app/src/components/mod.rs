@@ -4,3 +4,5 @@ pub mod error;
 pub mod form;
 pub mod header;
 pub mod movie_card;
+pub mod search_box;
+pub mod toast;

@@ -3,23 +3,75 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::api::catalog::MovieCardView;
+use crate::api::catalog::{CoverView, MovieCardView};
 
 /// The initials shown on a movie without cover art.
 fn initials(title: &str) -> String {
     title.split_whitespace().filter_map(|w| w.chars().next()).filter(|c| c.is_alphanumeric()).take(2).collect()
 }
 
-/// One card: cover (or a tinted placeholder), title, year.
+/// A movie's cover at the size the layout needs (`sizes`), or a tinted placeholder with its
+/// initials. Decorative: the title is always next to it.
 #[component]
-pub fn MovieCard(movie: MovieCardView) -> impl IntoView {
-    let tone = format!("cover placeholder tone-{}", movie.id.rem_euclid(8));
+pub fn Cover(
+    /// The cover, if the movie has one.
+    cover: Option<CoverView>,
+    /// Picks the placeholder's tint.
+    id: i64,
+    /// For the placeholder's initials.
+    title: String,
+    /// How wide the image is shown, for `srcset` (e.g. `"(max-width: 480px) 45vw, 160px"`).
+    sizes: &'static str,
+    /// Extra classes (`large` on the movie page).
+    #[prop(default = "")]
+    class: &'static str,
+    /// Load at once (the movie page's own cover) instead of when scrolled near.
+    #[prop(default = false)]
+    eager: bool,
+) -> impl IntoView {
+    match cover {
+        Some(cover) => view! {
+            <img
+                class=format!("cover {class}")
+                src=cover.card.clone()
+                srcset=cover.srcset()
+                sizes=sizes
+                alt=""
+                width="320"
+                height="480"
+                loading=if eager { "eager" } else { "lazy" }
+                decoding="async"
+            />
+        }
+        .into_any(),
+        None => view! {
+            <div class=format!("cover placeholder {class} tone-{}", id.rem_euclid(8)) aria-hidden="true">
+                {initials(&title)}
+            </div>
+        }
+        .into_any(),
+    }
+}
+
+/// One card: cover (or a tinted placeholder), title, year and rating.
+#[component]
+pub fn MovieCard(
+    movie: MovieCardView,
+    /// A line under the title, e.g. the character a person played.
+    #[prop(default = None)]
+    note: Option<String>,
+) -> impl IntoView {
     view! {
         <li class="movie-card">
             <A href=format!("/movies/{}", movie.id)>
-                <div class=tone aria-hidden="true">{initials(&movie.title)}</div>
+                <Cover cover=movie.cover.clone() id=movie.id title=movie.title.clone() sizes="(max-width: 480px) 45vw, 160px" />
                 <span class="card-title">{movie.title.clone()}</span>
-                <span class="card-meta">{movie.year.map(|y| y.to_string()).unwrap_or_default()}</span>
+                {note.map(|n| view! { <span class="card-note">{n}</span> })}
+                <span class="card-meta">
+                    <span>{movie.year.map(|y| y.to_string()).unwrap_or_default()}</span>
+                    // Average rating: filled in once ratings exist (issue #4).
+                    <span class="card-rating" title="No ratings yet" aria-label="No ratings yet">"☆ –"</span>
+                </span>
             </A>
         </li>
     }

@@ -6,6 +6,7 @@ pub mod login;
 pub mod movie;
 pub mod movies;
 pub mod not_found;
+pub mod person;
 pub mod profile;
 pub mod setup;
 pub mod signup;

@@ -31,12 +31,20 @@ pub fn MoviesPage() -> impl IntoView {
     });
     let movies = Resource::new(move || query.get(), browse_movies);
     let genres = Resource::new(|| (), |_| list_genres());
+    let ctx = expect_context::<crate::ViewerContext>();
 
     view! {
         <Title text="Movies" />
         <Meta name="description" content="Browse and search the Cinecloud movie catalog." />
         <section class="wide-page catalog">
-            <h1>"Movies"</h1>
+            <div class="row-heading">
+                <h1>"Movies"</h1>
+                <Transition>
+                    {move || ctx.viewer.get().and_then(Result::ok).flatten().filter(|v| v.is_admin).map(|_| view! {
+                        <A href="/movies/new" attr:class="button">"New movie"</A>
+                    })}
+                </Transition>
+            </div>
             <Form method="GET" action="/movies" attr:class="filters" attr:role="search" attr:aria-label="Find movies">
                 <div class="field grow">
                     <label for="filter-q">"Search"</label>
@@ -91,6 +99,20 @@ pub fn MoviesPage() -> impl IntoView {
     }
 }
 
+/// The page numbers to link: the first, the last and two either side of the current one;
+/// `None` marks a gap.
+fn page_numbers(current: u32, pages: u32) -> Vec<Option<u32>> {
+    let mut out = Vec::new();
+    for p in 1..=pages {
+        if p == 1 || p == pages || p.abs_diff(current) <= 2 {
+            out.push(Some(p));
+        } else if out.last() != Some(&None) {
+            out.push(None);
+        }
+    }
+    out
+}
+
 #[component]
 fn Results(page: MoviePageView, query: CatalogQuery) -> impl IntoView {
     let count = match page.total {
@@ -109,9 +131,33 @@ fn Results(page: MoviePageView, query: CatalogQuery) -> impl IntoView {
         <Show when=move || { pages > 1 }>
             <nav class="pager" aria-label="Pages">
                 {(current > 1).then(|| view! { <A href=link(current - 1) attr:rel="prev">"← Previous"</A> })}
-                <span>{format!("Page {current} of {pages}")}</span>
+                <ol class="page-links">
+                    {page_numbers(current, pages).into_iter().map(|p| match p {
+                        Some(p) if p == current => view! { <li><span aria-current="page">{p}</span></li> }.into_any(),
+                        Some(p) => view! { <li><A href=link(p) attr:aria-label=format!("Page {p}")>{p}</A></li> }.into_any(),
+                        None => view! { <li><span aria-hidden="true">"…"</span></li> }.into_any(),
+                    }).collect_view()}
+                </ol>
                 {(current < pages).then(|| view! { <A href=link(current + 1) attr:rel="next">"Next →"</A> })}
             </nav>
         </Show>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn page_numbers_keep_the_ends_and_the_neighbourhood() {
+        let shown = |c, n| {
+            super::page_numbers(c, n)
+                .into_iter()
+                .map(|p| p.map_or("…".into(), |p| p.to_string()))
+                .collect::<Vec<String>>()
+                .join(" ")
+        };
+        assert_eq!(shown(1, 3), "1 2 3");
+        assert_eq!(shown(1, 10), "1 2 3 … 10");
+        assert_eq!(shown(6, 10), "1 … 4 5 6 7 8 … 10");
+        assert_eq!(shown(10, 10), "1 … 8 9 10");
     }
 }

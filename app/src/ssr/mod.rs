@@ -83,3 +83,25 @@ impl From<AccountError> for AppError {
         }
     }
 }
+
+/// Reads one multipart field whole, refusing with 413 as soon as it grows past `max` bytes (the
+/// rest of the body is never read). `what` names it in the message ("The photo", "The image").
+pub async fn read_field_limited(
+    field: &mut multer::Field<'static>,
+    max: usize,
+    what: &str,
+) -> Result<Vec<u8>, AppError> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(unreadable_upload)? {
+        if bytes.len() + chunk.len() > max {
+            return Err(AppError::TooLarge(format!("{what} is larger than {} MB.", max / 1024 / 1024)));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
+}
+
+/// The error for a multipart body that cannot be parsed or was cut off.
+pub fn unreadable_upload(e: multer::Error) -> AppError {
+    AppError::Transport(format!("unreadable upload: {e}"))
+}

@@ -1,0 +1,98 @@
+//! A movie's audit log, for admins: who changed which field, when, from what to what.
+
+use leptos::prelude::*;
+
+use crate::api::catalog::{AuditEntryView, movie_history};
+
+/// `YYYY-MM-DD HH:MM UTC` for unix seconds; the same on the server and in the browser, so the
+/// hydrated page matches the rendered one.
+pub fn utc_time(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let minutes = secs.rem_euclid(86_400) / 60;
+    // Howard Hinnant's days-to-civil algorithm.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02} {:02}:{:02} UTC", minutes / 60, minutes % 60)
+}
+
+fn field_label(field: &str) -> &str {
+    match field {
+        "original_title" => "original title",
+        "runtime_minutes" => "runtime",
+        "original_language" => "language",
+        "age_rating" => "age rating",
+        "trailer_url" => "trailer link",
+        other => other,
+    }
+}
+
+fn shorten(value: Option<String>) -> String {
+    match value {
+        None => "—".to_owned(),
+        Some(v) if v.chars().count() > 80 => format!("{}…", v.chars().take(80).collect::<String>()),
+        Some(v) => v,
+    }
+}
+
+#[component]
+fn Entry(entry: AuditEntryView) -> impl IntoView {
+    let who = entry.who.clone().unwrap_or_else(|| "Cinecloud".to_owned());
+    let what = match entry.field.as_str() {
+        "created" => "created the movie".to_owned(),
+        "deleted" => "deleted the movie".to_owned(),
+        "restored" => "restored the movie".to_owned(),
+        field => format!("changed the {}", field_label(field)),
+    };
+    let detail = (!matches!(entry.field.as_str(), "created" | "deleted" | "restored"))
+        .then(|| view! { <span class="change">{format!("{} → {}", shorten(entry.old_value), shorten(entry.new_value))}</span> });
+    view! {
+        // One text per element: adjacent text nodes merge in the server's HTML and then fail
+        // to hydrate.
+        <li>
+            <time datetime=entry.at.to_string()>{utc_time(entry.at)}</time>
+            <span>" · "</span>
+            <strong>{who}</strong>
+            <span>{format!(" {what} ")}</span>
+            {detail}
+        </li>
+    }
+}
+
+/// The log, refreshed whenever the movie's version changes.
+#[component]
+pub fn History(id: i64, version: Signal<i64>) -> impl IntoView {
+    let log = Resource::new(move || (id, version.get()), |(id, _)| movie_history(id));
+    view! {
+        <section class="history card" aria-labelledby="history-heading">
+            <h2 id="history-heading">"History"</h2>
+            <Transition fallback=|| view! { <p class="loading">"Loading the history…"</p> }>
+                {move || log.get().map(|result| match result {
+                    Ok(entries) if entries.is_empty() => view! { <p class="hint">"No changes recorded."</p> }.into_any(),
+                    Ok(entries) => view! {
+                        <ol class="audit-log">
+                            {entries.into_iter().map(|entry| view! { <Entry entry /> }).collect_view()}
+                        </ol>
+                    }.into_any(),
+                    Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn utc_time_matches_known_dates() {
+        assert_eq!(super::utc_time(0), "1970-01-01 00:00 UTC");
+        assert_eq!(super::utc_time(951_782_400), "2000-02-29 00:00 UTC");
+        assert_eq!(super::utc_time(1_795_350_000), "2026-11-22 12:20 UTC");
+    }
+}
