@@ -56,10 +56,15 @@ export default defineConfig({
   retries: 0,
   reporter: process.env.CI ? [["list"], ["json", { outputFile: "test-results/results.json" }]] : "list",
   use: { trace: "retain-on-failure" },
-  projects: projects.map((p) => ({
-    name: p.name,
-    use: { ...p.device, ...chromium, baseURL: `http://127.0.0.1:${p.port}` },
-  })),
+  // The first-admin story needs a server with no admin yet, so on each server it runs before
+  // every other story (some of which create admins).
+  projects: projects.flatMap((p) => {
+    const use = { ...p.device, ...chromium, baseURL: `http://127.0.0.1:${p.port}` };
+    return [
+      { name: `${p.name}-first-admin`, testMatch: /setup\.spec\.ts/, use },
+      { name: p.name, testIgnore: /setup\.spec\.ts/, dependencies: [`${p.name}-first-admin`], use },
+    ];
+  }),
   webServer: projects.map((p) => ({
     command: `${binary} serve`,
     url: `http://127.0.0.1:${p.port}/healthz`,

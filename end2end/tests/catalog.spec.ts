@@ -42,3 +42,35 @@ test("a movie page shows its facts and people", async ({ page }) => {
   await expect(page.getByText("Fritz Lang")).toBeVisible();
   await expect(page.getByRole("list", { name: "Genres" }).getByRole("link", { name: "Science Fiction" })).toBeVisible();
 });
+
+test("the header search suggests movies as you type and opens one from the keyboard", async ({ page }) => {
+  await openHydrated(page, "/");
+  const search = page.getByRole("combobox", { name: "Search movies" });
+  // "Häxan", typed without its accent.
+  await search.fill("haxa");
+  const option = page.getByRole("option", { name: /Häxan/ });
+  await expect(option).toBeVisible();
+  await expect(search).toHaveAttribute("aria-expanded", "true");
+  await search.press("ArrowDown");
+  await expect(option).toHaveAttribute("aria-selected", "true");
+  await expect(search).toHaveAttribute("aria-activedescendant", "suggestion-0");
+  await search.press("Enter");
+  await expect(page.getByRole("heading", { level: 1, name: "Häxan" })).toBeVisible();
+
+  // Enter with nothing highlighted shows every result; Escape closes the suggestions.
+  await search.fill("nosf");
+  await expect(page.getByRole("option", { name: /Nosferatu/ })).toBeVisible();
+  await search.press("Escape");
+  await expect(page.getByRole("listbox", { includeHidden: true })).toBeHidden();
+  await search.press("Enter");
+  await expect(page).toHaveURL(/\/movies\?q=nosf$/);
+  await expect(page.getByRole("status").filter({ hasText: "1 movie" })).toBeVisible();
+});
+
+test("people link to their pages, which list their movies", async ({ page }) => {
+  await openHydrated(page, "/movies?q=metropolis");
+  await page.getByRole("link", { name: /Metropolis/ }).first().click();
+  await page.getByRole("link", { name: "Fritz Lang" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Fritz Lang" })).toBeVisible();
+  await expect(page.getByRole("region", { name: "Directed" }).getByRole("link", { name: /Metropolis/ })).toBeVisible();
+});

@@ -27,6 +27,9 @@ export async function openHydrated(page: Page, path: string): Promise<void> {
       // The first page a cold browser opens on a busy 2-core machine compiles 1.3 MB of wasm.
       { timeout: 30_000 },
     );
+    // A hydration mismatch panics the WebAssembly after the marker is set: fail loudly here.
+    const panics = reports.filter((r) => r.includes("panicked"));
+    expect(panics, `${path} panicked while hydrating`).toEqual([]);
   } catch (e) {
     throw new Error(`${path} did not hydrate. Browser reports:\n${reports.join("\n") || "(none)"}\n${e}`);
   } finally {
@@ -51,13 +54,13 @@ export async function logOut(page: Page): Promise<void> {
   await expect(page.getByRole("link", { name: "Log in" }).first()).toBeVisible();
 }
 
-/** A new one-time setup link from the server's own command line, on this project's database. */
-export function setupLink(baseURL: string): string {
+/** Runs the server's own command line on this project's database; returns what it printed. */
+function cinecloud(baseURL: string, args: string[], extraEnv: Record<string, string> = {}): string {
   const port = new URL(baseURL).port;
   const data = process.env[`CINECLOUD_E2E_DATA_${port}`];
   if (!data) throw new Error(`no data folder recorded for port ${port}`);
   const binary = process.env.CINECLOUD_BIN ?? `${__dirname}/../../target/release/cinecloud`;
-  const out = execFileSync(binary, ["admin", "setup-link"], {
+  const out = execFileSync(binary, args, {
     stdio: ["ignore", "pipe", "pipe"],
     env: {
       ...process.env,
@@ -65,9 +68,26 @@ export function setupLink(baseURL: string): string {
       CINECLOUD_MEDIA_DIR: `${data}/media`,
       CINECLOUD_PUBLIC_URL: baseURL,
       RUST_LOG: "error",
+      ...extraEnv,
     },
   });
   return out.toString().trim();
+}
+
+/** A new one-time setup link from the server's own command line, on this project's database. */
+export function setupLink(baseURL: string): string {
+  return cinecloud(baseURL, ["admin", "setup-link"]);
+}
+
+/** Creates an admin with `cinecloud admin create` and signs in as them through the form. */
+export async function signInAsNewAdmin(page: Page, baseURL: string, name: string): Promise<void> {
+  const email = uniqueEmail("admin");
+  cinecloud(baseURL, ["admin", "create", "--email", email, "--name", name], { CINECLOUD_ADMIN_PASSWORD: PASSWORD });
+  await openHydrated(page, "/login");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page.getByRole("link", { name: `Profile of ${name}` })).toBeVisible();
 }
 
 /** A real PNG image of the given size with a colour gradient, built in memory. */
