@@ -90,8 +90,7 @@ test("an admin uploads a cover with progress, sees it on the grid, deletes the m
   await expect.poll(() => card.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
 
   // Delete, with confirmation, then undo from the toast.
-  await page.goto(movieUrl);
-  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "");
+  await openHydrated(page, movieUrl);
   await page.getByRole("button", { name: "Delete" }).click();
   await page.getByRole("button", { name: "Delete movie" }).click();
   await expect(page).toHaveURL(/\/movies$/);

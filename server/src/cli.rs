@@ -32,6 +32,52 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Recommender tools.
+    #[command(subcommand)]
+    Recommend(RecommendCommand),
+}
+
+/// `cinecloud recommend …`.
+#[derive(Debug, Subcommand)]
+pub enum RecommendCommand {
+    /// Fit a model with the production defaults on training ratings and measure it on test
+    /// ratings. Files may be tab-separated `user item rating timestamp` (u.data), `::`-separated
+    /// (ratings.dat) or CSV with a header (ratings.csv). The last line of output is one JSON
+    /// object: {"rmse","mae","fit_seconds","predict_seconds"}, or with --implicit
+    /// {"p_at_10","ndcg_at_10","recall_at_20","fit_seconds"}.
+    Eval(EvalArgs),
+}
+
+/// What `cinecloud recommend eval` measures on.
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("input").required(true).args(["train", "data"]))]
+pub struct EvalArgs {
+    /// Ratings to fit on.
+    #[arg(long, value_name = "FILE", requires = "test")]
+    pub train: Option<std::path::PathBuf>,
+    /// Ratings to measure on.
+    #[arg(long, value_name = "FILE", requires = "train")]
+    pub test: Option<std::path::PathBuf>,
+    /// One file to split at random instead of --train and --test.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["train", "test"])]
+    pub data: Option<std::path::PathBuf>,
+    /// With --data: the fraction held out for testing (per user with --implicit).
+    #[arg(long, default_value_t = 0.2, value_parser = fraction)]
+    pub split: f64,
+    /// With --data: the seed of the split.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Measure the implicit model: each training line is one positive interaction (its rating
+    /// is ignored) and the report is ranking quality.
+    #[arg(long)]
+    pub implicit: bool,
+}
+
+fn fraction(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(f) if f > 0.0 && f < 1.0 => Ok(f),
+        _ => Err(format!("{s:?} is not a fraction between 0 and 1 (exclusive)")),
+    }
 }
 
 /// `cinecloud admin …`.

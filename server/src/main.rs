@@ -5,7 +5,7 @@ use std::{io::BufRead, process::ExitCode};
 use cinecloud_core::accounts::{self, SignUp};
 use clap::Parser;
 use server::{
-    cli::{AdminCommand, Cli, Command},
+    cli::{AdminCommand, Cli, Command, RecommendCommand},
     config::Settings,
     startup, telemetry,
 };
@@ -13,6 +13,16 @@ use server::{
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Offline tools that need neither a database nor media storage.
+    if let Some(Command::Recommend(RecommendCommand::Eval(args))) = &cli.command {
+        return match server::recommend::eval(args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("cinecloud: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let settings = match Settings::from_options(&cli.options) {
         Ok(settings) => settings,
         Err(e) => {
@@ -25,6 +35,7 @@ async fn main() -> ExitCode {
         Command::Serve => startup::serve(settings).await,
         Command::Admin(command) => admin(settings, command).await,
         Command::Seed { synthetic, seed } => seed_catalog(settings, synthetic, seed).await,
+        Command::Recommend(_) => unreachable!("handled before the settings are read"),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
