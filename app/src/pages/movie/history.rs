@@ -65,24 +65,29 @@ fn Entry(entry: AuditEntryView) -> impl IntoView {
     }
 }
 
-/// The log, refreshed whenever the movie's version changes.
+/// The log, loaded in the browser and again whenever the movie's version changes. Render it
+/// only once the page is interactive: it is for admins, so nothing is lost by not rendering it
+/// on the server, and a browser-only resource cannot be hydrated from the wrong serialized value
+/// (the server renders a suspended page twice, creating its resources twice).
 #[component]
 pub fn History(id: i64, version: Signal<i64>) -> impl IntoView {
-    let log = Resource::new(move || (id, version.get()), |(id, _)| movie_history(id));
+    let log = LocalResource::new(move || {
+        version.track();
+        movie_history(id)
+    });
     view! {
         <section class="history card" aria-labelledby="history-heading">
             <h2 id="history-heading">"History"</h2>
-            <Transition fallback=|| view! { <p class="loading">"Loading the history…"</p> }>
-                {move || log.get().map(|result| match result {
-                    Ok(entries) if entries.is_empty() => view! { <p class="hint">"No changes recorded."</p> }.into_any(),
-                    Ok(entries) => view! {
-                        <ol class="audit-log">
-                            {entries.into_iter().map(|entry| view! { <Entry entry /> }).collect_view()}
-                        </ol>
-                    }.into_any(),
-                    Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
-                })}
-            </Transition>
+            {move || match log.get() {
+                None => view! { <p class="loading">"Loading the history…"</p> }.into_any(),
+                Some(Ok(entries)) if entries.is_empty() => view! { <p class="hint">"No changes recorded."</p> }.into_any(),
+                Some(Ok(entries)) => view! {
+                    <ol class="audit-log">
+                        {entries.into_iter().map(|entry| view! { <Entry entry /> }).collect_view()}
+                    </ol>
+                }.into_any(),
+                Some(Err(e)) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+            }}
         </section>
     }
 }

@@ -14,7 +14,9 @@ use leptos_router::{
 
 use crate::{
     ViewerContext,
-    api::catalog::{CreditView, MovieFormView, MovieView, create_movie, delete_movie, get_movie, related_movies},
+    api::catalog::{
+        CreditView, MovieCardView, MovieFormView, MovieView, create_movie, delete_movie, get_movie, related_movies,
+    },
     components::{
         movie_card::MovieCard,
         toast::{Toast, Toasts},
@@ -34,10 +36,19 @@ pub fn MoviePage() -> impl IntoView {
             None => Err(AppError::NotFound),
         }
     });
+    // Created here, once, rather than inside the editor: the server renders a suspended child
+    // twice, and a resource created inside it would exist twice there but once in the browser,
+    // so the browser would hydrate it from the wrong serialized value.
+    let related = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => related_movies(id).await,
+            None => Ok(Vec::new()),
+        }
+    });
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading the movie…"</p> }>
             {move || movie.get().map(|result| match result {
-                Ok(movie) => view! { <MovieEditor initial=movie is_new=false /> }.into_any(),
+                Ok(movie) => view! { <MovieEditor initial=movie is_new=false related=Some(related) /> }.into_any(),
                 Err(AppError::NotFound) => view! { <crate::pages::not_found::NotFound /> }.into_any(),
                 Err(e) => view! { <p role="alert" class="form-error">{e.to_string()}</p> }.into_any(),
             })}
@@ -53,7 +64,7 @@ pub fn NewMoviePage() -> impl IntoView {
         <Title text="New movie" />
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || ctx.viewer.get().map(|viewer| match viewer {
-                Ok(Some(v)) if v.is_admin => view! { <MovieEditor initial=MovieView::default() is_new=true /> }.into_any(),
+                Ok(Some(v)) if v.is_admin => view! { <MovieEditor initial=MovieView::default() is_new=true related=None /> }.into_any(),
                 Ok(Some(_)) => view! { <p role="alert" class="form-error">"Only admins can add movies."</p> }.into_any(),
                 _ => view! { <p>"Please " <A href="/login">"log in"</A> " as an admin to add movies."</p> }.into_any(),
             })}
@@ -87,7 +98,12 @@ fn language_name(code: &str) -> String {
 
 /// The page of one movie, in view mode for everyone and in edit mode for admins.
 #[component]
-fn MovieEditor(initial: MovieView, is_new: bool) -> impl IntoView {
+fn MovieEditor(
+    initial: MovieView,
+    is_new: bool,
+    /// "More like this" (none on the new-movie page).
+    related: Option<Resource<Result<Vec<MovieCardView>, AppError>>>,
+) -> impl IntoView {
     let ctx = expect_context::<ViewerContext>();
     let toasts = expect_context::<Toasts>();
     let navigate = use_navigate();
@@ -272,10 +288,13 @@ fn MovieEditor(initial: MovieView, is_new: bool) -> impl IntoView {
         </Show>
     }
     .into_any();
-    let below = (!is_new).then(|| {
+    // The history is for admins only and loads in the browser once the page is interactive.
+    let mounted = RwSignal::new(false);
+    Effect::new(move |_| mounted.set(true));
+    let below = related.map(|related| {
         view! {
-            <Related id />
-            <Show when=move || is_admin.get()>
+            <Related related />
+            <Show when=move || is_admin.get() && mounted.get()>
                 <history::History id version=Signal::derive(move || movie.with(|m| m.version)) />
             </Show>
         }
@@ -405,8 +424,7 @@ fn MoviePeople(directors: Vec<CreditView>, cast: Vec<CreditView>) -> impl IntoVi
 
 /// "More like this": movies sharing people or genres.
 #[component]
-fn Related(id: i64) -> impl IntoView {
-    let related = Resource::new(move || id, related_movies);
+fn Related(related: Resource<Result<Vec<MovieCardView>, AppError>>) -> impl IntoView {
     view! {
         <Suspense>
             {move || related.get().and_then(Result::ok).filter(|r| !r.is_empty()).map(|movies| view! {
