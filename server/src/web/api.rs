@@ -123,12 +123,12 @@ pub async fn list_movies(
             "page": page.page,
             "per_page": page.per_page,
             "items": page.items.into_iter().map(|m| MovieSummary {
+                rating: rating_json(m.rating()),
                 url: format!("/movies/{}", m.id),
                 id: m.id,
                 title: m.title,
                 year: m.year,
                 cover: cover_json(m.cover_key.as_deref()),
-                rating: rating_json(m.rating()),
             }).collect::<Vec<_>>(),
     })))
 }

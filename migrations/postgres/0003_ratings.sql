@@ -1,5 +1,5 @@
--- Ratings, other viewer signals, and the recommender's trained models.
--- Keep in step with ../postgres/0003_recommendations.sql.
+-- Ratings and other viewer signals: what the recommender learns from.
+-- Keep in step with ../sqlite/0003_ratings.sql.
 
 -- A viewer's rating of a movie in half stars: 1 = ½★ … 10 = 5★.
 CREATE TABLE ratings (
@@ -17,35 +17,17 @@ CREATE INDEX ratings_by_movie ON ratings (movie_id);
 -- rating does not top the list). NULL score: not rated yet.
 ALTER TABLE movies ADD COLUMN rating_count BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE movies ADD COLUMN rating_sum BIGINT NOT NULL DEFAULT 0;
-ALTER TABLE movies ADD COLUMN rating_score REAL;
-CREATE INDEX movies_rating ON movies (rating_score DESC, id);
+ALTER TABLE movies ADD COLUMN rating_score DOUBLE PRECISION;
+CREATE INDEX movies_rating ON movies (rating_score DESC NULLS LAST, id);
 
 -- Signals other than ratings. 'liked': picked when starting out; 'not_interested': never
--- recommend it. Playback and watchlist signals join later.
+-- recommend it. Playback and watchlist signals join later; the kinds are checked by the
+-- application (cinecloud_core::ratings::Signal) so adding one needs no table rebuild.
 CREATE TABLE signals (
     user_id    BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     movie_id   BIGINT NOT NULL REFERENCES movies (id) ON DELETE CASCADE,
-    kind       TEXT   NOT NULL CHECK (kind IN ('liked', 'not_interested')),
+    kind       TEXT   NOT NULL,
     created_at BIGINT NOT NULL,
     PRIMARY KEY (user_id, movie_id, kind)
 );
 CREATE INDEX signals_by_time ON signals (created_at);
-
--- One row per trained model; the factors live in media storage under `object_key`.
-CREATE TABLE recommender_models (
-    version     INTEGER PRIMARY KEY AUTOINCREMENT,
-    trained_at  BIGINT  NOT NULL,
-    fit_seconds REAL    NOT NULL,
-    ratings     BIGINT  NOT NULL,
-    signals     BIGINT  NOT NULL,
-    metrics     TEXT    NOT NULL,
-    object_key  TEXT    NOT NULL
-);
-
--- Who may train now: one row, leased for a while, so several servers on one database train once.
-CREATE TABLE recommender_lease (
-    id         INTEGER PRIMARY KEY CHECK (id = 1),
-    holder     TEXT,
-    expires_at BIGINT NOT NULL DEFAULT 0
-);
-INSERT INTO recommender_lease (id) VALUES (1);
