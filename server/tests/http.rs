@@ -614,7 +614,43 @@ async fn people_pages_and_suggestions_render(backend: Backend) {
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 }
 
+async fn viewers_rate_movies_and_anonymous_callers_cannot(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let db = &app.backends.services.db;
+    let form = cinecloud_core::catalog::MovieForm { title: "Häxan".into(), year: "1922".into(), ..Default::default() };
+    let id = cinecloud_core::catalog::create_movie(db, &form, None).await.unwrap().id.to_string();
+    let summary = || async { cinecloud_core::db::ratings::summary(db, id.parse().unwrap()).await.unwrap().unwrap() };
+
+    let (status, _) = app.call(&app.client(), "rate_movie", &[("id", id.as_str()), ("half_stars", "8")]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(summary().await.count, 0, "an anonymous rating is not stored");
+
+    let ada = app.signed_up("ada@example.com").await;
+    let (status, body) = app.call(&ada, "rate_movie", &[("id", id.as_str()), ("half_stars", "8")]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&body).unwrap(),
+        serde_json::json!({ "count": 1, "sum_half_stars": 8 })
+    );
+    let (status, body) = app.call(&ada, "rate_movie", &[("id", id.as_str()), ("half_stars", "11")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(summary().await.sum_half_stars, 8, "a bad rating changes nothing");
+    let (status, _) = app.call(&ada, "rate_movie", &[("id", "987654"), ("half_stars", "4")]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // The JSON API shows the average and sorts by it.
+    let list: serde_json::Value =
+        app.client().get(format!("{}/api/v1/movies?sort=rating", app.base)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(list["items"][0]["rating"], serde_json::json!({ "average": 4.0, "count": 1 }));
+
+    // Removing the rating (no value) leaves the movie unrated.
+    let (status, body) = app.call(&ada, "rate_movie", &[("id", id.as_str())]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(summary().await.count, 0);
+}
+
 test_both_backends!(
+    viewers_rate_movies_and_anonymous_callers_cannot,
     covers_are_uploaded_by_admins_and_served_publicly,
     people_pages_and_suggestions_render,
     only_admins_change_the_catalog,

@@ -112,6 +112,39 @@ pub struct MovieCardView {
     pub year: Option<i32>,
     /// Cover art, if any.
     pub cover: Option<CoverView>,
+    /// Viewers' ratings.
+    #[serde(default)]
+    pub rating: RatingView,
+}
+
+/// Viewers' ratings of a movie.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RatingView {
+    /// How many rated it.
+    pub count: i64,
+    /// Their ratings' sum in half stars.
+    pub sum_half_stars: i64,
+}
+
+impl RatingView {
+    /// The mean in stars, if anyone rated.
+    pub fn average(&self) -> Option<f64> {
+        (self.count > 0).then(|| self.sum_half_stars as f64 / (2.0 * self.count as f64))
+    }
+
+    /// "3.5" for the mean, one decimal; "–" when unrated.
+    pub fn short(&self) -> String {
+        self.average().map_or_else(|| "–".to_owned(), |a| format!("{a:.1}"))
+    }
+
+    /// "Rated 3.5 out of 5 by 12 viewers", or "No ratings yet".
+    pub fn describe(&self) -> String {
+        match (self.average(), self.count) {
+            (None, _) => "No ratings yet".to_owned(),
+            (Some(a), 1) => format!("Rated {a:.1} out of 5 by 1 viewer"),
+            (Some(a), n) => format!("Rated {a:.1} out of 5 by {n} viewers"),
+        }
+    }
 }
 
 /// One page of cards.
@@ -180,6 +213,12 @@ pub struct MovieView {
     pub cover: Option<CoverView>,
     /// Edit version (for admins' edits).
     pub version: i64,
+    /// Viewers' ratings.
+    #[serde(default)]
+    pub rating: RatingView,
+    /// The signed-in viewer's own rating in half stars.
+    #[serde(default)]
+    pub my_rating: Option<i64>,
 }
 
 /// A person's page.
@@ -215,9 +254,14 @@ mod convert {
     use cinecloud_core::{
         catalog::{AuditEntry, CatalogError, CreditRole, Movie, MovieCard, Page},
         covers::cover_url as url,
+        db::ratings::RatingSummary,
     };
 
     use super::*;
+
+    pub(super) fn rating(r: RatingSummary) -> RatingView {
+        RatingView { count: r.count, sum_half_stars: r.sum_half_stars }
+    }
 
     pub(super) fn cover(key: Option<String>) -> Option<CoverView> {
         key.map(|k| CoverView { card: url(&k, "card"), detail: url(&k, "detail"), full: url(&k, "full") })
@@ -225,7 +269,8 @@ mod convert {
 
     impl From<MovieCard> for MovieCardView {
         fn from(m: MovieCard) -> Self {
-            MovieCardView { id: m.id, title: m.title, year: m.year, cover: cover(m.cover_key) }
+            let rating = rating(m.rating());
+            MovieCardView { id: m.id, title: m.title, year: m.year, cover: cover(m.cover_key), rating }
         }
     }
 
@@ -272,6 +317,8 @@ mod convert {
                 genres: m.genres.iter().map(|g| GenreView { slug: g.slug.clone(), name: g.name.clone() }).collect(),
                 cover: cover(m.cover_key.clone()),
                 version: m.version,
+                rating: rating(m.rating),
+                my_rating: None,
                 title: m.input.title,
                 original_title: m.input.original_title,
                 year: m.input.year,
@@ -343,8 +390,36 @@ pub async fn list_genres() -> Result<Vec<GenreView>, AppError> {
 /// One movie.
 #[server(prefix = "/api", endpoint = "movie", input = GetUrl)]
 pub async fn get_movie(id: i64) -> Result<MovieView, AppError> {
-    crate::ssr::respond(
-        async { Ok(cinecloud_core::catalog::get_movie(&crate::ssr::services()?.db, id).await?.into()) }.await,
+    use crate::ssr::*;
+    respond(
+        async {
+            let db = services()?.db;
+            let mut movie: MovieView = cinecloud_core::catalog::get_movie(&db, id).await?.into();
+            if let Some(user) = current_user().await? {
+                movie.my_rating = cinecloud_core::db::ratings::own(&db, user.id, id).await.map_err(internal)?;
+            }
+            Ok(movie)
+        }
+        .await,
+    )
+}
+
+/// Sets (1–10 half stars) or, with `None`, removes the signed-in viewer's rating of a movie;
+/// returns the movie's new ratings.
+#[server(prefix = "/api", endpoint = "rate_movie")]
+pub async fn rate_movie(id: i64, half_stars: Option<i64>) -> Result<RatingView, AppError> {
+    use crate::ssr::*;
+    respond(
+        async {
+            let user = require_user().await?;
+            let db = services()?.db;
+            let summary = match half_stars {
+                Some(h) => cinecloud_core::ratings::rate(&db, user.id, id, h).await?,
+                None => cinecloud_core::ratings::unrate(&db, user.id, id).await?,
+            };
+            Ok(convert::rating(summary))
+        }
+        .await,
     )
 }
 

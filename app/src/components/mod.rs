@@ -5,4 +5,5 @@ pub mod form;
 pub mod header;
 pub mod movie_card;
 pub mod search_box;
+pub mod star_rating;
 pub mod toast;

@@ -69,8 +69,9 @@ pub fn MovieCard(
                 {note.map(|n| view! { <span class="card-note">{n}</span> })}
                 <span class="card-meta">
                     <span>{movie.year.map(|y| y.to_string()).unwrap_or_default()}</span>
-                    // Average rating: filled in once ratings exist (issue #4).
-                    <span class="card-rating" title="No ratings yet" aria-label="No ratings yet">"☆ –"</span>
+                    <span class="card-rating" title=movie.rating.describe() aria-label=movie.rating.describe()>
+                        {format!("{} {}", if movie.rating.count > 0 { "★" } else { "☆" }, movie.rating.short())}
+                    </span>
                 </span>
             </A>
         </li>

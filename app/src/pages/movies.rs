@@ -19,6 +19,7 @@ const SORTS: &[(&str, &str)] = &[
     ("year-newest", "Newest first"),
     ("year-oldest", "Oldest first"),
     ("added", "Recently added"),
+    ("rating", "Top rated"),
 ];
 
 /// The browse page with its search form, results and page links.

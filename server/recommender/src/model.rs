@@ -65,6 +65,114 @@ impl FactorModel {
     }
 }
 
+/// A stored model that cannot be read back.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("not a readable Cinecloud model: {0}")]
+pub struct ModelFormatError(String);
+
+const MAGIC: &[u8; 4] = b"CCRM";
+const FORMAT_VERSION: u32 = 1;
+
+impl FactorModel {
+    /// The model as bytes for storage: a small header, then ids, biases and factors, all
+    /// little-endian. [`FactorModel::from_bytes`] reads it back exactly.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let (n_users, n_items, dims) = (self.users.len(), self.items.len(), self.dims());
+        let mut out = Vec::with_capacity(32 + (n_users + n_items) * (12 + 4 * dims));
+        out.extend_from_slice(MAGIC);
+        for v in [FORMAT_VERSION, n_users as u32, n_items as u32, dims as u32] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        let (has_scale, lo, hi) = match self.scale {
+            Some((lo, hi)) => (1u8, lo, hi),
+            None => (0, 0.0, 0.0),
+        };
+        out.push(has_scale);
+        for v in [self.mean, lo, hi] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        for i in 0..n_users as u32 {
+            out.extend_from_slice(&self.users.id(i).to_le_bytes());
+        }
+        for i in 0..n_items as u32 {
+            out.extend_from_slice(&self.items.id(i).to_le_bytes());
+        }
+        let floats = self
+            .user_bias
+            .iter()
+            .chain(self.item_bias.iter())
+            .chain(self.user_factors.iter())
+            .chain(self.item_factors.iter());
+        for v in floats {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out
+    }
+
+    /// Reads what [`FactorModel::to_bytes`] wrote, checking every length.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, ModelFormatError> {
+        let err = |m: &str| ModelFormatError(m.to_owned());
+        let mut at = 0usize;
+        let mut take = |n: usize| -> Result<&[u8], ModelFormatError> {
+            let part = bytes.get(at..at + n).ok_or_else(|| err("truncated"))?;
+            at += n;
+            Ok(part)
+        };
+        if take(4)? != MAGIC {
+            return Err(err("wrong magic number"));
+        }
+        let mut u32s = [0u32; 4];
+        for v in &mut u32s {
+            *v = u32::from_le_bytes(take(4)?.try_into().expect("4 bytes"));
+        }
+        let [version, n_users, n_items, dims] = u32s.map(|v| v as usize);
+        if version != FORMAT_VERSION as usize {
+            return Err(err("unknown format version"));
+        }
+        let has_scale = take(1)?[0] == 1;
+        let mut f = |n: usize| -> Result<Vec<f32>, ModelFormatError> {
+            Ok(take(n.checked_mul(4).ok_or_else(|| err("too large"))?)?
+                .chunks_exact(4)
+                .map(|c| f32::from_le_bytes(c.try_into().expect("4 bytes")))
+                .collect())
+        };
+        let head = f(3)?;
+        let (mean, lo, hi) = (head[0], head[1], head[2]);
+        let mut ids = |n: usize| -> Result<IdMap, ModelFormatError> {
+            let raw = take(n.checked_mul(8).ok_or_else(|| err("too large"))?)?;
+            Ok(IdMap::from_ids(raw.chunks_exact(8).map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes")))))
+        };
+        let users = ids(n_users)?;
+        let items = ids(n_items)?;
+        if users.len() != n_users || items.len() != n_items {
+            return Err(err("repeated ids"));
+        }
+        let mut f = |n: usize| -> Result<Vec<f32>, ModelFormatError> {
+            Ok(take(n.checked_mul(4).ok_or_else(|| err("too large"))?)?
+                .chunks_exact(4)
+                .map(|c| f32::from_le_bytes(c.try_into().expect("4 bytes")))
+                .collect())
+        };
+        let user_bias = Array1::from(f(n_users)?);
+        let item_bias = Array1::from(f(n_items)?);
+        let user_factors = Array2::from_shape_vec((n_users, dims), f(n_users * dims)?).map_err(|_| err("shape"))?;
+        let item_factors = Array2::from_shape_vec((n_items, dims), f(n_items * dims)?).map_err(|_| err("shape"))?;
+        if at != bytes.len() {
+            return Err(err("trailing bytes"));
+        }
+        Ok(FactorModel {
+            users,
+            items,
+            mean,
+            user_bias,
+            item_bias,
+            user_factors,
+            item_factors,
+            scale: has_scale.then_some((lo, hi)),
+        })
+    }
+}
+
 #[inline]
 fn dot(a: ArrayView1<f32>, b: ArrayView1<f32>) -> f32 {
     match (a.as_slice(), b.as_slice()) {
@@ -156,6 +264,30 @@ mod tests {
         let b: Vec<f32> = (0..19).map(|i| 1.0 - i as f32 * 0.1).collect();
         let plain: f32 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
         assert!((dot_slices(&a, &b) - plain).abs() < 1e-4);
+    }
+
+    #[test]
+    fn models_round_trip_through_bytes_and_bad_bytes_are_refused() {
+        let model = FactorModel {
+            users: IdMap::from_ids([7, 9]),
+            items: IdMap::from_ids([70, 71, 72]),
+            mean: 3.5,
+            user_bias: ndarray::arr1(&[0.5, -0.1]),
+            item_bias: ndarray::arr1(&[-0.25, 0.0, 1.0]),
+            user_factors: ndarray::arr2(&[[2.0, 1.0], [0.0, -1.0]]),
+            item_factors: ndarray::arr2(&[[1.0, 0.5], [0.1, 0.2], [-3.0, 4.0]]),
+            scale: Some((0.5, 5.0)),
+        };
+        let bytes = model.to_bytes();
+        let back = FactorModel::from_bytes(&bytes).unwrap();
+        assert_eq!(back.to_bytes(), bytes);
+        assert_eq!(back.predict(9, 72), model.predict(9, 72));
+        assert_eq!(back.users.get(9), Some(1));
+        assert!(FactorModel::from_bytes(&bytes[..bytes.len() - 1]).is_err());
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(FactorModel::from_bytes(&longer).is_err());
+        assert!(FactorModel::from_bytes(b"JUNKJUNKJUNK").is_err());
     }
 
     #[test]

@@ -7,7 +7,10 @@ use axum::{
     http::{StatusCode, header},
     response::{IntoResponse, Response},
 };
-use cinecloud_core::catalog::{self, CatalogError, CreditRole, MovieQuery, Sort};
+use cinecloud_core::{
+    catalog::{self, CatalogError, CreditRole, MovieQuery, Sort},
+    db::ratings::RatingSummary,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -54,10 +57,10 @@ impl ListParams {
     fn to_query(&self) -> Result<MovieQuery, ApiError> {
         let sort = match self.sort.as_deref() {
             None | Some("") => Sort::default(),
-            Some(s @ ("relevance" | "title" | "year-newest" | "year-oldest" | "added")) => Sort::parse(s),
+            Some(s @ ("relevance" | "title" | "year-newest" | "year-oldest" | "added" | "rating")) => Sort::parse(s),
             Some(other) => {
                 return Err(bad_request(format!(
-                    "sort must be relevance, title, year-newest, year-oldest or added, not {other:?}"
+                    "sort must be relevance, title, year-newest, year-oldest, added or rating, not {other:?}"
                 )));
             }
         };
@@ -92,7 +95,13 @@ struct MovieSummary {
     title: String,
     year: Option<i32>,
     cover: Option<serde_json::Value>,
+    rating: serde_json::Value,
     url: String,
+}
+
+/// A rating summary as JSON: the mean in stars (null when unrated) and the count.
+fn rating_json(r: RatingSummary) -> serde_json::Value {
+    json!({ "average": r.average(), "count": r.count })
 }
 
 /// The URLs of a cover's sizes, as JSON.
@@ -114,6 +123,7 @@ pub async fn list_movies(
             "page": page.page,
             "per_page": page.per_page,
             "items": page.items.into_iter().map(|m| MovieSummary {
+                rating: rating_json(m.rating()),
                 url: format!("/movies/{}", m.id),
                 id: m.id,
                 title: m.title,
@@ -152,6 +162,7 @@ pub async fn get_movie(
         "directors": people(CreditRole::Director),
         "cast": people(CreditRole::Cast),
         "cover": cover_json(m.cover_key.as_deref()),
+        "rating": rating_json(m.rating),
         "updated_at": m.updated_at,
         "url": format!("/movies/{}", m.id),
     })))

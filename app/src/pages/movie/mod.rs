@@ -19,6 +19,7 @@ use crate::{
     },
     components::{
         movie_card::MovieCard,
+        star_rating::StarRating,
         toast::{Toast, Toasts},
     },
     error::AppError,
@@ -313,6 +314,23 @@ fn MovieEditor(
     }
     .into_any();
     let facts = view! { <Facts movie editing=editing.into() draft error /> }.into_any();
+    let summary = RwSignal::new(movie.with_untracked(|m| m.rating));
+    let my_rating = movie.with_untracked(|m| m.my_rating);
+    let signed_in = Signal::derive(move || ctx.viewer.get().and_then(Result::ok).flatten().is_some());
+    let ratings = (!is_new).then(|| {
+        view! {
+            <section class="ratings" aria-label="Ratings">
+                <p class="rating-summary">{move || summary.get().describe()}</p>
+                <Show
+                    when=move || signed_in.get()
+                    fallback=|| view! { <p class="hint"><A href="/login">"Log in"</A><span>" to rate this movie."</span></p> }
+                >
+                    <StarRating movie_id=id mine=my_rating summary />
+                </Show>
+            </section>
+        }
+        .into_any()
+    });
     let cover = view! { <cover::CoverPanel movie editing=editing.into() is_new /> }.into_any();
     let page = view! {
         <form class="movie-page" class:editing=move || editing.get() on:submit=submit novalidate>
@@ -322,6 +340,7 @@ fn MovieEditor(
                 {titles}
                 {genres}
                 {facts}
+                {ratings}
                 {story}
                 {people}
                 <p><A href="/movies">"← All movies"</A></p>

@@ -82,6 +82,8 @@ pub struct Movie {
     pub updated_at: i64,
     /// Bumped by every edit; an edit must name the version it started from.
     pub version: i64,
+    /// Its viewers' ratings.
+    pub rating: crate::db::ratings::RatingSummary,
 }
 
 /// What a card in a grid shows.
@@ -95,6 +97,17 @@ pub struct MovieCard {
     pub year: Option<i32>,
     /// Media key prefix of the cover, if any.
     pub cover_key: Option<String>,
+    /// How many viewers rated it.
+    pub rating_count: i64,
+    /// The sum of their ratings in half stars.
+    pub rating_sum: i64,
+}
+
+impl MovieCard {
+    /// The card's rating summary.
+    pub fn rating(&self) -> crate::db::ratings::RatingSummary {
+        crate::db::ratings::RatingSummary::from_sum(self.rating_count, self.rating_sum)
+    }
 }
 
 /// One change recorded in a movie's audit log.

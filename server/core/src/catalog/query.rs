@@ -15,6 +15,8 @@ pub enum Sort {
     YearOldest,
     /// Most recently added to the catalog first.
     RecentlyAdded,
+    /// Best rated first (a damped average, so a single 5★ does not top the list); unrated last.
+    Rating,
 }
 
 impl Sort {
@@ -26,6 +28,7 @@ impl Sort {
             Sort::YearNewest => "year-newest",
             Sort::YearOldest => "year-oldest",
             Sort::RecentlyAdded => "added",
+            Sort::Rating => "rating",
         }
     }
 
@@ -36,6 +39,7 @@ impl Sort {
             "year-newest" => Sort::YearNewest,
             "year-oldest" => Sort::YearOldest,
             "added" => Sort::RecentlyAdded,
+            "rating" => Sort::Rating,
             _ => Sort::Relevance,
         }
     }

@@ -5,6 +5,7 @@
 //! `sqlx::Any`, which cannot decode booleans on SQLite or several PostgreSQL types.
 
 pub mod movies;
+pub mod ratings;
 pub mod setup_tokens;
 pub mod users;
 

@@ -7,7 +7,7 @@ use crate::{
         AuditEntry, CastMember, Credit, CreditRole, Genre, Movie, MovieCard, MovieInput, MovieQuery, Page, Person,
         Sort, text,
     },
-    db::{Backend, Db},
+    db::{Backend, Db, ratings::RatingSummary},
     on_db,
 };
 
@@ -27,10 +27,12 @@ struct MovieRow {
     created_at: i64,
     updated_at: i64,
     version: i64,
+    rating_count: i64,
+    rating_sum: i64,
 }
 
 const MOVIE_COLUMNS: &str = "id, title, original_title, year, runtime_minutes, synopsis, country, \
-     original_language, age_rating, cover_key, trailer_url, created_at, updated_at, version";
+     original_language, age_rating, cover_key, trailer_url, created_at, updated_at, version, rating_count, rating_sum";
 
 #[derive(FromRow)]
 struct CardRow {
@@ -38,6 +40,24 @@ struct CardRow {
     title: String,
     year: Option<i32>,
     cover_key: Option<String>,
+    rating_count: i64,
+    rating_sum: i64,
+}
+
+/// The columns a [`CardRow`] reads, from the movies table aliased `m`.
+const CARD_COLUMNS: &str = "m.id, m.title, m.year, m.cover_key, m.rating_count, m.rating_sum";
+
+impl From<CardRow> for MovieCard {
+    fn from(r: CardRow) -> Self {
+        MovieCard {
+            id: r.id,
+            title: r.title,
+            year: r.year,
+            cover_key: r.cover_key,
+            rating_count: r.rating_count,
+            rating_sum: r.rating_sum,
+        }
+    }
 }
 
 #[derive(FromRow)]
@@ -402,6 +422,7 @@ pub async fn find(db: &Db, id: i64) -> sqlx::Result<Option<Movie>> {
         created_at: row.created_at,
         updated_at: row.updated_at,
         version: row.version,
+        rating: RatingSummary::from_sum(row.rating_count, row.rating_sum),
     }))
 }
 
@@ -475,6 +496,7 @@ pub async fn search(db: &Db, query: &MovieQuery) -> sqlx::Result<Page<MovieCard>
         (Sort::YearNewest, _) => "m.year IS NULL, m.year DESC, m.sort_title, m.id".to_owned(),
         (Sort::YearOldest, _) => "m.year IS NULL, m.year, m.sort_title, m.id".to_owned(),
         (Sort::RecentlyAdded, _) => "m.created_at DESC, m.id DESC".to_owned(),
+        (Sort::Rating, _) => "m.rating_score DESC NULLS LAST, m.sort_title, m.id".to_owned(),
     };
     let per_page = query.per_page.clamp(1, 100);
     let page = query.page.max(1);
@@ -482,7 +504,7 @@ pub async fn search(db: &Db, query: &MovieQuery) -> sqlx::Result<Page<MovieCard>
     let filter = conditions.join(" AND ");
     let count_sql = format!("SELECT COUNT(*) FROM {from} WHERE {filter}");
     let list_sql = format!(
-        "SELECT m.id, m.title, m.year, m.cover_key FROM {from} WHERE {filter} ORDER BY {order} \
+        "SELECT {CARD_COLUMNS} FROM {from} WHERE {filter} ORDER BY {order} \
          LIMIT {per_page} OFFSET {offset}"
     );
     let (total, rows) = on_db!(db, |pool| {
@@ -496,15 +518,7 @@ pub async fn search(db: &Db, query: &MovieQuery) -> sqlx::Result<Page<MovieCard>
         }
         (count.fetch_one(pool).await?, list.fetch_all(pool).await?)
     });
-    Ok(Page {
-        items: rows
-            .into_iter()
-            .map(|r| MovieCard { id: r.id, title: r.title, year: r.year, cover_key: r.cover_key })
-            .collect(),
-        total,
-        page,
-        per_page,
-    })
+    Ok(Page { items: rows.into_iter().map(MovieCard::from).collect(), total, page, per_page })
 }
 
 /// Every genre that has at least one visible movie, by name.
@@ -567,26 +581,22 @@ pub async fn find_person(db: &Db, id: i64) -> sqlx::Result<Option<Person>> {
 pub async fn filmography(db: &Db, person_id: i64) -> sqlx::Result<Vec<(MovieCard, CreditRole, Option<String>)>> {
     #[derive(sqlx::FromRow)]
     struct Row {
-        id: i64,
-        title: String,
-        year: Option<i32>,
-        cover_key: Option<String>,
+        #[sqlx(flatten)]
+        card: CardRow,
         role: String,
         character: Option<String>,
     }
-    let rows = on_db!(db, |pool| sqlx::query_as::<_, Row>(
-        "SELECT m.id, m.title, m.year, m.cover_key, c.role, c.character FROM credits c \
+    let sql = format!(
+        "SELECT {CARD_COLUMNS}, c.role, c.character FROM credits c \
          JOIN movies m ON m.id = c.movie_id WHERE c.person_id = $1 AND m.deleted_at IS NULL \
          ORDER BY m.year IS NULL, m.year DESC, m.sort_title, m.id, c.role DESC"
-    )
-    .bind(person_id)
-    .fetch_all(pool)
-    .await)?;
+    );
+    let rows = on_db!(db, |pool| sqlx::query_as::<_, Row>(&sql).bind(person_id).fetch_all(pool).await)?;
     Ok(rows
         .into_iter()
         .map(|r| {
             let role = if r.role == "director" { CreditRole::Director } else { CreditRole::Cast };
-            (MovieCard { id: r.id, title: r.title, year: r.year, cover_key: r.cover_key }, role, r.character)
+            (MovieCard::from(r.card), role, r.character)
         })
         .collect())
 }
@@ -594,7 +604,7 @@ pub async fn filmography(db: &Db, person_id: i64) -> sqlx::Result<Vec<(MovieCard
 /// Visible movies sharing people or genres with `movie_id`, most in common first (a shared
 /// person counts as much as two shared genres).
 pub async fn related(db: &Db, movie_id: i64, limit: i64) -> sqlx::Result<Vec<MovieCard>> {
-    on_db!(db, |pool| sqlx::query_as::<_, CardRow>(
+    let sql = format!(
         "WITH links AS ( \
              SELECT mg.movie_id AS id, 1 AS weight FROM movie_genres mg \
              WHERE mg.genre_id IN (SELECT genre_id FROM movie_genres WHERE movie_id = $1) \
@@ -602,14 +612,9 @@ pub async fn related(db: &Db, movie_id: i64, limit: i64) -> sqlx::Result<Vec<Mov
              SELECT c.movie_id AS id, 2 AS weight FROM credits c \
              WHERE c.person_id IN (SELECT person_id FROM credits WHERE movie_id = $1) \
          ), scores AS (SELECT id, SUM(weight) AS score FROM links WHERE id <> $1 GROUP BY id) \
-         SELECT m.id, m.title, m.year, m.cover_key FROM scores s JOIN movies m ON m.id = s.id \
+         SELECT {CARD_COLUMNS} FROM scores s JOIN movies m ON m.id = s.id \
          WHERE m.deleted_at IS NULL ORDER BY s.score DESC, m.sort_title, m.id LIMIT $2"
-    )
-    .bind(movie_id)
-    .bind(limit)
-    .fetch_all(pool)
-    .await)
-    .map(|rows| {
-        rows.into_iter().map(|r| MovieCard { id: r.id, title: r.title, year: r.year, cover_key: r.cover_key }).collect()
-    })
+    );
+    on_db!(db, |pool| sqlx::query_as::<_, CardRow>(&sql).bind(movie_id).bind(limit).fetch_all(pool).await)
+        .map(|rows| rows.into_iter().map(MovieCard::from).collect())
 }

@@ -1,0 +1,201 @@
+//! Ratings and other viewer signals. Every rating change updates its movie's count, sum and
+//! sort score in the same transaction, with the movie row locked first so concurrent raters of
+//! one movie cannot lose each other's updates.
+
+use crate::{db::Db, on_db};
+
+/// A movie's ratings as shown next to it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RatingSummary {
+    /// How many viewers rated it.
+    pub count: i64,
+    /// The sum of their ratings in half stars.
+    pub sum_half_stars: i64,
+}
+
+impl RatingSummary {
+    /// From the stored count and half-star sum.
+    pub fn from_sum(count: i64, sum_half_stars: i64) -> Self {
+        RatingSummary { count, sum_half_stars }
+    }
+
+    /// The mean in stars (0.5–5), if anyone rated.
+    pub fn average(&self) -> Option<f64> {
+        (self.count > 0).then(|| self.sum_half_stars as f64 / (2.0 * self.count as f64))
+    }
+}
+
+/// Locks the movie's row (the first write of the transaction, on both backends) and tells
+/// whether a visible movie with that id exists.
+macro_rules! lock_movie {
+    ($tx:expr, $movie_id:expr) => {
+        sqlx::query("UPDATE movies SET rating_count = rating_count WHERE id = $1 AND deleted_at IS NULL")
+            .bind($movie_id)
+            .execute(&mut *$tx)
+            .await?
+            .rows_affected()
+            == 1
+    };
+}
+
+/// Recomputes the movie's aggregate from its ratings and returns it.
+macro_rules! refresh_summary {
+    ($tx:expr, $movie_id:expr) => {{
+        let (count, sum): (i64, i64) = sqlx::query_as(
+            "UPDATE movies SET rating_count = s.c, rating_sum = s.total, \
+             rating_score = CASE WHEN s.c = 0 THEN NULL \
+                 ELSE CAST(s.total + 30 AS DOUBLE PRECISION) / (2 * (s.c + 5)) END \
+             FROM (SELECT COUNT(*) AS c, COALESCE(SUM(half_stars), 0) AS total FROM ratings WHERE movie_id = $1) AS s \
+             WHERE movies.id = $1 RETURNING rating_count, rating_sum",
+        )
+        .bind($movie_id)
+        .fetch_one(&mut *$tx)
+        .await?;
+        RatingSummary::from_sum(count, sum)
+    }};
+}
+
+/// Sets a viewer's rating of a movie (1–10 half stars, checked by the caller). `None` when the
+/// movie does not exist or is deleted.
+pub async fn set(
+    db: &Db,
+    user_id: i64,
+    movie_id: i64,
+    half_stars: i64,
+    now: i64,
+) -> sqlx::Result<Option<RatingSummary>> {
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        if !lock_movie!(tx, movie_id) {
+            return Ok(None);
+        }
+        sqlx::query(
+            "INSERT INTO ratings (user_id, movie_id, half_stars, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) \
+             ON CONFLICT (user_id, movie_id) DO UPDATE SET half_stars = excluded.half_stars, updated_at = excluded.updated_at",
+        )
+        .bind(user_id)
+        .bind(movie_id)
+        .bind(half_stars)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let summary = refresh_summary!(tx, movie_id);
+        tx.commit().await?;
+        Ok(Some(summary))
+    })
+}
+
+/// Removes a viewer's rating; `None` when the movie does not exist or is deleted.
+pub async fn remove(db: &Db, user_id: i64, movie_id: i64) -> sqlx::Result<Option<RatingSummary>> {
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        if !lock_movie!(tx, movie_id) {
+            return Ok(None);
+        }
+        sqlx::query("DELETE FROM ratings WHERE user_id = $1 AND movie_id = $2")
+            .bind(user_id)
+            .bind(movie_id)
+            .execute(&mut *tx)
+            .await?;
+        let summary = refresh_summary!(tx, movie_id);
+        tx.commit().await?;
+        Ok(Some(summary))
+    })
+}
+
+/// A viewer's own rating of a movie in half stars.
+pub async fn own(db: &Db, user_id: i64, movie_id: i64) -> sqlx::Result<Option<i64>> {
+    on_db!(db, |pool| {
+        sqlx::query_scalar("SELECT CAST(half_stars AS BIGINT) FROM ratings WHERE user_id = $1 AND movie_id = $2")
+            .bind(user_id)
+            .bind(movie_id)
+            .fetch_optional(pool)
+            .await
+    })
+}
+
+/// A viewer's ratings of the given movies, as `(movie_id, half_stars)`.
+pub async fn own_for(db: &Db, user_id: i64, movie_ids: &[i64]) -> sqlx::Result<Vec<(i64, i64)>> {
+    if movie_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Ids are integers, so inlining them is safe and keeps one SQL text for both backends.
+    let list = movie_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let sql =
+        format!("SELECT movie_id, CAST(half_stars AS BIGINT) FROM ratings WHERE user_id = $1 AND movie_id IN ({list})");
+    on_db!(db, |pool| sqlx::query_as(&sql).bind(user_id).fetch_all(pool).await)
+}
+
+/// The stored summary of a movie.
+pub async fn summary(db: &Db, movie_id: i64) -> sqlx::Result<Option<RatingSummary>> {
+    on_db!(db, |pool| {
+        let row: Option<(i64, i64)> = sqlx::query_as("SELECT rating_count, rating_sum FROM movies WHERE id = $1")
+            .bind(movie_id)
+            .fetch_optional(pool)
+            .await?;
+        Ok(row.map(|(c, s)| RatingSummary::from_sum(c, s)))
+    })
+}
+
+/// Records a signal (`liked` or `not_interested`); repeating it changes nothing. `false` when the
+/// movie does not exist or is deleted.
+pub async fn add_signal(db: &Db, user_id: i64, movie_id: i64, kind: &str, now: i64) -> sqlx::Result<bool> {
+    on_db!(db, |pool| {
+        let done = sqlx::query(
+            "INSERT INTO signals (user_id, movie_id, kind, created_at) \
+             SELECT $1, id, $3, $4 FROM movies WHERE id = $2 AND deleted_at IS NULL \
+             ON CONFLICT (user_id, movie_id, kind) DO NOTHING",
+        )
+        .bind(user_id)
+        .bind(movie_id)
+        .bind(kind)
+        .bind(now)
+        .execute(pool)
+        .await?;
+        if done.rows_affected() == 1 {
+            return Ok(true);
+        }
+        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM movies WHERE id = $1 AND deleted_at IS NULL")
+            .bind(movie_id)
+            .fetch_optional(pool)
+            .await?;
+        Ok(exists.is_some())
+    })
+}
+
+/// Removes a signal.
+pub async fn remove_signal(db: &Db, user_id: i64, movie_id: i64, kind: &str) -> sqlx::Result<()> {
+    on_db!(db, |pool| {
+        sqlx::query("DELETE FROM signals WHERE user_id = $1 AND movie_id = $2 AND kind = $3")
+            .bind(user_id)
+            .bind(movie_id)
+            .bind(kind)
+            .execute(pool)
+            .await?;
+        Ok(())
+    })
+}
+
+/// Every rating, as `(user_id, movie_id, half_stars)`, for training.
+pub async fn all_ratings(db: &Db) -> sqlx::Result<Vec<(i64, i64, i64)>> {
+    on_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT r.user_id, r.movie_id, CAST(r.half_stars AS BIGINT) FROM ratings r \
+             JOIN movies m ON m.id = r.movie_id WHERE m.deleted_at IS NULL",
+        )
+        .fetch_all(pool)
+        .await
+    })
+}
+
+/// Every signal, as `(user_id, movie_id, kind)`, for training.
+pub async fn all_signals(db: &Db) -> sqlx::Result<Vec<(i64, i64, String)>> {
+    on_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT s.user_id, s.movie_id, s.kind FROM signals s \
+             JOIN movies m ON m.id = s.movie_id WHERE m.deleted_at IS NULL",
+        )
+        .fetch_all(pool)
+        .await
+    })
+}

@@ -1,0 +1,122 @@
+//! Ratings and signals on SQLite and PostgreSQL: set, change, remove, averages, bad values,
+//! missing movies, and many viewers rating one movie at once.
+
+use cinecloud_core::{
+    accounts::{PasswordHash, Role},
+    catalog::{self, CatalogError, MovieForm},
+    clock::now_unix,
+    db::{
+        Backend, Db,
+        ratings::{self as rating_rows, RatingSummary},
+        users::{self, NewUser},
+    },
+    ratings::{self, Signal},
+    test_both_backends,
+    testing::TestDb,
+};
+
+async fn viewer(db: &Db, n: usize) -> i64 {
+    let hash = PasswordHash::from_stored("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into());
+    let email = format!("viewer{n}@example.com");
+    let new = NewUser { email: &email, display_name: "Viewer", password_hash: &hash, role: Role::Viewer };
+    users::insert(db, &new, now_unix()).await.unwrap().id
+}
+
+async fn movie(db: &Db, title: &str) -> i64 {
+    let form =
+        MovieForm { title: title.into(), year: "1927".into(), genres: vec!["Drama".into()], ..MovieForm::default() };
+    catalog::create_movie(db, &form, None).await.unwrap().id
+}
+
+fn summary(count: i64, average: Option<f64>) -> RatingSummary {
+    let got = RatingSummary::from_sum(count, (average.unwrap_or(0.0) * 2.0 * count as f64).round() as i64);
+    assert_eq!(got.average(), average);
+    got
+}
+
+async fn ratings_set_change_and_remove_with_averages(backend: Backend) {
+    let t = TestDb::new(backend).await;
+    let (ada, bob) = (viewer(&t.db, 1).await, viewer(&t.db, 2).await);
+    let film = movie(&t.db, "Metropolis").await;
+    assert_eq!(rating_rows::summary(&t.db, film).await.unwrap(), Some(summary(0, None)));
+
+    assert_eq!(ratings::rate(&t.db, ada, film, 8).await.unwrap(), summary(1, Some(4.0)));
+    assert_eq!(ratings::rate(&t.db, bob, film, 5).await.unwrap(), summary(2, Some(3.25)));
+    // Changing a rating replaces it.
+    assert_eq!(ratings::rate(&t.db, ada, film, 10).await.unwrap(), summary(2, Some(3.75)));
+    assert_eq!(rating_rows::own(&t.db, ada, film).await.unwrap(), Some(10));
+    assert_eq!(rating_rows::own_for(&t.db, bob, &[film, 999]).await.unwrap(), vec![(film, 5)]);
+    // Removing it, twice, leaves the other.
+    assert_eq!(ratings::unrate(&t.db, ada, film).await.unwrap(), summary(1, Some(2.5)));
+    assert_eq!(ratings::unrate(&t.db, ada, film).await.unwrap(), summary(1, Some(2.5)));
+    assert_eq!(rating_rows::own(&t.db, ada, film).await.unwrap(), None);
+    assert_eq!(rating_rows::all_ratings(&t.db).await.unwrap(), vec![(bob, film, 5)]);
+}
+
+async fn bad_ratings_and_missing_movies_change_nothing(backend: Backend) {
+    let t = TestDb::new(backend).await;
+    let ada = viewer(&t.db, 1).await;
+    let film = movie(&t.db, "Nosferatu").await;
+    ratings::rate(&t.db, ada, film, 6).await.unwrap();
+    for bad in [0, 11, -2] {
+        match ratings::rate(&t.db, ada, film, bad).await {
+            Err(CatalogError::Invalid(e)) => assert_eq!(e.field, "rating"),
+            other => panic!("{bad} half stars: {other:?}"),
+        }
+    }
+    assert!(matches!(ratings::rate(&t.db, ada, 999_999, 6).await, Err(CatalogError::NotFound)));
+    assert!(matches!(ratings::unrate(&t.db, ada, 999_999).await, Err(CatalogError::NotFound)));
+    // A deleted movie cannot be rated, and its ratings leave training data.
+    let gone = movie(&t.db, "Gone").await;
+    ratings::rate(&t.db, ada, gone, 2).await.unwrap();
+    catalog::delete_movie(&t.db, gone, None).await.unwrap();
+    assert!(matches!(ratings::rate(&t.db, ada, gone, 6).await, Err(CatalogError::NotFound)));
+    assert_eq!(rating_rows::own(&t.db, ada, film).await.unwrap(), Some(6));
+    assert_eq!(rating_rows::summary(&t.db, film).await.unwrap(), Some(summary(1, Some(3.0))));
+    assert_eq!(rating_rows::all_ratings(&t.db).await.unwrap(), vec![(ada, film, 6)]);
+}
+
+async fn many_viewers_rating_one_movie_at_once_are_all_counted(backend: Backend) {
+    let t = TestDb::new(backend).await;
+    let film = movie(&t.db, "The General").await;
+    let mut viewers = Vec::new();
+    for n in 0..16 {
+        viewers.push(viewer(&t.db, n).await);
+    }
+    let tasks: Vec<_> = viewers
+        .iter()
+        .enumerate()
+        .map(|(n, &user)| {
+            let db = t.db.clone();
+            tokio::spawn(async move { ratings::rate(&db, user, film, 1 + (n as i64 % 10)).await })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    let want_sum: i64 = (0..16).map(|n| 1 + n % 10).sum();
+    let got = rating_rows::summary(&t.db, film).await.unwrap().unwrap();
+    assert_eq!(got, RatingSummary::from_sum(16, want_sum));
+}
+
+async fn signals_are_recorded_once_and_withdrawn(backend: Backend) {
+    let t = TestDb::new(backend).await;
+    let ada = viewer(&t.db, 1).await;
+    let film = movie(&t.db, "Sherlock Jr.").await;
+    ratings::add_signal(&t.db, ada, film, Signal::NotInterested).await.unwrap();
+    ratings::add_signal(&t.db, ada, film, Signal::NotInterested).await.unwrap();
+    ratings::add_signal(&t.db, ada, film, Signal::Liked).await.unwrap();
+    let mut all = rating_rows::all_signals(&t.db).await.unwrap();
+    all.sort();
+    assert_eq!(all, vec![(ada, film, "liked".to_owned()), (ada, film, "not_interested".to_owned())]);
+    assert!(matches!(ratings::add_signal(&t.db, ada, 424_242, Signal::Liked).await, Err(CatalogError::NotFound)));
+    ratings::remove_signal(&t.db, ada, film, Signal::NotInterested).await.unwrap();
+    assert_eq!(rating_rows::all_signals(&t.db).await.unwrap(), vec![(ada, film, "liked".to_owned())]);
+}
+
+test_both_backends!(
+    ratings_set_change_and_remove_with_averages,
+    bad_ratings_and_missing_movies_change_nothing,
+    many_viewers_rating_one_movie_at_once_are_all_counted,
+    signals_are_recorded_once_and_withdrawn,
+);
