@@ -88,8 +88,6 @@ impl ViewerContext {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    #[cfg(feature = "ssr")]
-    ssr::security::send_content_security_policy();
 
     let refresh = RwSignal::new(0u32);
     let log_in = ServerAction::<api::auth::LogIn>::new();

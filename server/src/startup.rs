@@ -21,7 +21,7 @@ use cinecloud_core::{
     db::Db,
     storage::{LocalStore, MediaStore, S3Store},
 };
-use leptos::prelude::*;
+use leptos::{nonce::Nonce, prelude::*};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::{
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
@@ -108,6 +108,11 @@ pub async fn build_router(settings: &Settings, services: Services) -> anyhow::Re
     let context = move || {
         provide_context(services.clone());
         provide_context(auth.clone());
+        // The nonce the security-headers middleware put in its Content-Security-Policy.
+        let nonce = use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<Nonce>().cloned());
+        if let Some(nonce) = nonce {
+            provide_context(nonce);
+        }
     };
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();

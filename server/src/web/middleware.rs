@@ -89,9 +89,13 @@ pub async fn record_client_addr(State(state): State<AppState>, mut request: Requ
     next.run(request).await
 }
 
-/// Headers every response carries. Pages set their own nonce-based CSP while rendering; other
-/// responses get a policy that allows nothing.
-pub async fn security_headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// Headers every response carries. Each request gets a fresh script nonce here; Leptos renders
+/// it into the page's inline scripts (see `startup`), and an HTML response gets the page policy
+/// with that nonce. Everything else gets a policy that allows nothing. Setting the header here,
+/// not while rendering, means a page can never go out with the wrong policy.
+pub async fn security_headers(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let nonce = leptos::nonce::Nonce::new();
+    request.extensions_mut().insert(nonce.clone());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let fixed = [
@@ -104,12 +108,14 @@ pub async fn security_headers(State(state): State<AppState>, request: Request, n
     for (name, value) in fixed {
         headers.insert(name, HeaderValue::from_static(value));
     }
-    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
-        headers.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'; sandbox"),
-        );
-    }
+    let is_page =
+        headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
+    let page_policy =
+        is_page.then(|| HeaderValue::from_str(&app::ssr::security::content_security_policy(&nonce)).ok()).flatten();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        page_policy.unwrap_or(HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'; sandbox")),
+    );
     if state.https {
         headers
             .insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
