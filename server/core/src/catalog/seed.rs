@@ -238,6 +238,8 @@ pub async fn seed_synthetic(db: &Db, n: usize, seed: u64) -> anyhow::Result<usiz
             tracing::info!(added, of = n, "seeding synthetic movies");
         }
     }
+    // A bulk load changes the tables' shape; fresh statistics keep the query plans good.
+    db.analyze().await.context("updating planner statistics")?;
     Ok(added)
 }
 

@@ -116,6 +116,12 @@ impl Db {
         }
     }
 
+    /// Refreshes the query planner's statistics (after bulk loads).
+    pub async fn analyze(&self) -> anyhow::Result<()> {
+        on_db!(self, |pool| sqlx::query("ANALYZE").execute(pool).await.map(drop))?;
+        Ok(())
+    }
+
     /// A cheap round trip, for readiness checks.
     pub async fn ping(&self) -> anyhow::Result<()> {
         on_db!(self, |pool| sqlx::query("SELECT 1").execute(pool).await.map(|_| ())).context("pinging the database")
