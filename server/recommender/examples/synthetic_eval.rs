@@ -22,18 +22,10 @@ fn main() {
     );
     println!("truth rmse (rounded) {truth:.4}  truth rmse {truth_raw:.4}");
     let mut config = ExplicitConfig::default();
-    if let Ok(v) = std::env::var("BLOCKS") {
-        config.blocks = v.parse().unwrap();
-    }
-    if let Ok(v) = std::env::var("SAMPLES") {
-        config.samples = v.parse().unwrap();
-    }
-    if let Ok(v) = std::env::var("BURN") {
-        config.burn_in = v.parse().unwrap();
-    }
-    if let Ok(v) = std::env::var("K") {
-        config.factors = v.parse().unwrap();
-    }
+    override_from_env("BLOCKS", &mut config.blocks);
+    override_from_env("SAMPLES", &mut config.samples);
+    override_from_env("BURN", &mut config.burn_in);
+    override_from_env("K", &mut config.factors);
     if std::env::var("SKIP_EXPLICIT").is_err() {
         println!("explicit {:?}", evaluate_explicit(&train, &test, &config));
     }
@@ -41,21 +33,11 @@ fn main() {
     let positives: Vec<_> = data.records.iter().filter(|r| r.rating >= 4.0).copied().collect();
     let (train, test) = split_per_user(&positives, 0.2, seed);
     let mut config = ImplicitConfig::default();
-    if let Ok(v) = std::env::var("IK") {
-        config.factors = v.parse().unwrap();
-    }
-    if let Ok(v) = std::env::var("A0") {
-        config.unobserved_weight = v.parse().unwrap();
-    }
-    if let Ok(v) = std::env::var("REG") {
-        config.regularization = v.parse().unwrap();
-    }
-    if let Ok(v) = std::env::var("NU") {
-        config.regularization_exponent = v.parse().unwrap();
-    }
-    if let Ok(v) = std::env::var("IT") {
-        config.iterations = v.parse().unwrap();
-    }
+    override_from_env("IK", &mut config.factors);
+    override_from_env("A0", &mut config.unobserved_weight);
+    override_from_env("REG", &mut config.regularization);
+    override_from_env("NU", &mut config.regularization_exponent);
+    override_from_env("IT", &mut config.iterations);
     println!("implicit {:?}", evaluate_implicit(&train, &test, &config));
     println!("popularity {:?}", cinecloud_recommender::eval::evaluate_popularity(&train, &test));
     let truth = cinecloud_recommender::eval::evaluate_scores(&train, &test, |user, items, scores| {
@@ -65,4 +47,11 @@ fn main() {
         );
     });
     println!("planted truth {truth:?}");
+}
+
+/// Replaces `value` with the environment variable `name`, when set (for trying settings).
+fn override_from_env<T: std::str::FromStr>(name: &str, value: &mut T) {
+    if let Ok(v) = std::env::var(name) {
+        *value = v.parse().unwrap_or_else(|_| panic!("{name}={v:?} does not parse"));
+    }
 }

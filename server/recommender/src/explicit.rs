@@ -217,10 +217,17 @@ fn sweep(input: &SweepInput, side: &mut Side, threads: usize) {
     });
 }
 
+/// Sums of one run of consecutive sweeps.
+struct Block {
+    users: Vec<f64>,
+    items: Vec<f64>,
+    sweeps: usize,
+}
+
 /// Running sums of the averaged sweeps.
 struct Averages {
     k: usize,
-    blocks: Vec<(Vec<f64>, Vec<f64>, usize)>,
+    blocks: Vec<Block>,
     user_bias: Vec<f64>,
     item_bias: Vec<f64>,
     count: usize,
@@ -253,7 +260,9 @@ pub fn fit_explicit(data: &Interactions, config: &ExplicitConfig) -> FactorModel
     let blocks = config.blocks.clamp(1, config.samples.max(1));
     let mut avg = Averages {
         k,
-        blocks: (0..blocks).map(|_| (vec![0.0; n_users * k], vec![0.0; n_items * k], 0)).collect(),
+        blocks: (0..blocks)
+            .map(|_| Block { users: vec![0.0; n_users * k], items: vec![0.0; n_items * k], sweeps: 0 })
+            .collect(),
         user_bias: vec![0.0; n_users],
         item_bias: vec![0.0; n_items],
         count: 0,
@@ -285,9 +294,9 @@ pub fn fit_explicit(data: &Interactions, config: &ExplicitConfig) -> FactorModel
         if step >= config.burn_in {
             let sample = step - config.burn_in;
             let block = &mut avg.blocks[sample * blocks / config.samples.max(1)];
-            block.0.iter_mut().zip(&users.factors).for_each(|(a, x)| *a += x);
-            block.1.iter_mut().zip(&items.factors).for_each(|(a, x)| *a += x);
-            block.2 += 1;
+            block.users.iter_mut().zip(&users.factors).for_each(|(a, x)| *a += x);
+            block.items.iter_mut().zip(&items.factors).for_each(|(a, x)| *a += x);
+            block.sweeps += 1;
             avg.user_bias.iter_mut().zip(&users.bias).for_each(|(a, x)| *a += x);
             avg.item_bias.iter_mut().zip(&items.bias).for_each(|(a, x)| *a += x);
             avg.count += 1;
@@ -298,20 +307,23 @@ pub fn fit_explicit(data: &Interactions, config: &ExplicitConfig) -> FactorModel
 
 fn finish(data: &Interactions, avg: Averages, mean: f64, scale: Option<(f32, f32)>) -> FactorModel {
     let k = avg.k;
-    let b = avg.blocks.len();
-    let (n_users, n_items) = (data.users.len(), data.items.len());
-    let weight = 1.0 / (b as f64).sqrt();
-    let mut user_factors = ndarray::Array2::<f32>::zeros((n_users, k * b));
-    let mut item_factors = ndarray::Array2::<f32>::zeros((n_items, k * b));
-    for (block, (u_sum, i_sum, count)) in avg.blocks.iter().enumerate() {
-        let s = weight / (*count).max(1) as f64;
-        for ((r, d), x) in user_factors.indexed_iter_mut().filter(|((_, d), _)| d / k == block) {
-            *x = (u_sum[r * k + d % k] * s) as f32;
+    let weight = 1.0 / (avg.blocks.len() as f64).sqrt();
+    // Row r of the served factors is block 0's k values, then block 1's, …, each block's mean
+    // scaled by 1/√blocks.
+    let concat = |rows: usize, sums: fn(&Block) -> &[f64]| {
+        let mut out = ndarray::Array2::<f32>::zeros((rows, k * avg.blocks.len()));
+        for (block, run) in avg.blocks.iter().enumerate() {
+            let s = weight / run.sweeps.max(1) as f64;
+            for (mut row, sum) in out.rows_mut().into_iter().zip(sums(run).chunks_exact(k)) {
+                for (x, v) in row.iter_mut().skip(block * k).zip(sum) {
+                    *x = (v * s) as f32;
+                }
+            }
         }
-        for ((r, d), x) in item_factors.indexed_iter_mut().filter(|((_, d), _)| d / k == block) {
-            *x = (i_sum[r * k + d % k] * s) as f32;
-        }
-    }
+        out
+    };
+    let user_factors = concat(data.users.len(), |run| &run.users);
+    let item_factors = concat(data.items.len(), |run| &run.items);
     let c = avg.count.max(1) as f64;
     FactorModel {
         users: data.users.clone(),

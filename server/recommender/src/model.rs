@@ -111,54 +111,33 @@ impl FactorModel {
 
     /// Reads what [`FactorModel::to_bytes`] wrote, checking every length.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, ModelFormatError> {
-        let err = |m: &str| ModelFormatError(m.to_owned());
-        let mut at = 0usize;
-        let mut take = |n: usize| -> Result<&[u8], ModelFormatError> {
-            let part = bytes.get(at..at + n).ok_or_else(|| err("truncated"))?;
-            at += n;
-            Ok(part)
-        };
-        if take(4)? != MAGIC {
-            return Err(err("wrong magic number"));
+        let mut r = Reader { bytes, at: 0 };
+        if r.take(4)? != MAGIC {
+            return Err(ModelFormatError("wrong magic number".into()));
         }
         let mut u32s = [0u32; 4];
         for v in &mut u32s {
-            *v = u32::from_le_bytes(take(4)?.try_into().expect("4 bytes"));
+            *v = u32::from_le_bytes(r.take(4)?.try_into().expect("4 bytes"));
         }
         let [version, n_users, n_items, dims] = u32s.map(|v| v as usize);
         if version != FORMAT_VERSION as usize {
-            return Err(err("unknown format version"));
+            return Err(ModelFormatError("unknown format version".into()));
         }
-        let has_scale = take(1)?[0] == 1;
-        let mut f = |n: usize| -> Result<Vec<f32>, ModelFormatError> {
-            Ok(take(n.checked_mul(4).ok_or_else(|| err("too large"))?)?
-                .chunks_exact(4)
-                .map(|c| f32::from_le_bytes(c.try_into().expect("4 bytes")))
-                .collect())
-        };
-        let head = f(3)?;
+        let has_scale = r.take(1)?[0] == 1;
+        let head = r.floats(3)?;
         let (mean, lo, hi) = (head[0], head[1], head[2]);
-        let mut ids = |n: usize| -> Result<IdMap, ModelFormatError> {
-            let raw = take(n.checked_mul(8).ok_or_else(|| err("too large"))?)?;
-            Ok(IdMap::from_ids(raw.chunks_exact(8).map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes")))))
-        };
-        let users = ids(n_users)?;
-        let items = ids(n_items)?;
+        let users = r.ids(n_users)?;
+        let items = r.ids(n_items)?;
         if users.len() != n_users || items.len() != n_items {
-            return Err(err("repeated ids"));
+            return Err(ModelFormatError("repeated ids".into()));
         }
-        let mut f = |n: usize| -> Result<Vec<f32>, ModelFormatError> {
-            Ok(take(n.checked_mul(4).ok_or_else(|| err("too large"))?)?
-                .chunks_exact(4)
-                .map(|c| f32::from_le_bytes(c.try_into().expect("4 bytes")))
-                .collect())
-        };
-        let user_bias = Array1::from(f(n_users)?);
-        let item_bias = Array1::from(f(n_items)?);
-        let user_factors = Array2::from_shape_vec((n_users, dims), f(n_users * dims)?).map_err(|_| err("shape"))?;
-        let item_factors = Array2::from_shape_vec((n_items, dims), f(n_items * dims)?).map_err(|_| err("shape"))?;
-        if at != bytes.len() {
-            return Err(err("trailing bytes"));
+        let user_bias = Array1::from(r.floats(n_users)?);
+        let item_bias = Array1::from(r.floats(n_items)?);
+        let shape = |_| ModelFormatError("shape".into());
+        let user_factors = Array2::from_shape_vec((n_users, dims), r.floats(n_users * dims)?).map_err(shape)?;
+        let item_factors = Array2::from_shape_vec((n_items, dims), r.floats(n_items * dims)?).map_err(shape)?;
+        if r.at != bytes.len() {
+            return Err(ModelFormatError("trailing bytes".into()));
         }
         Ok(FactorModel {
             users,
@@ -170,6 +149,31 @@ impl FactorModel {
             item_factors,
             scale: has_scale.then_some((lo, hi)),
         })
+    }
+}
+
+/// Reads a stored model front to back, refusing anything short.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], ModelFormatError> {
+        let part =
+            self.bytes.get(self.at..self.at.saturating_add(n)).ok_or_else(|| ModelFormatError("truncated".into()))?;
+        self.at += n;
+        Ok(part)
+    }
+
+    fn floats(&mut self, n: usize) -> Result<Vec<f32>, ModelFormatError> {
+        let raw = self.take(n.checked_mul(4).ok_or_else(|| ModelFormatError("too large".into()))?)?;
+        Ok(raw.chunks_exact(4).map(|c| f32::from_le_bytes(c.try_into().expect("4 bytes"))).collect())
+    }
+
+    fn ids(&mut self, n: usize) -> Result<IdMap, ModelFormatError> {
+        let raw = self.take(n.checked_mul(8).ok_or_else(|| ModelFormatError("too large".into()))?)?;
+        Ok(IdMap::from_ids(raw.chunks_exact(8).map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes")))))
     }
 }
 
