@@ -55,7 +55,7 @@ impl Default for ImplicitConfig {
 }
 
 /// `Σ x xᵀ` over all rows, times `weight`, as a full symmetric matrix.
-fn gramian(factors: &[f64], k: usize, weight: f64) -> Vec<f64> {
+pub(crate) fn gramian(factors: &[f64], k: usize, weight: f64) -> Vec<f64> {
     let mut g = vec![0.0; k * k];
     for x in factors.chunks_exact(k) {
         add_outer_lower(&mut g, k, x, weight);
@@ -75,41 +75,52 @@ struct Solve<'a> {
 
 fn solve_rows(input: &Solve, first: usize, out: &mut [f64]) {
     let k = input.k;
-    let c = input.config;
-    let mut a = vec![0.0; k * k];
-    let mut b = vec![0.0; k];
+    let mut scratch = vec![0.0; k * k];
     for (local, x) in out.chunks_exact_mut(k).enumerate() {
         let (cols, values) = input.rows.row(first + local);
-        if cols.is_empty() {
-            x.fill(0.0);
-            continue;
-        }
-        a.copy_from_slice(input.gram);
-        b.fill(0.0);
-        let mut weight_sum = 0.0;
-        for (&j, &value) in cols.iter().zip(values) {
-            let v = &input.other[j as usize * k..j as usize * k + k];
-            let w = f64::from(value.abs());
-            weight_sum += w;
-            add_outer_lower(&mut a, k, v, w);
-            if value > 0.0 {
-                for (bd, vd) in b.iter_mut().zip(v) {
-                    *bd += w * vd;
-                }
+        let row = cols.iter().zip(values).map(|(&j, &value)| (&input.other[j as usize * k..j as usize * k + k], value));
+        solve_row(input.gram, input.config, input.other_len, row, &mut scratch, x);
+    }
+}
+
+/// One row's least-squares solution: `x = (G + Σ wⱼ vⱼvⱼᵀ + λ·(Σw + α₀·n)^ν · I)⁻¹ Σ₊ wⱼ vⱼ`,
+/// where `G = α₀ VᵀV`, `n = other_len`, and the right-hand sum runs over positive signals only.
+/// A row without signals, or one whose system is singular, gets zeros. `scratch` holds k × k.
+pub(crate) fn solve_row<'v>(
+    gram: &[f64],
+    config: &ImplicitConfig,
+    other_len: usize,
+    signals: impl Iterator<Item = (&'v [f64], f32)>,
+    scratch: &mut [f64],
+    x: &mut [f64],
+) {
+    let k = x.len();
+    scratch.copy_from_slice(gram);
+    x.fill(0.0);
+    let mut weight_sum = 0.0;
+    for (v, value) in signals {
+        let w = f64::from(value.abs());
+        weight_sum += w;
+        add_outer_lower(scratch, k, v, w);
+        if value > 0.0 {
+            for (bd, vd) in x.iter_mut().zip(v) {
+                *bd += w * vd;
             }
         }
-        let reg = c.regularization
-            * (weight_sum + c.unobserved_weight * input.other_len as f64).powf(c.regularization_exponent);
-        for d in 0..k {
-            a[d * k + d] += reg;
-        }
-        if cholesky(&mut a, k).is_err() {
-            x.fill(0.0);
-            continue;
-        }
-        solve_cholesky(&a, k, &mut b);
-        x.copy_from_slice(&b);
     }
+    if weight_sum == 0.0 {
+        return;
+    }
+    let reg = config.regularization
+        * (weight_sum + config.unobserved_weight * other_len as f64).powf(config.regularization_exponent);
+    for d in 0..k {
+        scratch[d * k + d] += reg;
+    }
+    if cholesky(scratch, k).is_err() {
+        x.fill(0.0);
+        return;
+    }
+    solve_cholesky(scratch, k, x);
 }
 
 fn solve_side(input: &Solve, out: &mut [f64], threads: usize) {

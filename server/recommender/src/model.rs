@@ -63,6 +63,14 @@ impl FactorModel {
     pub fn dims(&self) -> usize {
         self.item_factors.ncols()
     }
+
+    /// The model without its users: what serving needs when viewers are folded in per request.
+    pub fn items_only(mut self) -> Self {
+        self.users = IdMap::default();
+        self.user_bias = Array1::zeros(0);
+        self.user_factors = Array2::zeros((0, self.dims()));
+        self
+    }
 }
 
 /// A stored model that cannot be read back.
