@@ -66,7 +66,7 @@ pub async fn connect_services(settings: &Settings) -> anyhow::Result<Services> {
         MediaSettings::Local(dir) => MediaStore::Local(LocalStore::open(dir).context("CINECLOUD_MEDIA_DIR")?),
         MediaSettings::S3(s3) => MediaStore::S3(S3Store::connect(s3).await),
     };
-    Ok(Services { db, media })
+    Ok(Services { db, media, recommender: Default::default() })
 }
 
 fn leptos_options(settings: &Settings) -> LeptosOptions {

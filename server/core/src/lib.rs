@@ -9,6 +9,7 @@ pub mod covers;
 pub mod db;
 pub mod images;
 pub mod ratings;
+pub mod recommend;
 pub mod services;
 pub mod storage;
 

@@ -1,6 +1,6 @@
 //! The long-lived handles every request needs, cloned cheaply into each handler.
 
-use crate::{db::Db, storage::MediaStore};
+use crate::{db::Db, recommend::Recommender, storage::MediaStore};
 
 /// Database and media storage, shared by the web server, server functions and the CLI.
 #[derive(Clone, Debug)]
@@ -9,4 +9,6 @@ pub struct Services {
     pub db: Db,
     /// Where images (and later videos) live (local folder or S3).
     pub media: MediaStore,
+    /// The recommender model this process serves (shared by every clone).
+    pub recommender: Recommender,
 }

@@ -205,7 +205,12 @@ impl TestServices {
                 (s3.store("media/"), None, Some(s3))
             }
         };
-        Self { services: Services { db: db.db.clone(), media: store }, db, _media_dir: media_dir, _s3: s3 }
+        Self {
+            services: Services { db: db.db.clone(), media: store, recommender: Default::default() },
+            db,
+            _media_dir: media_dir,
+            _s3: s3,
+        }
     }
 }
 

@@ -6,6 +6,7 @@
 
 pub mod movies;
 pub mod ratings;
+pub mod recommender;
 pub mod setup_tokens;
 pub mod users;
 

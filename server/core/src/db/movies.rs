@@ -35,7 +35,7 @@ const MOVIE_COLUMNS: &str = "id, title, original_title, year, runtime_minutes, s
      original_language, age_rating, cover_key, trailer_url, created_at, updated_at, version, rating_count, rating_sum";
 
 #[derive(FromRow)]
-struct CardRow {
+pub(crate) struct CardRow {
     id: i64,
     title: String,
     year: Option<i32>,
@@ -45,7 +45,7 @@ struct CardRow {
 }
 
 /// The columns a [`CardRow`] reads, from the movies table aliased `m`.
-const CARD_COLUMNS: &str = "m.id, m.title, m.year, m.cover_key, m.rating_count, m.rating_sum";
+pub(crate) const CARD_COLUMNS: &str = "m.id, m.title, m.year, m.cover_key, m.rating_count, m.rating_sum";
 
 impl From<CardRow> for MovieCard {
     fn from(r: CardRow) -> Self {
