@@ -20,6 +20,9 @@ export function serverEnv(port: number): Record<string, string> {
     LEPTOS_SITE_ROOT: siteRoot,
     CINECLOUD_LOG_FORMAT: "json",
     RUST_LOG: "warn",
+    // Train the recommender as soon as a story has given a few signals.
+    CINECLOUD_RECOMMENDER_RETRAIN_AFTER: "5",
+    CINECLOUD_RECOMMENDER_POLL_SECONDS: "2",
   };
 }
 

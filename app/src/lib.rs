@@ -21,6 +21,7 @@ use crate::{
     api::auth::Viewer,
     components::{error::PageError, header::Header, toast::ToastHost},
     pages::{
+        admin_recommender::AdminRecommenderPage,
         admin_users::AdminUsersPage,
         home::HomePage,
         login::LoginPage,
@@ -141,6 +142,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/profile") view=ProfilePage />
                         <Route path=path!("/setup") view=SetupPage />
                         <Route path=path!("/admin/users") view=AdminUsersPage />
+                        <Route path=path!("/admin/recommender") view=AdminRecommenderPage />
                     </Routes>
                 </ErrorBoundary>
             </main>

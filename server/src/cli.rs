@@ -144,6 +144,15 @@ pub struct Options {
     /// Load the demo catalog on the first start of an empty database.
     #[arg(long, env = "CINECLOUD_DEMO_CATALOG", default_value_t = true, action = clap::ArgAction::Set, global = true)]
     pub demo_catalog: bool,
+    /// Retrain the recommender once this many ratings, signals or movies are new.
+    #[arg(long, env = "CINECLOUD_RECOMMENDER_RETRAIN_AFTER", default_value_t = 50, global = true)]
+    pub recommender_retrain_after: u32,
+    /// Retrain the recommender at least this often (hours) while anything is new.
+    #[arg(long, env = "CINECLOUD_RECOMMENDER_RETRAIN_HOURS", default_value_t = 6, global = true)]
+    pub recommender_retrain_hours: u32,
+    /// How often (seconds) each server looks for a newer model and whether training is due.
+    #[arg(long, env = "CINECLOUD_RECOMMENDER_POLL_SECONDS", default_value_t = 30, global = true)]
+    pub recommender_poll_seconds: u32,
     /// Folder with the compiled site (pkg/ and public assets).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
     pub site_root: String,

@@ -3,7 +3,7 @@
 
 use std::net::SocketAddr;
 
-use cinecloud_core::{db::Backend, storage::S3Settings};
+use cinecloud_core::{db::Backend, recommend::RecommenderSettings, storage::S3Settings};
 use url::Url;
 
 use crate::cli::Options;
@@ -51,6 +51,8 @@ pub struct Settings {
     pub site_root: String,
     /// Load the demo catalog into an empty database at start-up.
     pub demo_catalog: bool,
+    /// When the recommender trains and looks for new versions.
+    pub recommender: RecommenderSettings,
 }
 
 /// A configuration value that is wrong, naming its environment variable.
@@ -110,6 +112,21 @@ impl Settings {
         if o.session_idle_minutes == 0 {
             return Err(bad("CINECLOUD_SESSION_IDLE_MINUTES", "must be at least 1"));
         }
+        if o.recommender_retrain_after == 0 {
+            return Err(bad("CINECLOUD_RECOMMENDER_RETRAIN_AFTER", "must be at least 1"));
+        }
+        if o.recommender_retrain_hours == 0 {
+            return Err(bad("CINECLOUD_RECOMMENDER_RETRAIN_HOURS", "must be at least 1"));
+        }
+        if o.recommender_poll_seconds == 0 {
+            return Err(bad("CINECLOUD_RECOMMENDER_POLL_SECONDS", "must be at least 1"));
+        }
+        let recommender = RecommenderSettings {
+            min_new_signals: o.recommender_retrain_after.into(),
+            retrain_every: std::time::Duration::from_secs(u64::from(o.recommender_retrain_hours) * 3600),
+            poll_every: std::time::Duration::from_secs(o.recommender_poll_seconds.into()),
+            ..RecommenderSettings::default()
+        };
         if o.session_max_days == 0 {
             return Err(bad("CINECLOUD_SESSION_MAX_DAYS", "must be at least 1"));
         }
@@ -124,6 +141,7 @@ impl Settings {
             log_format,
             site_root: o.site_root.clone(),
             demo_catalog: o.demo_catalog,
+            recommender,
         })
     }
 

@@ -19,6 +19,7 @@ use cinecloud_core::{
     Services,
     accounts::{self, LoginThrottle},
     db::Db,
+    recommend::Recommender,
     storage::{LocalStore, MediaStore, S3Store},
 };
 use leptos::{nonce::Nonce, prelude::*};
@@ -66,7 +67,7 @@ pub async fn connect_services(settings: &Settings) -> anyhow::Result<Services> {
         MediaSettings::Local(dir) => MediaStore::Local(LocalStore::open(dir).context("CINECLOUD_MEDIA_DIR")?),
         MediaSettings::S3(s3) => MediaStore::S3(S3Store::connect(s3).await),
     };
-    Ok(Services { db, media, recommender: Default::default() })
+    Ok(Services { db, media, recommender: Recommender::new(settings.recommender.clone()) })
 }
 
 fn leptos_options(settings: &Settings) -> LeptosOptions {
@@ -164,6 +165,11 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         }
     }
     let expiry = tokio::spawn(records.continuously_delete_expired(Duration::from_secs(60 * 60)));
+    // Serve the stored model from the first request; then keep it current and train when due.
+    if let Err(e) = services.recommender.refresh(&services).await {
+        tracing::warn!(error = format!("{e:#}"), "no recommender model loaded at start-up; the next round retries");
+    }
+    let recommender = tokio::spawn(services.recommender.clone().run(services.clone()));
 
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
@@ -174,6 +180,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         .await
         .context("serving HTTP")?;
     expiry.abort();
+    recommender.abort();
     tracing::info!("shut down cleanly");
     Ok(())
 }

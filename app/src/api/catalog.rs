@@ -597,18 +597,6 @@ pub async fn get_person(id: i64) -> Result<PersonView, AppError> {
     )
 }
 
-/// Movies like this one.
-#[server(prefix = "/api", endpoint = "related_movies", input = GetUrl)]
-pub async fn related_movies(id: i64) -> Result<Vec<MovieCardView>, AppError> {
-    crate::ssr::respond(
-        async {
-            let related = cinecloud_core::catalog::related(&crate::ssr::services()?.db, id, 6).await?;
-            Ok(related.into_iter().map(MovieCardView::from).collect())
-        }
-        .await,
-    )
-}
-
 /// Who changed what on a movie, newest first (admins only).
 #[server(prefix = "/api", endpoint = "admin/movie_history", input = GetUrl)]
 pub async fn movie_history(id: i64) -> Result<Vec<AuditEntryView>, AppError> {

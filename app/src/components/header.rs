@@ -23,7 +23,10 @@ pub fn Header() -> impl IntoView {
                 <A href="/">"Home"</A>
                 <A href="/movies">"Movies"</A>
                 <Transition>
-                    {move || viewer().filter(|v| v.is_admin).map(|_| view! { <A href="/admin/users">"Users"</A> })}
+                    {move || viewer().filter(|v| v.is_admin).map(|_| view! {
+                        <A href="/admin/users">"Users"</A>
+                        <A href="/admin/recommender">"Recommender"</A>
+                    })}
                 </Transition>
             </nav>
             <crate::components::search_box::SearchBox />

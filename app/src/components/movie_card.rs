@@ -60,6 +60,9 @@ pub fn MovieCard(
     /// A line under the title, e.g. the character a person played.
     #[prop(default = None)]
     note: Option<String>,
+    /// More below the link: a recommendation's reason, a button.
+    #[prop(optional)]
+    children: Option<Children>,
 ) -> impl IntoView {
     view! {
         <li class="movie-card">
@@ -74,6 +77,7 @@ pub fn MovieCard(
                     </span>
                 </span>
             </A>
+            {children.map(|c| c())}
         </li>
     }
 }

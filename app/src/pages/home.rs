@@ -6,14 +6,29 @@ use leptos_router::components::A;
 
 use crate::{
     ViewerContext,
-    api::catalog::{CatalogQuery, browse_movies},
-    components::movie_card::{MovieCard, MovieGridSkeleton},
+    api::{
+        catalog::{CatalogQuery, MovieCardView, browse_movies},
+        recommend::{ForYouView, RecommendedView, not_interested, recommendations, save_favourites},
+    },
+    components::{
+        movie_card::{Cover, MovieCard, MovieGridSkeleton},
+        toast::Toasts,
+    },
+    error::AppError,
 };
 
-/// Greets the viewer; the catalog rows arrive with the catalog.
+/// Greets the viewer; a signed-in viewer gets their recommendations (and, on a first visit, a
+/// pick of favourite movies); everyone sees the newest movies.
 #[component]
 pub fn HomePage() -> impl IntoView {
     let ctx = expect_context::<ViewerContext>();
+    let reload = RwSignal::new(0u32);
+    // Created at page level: a resource created inside a suspended child exists twice on the
+    // server but once in the browser, which then hydrates from the wrong value.
+    let for_you = Resource::new(
+        move || (ctx.refresh.get(), ctx.log_in.version().get(), ctx.log_out.version().get(), reload.get()),
+        |_| recommendations(),
+    );
     let greeting =
         move || ctx.viewer.get().and_then(Result::ok).flatten().map(|v| format!("Welcome back, {}.", v.display_name));
     view! {
@@ -35,7 +50,141 @@ pub fn HomePage() -> impl IntoView {
                 }}
             </Transition>
         </section>
+        <ForYou for_you reload />
         <RecentlyAdded />
+    }
+}
+
+/// "Recommended for you", after the favourites pick when the viewer has not been asked yet.
+#[component]
+fn ForYou(for_you: Resource<Result<Option<ForYouView>, AppError>>, reload: RwSignal<u32>) -> impl IntoView {
+    view! {
+        <Transition>
+            {move || for_you.get().and_then(Result::ok).flatten().map(|view| view! {
+                {(!view.favourite_choices.is_empty())
+                    .then(|| view! { <FavouritesPicker choices=view.favourite_choices.clone() reload /> })}
+                <Recommended items=view.items reload />
+            })}
+        </Transition>
+    }
+}
+
+/// The row itself; "Not interested" removes a movie at once and for good.
+#[component]
+fn Recommended(items: Vec<RecommendedView>, reload: RwSignal<u32>) -> impl IntoView {
+    let toasts = expect_context::<Toasts>();
+    let hidden = RwSignal::new(Vec::<i64>::new());
+    let dismiss = Action::new(move |(id, title): &(i64, String)| {
+        let (id, title) = (*id, title.clone());
+        async move {
+            match not_interested(id, false).await {
+                Ok(()) => {
+                    toasts.say(format!("We won't recommend {title} again."));
+                    reload.update(|n| *n += 1);
+                }
+                Err(e) => {
+                    hidden.update(|h| h.retain(|x| *x != id));
+                    toasts.say(e.to_string());
+                }
+            }
+        }
+    });
+    let empty = items.is_empty();
+    let items = StoredValue::new(items);
+    view! {
+        <section class="for-you" aria-labelledby="for-you-heading">
+            <h2 id="for-you-heading">"Recommended for you"</h2>
+            {empty.then(|| view! {
+                <p class="muted">"Rate a few movies and your recommendations will appear here."</p>
+            })}
+            <ul class="movie-grid">
+                {move || items.get_value().into_iter().filter(|item| !hidden.get().contains(&item.movie.id)).map(|item| {
+                    let (id, title) = (item.movie.id, item.movie.title.clone());
+                    let label = format!("Not interested in {title}");
+                    view! {
+                        <MovieCard movie=item.movie>
+                            <p class="reason">{item.reason.describe()}</p>
+                            <button
+                                type="button"
+                                class="link-button not-interested"
+                                aria-label=label
+                                on:click=move |_| {
+                                    hidden.update(|h| h.push(id));
+                                    dismiss.dispatch((id, title.clone()));
+                                }
+                            >
+                                "Not interested"
+                            </button>
+                        </MovieCard>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+/// A first-visit question: which of these popular movies do you like? Skippable.
+#[component]
+fn FavouritesPicker(choices: Vec<MovieCardView>, reload: RwSignal<u32>) -> impl IntoView {
+    let picked = RwSignal::new(Vec::<i64>::new());
+    let save = Action::new(move |ids: &Vec<i64>| {
+        let ids = ids.clone();
+        async move {
+            let result = save_favourites(ids).await;
+            if result.is_ok() {
+                reload.update(|n| *n += 1);
+            }
+            result
+        }
+    });
+    let error = move || save.value().get().and_then(Result::err).map(|e| e.to_string());
+    let count = move || picked.with(Vec::len);
+    view! {
+        <section class="favourites" aria-labelledby="favourites-heading">
+            <h2 id="favourites-heading">"Which of these do you like?"</h2>
+            <p class="muted">"Pick a few and your recommendations start from them — or skip this."</p>
+            <ul class="pick-grid">
+                {choices.into_iter().map(|movie| {
+                    let id = movie.id;
+                    let pressed = move || picked.with(|p| p.contains(&id));
+                    view! {
+                        <li>
+                            <button
+                                type="button"
+                                class="pick"
+                                aria-pressed=move || pressed().to_string()
+                                on:click=move |_| picked.update(|p| if let Some(at) = p.iter().position(|x| *x == id) { p.remove(at); } else { p.push(id); })
+                            >
+                                <Cover cover=movie.cover.clone() id=movie.id title=movie.title.clone() sizes="(max-width: 480px) 30vw, 120px" />
+                                <span class="card-title">{movie.title.clone()}</span>
+                            </button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <Show when=move || error().is_some()>
+                <p role="alert" class="form-error">{error}</p>
+            </Show>
+            <p class="actions">
+                <button
+                    type="button"
+                    class="button"
+                    disabled=move || count() == 0 || save.pending().get()
+                    on:click=move |_| { save.dispatch(picked.get()); }
+                >
+                    {move || match count() { 0 => "Save my picks".to_owned(), 1 => "Save 1 pick".to_owned(), n => format!("Save {n} picks") }}
+                </button>
+                " "
+                <button
+                    type="button"
+                    class="button secondary"
+                    disabled=move || save.pending().get()
+                    on:click=move |_| { save.dispatch(Vec::new()); }
+                >
+                    "Skip"
+                </button>
+            </p>
+        </section>
     }
 }
 

@@ -1,5 +1,6 @@
 //! One module per page.
 
+pub mod admin_recommender;
 pub mod admin_users;
 pub mod home;
 pub mod login;

@@ -14,7 +14,7 @@ use cinecloud_core::{
         users::{self, NewUser},
     },
     ratings::{self, Signal},
-    recommend::{Reason, Recommender, RecommenderSettings},
+    recommend::{self, Reason, Recommender, RecommenderSettings},
     test_both_backends,
     testing::{MediaBackend, TestServices},
 };
@@ -264,7 +264,44 @@ async fn the_background_loop_trains_and_other_servers_pick_it_up(backend: Backen
     assert_eq!(b.recommender.info(), a.recommender.info());
 }
 
+async fn new_viewers_are_asked_for_favourites_once(backend: Backend) {
+    let t = TestServices::new(backend).await;
+    let db = &t.services.db;
+    let catalog = two_tastes(db).await;
+    let (nia, sam) = (viewer(db, "nia").await, viewer(db, "sam").await);
+    assert!(recommend::should_ask_for_favourites(db, nia).await.unwrap());
+
+    // The choices take turns between genres.
+    let choices = recommend::favourite_choices(db, nia, 6).await.unwrap();
+    assert_eq!(choices.len(), 6);
+    let horror = choices.iter().filter(|c| catalog.horror.contains(&c.id)).count();
+    assert_eq!(horror, 3, "{choices:?}");
+
+    let gone = catalog.comedy[11];
+    catalog::delete_movie(db, gone, None).await.unwrap();
+    let picks = [catalog.horror[0], catalog.comedy[0], gone, 999_999];
+    recommend::save_favourites(db, nia, &picks).await.unwrap();
+    recommend::save_favourites(db, nia, &picks).await.unwrap();
+    let mut liked: Vec<(i64, i64, String)> =
+        cinecloud_core::db::ratings::all_signals(db).await.unwrap().into_iter().filter(|s| s.0 == nia).collect();
+    liked.sort();
+    assert_eq!(liked, vec![(nia, catalog.horror[0], "liked".into()), (nia, catalog.comedy[0], "liked".into())]);
+    assert!(!recommend::should_ask_for_favourites(db, nia).await.unwrap());
+
+    // Too many picks change nothing; skipping (no picks) stops the asking.
+    let many: Vec<i64> = catalog.horror.iter().chain(&catalog.comedy).copied().collect();
+    assert!(recommend::save_favourites(db, sam, &many).await.is_err());
+    assert!(recommend::should_ask_for_favourites(db, sam).await.unwrap());
+    recommend::save_favourites(db, sam, &[]).await.unwrap();
+    assert!(!recommend::should_ask_for_favourites(db, sam).await.unwrap());
+    // A viewer who already rated something is not asked either.
+    let ray = viewer(db, "ray").await;
+    ratings::rate(db, ray, catalog.horror[1], 6).await.unwrap();
+    assert!(!recommend::should_ask_for_favourites(db, ray).await.unwrap());
+}
+
 test_both_backends!(
+    new_viewers_are_asked_for_favourites_once,
     recommendations_follow_taste_and_leave_out_what_the_viewer_has_seen,
     new_movies_are_placed_by_their_metadata_and_deleted_ones_disappear,
     a_restart_serves_the_stored_model,

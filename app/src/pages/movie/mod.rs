@@ -5,6 +5,8 @@ mod cover;
 mod edit;
 mod history;
 
+pub use history::utc_time;
+
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::{
@@ -14,9 +16,8 @@ use leptos_router::{
 
 use crate::{
     ViewerContext,
-    api::catalog::{
-        CreditView, MovieCardView, MovieFormView, MovieView, create_movie, delete_movie, get_movie, related_movies,
-    },
+    api::catalog::{CreditView, MovieFormView, MovieView, create_movie, delete_movie, get_movie},
+    api::recommend::{RecommendedView, more_like_this},
     components::{
         movie_card::MovieCard,
         star_rating::StarRating,
@@ -42,7 +43,7 @@ pub fn MoviePage() -> impl IntoView {
     // so the browser would hydrate it from the wrong serialized value.
     let related = Resource::new(id, |id| async move {
         match id {
-            Some(id) => related_movies(id).await,
+            Some(id) => more_like_this(id).await,
             None => Ok(Vec::new()),
         }
     });
@@ -103,7 +104,7 @@ fn MovieEditor(
     initial: MovieView,
     is_new: bool,
     /// "More like this" (none on the new-movie page).
-    related: Option<Resource<Result<Vec<MovieCardView>, AppError>>>,
+    related: Option<Resource<Result<Vec<RecommendedView>, AppError>>>,
 ) -> impl IntoView {
     let ctx = expect_context::<ViewerContext>();
     let toasts = expect_context::<Toasts>();
@@ -441,16 +442,21 @@ fn MoviePeople(directors: Vec<CreditView>, cast: Vec<CreditView>) -> impl IntoVi
     .into_any()
 }
 
-/// "More like this": movies sharing people or genres.
+/// "More like this": what viewers who liked this movie liked, or, before the recommender knows
+/// it, movies sharing its people or genres; each with its reason.
 #[component]
-fn Related(related: Resource<Result<Vec<MovieCardView>, AppError>>) -> impl IntoView {
+fn Related(related: Resource<Result<Vec<RecommendedView>, AppError>>) -> impl IntoView {
     view! {
         <Suspense>
-            {move || related.get().and_then(Result::ok).filter(|r| !r.is_empty()).map(|movies| view! {
+            {move || related.get().and_then(Result::ok).filter(|r| !r.is_empty()).map(|items| view! {
                 <section class="related" aria-labelledby="related-heading">
                     <h2 id="related-heading">"More like this"</h2>
                     <ul class="movie-grid">
-                        {movies.into_iter().map(|movie| view! { <MovieCard movie /> }).collect_view()}
+                        {items.into_iter().map(|item| view! {
+                            <MovieCard movie=item.movie>
+                                <p class="reason">{item.reason.describe()}</p>
+                            </MovieCard>
+                        }).collect_view()}
                     </ul>
                 </section>
             })}

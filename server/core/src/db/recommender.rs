@@ -204,7 +204,7 @@ pub async fn popular(
         "SELECT {CARD_COLUMNS} FROM movies m WHERE m.deleted_at IS NULL {in_genres} \
          AND m.id NOT IN (SELECT movie_id FROM ratings WHERE user_id = $1) \
          AND m.id NOT IN (SELECT movie_id FROM signals WHERE user_id = $1) \
-         ORDER BY m.rating_count DESC, m.rating_score DESC, m.id LIMIT $2"
+         ORDER BY m.rating_count DESC, COALESCE(m.rating_score, 0) DESC, m.id LIMIT $2"
     );
     let rows: Vec<CardRow> = on_db!(db, |pool| sqlx::query_as(&sql).bind(user_id).bind(limit).fetch_all(pool).await)?;
     let cards: Vec<MovieCard> = rows.into_iter().map(MovieCard::from).collect();
@@ -247,14 +247,25 @@ pub async fn onboarded(db: &Db, user_id: i64) -> sqlx::Result<bool> {
     })
 }
 
-/// Marks the viewer as asked.
-pub async fn set_onboarded(db: &Db, user_id: i64, now: i64) -> sqlx::Result<()> {
+/// Records the viewer's picks as `liked_kind` signals (visible movies only; repeats change
+/// nothing) and marks them as asked, in one transaction.
+pub async fn save_onboarding(db: &Db, user_id: i64, movie_ids: &[i64], liked_kind: &str, now: i64) -> sqlx::Result<()> {
+    let list = movie_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let insert = format!(
+        "INSERT INTO signals (user_id, movie_id, kind, created_at) \
+         SELECT $1, id, $2, $3 FROM movies WHERE deleted_at IS NULL AND id IN ({list}) \
+         ON CONFLICT (user_id, movie_id, kind) DO NOTHING"
+    );
     on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        if !movie_ids.is_empty() {
+            sqlx::query(&insert).bind(user_id).bind(liked_kind).bind(now).execute(&mut *tx).await?;
+        }
         sqlx::query("UPDATE users SET onboarded_at = $2 WHERE id = $1 AND onboarded_at IS NULL")
             .bind(user_id)
             .bind(now)
-            .execute(pool)
-            .await
-            .map(drop)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await
     })
 }

@@ -1,0 +1,60 @@
+//! Admin: the recommender model every server is serving — its version, when and how fast it was
+//! trained, what it learned from, and how well it ranks held-out likes.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::{
+    api::recommend::{ModelStatusView, recommender_status},
+    pages::movie::utc_time,
+};
+
+/// The model's facts and held-out metrics.
+#[component]
+pub fn AdminRecommenderPage() -> impl IntoView {
+    let status = Resource::new(|| (), |_| recommender_status());
+    view! {
+        <Title text="Recommender" />
+        <section class="wide-page">
+            <h1>"Recommender"</h1>
+            <Suspense fallback=|| view! { <p class="loading">"Loading the model…"</p> }>
+                {move || status.get().map(|result| match result {
+                    Ok(Some(model)) => view! { <ModelFacts model /> }.into_any(),
+                    Ok(None) => view! {
+                        <p>"No model has been trained yet. Training starts once viewers have rated a movie 4★ or more or picked favourites."</p>
+                    }.into_any(),
+                    Err(e) => view! { <p role="alert" class="form-error">{e.to_string()}</p> }.into_any(),
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn ModelFacts(model: ModelStatusView) -> impl IntoView {
+    let metrics = match model.metrics {
+        Some((p10, ndcg10, r20, popularity_p10, viewers)) => view! {
+            <h2>"Held-out quality"</h2>
+            <p class="muted">{format!("20 % of each viewer's likes hidden, {viewers} viewers measured.")}</p>
+            <dl class="facts">
+                <dt>"Precision at 10"</dt><dd>{format!("{p10:.3}")}</dd>
+                <dt>"nDCG at 10"</dt><dd>{format!("{ndcg10:.3}")}</dd>
+                <dt>"Recall at 20"</dt><dd>{format!("{r20:.3}")}</dd>
+                <dt>"Popularity's precision at 10"</dt><dd>{format!("{popularity_p10:.3}")}</dd>
+            </dl>
+        }
+        .into_any(),
+        None => view! { <p class="muted">"Too few viewers yet to hold any likes out."</p> }.into_any(),
+    };
+    view! {
+        <dl class="facts">
+            <dt>"Version"</dt><dd>{model.version}</dd>
+            <dt>"Trained"</dt><dd><time datetime=model.trained_at.to_string()>{utc_time(model.trained_at)}</time></dd>
+            <dt>"Training time"</dt><dd>{format!("{:.2} s", model.fit_seconds)}</dd>
+            <dt>"Viewers"</dt><dd>{model.viewers}</dd>
+            <dt>"Movies"</dt><dd>{model.movies}</dd>
+            <dt>"Signals"</dt><dd>{model.signals}</dd>
+        </dl>
+        {metrics}
+    }
+}
