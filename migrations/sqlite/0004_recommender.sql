@@ -1,5 +1,5 @@
--- The recommender's trained models, the lease that lets one server train at a time, and what it
--- needs to notice new signals and new viewers. Keep in step with ../postgres/0004_recommender.sql.
+-- The recommender's trained models, the lease that lets one server train at a time, what it
+-- needs to notice new signals and new viewers, and MovieLens import links. Keep in step with ../postgres/0004_recommender.sql.
 
 -- One row per trained model; the highest version is served by every server. The factors are an
 -- object in media storage (models/…, private): written before its row, deleted after its row.
@@ -30,3 +30,14 @@ CREATE INDEX ratings_by_time ON ratings (updated_at);
 
 -- When the viewer picked (or skipped picking) a few movies they like; NULL: not asked yet.
 ALTER TABLE users ADD COLUMN onboarded_at BIGINT;
+
+-- What `cinecloud import movielens` made of each MovieLens movie and user, so a second import
+-- changes nothing. Imported viewers are ordinary viewer accounts that cannot sign in.
+CREATE TABLE movielens_movies (
+    movielens_id BIGINT PRIMARY KEY,
+    movie_id     BIGINT NOT NULL REFERENCES movies (id) ON DELETE CASCADE
+);
+CREATE TABLE movielens_viewers (
+    movielens_id BIGINT PRIMARY KEY,
+    user_id      BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE
+);

@@ -35,6 +35,21 @@ pub enum Command {
     /// Recommender tools.
     #[command(subcommand)]
     Recommend(RecommendCommand),
+    /// Import rating data.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+/// `cinecloud import …`.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import a MovieLens download (a folder with movies.csv + ratings.csv, movies.dat +
+    /// ratings.dat, or u.item + u.data): missing movies (title, year, genres), one viewer per
+    /// MovieLens user (who cannot sign in), and their ratings. Running it again changes nothing.
+    Movielens {
+        /// The unpacked download, e.g. ml-latest-small/.
+        dir: std::path::PathBuf,
+    },
 }
 
 /// `cinecloud recommend …`.

@@ -5,7 +5,7 @@ use std::{io::BufRead, process::ExitCode};
 use cinecloud_core::accounts::{self, SignUp};
 use clap::Parser;
 use server::{
-    cli::{AdminCommand, Cli, Command, RecommendCommand},
+    cli::{AdminCommand, Cli, Command, ImportCommand, RecommendCommand},
     config::Settings,
     startup, telemetry,
 };
@@ -36,6 +36,7 @@ async fn main() -> ExitCode {
         Command::Admin(command) => admin(settings, command).await,
         Command::Seed { synthetic, seed } => seed_catalog(settings, synthetic, seed).await,
         Command::Recommend(_) => unreachable!("handled before the settings are read"),
+        Command::Import(ImportCommand::Movielens { dir }) => import_movielens(settings, &dir).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -44,6 +45,27 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+async fn import_movielens(settings: Settings, dir: &std::path::Path) -> anyhow::Result<()> {
+    let services = startup::connect_services(&settings).await?;
+    let mut bar = server::progress::Bar::new("ratings");
+    let report = cinecloud_core::movielens::import(&services.db, dir, |p| {
+        bar.update(p.bytes_read, p.bytes_total, p.ratings_read)
+    })
+    .await?;
+    bar.finish();
+    println!(
+        "Imported {}: {} movies ({} created, {} matched to the catalog), {} new viewers, {} ratings read, {} written.",
+        dir.display(),
+        report.movies,
+        report.movies_created,
+        report.movies_matched,
+        report.viewers_created,
+        report.ratings,
+        report.ratings_written
+    );
+    Ok(())
 }
 
 async fn seed_catalog(settings: Settings, synthetic: Option<usize>, seed: u64) -> anyhow::Result<()> {

@@ -54,8 +54,9 @@ fn write_data(path: &str) {
 fn quality(figures: &mut serde_json::Map<String, serde_json::Value>) {
     let data = generate(&SynthConfig::movielens_100k_like(1));
     let (train, test) = split_random(&data.records, 0.2, 1);
-    let truth_rmse =
-        rmse(test.iter().map(|r| (data.truth.value(r.user as usize - 1, r.item as usize - 1).clamp(1.0, 5.0), r.rating)));
+    let truth_rmse = rmse(
+        test.iter().map(|r| (data.truth.value(r.user as usize - 1, r.item as usize - 1).clamp(1.0, 5.0), r.rating)),
+    );
     let explicit = evaluate_explicit(&train, &test, &ExplicitConfig::default());
     println!(
         "quality, explicit (100k ratings, random 80/20): RMSE {:.4}, planted truth {:.4} (within {:.1} %), MAE {:.4}",
@@ -93,7 +94,11 @@ fn fit_times(figures: &mut serde_json::Map<String, serde_json::Value>) {
     for (name, config) in sizes {
         let data = generate(&config);
         let started = Instant::now();
-        let all = Interactions::build(IdMap::default(), IdMap::default(), data.records.iter().map(|r| (r.user, r.item, r.rating)));
+        let all = Interactions::build(
+            IdMap::default(),
+            IdMap::default(),
+            data.records.iter().map(|r| (r.user, r.item, r.rating)),
+        );
         let _ = fit_explicit(&all, &ExplicitConfig::default());
         let explicit = started.elapsed().as_secs_f64();
         let started = Instant::now();

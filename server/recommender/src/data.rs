@@ -97,32 +97,57 @@ fn parse_line(line: &str, format: Format, number: usize) -> Result<RatingRecord,
     Ok(RatingRecord { user, item, rating, timestamp })
 }
 
-/// Reads every rating of a file in any of the supported formats. Blank lines are skipped; a CSV
-/// header is recognised by a first field that is not a number.
-pub fn read_ratings(reader: impl BufRead) -> Result<Vec<RatingRecord>, ParseError> {
-    let mut format = None;
-    let mut out = Vec::new();
-    for (index, line) in reader.lines().enumerate() {
-        let number = index + 1;
-        let line = line.map_err(|e| ParseError { line: number, message: format!("cannot read: {e}") })?;
-        let line = line.trim_end_matches('\r');
-        if line.trim().is_empty() {
-            continue;
-        }
-        let format = match format {
-            Some(f) => f,
-            None => {
-                let f = detect(line);
-                format = Some(f);
-                if f == Format::Csv && looks_like_header(&fields(line, f)) {
-                    continue;
-                }
-                f
-            }
-        };
-        out.push(parse_line(line, format, number)?);
+/// The ratings of a file one at a time, for files too large to hold at once (ml-25m has 25
+/// million lines). Blank lines are skipped; a CSV header is recognised by a first field that is
+/// not a number.
+pub struct RatingReader<R> {
+    lines: std::io::Lines<R>,
+    number: usize,
+    format: Option<Format>,
+}
+
+impl<R: BufRead> RatingReader<R> {
+    /// Reads from `reader`.
+    pub fn new(reader: R) -> Self {
+        RatingReader { lines: reader.lines(), number: 0, format: None }
     }
-    Ok(out)
+}
+
+impl<R: BufRead> Iterator for RatingReader<R> {
+    type Item = Result<RatingRecord, ParseError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let line = self.lines.next()?;
+            self.number += 1;
+            let number = self.number;
+            let line = match line {
+                Ok(line) => line,
+                Err(e) => return Some(Err(ParseError { line: number, message: format!("cannot read: {e}") })),
+            };
+            let line = line.trim_end_matches('\r');
+            if line.trim().is_empty() {
+                continue;
+            }
+            let format = match self.format {
+                Some(f) => f,
+                None => {
+                    let f = detect(line);
+                    self.format = Some(f);
+                    if f == Format::Csv && looks_like_header(&fields(line, f)) {
+                        continue;
+                    }
+                    f
+                }
+            };
+            return Some(parse_line(line, format, number));
+        }
+    }
+}
+
+/// Reads every rating of a file in any of the supported formats (see [`RatingReader`]).
+pub fn read_ratings(reader: impl BufRead) -> Result<Vec<RatingRecord>, ParseError> {
+    RatingReader::new(reader).collect()
 }
 
 /// Reads a rating file from disk; the error names the file and the line.
