@@ -649,7 +649,67 @@ async fn viewers_rate_movies_and_anonymous_callers_cannot(backend: Backend) {
     assert_eq!(summary().await.count, 0);
 }
 
+async fn recommendations_need_a_viewer_and_not_interested_sticks(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let db = &app.backends.services.db;
+    let mut ids = Vec::new();
+    for title in ["Nosferatu", "Häxan", "The Golem"] {
+        let form = cinecloud_core::catalog::MovieForm {
+            title: title.into(),
+            year: "1922".into(),
+            genres: vec!["Horror".into()],
+            ..Default::default()
+        };
+        ids.push(cinecloud_core::catalog::create_movie(db, &form, None).await.unwrap().id.to_string());
+    }
+    let base = app.base.clone();
+    let get = |client: reqwest::Client, path: String| {
+        let url = format!("{base}/api/{path}");
+        async move {
+            let response = client.get(url).send().await.unwrap();
+            (response.status(), response.text().await.unwrap())
+        }
+    };
+
+    // Visitors get no row and cannot say "not interested".
+    let (status, body) = get(app.client(), "recommendations".into()).await;
+    assert_eq!((status, body.as_str()), (StatusCode::OK, "null"));
+    let (status, _) = app.call(&app.client(), "not_interested", &[("id", ids[0].as_str()), ("undo", "false")]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(cinecloud_core::db::ratings::all_signals(db).await.unwrap().is_empty());
+
+    // A new viewer is asked for favourites and sees every movie, each with a reason.
+    let ada = app.signed_up("ada@example.com").await;
+    let (status, body) = get(ada.clone(), "recommendations".into()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let view: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(view["favourite_choices"].as_array().unwrap().len(), 3);
+    assert_eq!(view["items"].as_array().unwrap().len(), 3);
+    assert!(view["items"].as_array().unwrap().iter().all(|i| i["reason"] == "StartHere"), "{view}");
+
+    let (status, body) = app.call(&ada, "not_interested", &[("id", ids[1].as_str()), ("undo", "false")]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, _) = app.call(&ada, "not_interested", &[("id", "987654"), ("undo", "false")]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, body) = get(ada.clone(), "recommendations".into()).await;
+    let view: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let shown: Vec<String> = view["items"].as_array().unwrap().iter().map(|i| i["movie"]["id"].to_string()).collect();
+    assert_eq!(shown.len(), 2);
+    assert!(!shown.contains(&ids[1]), "{shown:?}");
+    assert_eq!(view["favourite_choices"].as_array().unwrap().len(), 0, "a signal given: not asked any more");
+
+    // More like this works for anyone; the model's admin view is for admins only.
+    let (status, body) = get(app.client(), format!("more_like_this?id={}", ids[0])).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("SharesGenresOrPeople"), "{body}");
+    let (status, _) = get(ada.clone(), "admin/recommender".into()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = get(app.client(), "admin/recommender".into()).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
 test_both_backends!(
+    recommendations_need_a_viewer_and_not_interested_sticks,
     viewers_rate_movies_and_anonymous_callers_cannot,
     covers_are_uploaded_by_admins_and_served_publicly,
     people_pages_and_suggestions_render,
