@@ -37,3 +37,22 @@ test("visitors see the average and are asked to log in to rate", async ({ page }
   await expect(page.getByRole("link", { name: "Log in" }).last()).toBeVisible();
   await expect(page.getByText("to rate this movie.")).toBeVisible();
 });
+
+test("a viewer rates a movie from its card in the catalog and clears it there", async ({ page }) => {
+  await signUp(page, uniqueEmail("card-rater"), "Cora Cards");
+  await openHydrated(page, "/movies?q=navigator");
+  const card = page.getByRole("listitem").filter({ has: page.getByRole("link", { name: /The Navigator/ }) });
+  const stars = card.getByRole("group", { name: "Rate The Navigator" });
+  await stars.locator("label").nth(6).click();
+  await expect(stars.getByRole("radio", { name: "3 and a half stars" })).toBeChecked();
+  await expect(card.locator(".card-rating")).toHaveText("★ 3.5");
+
+  await page.reload();
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "");
+  await expect(stars.getByRole("radio", { name: "3 and a half stars" })).toBeChecked();
+  await expect(card.locator(".card-rating")).toHaveText("★ 3.5");
+
+  await card.getByRole("button", { name: "Clear your rating of The Navigator" }).click();
+  await expect(stars.getByRole("radio", { name: "3 and a half stars" })).not.toBeChecked();
+  await expect(card.locator(".card-rating")).toHaveText("☆ –");
+});

@@ -698,6 +698,16 @@ async fn recommendations_need_a_viewer_and_not_interested_sticks(backend: Backen
     assert!(!shown.contains(&ids[1]), "{shown:?}");
     assert_eq!(view["favourite_choices"].as_array().unwrap().len(), 0, "a signal given: not asked any more");
 
+    // Skipping the favourites question (no ids at all in the form) stops the asking.
+    let bob = app.signed_up("bob@example.com").await;
+    let (status, body) = app.call(&bob, "save_favourites", &[]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, body) = get(bob.clone(), "recommendations".into()).await;
+    let view: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(view["favourite_choices"].as_array().unwrap().len(), 0, "{view}");
+    let (status, _) = app.call(&app.client(), "save_favourites", &[]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
     // More like this works for anyone; the model's admin view is for admins only.
     let (status, body) = get(app.client(), format!("more_like_this?id={}", ids[0])).await;
     assert_eq!(status, StatusCode::OK, "{body}");

@@ -115,6 +115,12 @@ pub struct MovieCardView {
     /// Viewers' ratings.
     #[serde(default)]
     pub rating: RatingView,
+    /// The signed-in viewer's own rating in half stars.
+    #[serde(default)]
+    pub mine: Option<i64>,
+    /// Whether a viewer is signed in (the card offers its star control).
+    #[serde(default)]
+    pub can_rate: bool,
 }
 
 /// Viewers' ratings of a movie.
@@ -270,7 +276,15 @@ mod convert {
     impl From<MovieCard> for MovieCardView {
         fn from(m: MovieCard) -> Self {
             let rating = rating(m.rating());
-            MovieCardView { id: m.id, title: m.title, year: m.year, cover: cover(m.cover_key), rating }
+            MovieCardView {
+                id: m.id,
+                title: m.title,
+                year: m.year,
+                cover: cover(m.cover_key),
+                rating,
+                mine: None,
+                can_rate: false,
+            }
         }
     }
 
@@ -367,7 +381,9 @@ pub async fn browse_movies(query: CatalogQuery) -> Result<MoviePageView, AppErro
                 page: query.page.unwrap_or(1),
                 per_page: 24,
             };
-            Ok(catalog::browse(&crate::ssr::services()?.db, &q).await?.into())
+            let mut page: MoviePageView = catalog::browse(&crate::ssr::services()?.db, &q).await?.into();
+            add_my_ratings(page.items.iter_mut()).await?;
+            Ok(page)
         }
         .await,
     )
@@ -540,6 +556,22 @@ pub async fn undo_delete_movie(id: i64) -> Result<MovieView, AppError> {
         }
         .await,
     )
+}
+
+/// Fills in the signed-in viewer's own ratings of these cards (and lets them rate); nothing for
+/// visitors.
+#[cfg(feature = "ssr")]
+pub(crate) async fn add_my_ratings<'a>(cards: impl IntoIterator<Item = &'a mut MovieCardView>) -> Result<(), AppError> {
+    use crate::ssr::*;
+    let Some(user) = current_user().await? else { return Ok(()) };
+    let mut cards: Vec<&mut MovieCardView> = cards.into_iter().collect();
+    let ids: Vec<i64> = cards.iter().map(|c| c.id).collect();
+    let mine = cinecloud_core::db::ratings::own_for(&services()?.db, user.id, &ids).await.map_err(internal)?;
+    for card in &mut cards {
+        card.can_rate = true;
+        card.mine = mine.iter().find(|(id, _)| *id == card.id).map(|(_, half_stars)| *half_stars);
+    }
+    Ok(())
 }
 
 /// Up to six movies matching what is typed in the header search, best first.

@@ -174,7 +174,9 @@ pub async fn recommendations() -> Result<Option<ForYouView>, AppError> {
                 Vec::new()
             };
             let items = services.recommender.recommend_for(db, user.id, FOR_YOU_COUNT).await?;
-            Ok(Some(ForYouView { favourite_choices, items: items.into_iter().map(RecommendedView::from).collect() }))
+            let mut items: Vec<RecommendedView> = items.into_iter().map(RecommendedView::from).collect();
+            crate::api::catalog::add_my_ratings(items.iter_mut().map(|i| &mut i.movie)).await?;
+            Ok(Some(ForYouView { favourite_choices, items }))
         }
         .await,
     )
@@ -188,7 +190,9 @@ pub async fn more_like_this(id: i64) -> Result<Vec<RecommendedView>, AppError> {
         async {
             let services = services()?;
             let similar = services.recommender.more_like(&services.db, id, 6).await?;
-            Ok(similar.into_iter().map(RecommendedView::from).collect())
+            let mut similar: Vec<RecommendedView> = similar.into_iter().map(RecommendedView::from).collect();
+            crate::api::catalog::add_my_ratings(similar.iter_mut().map(|i| &mut i.movie)).await?;
+            Ok(similar)
         }
         .await,
     )
@@ -215,13 +219,15 @@ pub async fn not_interested(id: i64, undo: bool) -> Result<(), AppError> {
     )
 }
 
-/// Saves the movies a new viewer picked as favourites; no movies means "skip".
+/// Saves the movies a new viewer picked as favourites; none means "skip". (`Option`: an empty
+/// list is not sent at all in a URL-encoded form.)
 #[server(prefix = "/api", endpoint = "save_favourites")]
-pub async fn save_favourites(ids: Vec<i64>) -> Result<(), AppError> {
+pub async fn save_favourites(ids: Option<Vec<i64>>) -> Result<(), AppError> {
     use crate::ssr::*;
     respond(
         async {
             let user = require_user().await?;
+            let ids = ids.unwrap_or_default();
             Ok(cinecloud_core::recommend::save_favourites(&services()?.db, user.id, &ids).await?)
         }
         .await,

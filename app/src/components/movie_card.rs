@@ -3,7 +3,10 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::api::catalog::{CoverView, MovieCardView};
+use crate::{
+    api::catalog::{CoverView, MovieCardView},
+    components::star_rating::StarRating,
+};
 
 /// The initials shown on a movie without cover art.
 fn initials(title: &str) -> String {
@@ -60,10 +63,19 @@ pub fn MovieCard(
     /// A line under the title, e.g. the character a person played.
     #[prop(default = None)]
     note: Option<String>,
+    /// Prefix of the star control's ids, unique per list on a page (a movie may be in two).
+    #[prop(default = "card")]
+    scope: &'static str,
     /// More below the link: a recommendation's reason, a button.
     #[prop(optional)]
     children: Option<Children>,
 ) -> impl IntoView {
+    let summary = RwSignal::new(movie.rating);
+    let describe = move || summary.get().describe();
+    let stars = movie.can_rate.then(|| {
+        view! { <StarRating movie_id=movie.id mine=movie.mine summary compact=true title=movie.title.clone() scope /> }
+            .into_any()
+    });
     view! {
         <li class="movie-card">
             <A href=format!("/movies/{}", movie.id)>
@@ -72,14 +84,16 @@ pub fn MovieCard(
                 {note.map(|n| view! { <span class="card-note">{n}</span> })}
                 <span class="card-meta">
                     <span>{movie.year.map(|y| y.to_string()).unwrap_or_default()}</span>
-                    <span class="card-rating" title=movie.rating.describe() aria-label=movie.rating.describe()>
-                        {format!("{} {}", if movie.rating.count > 0 { "★" } else { "☆" }, movie.rating.short())}
+                    <span class="card-rating" title=describe aria-label=describe>
+                        {move || summary.with(|r| format!("{} {}", if r.count > 0 { "★" } else { "☆" }, r.short()))}
                     </span>
                 </span>
             </A>
+            {stars}
             {children.map(|c| c())}
         </li>
     }
+    .into_any()
 }
 
 /// Grey cards shown while a page of movies loads.

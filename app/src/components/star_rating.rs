@@ -18,9 +18,23 @@ pub fn stars_label(half_stars: i64) -> String {
 }
 
 /// The signed-in viewer's rating of one movie. `summary` receives the movie's new average after
-/// each change.
+/// each change. `compact` is the card's version: named "Rate {title}", no status line, a small
+/// "×" to clear; `scope` keeps element ids unique when a movie is on a page more than once.
 #[component]
-pub fn StarRating(movie_id: i64, mine: Option<i64>, summary: RwSignal<RatingView>) -> impl IntoView {
+pub fn StarRating(
+    movie_id: i64,
+    mine: Option<i64>,
+    summary: RwSignal<RatingView>,
+    /// Draw the small version for a card.
+    #[prop(default = false)]
+    compact: bool,
+    /// The movie's title, for the compact version's name.
+    #[prop(default = String::new())]
+    title: String,
+    /// Prefix of the radios' ids.
+    #[prop(default = "rating")]
+    scope: &'static str,
+) -> impl IntoView {
     let mine = RwSignal::new(mine);
     let hover = RwSignal::new(None::<i64>);
     let rate = Action::new(move |half_stars: &Option<i64>| rate_movie(movie_id, *half_stars));
@@ -41,10 +55,12 @@ pub fn StarRating(movie_id: i64, mine: Option<i64>, summary: RwSignal<RatingView
             None => "Not rated yet.".to_owned(),
         },
     };
-    let name = format!("rating-{movie_id}");
+    let name = format!("{scope}-{movie_id}");
+    let legend = if compact { format!("Rate {title}") } else { "Your rating".to_owned() };
+    let clear_label = format!("Clear your rating of {title}");
     view! {
-        <fieldset class="star-rating">
-            <legend>"Your rating"</legend>
+        <fieldset class="star-rating" class:compact=compact>
+            <legend class:visually-hidden=compact>{legend}</legend>
             <div class="stars" on:mouseleave=move |_| hover.set(None)>
                 {(1..=10)
                     .map(|h| {
@@ -61,9 +77,22 @@ pub fn StarRating(movie_id: i64, mine: Option<i64>, summary: RwSignal<RatingView
                     })
                     .collect_view()}
             </div>
-            <button type="button" class="button secondary small" disabled=move || mine.get().is_none() || rate.pending().get()
-                on:click=move |_| choose(None)>"Clear rating"</button>
-            <p class="rating-status" aria-live="polite">{status}</p>
+            {if compact {
+                view! {
+                    <Show when=move || mine.get().is_some()>
+                        <button type="button" class="link-button clear-rating" aria-label=clear_label.clone()
+                            on:click=move |_| choose(None)>"×"</button>
+                    </Show>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <button type="button" class="button secondary small" disabled=move || mine.get().is_none() || rate.pending().get()
+                        on:click=move |_| choose(None)>"Clear rating"</button>
+                    <p class="rating-status" aria-live="polite">{status}</p>
+                }
+                .into_any()
+            }}
         </fieldset>
     }
 }

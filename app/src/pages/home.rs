@@ -102,7 +102,7 @@ fn Recommended(items: Vec<RecommendedView>, reload: RwSignal<u32>) -> impl IntoV
                     let (id, title) = (item.movie.id, item.movie.title.clone());
                     let label = format!("Not interested in {title}");
                     view! {
-                        <MovieCard movie=item.movie>
+                        <MovieCard movie=item.movie scope="for-you">
                             <p class="reason">{item.reason.describe()}</p>
                             <button
                                 type="button"
@@ -130,7 +130,7 @@ fn FavouritesPicker(choices: Vec<MovieCardView>, reload: RwSignal<u32>) -> impl 
     let save = Action::new(move |ids: &Vec<i64>| {
         let ids = ids.clone();
         async move {
-            let result = save_favourites(ids).await;
+            let result = save_favourites((!ids.is_empty()).then_some(ids)).await;
             if result.is_ok() {
                 reload.update(|n| *n += 1);
             }
@@ -202,7 +202,7 @@ fn RecentlyAdded() -> impl IntoView {
             <Transition fallback=|| view! { <MovieGridSkeleton /> }>
                 {move || movies.get().and_then(Result::ok).map(|page| view! {
                     <ul class="movie-grid">
-                        {page.items.into_iter().take(12).map(|movie| view! { <MovieCard movie /> }).collect_view()}
+                        {page.items.into_iter().take(12).map(|movie| view! { <MovieCard movie scope="recent" /> }).collect_view()}
                     </ul>
                 })}
             </Transition>

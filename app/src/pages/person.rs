@@ -41,7 +41,7 @@ fn Filmography(person: PersonView) -> impl IntoView {
             <section aria-labelledby="directed-heading">
                 <h2 id="directed-heading">"Directed"</h2>
                 <ul class="movie-grid">
-                    {person.directed.into_iter().map(|movie| view! { <MovieCard movie /> }).collect_view()}
+                    {person.directed.into_iter().map(|movie| view! { <MovieCard movie scope="directed" /> }).collect_view()}
                 </ul>
             </section>
         }
@@ -53,7 +53,7 @@ fn Filmography(person: PersonView) -> impl IntoView {
                 <ul class="movie-grid">
                     {person.acted.into_iter().map(|(movie, character)| {
                         let note = character.map(|c| format!("as {c}"));
-                        view! { <MovieCard movie note /> }
+                        view! { <MovieCard movie note scope="acted" /> }
                     }).collect_view()}
                 </ul>
             </section>

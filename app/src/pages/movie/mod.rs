@@ -453,7 +453,7 @@ fn Related(related: Resource<Result<Vec<RecommendedView>, AppError>>) -> impl In
                     <h2 id="related-heading">"More like this"</h2>
                     <ul class="movie-grid">
                         {items.into_iter().map(|item| view! {
-                            <MovieCard movie=item.movie>
+                            <MovieCard movie=item.movie scope="related">
                                 <p class="reason">{item.reason.describe()}</p>
                             </MovieCard>
                         }).collect_view()}
