@@ -32,6 +32,7 @@ use crate::{
         profile::ProfilePage,
         setup::SetupPage,
         signup::SignupPage,
+        top_rated::TopRatedPage,
     },
 };
 
@@ -134,6 +135,7 @@ pub fn App() -> impl IntoView {
                         // Async: the whole page (with its title and OpenGraph tags in <head>) is
                         // rendered before the first byte, so links and previews see them.
                         <Route path=path!("/movies") view=MoviesPage ssr=SsrMode::Async />
+                        <Route path=path!("/top-rated") view=TopRatedPage ssr=SsrMode::Async />
                         <Route path=path!("/movies/new") view=NewMoviePage />
                         <Route path=path!("/movies/:id") view=MoviePage ssr=SsrMode::Async />
                         <Route path=path!("/people/:id") view=PersonPage ssr=SsrMode::Async />

@@ -52,6 +52,12 @@ test("a viewer rates a movie from its card in the catalog and clears it there", 
   await expect(stars.getByRole("radio", { name: "3 and a half stars" })).toBeChecked();
   await expect(card.locator(".card-rating")).toHaveText("★ 3.5");
 
+  // Rated, it is on the "Top rated" page.
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Top rated" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Top rated" })).toBeVisible();
+  await expect(page.getByRole("list", { name: "Top rated movies" }).getByRole("link", { name: /The Navigator/ })).toBeVisible();
+
+  await openHydrated(page, "/movies?q=navigator");
   await card.getByRole("button", { name: "Clear your rating of The Navigator" }).click();
   await expect(stars.getByRole("radio", { name: "3 and a half stars" })).not.toBeChecked();
   await expect(card.locator(".card-rating")).toHaveText("☆ –");

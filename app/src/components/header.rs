@@ -22,6 +22,7 @@ pub fn Header() -> impl IntoView {
             <nav aria-label="Main" class="main-nav">
                 <A href="/">"Home"</A>
                 <A href="/movies">"Movies"</A>
+                <A href="/top-rated">"Top rated"</A>
                 <Transition>
                     {move || viewer().filter(|v| v.is_admin).map(|_| view! {
                         <A href="/admin/users">"Users"</A>

@@ -11,3 +11,4 @@ pub mod person;
 pub mod profile;
 pub mod setup;
 pub mod signup;
+pub mod top_rated;

@@ -8,8 +8,8 @@
 //! 3. top-20 latency for one viewer over 100,000 movies, as served: fold the viewer's signals in,
 //!    score every movie, skip the seen ones, keep the best 20 with their reasons (p50/p99/max).
 //!
-//! `cargo run --release -p cinecloud-recommender --example benchmarks` prints each figure as a
-//! line and, last, all of them as one JSON object. `-- --write-data FILE` instead writes the
+//! `cargo run --release -p cinecloud-recommender --example benchmarks [-- quality fit top20]`
+//! prints each figure as a line and, last, all of them as one JSON object. `-- --write-data FILE` instead writes the
 //! 100k data set as tab-separated `user item rating timestamp` lines, for
 //! `cinecloud recommend eval --data FILE --split 0.2 --seed 1`.
 
@@ -34,10 +34,18 @@ fn main() {
         write_data(path);
         return;
     }
+    // Sections can be picked by name: `-- top20`, `-- quality fit`; all by default.
+    let wanted = |name: &str| args.is_empty() || args.iter().any(|a| a == name);
     let mut figures = serde_json::Map::new();
-    quality(&mut figures);
-    fit_times(&mut figures);
-    top_20_latency(&mut figures);
+    if wanted("quality") {
+        quality(&mut figures);
+    }
+    if wanted("fit") {
+        fit_times(&mut figures);
+    }
+    if wanted("top20") {
+        top_20_latency(&mut figures);
+    }
     println!("{}", serde_json::Value::Object(figures));
 }
 

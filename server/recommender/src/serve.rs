@@ -85,13 +85,7 @@ impl Serving {
     /// to go on.
     pub fn recommend(&self, signals: &[(u64, f32)], n: usize, mut excluded: impl FnMut(u64) -> bool) -> Vec<Pick> {
         let Some(user) = self.fold_in(signals) else { return Vec::new() };
-        let scores: Vec<f32> = self
-            .model
-            .item_factors
-            .rows()
-            .into_iter()
-            .map(|v| dot_slices(&user, v.as_slice().expect("rows are contiguous")))
-            .collect();
+        let scores = self.scores(&user);
         let own: Vec<u32> =
             signals.iter().filter(|&&(_, v)| v > 0.0).filter_map(|&(item, _)| self.model.items.get(item)).collect();
         top_n(&scores, n, |i| excluded(self.model.items.id(i)))
@@ -100,19 +94,20 @@ impl Serving {
             .collect()
     }
 
+    /// The score of every item for a user vector.
+    fn scores(&self, user: &[f32]) -> Vec<f32> {
+        products(&self.model.item_factors, user)
+    }
+
     /// The `n` items most similar to `item` by cosine of their factors (positive similarity only),
     /// skipping `item` itself and what `excluded` names.
     pub fn similar(&self, item: u64, n: usize, mut excluded: impl FnMut(u64) -> bool) -> Vec<(u64, f32)> {
         let Some(target) = self.model.items.get(item) else { return Vec::new() };
         let t = self.unit.row(target as usize);
         let t = t.as_slice().expect("rows are contiguous");
-        let scores: Vec<f32> = self
-            .unit
-            .rows()
-            .into_iter()
-            .map(|v| dot_slices(t, v.as_slice().expect("rows are contiguous")))
-            .map(|s| if s > 0.0 { s } else { f32::NAN })
-            .collect();
+        let mut scores = products(&self.unit, t);
+        // Only positive similarity counts as "like this".
+        scores.iter_mut().filter(|s| **s <= 0.0).for_each(|s| *s = f32::NAN);
         top_n(&scores, n, |i| i == target || excluded(self.model.items.id(i)))
             .into_iter()
             .map(|(i, s)| (self.model.items.id(i), s))
@@ -130,6 +125,13 @@ impl Serving {
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
             .map(|(c, _)| self.model.items.id(c))
     }
+}
+
+/// `matrix · v`, one pass over the matrix as a single slice (iterating ndarray rows costs as much
+/// as the arithmetic at k = 32, and top-20 over 100,000 movies must stay under 2 ms).
+fn products(matrix: &Array2<f32>, v: &[f32]) -> Vec<f32> {
+    let all = matrix.as_slice().expect("factors are one standard-layout block");
+    all.chunks_exact(v.len().max(1)).map(|row| dot_slices(v, row)).collect()
 }
 
 /// How many of a feature's items are considered as metadata neighbours (the most-signalled ones).
