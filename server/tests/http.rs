@@ -708,6 +708,11 @@ async fn recommendations_need_a_viewer_and_not_interested_sticks(backend: Backen
     let (status, _) = app.call(&app.client(), "save_favourites", &[]).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 
+    // An unfiltered browse (what the header's "Movies" link asks for) sends no fields at all.
+    let (status, body) = get(app.client(), "movies".into()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&body).unwrap()["total"], 3);
+
     // More like this works for anyone; the model's admin view is for admins only.
     let (status, body) = get(app.client(), format!("more_like_this?id={}", ids[0])).await;
     assert_eq!(status, StatusCode::OK, "{body}");

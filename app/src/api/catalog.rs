@@ -365,7 +365,10 @@ mod convert {
 
 /// One page of movies for a browse or search URL.
 #[server(prefix = "/api", endpoint = "movies", input = GetUrl)]
-pub async fn browse_movies(query: CatalogQuery) -> Result<MoviePageView, AppError> {
+pub async fn browse_movies(
+    // An unfiltered query has no fields at all in the URL.
+    #[server(default)] query: CatalogQuery,
+) -> Result<MoviePageView, AppError> {
     use cinecloud_core::catalog::{self, MovieQuery, Sort};
     crate::ssr::respond(
         async {

@@ -219,15 +219,16 @@ pub async fn not_interested(id: i64, undo: bool) -> Result<(), AppError> {
     )
 }
 
-/// Saves the movies a new viewer picked as favourites; none means "skip". (`Option`: an empty
-/// list is not sent at all in a URL-encoded form.)
+/// Saves the movies a new viewer picked as favourites; none means "skip".
 #[server(prefix = "/api", endpoint = "save_favourites")]
-pub async fn save_favourites(ids: Option<Vec<i64>>) -> Result<(), AppError> {
+pub async fn save_favourites(
+    // An empty list is not sent at all in a URL-encoded form.
+    #[server(default)] ids: Vec<i64>,
+) -> Result<(), AppError> {
     use crate::ssr::*;
     respond(
         async {
             let user = require_user().await?;
-            let ids = ids.unwrap_or_default();
             Ok(cinecloud_core::recommend::save_favourites(&services()?.db, user.id, &ids).await?)
         }
         .await,

@@ -130,7 +130,7 @@ fn FavouritesPicker(choices: Vec<MovieCardView>, reload: RwSignal<u32>) -> impl 
     let save = Action::new(move |ids: &Vec<i64>| {
         let ids = ids.clone();
         async move {
-            let result = save_favourites((!ids.is_empty()).then_some(ids)).await;
+            let result = save_favourites(ids).await;
             if result.is_ok() {
                 reload.update(|n| *n += 1);
             }
