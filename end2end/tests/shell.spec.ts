@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { openHydrated } from "./support";
+import { openHydrated, signInAsNewAdmin } from "./support";
 
 test("the theme toggle persists across reloads", async ({ page }) => {
   await openHydrated(page, "/");
@@ -33,4 +33,12 @@ test("the layout fits the screen without sideways scrolling", async ({ page }) =
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
   await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
+});
+
+test("an admin's longer menu still fits the screen on the catalog page", async ({ page, baseURL }) => {
+  await signInAsNewAdmin(page, baseURL!, "Layout Admin");
+  await openHydrated(page, "/movies");
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Recommender" })).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
 });
