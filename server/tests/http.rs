@@ -721,6 +721,27 @@ async fn recommendations_need_a_viewer_and_not_interested_sticks(backend: Backen
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _) = get(app.client(), "admin/recommender".into()).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // An admin sees nothing before the first training, then the served version and its facts.
+    accounts::create_admin(db, SignUp { email: "root@example.com", display_name: "Root", password: PASSWORD })
+        .await
+        .unwrap();
+    let admin = app.logged_in("root@example.com", PASSWORD).await;
+    let (status, body) = get(admin.clone(), "admin/recommender".into()).await;
+    assert_eq!((status, body.as_str()), (StatusCode::OK, "null"));
+    let ada_id = users::find_by_email(db, "ada@example.com").await.unwrap().unwrap().id;
+    cinecloud_core::ratings::rate(db, ada_id, ids[0].parse().unwrap(), 10).await.unwrap();
+    let services = &app.backends.services;
+    assert_eq!(services.recommender.train_if_due(services).await.unwrap(), Some(1));
+    let (status, body) = get(admin, "admin/recommender".into()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let model: serde_json::Value = serde_json::from_str(&body).unwrap();
+    // Ada's 5★ and her "not interested".
+    assert_eq!(
+        (model["version"].as_i64(), model["viewers"].as_i64(), model["signals"].as_i64()),
+        (Some(1), Some(1), Some(2))
+    );
+    assert!(model["movies"].as_i64().unwrap() >= 1 && model["metrics"].is_null(), "{model}");
 }
 
 test_both_backends!(
