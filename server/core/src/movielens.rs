@@ -76,7 +76,7 @@ pub fn find_layout(dir: &Path) -> Result<(Layout, PathBuf, PathBuf), String> {
 }
 
 /// The ml-100k genre flags of `u.item`, in order.
-const ITEM_GENRES: [&str; 19] = [
+pub const ITEM_GENRES: [&str; 19] = [
     "unknown",
     "Action",
     "Adventure",

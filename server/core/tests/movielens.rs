@@ -55,27 +55,7 @@ fn write_download(dir: &Path, layout: &str) {
         }
         _ => {
             let flags = |genres: &str| {
-                let names = [
-                    "unknown",
-                    "Action",
-                    "Adventure",
-                    "Animation",
-                    "Children's",
-                    "Comedy",
-                    "Crime",
-                    "Documentary",
-                    "Drama",
-                    "Fantasy",
-                    "Film-Noir",
-                    "Horror",
-                    "Musical",
-                    "Mystery",
-                    "Romance",
-                    "Sci-Fi",
-                    "Thriller",
-                    "War",
-                    "Western",
-                ];
+                let names = movielens::ITEM_GENRES;
                 let mine: Vec<&str> =
                     genres.split('|').map(|g| if g == "Children" { "Children's" } else { g }).collect();
                 names.iter().map(|n| if mine.contains(n) { "1" } else { "0" }).collect::<Vec<_>>().join("|")
