@@ -8,6 +8,7 @@ pub mod clock;
 pub mod covers;
 pub mod db;
 pub mod images;
+pub mod lists;
 pub mod movielens;
 pub mod ratings;
 pub mod recommend;

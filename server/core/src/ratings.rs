@@ -18,6 +18,8 @@ pub enum Signal {
     Liked,
     /// Never recommend this movie to this viewer.
     NotInterested,
+    /// On the viewer's watchlist.
+    Watchlisted,
 }
 
 impl Signal {
@@ -26,6 +28,7 @@ impl Signal {
         match self {
             Signal::Liked => "liked",
             Signal::NotInterested => "not_interested",
+            Signal::Watchlisted => "watchlist",
         }
     }
 }

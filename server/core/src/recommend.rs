@@ -2,7 +2,8 @@
 //! [`cinecloud_recommender`], trained in the background and shared by every server.
 //!
 //! - **Signals**: a rating of 4★ or more is a positive (stronger for 4½★ and 5★), a movie picked
-//!   as liked is a positive, "not interested" is a negative ([`signal_values`]).
+//!   as liked is a positive, a watchlisted one a weaker positive, "not interested" is a negative
+//!   ([`signal_values`]).
 //! - **Training** ([`Recommender::train_if_due`]): when there is no model yet, after
 //!   [`RecommenderSettings::min_new_signals`] new ratings, signals or movies, or when
 //!   [`RecommenderSettings::retrain_every`] has passed with anything new. Only the holder of the
@@ -75,6 +76,8 @@ pub fn rating_value(half_stars: i64) -> Option<f32> {
 /// Strength of a "liked" pick and of a "not interested" (as a negative).
 const LIKED_VALUE: f32 = 1.0;
 const NOT_INTERESTED_VALUE: f32 = -2.0;
+/// Strength of a movie put on the watchlist: wanted, not yet seen.
+const WATCHLISTED_VALUE: f32 = 0.5;
 
 /// One viewer's signal per movie from their ratings and other signals: the strongest positive,
 /// unless they said "not interested", which wins.
@@ -86,10 +89,13 @@ pub fn signal_values(ratings: &[(i64, i64)], signals: &[(i64, String)]) -> HashM
         }
     }
     for (movie, kind) in signals {
-        if kind == Signal::Liked.as_str() {
-            let v = values.entry(*movie).or_insert(LIKED_VALUE);
-            *v = v.max(LIKED_VALUE);
-        }
+        let strength = match kind.as_str() {
+            k if k == Signal::Liked.as_str() => LIKED_VALUE,
+            k if k == Signal::Watchlisted.as_str() => WATCHLISTED_VALUE,
+            _ => continue,
+        };
+        let v = values.entry(*movie).or_insert(strength);
+        *v = v.max(strength);
     }
     for (movie, kind) in signals {
         if kind == Signal::NotInterested.as_str() {
@@ -621,13 +627,21 @@ mod tests {
         assert_eq!(rating_value(10), Some(2.0));
         let values = signal_values(
             &[(1, 10), (2, 6), (3, 9), (4, 10)],
-            &[(2, "liked".into()), (3, "liked".into()), (4, "not_interested".into()), (5, "not_interested".into())],
+            &[
+                (2, "liked".into()),
+                (3, "liked".into()),
+                (4, "not_interested".into()),
+                (5, "not_interested".into()),
+                (6, "watchlist".into()),
+                (3, "watchlist".into()),
+            ],
         );
         assert_eq!(values.get(&1), Some(&2.0));
         assert_eq!(values.get(&2), Some(&1.0), "a liked pick rated low still counts as liked");
         assert_eq!(values.get(&3), Some(&1.5), "the stronger of rating and pick");
         assert_eq!(values.get(&4), Some(&-2.0));
         assert_eq!(values.get(&5), Some(&-2.0));
-        assert_eq!(values.len(), 5);
+        assert_eq!(values.get(&6), Some(&0.5), "watchlisted: a weaker positive");
+        assert_eq!(values.len(), 6);
     }
 }

@@ -4,6 +4,7 @@
 //! expands one body once per backend so each is type-checked against its own driver. This avoids
 //! `sqlx::Any`, which cannot decode booleans on SQLite or several PostgreSQL types.
 
+pub mod lists;
 pub mod movielens;
 pub mod movies;
 pub mod ratings;

@@ -1,0 +1,259 @@
+//! Watchlists and playlists. Every read and write names the owner, so another viewer's list is
+//! never touched: it simply is not found.
+
+use sqlx::FromRow;
+
+use super::movies::{CARD_COLUMNS, CardRow};
+use crate::{catalog::MovieCard, db::Db, on_db};
+
+/// A list's row, with how many visible movies it holds.
+#[derive(Clone, Debug, FromRow, PartialEq, Eq)]
+pub struct ListRow {
+    /// Primary key.
+    pub id: i64,
+    /// The owner.
+    pub user_id: i64,
+    /// `watchlist` or `playlist`.
+    pub kind: String,
+    /// Its name.
+    pub name: String,
+    /// Its description.
+    pub description: String,
+    /// Whether anyone with the link may see it.
+    pub is_public: bool,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds.
+    pub updated_at: i64,
+    /// Visible movies on it.
+    pub movie_count: i64,
+}
+
+const LIST_COLUMNS: &str = "l.id, l.user_id, l.kind, l.name, l.description, l.is_public, l.created_at, l.updated_at, \
+     (SELECT COUNT(*) FROM list_items i JOIN movies m ON m.id = i.movie_id \
+      WHERE i.list_id = l.id AND m.deleted_at IS NULL) AS movie_count";
+
+/// Position steps, so one move rewrites one row.
+pub const STEP: i64 = 1024;
+
+/// The viewer's watchlist, made on first use (two requests at once still make one).
+pub async fn watchlist(db: &Db, user_id: i64, name: &str, now: i64) -> sqlx::Result<ListRow> {
+    let select = format!("SELECT {LIST_COLUMNS} FROM lists l WHERE l.user_id = $1 AND l.kind = 'watchlist'");
+    on_db!(db, |pool| {
+        sqlx::query(
+            "INSERT INTO lists (user_id, kind, name, created_at, updated_at) VALUES ($1, 'watchlist', $2, $3, $3) \
+             ON CONFLICT (user_id) WHERE kind = 'watchlist' DO NOTHING",
+        )
+        .bind(user_id)
+        .bind(name)
+        .bind(now)
+        .execute(pool)
+        .await?;
+        sqlx::query_as(&select).bind(user_id).fetch_one(pool).await
+    })
+}
+
+/// The owner's lists: the watchlist first, then playlists oldest first.
+pub async fn owned(db: &Db, user_id: i64) -> sqlx::Result<Vec<ListRow>> {
+    let sql = format!("SELECT {LIST_COLUMNS} FROM lists l WHERE l.user_id = $1 ORDER BY l.kind = 'playlist', l.id");
+    on_db!(db, |pool| sqlx::query_as(&sql).bind(user_id).fetch_all(pool).await)
+}
+
+/// One list by id, whoever owns it (callers decide who may see it).
+pub async fn find(db: &Db, list_id: i64) -> sqlx::Result<Option<ListRow>> {
+    let sql = format!("SELECT {LIST_COLUMNS} FROM lists l WHERE l.id = $1");
+    on_db!(db, |pool| sqlx::query_as(&sql).bind(list_id).fetch_optional(pool).await)
+}
+
+/// Creates a playlist.
+pub async fn insert_playlist(
+    db: &Db,
+    user_id: i64,
+    name: &str,
+    description: &str,
+    is_public: bool,
+    now: i64,
+) -> sqlx::Result<i64> {
+    on_db!(db, |pool| {
+        sqlx::query_scalar(
+            "INSERT INTO lists (user_id, kind, name, description, is_public, created_at, updated_at) \
+             VALUES ($1, 'playlist', $2, $3, $4, $5, $5) RETURNING id",
+        )
+        .bind(user_id)
+        .bind(name)
+        .bind(description)
+        .bind(is_public)
+        .bind(now)
+        .fetch_one(pool)
+        .await
+    })
+}
+
+/// Changes the owner's list; `false` when it is not theirs.
+pub async fn update(
+    db: &Db,
+    user_id: i64,
+    list_id: i64,
+    name: &str,
+    description: &str,
+    is_public: bool,
+    now: i64,
+) -> sqlx::Result<bool> {
+    on_db!(db, |pool| {
+        let done = sqlx::query(
+            "UPDATE lists SET name = $3, description = $4, is_public = $5, updated_at = $6 \
+             WHERE id = $1 AND user_id = $2",
+        )
+        .bind(list_id)
+        .bind(user_id)
+        .bind(name)
+        .bind(description)
+        .bind(is_public)
+        .bind(now)
+        .execute(pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    })
+}
+
+/// Deletes the owner's playlist (never the watchlist); `false` when there is no such playlist.
+pub async fn delete_playlist(db: &Db, user_id: i64, list_id: i64) -> sqlx::Result<bool> {
+    on_db!(db, |pool| {
+        let done = sqlx::query("DELETE FROM lists WHERE id = $1 AND user_id = $2 AND kind = 'playlist'")
+            .bind(list_id)
+            .bind(user_id)
+            .execute(pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    })
+}
+
+/// The list's visible movies in order.
+pub async fn movies(db: &Db, list_id: i64) -> sqlx::Result<Vec<MovieCard>> {
+    let sql = format!(
+        "SELECT {CARD_COLUMNS} FROM list_items i JOIN movies m ON m.id = i.movie_id \
+         WHERE i.list_id = $1 AND m.deleted_at IS NULL ORDER BY i.position, i.added_at, m.id"
+    );
+    let rows: Vec<CardRow> = on_db!(db, |pool| sqlx::query_as(&sql).bind(list_id).fetch_all(pool).await)?;
+    Ok(rows.into_iter().map(MovieCard::from).collect())
+}
+
+/// What adding a movie did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Added {
+    /// It is now last on the list.
+    Added,
+    /// It was there already.
+    AlreadyThere,
+    /// The list is not the owner's, or the movie is missing or deleted.
+    NotFound,
+}
+
+/// Appends a visible movie to the owner's list, in one transaction that locks the list row.
+pub async fn add(db: &Db, user_id: i64, list_id: i64, movie_id: i64, now: i64) -> sqlx::Result<Added> {
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let owned = sqlx::query("UPDATE lists SET updated_at = $3 WHERE id = $1 AND user_id = $2")
+            .bind(list_id)
+            .bind(user_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            == 1;
+        let visible: Option<i64> = sqlx::query_scalar("SELECT id FROM movies WHERE id = $1 AND deleted_at IS NULL")
+            .bind(movie_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if !owned || visible.is_none() {
+            return Ok(Added::NotFound);
+        }
+        let inserted = sqlx::query(
+            "INSERT INTO list_items (list_id, movie_id, position, added_at) \
+             SELECT $1, $2, COALESCE(MAX(position), 0) + $3, $4 FROM list_items WHERE list_id = $1 \
+             ON CONFLICT (list_id, movie_id) DO NOTHING",
+        )
+        .bind(list_id)
+        .bind(movie_id)
+        .bind(STEP)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok(if inserted == 1 { Added::Added } else { Added::AlreadyThere })
+    })
+}
+
+/// Removes a movie from the owner's list; `false` when the list is not theirs.
+pub async fn remove(db: &Db, user_id: i64, list_id: i64, movie_id: i64, now: i64) -> sqlx::Result<bool> {
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let owned = sqlx::query("UPDATE lists SET updated_at = $3 WHERE id = $1 AND user_id = $2")
+            .bind(list_id)
+            .bind(user_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            == 1;
+        if owned {
+            sqlx::query("DELETE FROM list_items WHERE list_id = $1 AND movie_id = $2")
+                .bind(list_id)
+                .bind(movie_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(owned)
+    })
+}
+
+/// Every movie id on the list in order, deleted ones included (a reorder must name them all).
+pub async fn item_ids(db: &Db, list_id: i64) -> sqlx::Result<Vec<i64>> {
+    on_db!(db, |pool| {
+        sqlx::query_scalar("SELECT movie_id FROM list_items WHERE list_id = $1 ORDER BY position, added_at, movie_id")
+            .bind(list_id)
+            .fetch_all(pool)
+            .await
+    })
+}
+
+/// Puts the owner's list in `order` (which must be exactly its movie ids, checked inside the
+/// transaction); `Ok(false)` when the list is not theirs or `order` is not its movies.
+pub async fn reorder(db: &Db, user_id: i64, list_id: i64, order: &[i64], now: i64) -> sqlx::Result<bool> {
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let owned = sqlx::query("UPDATE lists SET updated_at = $3 WHERE id = $1 AND user_id = $2")
+            .bind(list_id)
+            .bind(user_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            == 1;
+        if !owned {
+            return Ok(false);
+        }
+        let mut current: Vec<i64> = sqlx::query_scalar("SELECT movie_id FROM list_items WHERE list_id = $1")
+            .bind(list_id)
+            .fetch_all(&mut *tx)
+            .await?;
+        let mut wanted = order.to_vec();
+        current.sort_unstable();
+        wanted.sort_unstable();
+        if current != wanted {
+            return Ok(false);
+        }
+        for (index, movie_id) in order.iter().enumerate() {
+            sqlx::query("UPDATE list_items SET position = $3 WHERE list_id = $1 AND movie_id = $2")
+                .bind(list_id)
+                .bind(movie_id)
+                .bind((index as i64 + 1) * STEP)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    })
+}
