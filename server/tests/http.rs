@@ -744,7 +744,90 @@ async fn recommendations_need_a_viewer_and_not_interested_sticks(backend: Backen
     assert!(model["movies"].as_i64().unwrap() >= 1 && model["metrics"].is_null(), "{model}");
 }
 
+async fn lists_through_server_functions_keep_private_lists_private(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let db = &app.backends.services.db;
+    let mut ids = Vec::new();
+    for title in ["Nosferatu", "Häxan", "The Golem"] {
+        let form =
+            cinecloud_core::catalog::MovieForm { title: title.into(), year: "1922".into(), ..Default::default() };
+        ids.push(cinecloud_core::catalog::create_movie(db, &form, None).await.unwrap().id.to_string());
+    }
+    let (ada, eve) = (app.signed_up("ada@example.com").await, app.signed_up("eve@example.com").await);
+    let base = app.base.clone();
+    let get = |client: reqwest::Client, path: String| {
+        let url = format!("{base}/api/{path}");
+        async move {
+            let response = client.get(url).send().await.unwrap();
+            (response.status(), response.text().await.unwrap())
+        }
+    };
+
+    let (status, body) = app.call(&ada, "lists/create", &[("name", "Silent nights")]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let list: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let list_id = list["id"].to_string();
+    assert_eq!((list["is_public"].as_bool(), list["kind"].as_str()), (Some(false), Some("playlist")));
+    for id in &ids {
+        let (status, body) =
+            app.call(&ada, "lists/add", &[("list_id", list_id.as_str()), ("movie_id", id.as_str())]).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    // No list named: the watchlist.
+    let (status, _) = app.call(&ada, "lists/add", &[("movie_id", ids[0].as_str())]).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, body) = get(ada.clone(), "lists/mine".into()).await;
+    let mine: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(mine[0]["kind"], "watchlist");
+    assert_eq!((mine[0]["movie_count"].as_i64(), mine[1]["movie_count"].as_i64()), (Some(1), Some(3)));
+
+    // Eve and a visitor: 404 for the private list, exactly as for a missing one; 401 for writes
+    // without an account; nothing changes.
+    let (status, missing) = get(eve.clone(), "lists/get?id=987654".into()).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, body) = get(eve.clone(), format!("lists/get?id={list_id}")).await;
+    assert_eq!((status, body.as_str()), (StatusCode::NOT_FOUND, missing.as_str()));
+    let (status, _) = get(app.client(), format!("lists/get?id={list_id}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    for (endpoint, form) in [
+        ("lists/add", vec![("list_id", list_id.as_str()), ("movie_id", ids[0].as_str())]),
+        ("lists/remove", vec![("list_id", list_id.as_str()), ("movie_id", ids[0].as_str())]),
+        ("lists/move", vec![("list_id", list_id.as_str()), ("movie_id", ids[2].as_str()), ("index", "0")]),
+        ("lists/update", vec![("id", list_id.as_str()), ("name", "Mine now"), ("is_public", "true")]),
+        ("lists/delete", vec![("id", list_id.as_str())]),
+    ] {
+        let (status, body) = app.call(&eve, endpoint, &form).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{endpoint}: {body}");
+        let (status, _) = app.call(&app.client(), endpoint, &form).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{endpoint}");
+    }
+    let (_, body) = get(ada.clone(), format!("lists/get?id={list_id}")).await;
+    let view: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let order: Vec<String> = view["movies"].as_array().unwrap().iter().map(|m| m["id"].to_string()).collect();
+    assert_eq!(order, ids, "nothing changed");
+    assert_eq!((view["list"]["name"].as_str(), view["mine"].as_bool()), (Some("Silent nights"), Some(true)));
+
+    // Ada reorders and publishes it; then anyone may read it, and only read it.
+    let (status, _) = app
+        .call(&ada, "lists/move", &[("list_id", list_id.as_str()), ("movie_id", ids[2].as_str()), ("index", "0")])
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = app
+        .call(&ada, "lists/update", &[("id", list_id.as_str()), ("name", "Silent nights"), ("is_public", "true")])
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = get(app.client(), format!("lists/get?id={list_id}")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let view: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(view["movies"][0]["id"].to_string(), ids[2]);
+    assert_eq!(view["mine"].as_bool(), Some(false));
+    let (status, _) =
+        app.call(&eve, "lists/remove", &[("list_id", list_id.as_str()), ("movie_id", ids[0].as_str())]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
 test_both_backends!(
+    lists_through_server_functions_keep_private_lists_private,
     recommendations_need_a_viewer_and_not_interested_sticks,
     viewers_rate_movies_and_anonymous_callers_cannot,
     covers_are_uploaded_by_admins_and_served_publicly,

@@ -5,4 +5,5 @@
 pub mod admin;
 pub mod auth;
 pub mod catalog;
+pub mod lists;
 pub mod recommend;
