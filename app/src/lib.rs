@@ -24,6 +24,7 @@ use crate::{
         admin_recommender::AdminRecommenderPage,
         admin_users::AdminUsersPage,
         home::HomePage,
+        lists::{ListPage, MyListsPage},
         login::LoginPage,
         movie::{MoviePage, NewMoviePage},
         movies::MoviesPage,
@@ -143,6 +144,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/signup") view=SignupPage />
                         <Route path=path!("/profile") view=ProfilePage />
                         <Route path=path!("/setup") view=SetupPage />
+                        <Route path=path!("/lists") view=MyListsPage />
+                        <Route path=path!("/lists/:id") view=ListPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/users") view=AdminUsersPage />
                         <Route path=path!("/admin/recommender") view=AdminRecommenderPage />
                     </Routes>

@@ -24,6 +24,9 @@ pub fn Header() -> impl IntoView {
                 <A href="/movies">"Movies"</A>
                 <A href="/top-rated">"Top rated"</A>
                 <Transition>
+                    {move || viewer().map(|_| view! { <A href="/lists">"My lists"</A> })}
+                </Transition>
+                <Transition>
                     {move || viewer().filter(|v| v.is_admin).map(|_| view! {
                         <A href="/admin/users">"Users"</A>
                         <A href="/admin/recommender">"Recommender"</A>

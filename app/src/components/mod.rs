@@ -1,5 +1,6 @@
 //! Pieces shared by several pages.
 
+pub mod add_to_list;
 pub mod error;
 pub mod form;
 pub mod header;

@@ -3,6 +3,7 @@
 pub mod admin_recommender;
 pub mod admin_users;
 pub mod home;
+pub mod lists;
 pub mod login;
 pub mod movie;
 pub mod movies;

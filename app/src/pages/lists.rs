@@ -1,0 +1,216 @@
+//! The viewer's lists (`/lists`) and one list (`/lists/:id`): create a playlist; rename,
+//! describe, publish, delete it; move movies up and down from the keyboard; remove them. A public
+//! list's page is its share link and works without an account.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{
+    components::A,
+    hooks::{use_navigate, use_params_map},
+};
+
+use crate::{
+    api::lists::{
+        CreateList, ListSummaryView, ListView, UpdateList, delete_list, get_list, move_in_list, my_lists,
+        remove_from_list,
+    },
+    components::{
+        form::{FormError, last_error},
+        movie_card::MovieCard,
+        toast::Toasts,
+    },
+    error::AppError,
+};
+
+/// "3 movies", "1 movie", "No movies yet".
+fn count_label(n: i64) -> String {
+    match n {
+        0 => "No movies yet".to_owned(),
+        1 => "1 movie".to_owned(),
+        n => format!("{n} movies"),
+    }
+}
+
+/// The signed-in viewer's watchlist and playlists, and a form for a new playlist.
+#[component]
+pub fn MyListsPage() -> impl IntoView {
+    let create = ServerAction::<CreateList>::new();
+    let lists = Resource::new(move || create.version().get(), |_| my_lists());
+    let error = last_error(create);
+    view! {
+        <Title text="My lists" />
+        <section class="wide-page">
+            <h1>"My lists"</h1>
+            <Suspense fallback=|| view! { <p class="loading">"Loading your lists…"</p> }>
+                {move || lists.get().map(|result| match result {
+                    Ok(lists) => view! { <ListTable lists /> }.into_any(),
+                    Err(AppError::Unauthorized) => view! {
+                        <p><A href="/login">"Log in"</A><span>" to keep a watchlist and playlists."</span></p>
+                    }.into_any(),
+                    Err(e) => view! { <p role="alert" class="form-error">{e.to_string()}</p> }.into_any(),
+                })}
+            </Suspense>
+            <h2>"New playlist"</h2>
+            <ActionForm action=create attr:class="stacked-form">
+                <FormError error />
+                <div class="field">
+                    <label for="new-list-name">"Name"</label>
+                    <input id="new-list-name" name="name" required maxlength="80" />
+                </div>
+                <div class="field">
+                    <label for="new-list-description">"Description"</label>
+                    <textarea id="new-list-description" name="description" maxlength="500"></textarea>
+                </div>
+                <label class="check"><input type="checkbox" name="is_public" value="true" />" Public: anyone with the link can see it"</label>
+                <button type="submit" class="button">"Create playlist"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn ListTable(lists: Vec<ListSummaryView>) -> impl IntoView {
+    view! {
+        <ul class="list-summaries">
+            {lists.into_iter().map(|l| view! {
+                <li>
+                    <A href=format!("/lists/{}", l.id)>{l.name.clone()}</A>
+                    <span class="muted">{count_label(l.movie_count)}</span>
+                    <span class="badge">{if l.is_public { "Public" } else { "Private" }}</span>
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+}
+
+/// One list: its movies in order, and for its owner the controls to change it.
+#[component]
+pub fn ListPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok());
+    let reload = RwSignal::new(0u32);
+    let update = ServerAction::<UpdateList>::new();
+    let list = Resource::new(
+        move || (id(), reload.get(), update.version().get()),
+        |(id, _, _)| async move {
+            match id {
+                Some(id) => get_list(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading the list…"</p> }>
+            {move || list.get().map(|result| match result {
+                Ok(view) => view! { <ListBody view reload update /> }.into_any(),
+                Err(AppError::NotFound) => view! { <crate::pages::not_found::NotFound /> }.into_any(),
+                Err(e) => view! { <p role="alert" class="form-error">{e.to_string()}</p> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ListBody(view: ListView, reload: RwSignal<u32>, update: ServerAction<UpdateList>) -> impl IntoView {
+    let toasts = expect_context::<Toasts>();
+    let ListView { list, mine, movies } = view;
+    let list_id = list.id;
+    let count = movies.len();
+    let change = Action::new(move |(movie_id, to): &(i64, Option<usize>)| {
+        let (movie_id, to) = (*movie_id, *to);
+        async move {
+            let result = match to {
+                Some(index) => move_in_list(list_id, movie_id, index).await,
+                None => remove_from_list(list_id, movie_id).await,
+            };
+            match result {
+                Ok(()) => reload.update(|n| *n += 1),
+                Err(e) => toasts.say(e.to_string()),
+            }
+        }
+    });
+    let navigate = use_navigate();
+    let remove_list = Action::new(move |_: &()| async move { delete_list(list_id).await });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = remove_list.value().get() {
+            toasts.say("Playlist deleted.");
+            navigate("/lists", Default::default());
+        }
+    });
+    let error = last_error(update);
+    let share = list.is_public.then(|| format!("/lists/{list_id}"));
+    let is_watchlist = list.kind == "watchlist";
+    let (name, description) = (list.name.clone(), list.description.clone());
+    let editor = mine.then(move || {
+        view! {
+            <details class="list-editor">
+                <summary>"Edit list"</summary>
+                <ActionForm action=update attr:class="stacked-form">
+                    <FormError error />
+                    <input type="hidden" name="id" value=list_id />
+                    <div class="field">
+                        <label for="list-name">"Name"</label>
+                        <input id="list-name" name="name" required maxlength="80" value=name readonly=is_watchlist />
+                    </div>
+                    <div class="field">
+                        <label for="list-description">"Description"</label>
+                        <textarea id="list-description" name="description" maxlength="500">{description}</textarea>
+                    </div>
+                    <label class="check">
+                        <input type="checkbox" name="is_public" value="true" checked=list.is_public />
+                        " Public: anyone with the link can see it"
+                    </label>
+                    <button type="submit" class="button">"Save list"</button>
+                </ActionForm>
+                {(!is_watchlist).then(|| view! {
+                    <button type="button" class="button danger" on:click=move |_| { remove_list.dispatch(()); }>"Delete playlist"</button>
+                })}
+            </details>
+        }
+    });
+    view! {
+        <Title text=list.name.clone() />
+        <section class="wide-page list-page">
+            <div class="row-heading">
+                <h1>{list.name.clone()}</h1>
+                <span class="badge">{if list.is_public { "Public" } else { "Private" }}</span>
+            </div>
+            {(!list.description.is_empty()).then(|| view! { <p class="lead">{list.description.clone()}</p> })}
+            {share.map(|path| view! {
+                <p class="share">"Share link: " <A href=path.clone()>{path.clone()}</A></p>
+            })}
+            {editor}
+            <p class="muted">{count_label(count as i64)}</p>
+            <ol class="movie-grid list-items" aria-label="Movies on this list">
+                {movies.into_iter().enumerate().map(|(index, movie)| {
+                    let (movie_id, title) = (movie.id, movie.title.clone());
+                    let controls = mine.then(|| view! {
+                        <div class="list-controls">
+                            <button type="button" class="link-button" disabled=index == 0
+                                aria-label=format!("Move {title} up")
+                                on:click=move |_| { change.dispatch((movie_id, Some(index.saturating_sub(1)))); }>"↑ Up"</button>
+                            <button type="button" class="link-button" disabled=index + 1 == count
+                                aria-label=format!("Move {title} down")
+                                on:click=move |_| { change.dispatch((movie_id, Some(index + 1))); }>"↓ Down"</button>
+                            <button type="button" class="link-button"
+                                aria-label=format!("Remove {title} from this list")
+                                on:click=move |_| { change.dispatch((movie_id, None)); }>"Remove"</button>
+                        </div>
+                    });
+                    view! { <MovieCard movie scope="list">{controls}</MovieCard> }
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+    .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_read_naturally() {
+        assert_eq!(super::count_label(0), "No movies yet");
+        assert_eq!(super::count_label(1), "1 movie");
+        assert_eq!(super::count_label(12), "12 movies");
+    }
+}
