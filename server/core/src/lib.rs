@@ -10,6 +10,7 @@ pub mod db;
 pub mod images;
 pub mod lists;
 pub mod movielens;
+pub mod playback;
 pub mod ratings;
 pub mod recommend;
 pub mod services;

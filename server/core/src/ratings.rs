@@ -20,6 +20,8 @@ pub enum Signal {
     NotInterested,
     /// On the viewer's watchlist.
     Watchlisted,
+    /// Played to 90 % or more.
+    Watched,
 }
 
 impl Signal {
@@ -29,6 +31,7 @@ impl Signal {
             Signal::Liked => "liked",
             Signal::NotInterested => "not_interested",
             Signal::Watchlisted => "watchlist",
+            Signal::Watched => "watched",
         }
     }
 }

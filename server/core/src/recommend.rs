@@ -2,8 +2,8 @@
 //! [`cinecloud_recommender`], trained in the background and shared by every server.
 //!
 //! - **Signals**: a rating of 4★ or more is a positive (stronger for 4½★ and 5★), a movie picked
-//!   as liked is a positive, a watchlisted one a weaker positive, "not interested" is a negative
-//!   ([`signal_values`]).
+//!   as liked is a positive, a watched or watchlisted one a weaker positive (unless rated below
+//!   4★), "not interested" is a negative ([`signal_values`]).
 //! - **Training** ([`Recommender::train_if_due`]): when there is no model yet, after
 //!   [`RecommenderSettings::min_new_signals`] new ratings, signals or movies, or when
 //!   [`RecommenderSettings::retrain_every`] has passed with anything new. Only the holder of the
@@ -78,6 +78,8 @@ const LIKED_VALUE: f32 = 1.0;
 const NOT_INTERESTED_VALUE: f32 = -2.0;
 /// Strength of a movie put on the watchlist: wanted, not yet seen.
 const WATCHLISTED_VALUE: f32 = 0.5;
+/// Strength of a movie played to the end, when not rated low.
+const WATCHED_VALUE: f32 = 0.75;
 
 /// One viewer's signal per movie from their ratings and other signals: the strongest positive,
 /// unless they said "not interested", which wins.
@@ -88,10 +90,13 @@ pub fn signal_values(ratings: &[(i64, i64)], signals: &[(i64, String)]) -> HashM
             values.insert(movie, v);
         }
     }
+    // A low rating outweighs having watched or watchlisted the movie.
+    let rated_low: HashSet<i64> = ratings.iter().filter(|r| rating_value(r.1).is_none()).map(|r| r.0).collect();
     for (movie, kind) in signals {
         let strength = match kind.as_str() {
             k if k == Signal::Liked.as_str() => LIKED_VALUE,
-            k if k == Signal::Watchlisted.as_str() => WATCHLISTED_VALUE,
+            k if k == Signal::Watchlisted.as_str() && !rated_low.contains(movie) => WATCHLISTED_VALUE,
+            k if k == Signal::Watched.as_str() && !rated_low.contains(movie) => WATCHED_VALUE,
             _ => continue,
         };
         let v = values.entry(*movie).or_insert(strength);
@@ -626,7 +631,7 @@ mod tests {
         assert_eq!(rating_value(8), Some(1.0));
         assert_eq!(rating_value(10), Some(2.0));
         let values = signal_values(
-            &[(1, 10), (2, 6), (3, 9), (4, 10)],
+            &[(1, 10), (2, 6), (3, 9), (4, 10), (8, 3)],
             &[
                 (2, "liked".into()),
                 (3, "liked".into()),
@@ -634,6 +639,9 @@ mod tests {
                 (5, "not_interested".into()),
                 (6, "watchlist".into()),
                 (3, "watchlist".into()),
+                (7, "watched".into()),
+                (2, "watched".into()),
+                (8, "watched".into()),
             ],
         );
         assert_eq!(values.get(&1), Some(&2.0));
@@ -642,6 +650,8 @@ mod tests {
         assert_eq!(values.get(&4), Some(&-2.0));
         assert_eq!(values.get(&5), Some(&-2.0));
         assert_eq!(values.get(&6), Some(&0.5), "watchlisted: a weaker positive");
-        assert_eq!(values.len(), 6);
+        assert_eq!(values.get(&7), Some(&0.75), "watched to the end");
+        assert_eq!(values.get(&8), None, "watched but rated 1½★: no positive");
+        assert_eq!(values.len(), 7);
     }
 }
