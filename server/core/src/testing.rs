@@ -214,6 +214,19 @@ impl TestServices {
     }
 }
 
+/// A viewer account `{name}@example.com` (its password hash is a fixed, valid PHC string: tests
+/// that sign in create accounts through the accounts service instead); returns its id.
+pub async fn viewer(db: &Db, name: &str) -> i64 {
+    use crate::{
+        accounts::{PasswordHash, Role},
+        db::users::{self, NewUser},
+    };
+    let hash = PasswordHash::from_stored("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into());
+    let email = format!("{name}@example.com");
+    let new = NewUser { email: &email, display_name: name, password_hash: &hash, role: Role::Viewer };
+    users::insert(db, &new, crate::clock::now_unix()).await.expect("inserting a test viewer").id
+}
+
 /// Declares one `#[tokio::test]` per database backend for an `async fn(Backend)` test body.
 #[macro_export]
 macro_rules! test_both_backends {

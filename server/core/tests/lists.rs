@@ -3,25 +3,12 @@
 //! (not found, nothing changed); watchlist adds reach the recommender's signals.
 
 use cinecloud_core::{
-    accounts::{PasswordHash, Role},
     catalog::{self, CatalogError, MovieForm},
-    clock::now_unix,
-    db::{
-        Backend, Db,
-        ratings::all_signals,
-        users::{self, NewUser},
-    },
+    db::{Backend, Db, ratings::all_signals},
     lists::{self, ListForm},
     test_both_backends,
-    testing::TestDb,
+    testing::{TestDb, viewer},
 };
-
-async fn viewer(db: &Db, name: &str) -> i64 {
-    let hash = PasswordHash::from_stored("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into());
-    let email = format!("{name}@example.com");
-    let new = NewUser { email: &email, display_name: name, password_hash: &hash, role: Role::Viewer };
-    users::insert(db, &new, now_unix()).await.unwrap().id
-}
 
 async fn movies(db: &Db, n: usize) -> Vec<i64> {
     let mut ids = Vec::new();

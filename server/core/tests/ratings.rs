@@ -2,24 +2,18 @@
 //! missing movies, and many viewers rating one movie at once.
 
 use cinecloud_core::{
-    accounts::{PasswordHash, Role},
     catalog::{self, CatalogError, MovieForm},
-    clock::now_unix,
     db::{
         Backend, Db,
         ratings::{self as rating_rows, RatingSummary},
-        users::{self, NewUser},
     },
     ratings::{self, Signal},
     test_both_backends,
-    testing::TestDb,
+    testing::{self, TestDb},
 };
 
 async fn viewer(db: &Db, n: usize) -> i64 {
-    let hash = PasswordHash::from_stored("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into());
-    let email = format!("viewer{n}@example.com");
-    let new = NewUser { email: &email, display_name: "Viewer", password_hash: &hash, role: Role::Viewer };
-    users::insert(db, &new, now_unix()).await.unwrap().id
+    testing::viewer(db, &format!("viewer{n}")).await
 }
 
 async fn movie(db: &Db, title: &str) -> i64 {

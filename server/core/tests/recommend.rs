@@ -6,25 +6,14 @@ use std::time::Duration;
 
 use cinecloud_core::{
     Services,
-    accounts::{PasswordHash, Role},
     catalog::{self, MovieForm},
     clock::now_unix,
-    db::{
-        Backend, Db, recommender as model_rows,
-        users::{self, NewUser},
-    },
+    db::{Backend, Db, recommender as model_rows},
     ratings::{self, Signal},
     recommend::{self, Reason, Recommender, RecommenderSettings},
     test_both_backends,
-    testing::{MediaBackend, TestServices},
+    testing::{MediaBackend, TestServices, viewer},
 };
-
-async fn viewer(db: &Db, name: &str) -> i64 {
-    let hash = PasswordHash::from_stored("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into());
-    let email = format!("{name}@example.com");
-    let new = NewUser { email: &email, display_name: name, password_hash: &hash, role: Role::Viewer };
-    users::insert(db, &new, now_unix()).await.unwrap().id
-}
 
 async fn movie(db: &Db, title: &str, genre: &str, director: &str) -> i64 {
     let form = MovieForm {

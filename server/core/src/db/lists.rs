@@ -33,6 +33,21 @@ const LIST_COLUMNS: &str = "l.id, l.user_id, l.kind, l.name, l.description, l.is
      (SELECT COUNT(*) FROM list_items i JOIN movies m ON m.id = i.movie_id \
       WHERE i.list_id = l.id AND m.deleted_at IS NULL) AS movie_count";
 
+/// Inside the open transaction `$tx`: stamps the list as changed and locks its row, if `$user_id`
+/// owns it; `true` when they do.
+macro_rules! touch_owned {
+    ($tx:expr, $list_id:expr, $user_id:expr, $now:expr) => {
+        sqlx::query("UPDATE lists SET updated_at = $3 WHERE id = $1 AND user_id = $2")
+            .bind($list_id)
+            .bind($user_id)
+            .bind($now)
+            .execute(&mut *$tx)
+            .await?
+            .rows_affected()
+            == 1
+    };
+}
+
 /// Position steps, so one move rewrites one row.
 pub const STEP: i64 = 1024;
 
@@ -153,14 +168,7 @@ pub enum Added {
 pub async fn add(db: &Db, user_id: i64, list_id: i64, movie_id: i64, now: i64) -> sqlx::Result<Added> {
     on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
-        let owned = sqlx::query("UPDATE lists SET updated_at = $3 WHERE id = $1 AND user_id = $2")
-            .bind(list_id)
-            .bind(user_id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-            == 1;
+        let owned = touch_owned!(tx, list_id, user_id, now);
         let visible: Option<i64> = sqlx::query_scalar("SELECT id FROM movies WHERE id = $1 AND deleted_at IS NULL")
             .bind(movie_id)
             .fetch_optional(&mut *tx)
@@ -189,14 +197,7 @@ pub async fn add(db: &Db, user_id: i64, list_id: i64, movie_id: i64, now: i64) -
 pub async fn remove(db: &Db, user_id: i64, list_id: i64, movie_id: i64, now: i64) -> sqlx::Result<bool> {
     on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
-        let owned = sqlx::query("UPDATE lists SET updated_at = $3 WHERE id = $1 AND user_id = $2")
-            .bind(list_id)
-            .bind(user_id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-            == 1;
+        let owned = touch_owned!(tx, list_id, user_id, now);
         if owned {
             sqlx::query("DELETE FROM list_items WHERE list_id = $1 AND movie_id = $2")
                 .bind(list_id)
@@ -224,14 +225,7 @@ pub async fn item_ids(db: &Db, list_id: i64) -> sqlx::Result<Vec<i64>> {
 pub async fn reorder(db: &Db, user_id: i64, list_id: i64, order: &[i64], now: i64) -> sqlx::Result<bool> {
     on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
-        let owned = sqlx::query("UPDATE lists SET updated_at = $3 WHERE id = $1 AND user_id = $2")
-            .bind(list_id)
-            .bind(user_id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-            == 1;
+        let owned = touch_owned!(tx, list_id, user_id, now);
         if !owned {
             return Ok(false);
         }
