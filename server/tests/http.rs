@@ -662,17 +662,9 @@ async fn recommendations_need_a_viewer_and_not_interested_sticks(backend: Backen
         };
         ids.push(cinecloud_core::catalog::create_movie(db, &form, None).await.unwrap().id.to_string());
     }
-    let base = app.base.clone();
-    let get = |client: reqwest::Client, path: String| {
-        let url = format!("{base}/api/{path}");
-        async move {
-            let response = client.get(url).send().await.unwrap();
-            (response.status(), response.text().await.unwrap())
-        }
-    };
 
     // Visitors get no row and cannot say "not interested".
-    let (status, body) = get(app.client(), "recommendations".into()).await;
+    let (status, body) = app.fetch(&app.client(), "recommendations").await;
     assert_eq!((status, body.as_str()), (StatusCode::OK, "null"));
     let (status, _) = app.call(&app.client(), "not_interested", &[("id", ids[0].as_str()), ("undo", "false")]).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
@@ -680,7 +672,7 @@ async fn recommendations_need_a_viewer_and_not_interested_sticks(backend: Backen
 
     // A new viewer is asked for favourites and sees every movie, each with a reason.
     let ada = app.signed_up("ada@example.com").await;
-    let (status, body) = get(ada.clone(), "recommendations".into()).await;
+    let (status, body) = app.fetch(&ada, "recommendations").await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let view: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(view["favourite_choices"].as_array().unwrap().len(), 3);
@@ -691,7 +683,7 @@ async fn recommendations_need_a_viewer_and_not_interested_sticks(backend: Backen
     assert_eq!(status, StatusCode::OK, "{body}");
     let (status, _) = app.call(&ada, "not_interested", &[("id", "987654"), ("undo", "false")]).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (_, body) = get(ada.clone(), "recommendations".into()).await;
+    let (_, body) = app.fetch(&ada, "recommendations").await;
     let view: serde_json::Value = serde_json::from_str(&body).unwrap();
     let shown: Vec<String> = view["items"].as_array().unwrap().iter().map(|i| i["movie"]["id"].to_string()).collect();
     assert_eq!(shown.len(), 2);
@@ -702,24 +694,24 @@ async fn recommendations_need_a_viewer_and_not_interested_sticks(backend: Backen
     let bob = app.signed_up("bob@example.com").await;
     let (status, body) = app.call(&bob, "save_favourites", &[]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let (_, body) = get(bob.clone(), "recommendations".into()).await;
+    let (_, body) = app.fetch(&bob, "recommendations").await;
     let view: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(view["favourite_choices"].as_array().unwrap().len(), 0, "{view}");
     let (status, _) = app.call(&app.client(), "save_favourites", &[]).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 
     // An unfiltered browse (what the header's "Movies" link asks for) sends no fields at all.
-    let (status, body) = get(app.client(), "movies".into()).await;
+    let (status, body) = app.fetch(&app.client(), "movies").await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(serde_json::from_str::<serde_json::Value>(&body).unwrap()["total"], 3);
 
     // More like this works for anyone; the model's admin view is for admins only.
-    let (status, body) = get(app.client(), format!("more_like_this?id={}", ids[0])).await;
+    let (status, body) = app.fetch(&app.client(), &format!("more_like_this?id={}", ids[0])).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert!(body.contains("SharesGenresOrPeople"), "{body}");
-    let (status, _) = get(ada.clone(), "admin/recommender".into()).await;
+    let (status, _) = app.fetch(&ada, "admin/recommender").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = get(app.client(), "admin/recommender".into()).await;
+    let (status, _) = app.fetch(&app.client(), "admin/recommender").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 
     // An admin sees nothing before the first training, then the served version and its facts.
@@ -727,13 +719,13 @@ async fn recommendations_need_a_viewer_and_not_interested_sticks(backend: Backen
         .await
         .unwrap();
     let admin = app.logged_in("root@example.com", PASSWORD).await;
-    let (status, body) = get(admin.clone(), "admin/recommender".into()).await;
+    let (status, body) = app.fetch(&admin, "admin/recommender").await;
     assert_eq!((status, body.as_str()), (StatusCode::OK, "null"));
     let ada_id = users::find_by_email(db, "ada@example.com").await.unwrap().unwrap().id;
     cinecloud_core::ratings::rate(db, ada_id, ids[0].parse().unwrap(), 10).await.unwrap();
     let services = &app.backends.services;
     assert_eq!(services.recommender.train_if_due(services).await.unwrap(), Some(1));
-    let (status, body) = get(admin, "admin/recommender".into()).await;
+    let (status, body) = app.fetch(&admin, "admin/recommender").await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let model: serde_json::Value = serde_json::from_str(&body).unwrap();
     // Ada's 5★ and her "not interested".
@@ -754,14 +746,6 @@ async fn lists_through_server_functions_keep_private_lists_private(backend: Back
         ids.push(cinecloud_core::catalog::create_movie(db, &form, None).await.unwrap().id.to_string());
     }
     let (ada, eve) = (app.signed_up("ada@example.com").await, app.signed_up("eve@example.com").await);
-    let base = app.base.clone();
-    let get = |client: reqwest::Client, path: String| {
-        let url = format!("{base}/api/{path}");
-        async move {
-            let response = client.get(url).send().await.unwrap();
-            (response.status(), response.text().await.unwrap())
-        }
-    };
 
     let (status, body) = app.call(&ada, "lists/create", &[("name", "Silent nights")]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -776,18 +760,18 @@ async fn lists_through_server_functions_keep_private_lists_private(backend: Back
     // No list named: the watchlist.
     let (status, _) = app.call(&ada, "lists/add", &[("movie_id", ids[0].as_str())]).await;
     assert_eq!(status, StatusCode::OK);
-    let (_, body) = get(ada.clone(), "lists/mine".into()).await;
+    let (_, body) = app.fetch(&ada, "lists/mine").await;
     let mine: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(mine[0]["kind"], "watchlist");
     assert_eq!((mine[0]["movie_count"].as_i64(), mine[1]["movie_count"].as_i64()), (Some(1), Some(3)));
 
     // Eve and a visitor: 404 for the private list, exactly as for a missing one; 401 for writes
     // without an account; nothing changes.
-    let (status, missing) = get(eve.clone(), "lists/get?id=987654".into()).await;
+    let (status, missing) = app.fetch(&eve, "lists/get?id=987654").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, body) = get(eve.clone(), format!("lists/get?id={list_id}")).await;
+    let (status, body) = app.fetch(&eve, &format!("lists/get?id={list_id}")).await;
     assert_eq!((status, body.as_str()), (StatusCode::NOT_FOUND, missing.as_str()));
-    let (status, _) = get(app.client(), format!("lists/get?id={list_id}")).await;
+    let (status, _) = app.fetch(&app.client(), &format!("lists/get?id={list_id}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     for (endpoint, form) in [
         ("lists/add", vec![("list_id", list_id.as_str()), ("movie_id", ids[0].as_str())]),
@@ -801,7 +785,7 @@ async fn lists_through_server_functions_keep_private_lists_private(backend: Back
         let (status, _) = app.call(&app.client(), endpoint, &form).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{endpoint}");
     }
-    let (_, body) = get(ada.clone(), format!("lists/get?id={list_id}")).await;
+    let (_, body) = app.fetch(&ada, &format!("lists/get?id={list_id}")).await;
     let view: serde_json::Value = serde_json::from_str(&body).unwrap();
     let order: Vec<String> = view["movies"].as_array().unwrap().iter().map(|m| m["id"].to_string()).collect();
     assert_eq!(order, ids, "nothing changed");
@@ -816,7 +800,7 @@ async fn lists_through_server_functions_keep_private_lists_private(backend: Back
         .call(&ada, "lists/update", &[("id", list_id.as_str()), ("name", "Silent nights"), ("is_public", "true")])
         .await;
     assert_eq!(status, StatusCode::OK);
-    let (status, body) = get(app.client(), format!("lists/get?id={list_id}")).await;
+    let (status, body) = app.fetch(&app.client(), &format!("lists/get?id={list_id}")).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let view: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(view["movies"][0]["id"].to_string(), ids[2]);

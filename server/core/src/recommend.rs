@@ -416,12 +416,15 @@ impl Recommender {
             let input: Vec<(u64, f32)> = values.iter().map(|(&m, &v)| (m as u64, v)).collect();
             // Ask for more than needed: the model may still hold movies deleted since training.
             let picks = current.serving.recommend(&input, n + n / 2 + 4, |item| seen.contains(&(item as i64)));
-            let ids: Vec<i64> = picks.iter().map(|p| p.item as i64).collect();
-            let because: Vec<i64> = picks.iter().filter_map(|p| p.because).map(|b| b as i64).collect();
+            // The picks and the movies that explain them, in one query.
+            let ids: Vec<i64> = picks
+                .iter()
+                .map(|p| p.item as i64)
+                .chain(picks.iter().filter_map(|p| p.because).map(|b| b as i64))
+                .collect();
             let mut cards: HashMap<i64, MovieCard> =
                 db::cards(database, &ids).await?.into_iter().map(|c| (c.id, c)).collect();
-            let titles: HashMap<i64, String> =
-                db::cards(database, &because).await?.into_iter().map(|c| (c.id, c.title)).collect();
+            let titles: HashMap<i64, String> = cards.iter().map(|(id, c)| (*id, c.title.clone())).collect();
             for pick in picks {
                 let Some(card) = cards.remove(&(pick.item as i64)) else { continue };
                 let reason = pick.because.map(|b| b as i64).and_then(|b| {
@@ -481,8 +484,12 @@ impl Recommender {
                 .into_iter()
                 .map(|(i, _)| i as i64)
                 .collect();
-            let mut cards = db::cards(database, &ids).await?;
-            let source = db::cards(database, &[movie_id]).await?.pop().ok_or(CatalogError::NotFound)?;
+            // The similar movies and the one they are like, in one query (in this order).
+            let mut cards = db::cards(database, &[&[movie_id][..], &ids].concat()).await?;
+            if cards.first().is_none_or(|c| c.id != movie_id) {
+                return Err(CatalogError::NotFound);
+            }
+            let source = cards.remove(0);
             cards.truncate(n);
             if !cards.is_empty() {
                 return Ok(cards

@@ -84,6 +84,12 @@ impl TestApp {
         (response.status(), response.text().await.unwrap())
     }
 
+    /// GETs a server function (`endpoint?query`); returns status and body.
+    pub async fn fetch(&self, client: &Client, path: &str) -> (StatusCode, String) {
+        let response = client.get(format!("{}/api/{path}", self.base)).send().await.unwrap();
+        (response.status(), response.text().await.unwrap())
+    }
+
     /// The signed-in viewer as the server sees this client (`Value::Null` when anonymous).
     pub async fn viewer(&self, client: &Client) -> Value {
         let (status, body) = self.call(client, "current_viewer", &[]).await;
