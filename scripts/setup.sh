@@ -54,6 +54,7 @@ ensure_node() {
 ensure_build_tools() {
   ensure_rust
   ensure_node
+  ensure_ffmpeg
   if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
     say "cargo install cargo-leptos $CARGO_LEPTOS_VERSION (takes 15-30 minutes once)"
     cargo install cargo-leptos --locked --version "$CARGO_LEPTOS_VERSION" --features no_downloads
@@ -68,6 +69,14 @@ ensure_build_tools() {
     (cd "$ROOT/scripts/tools" && npm ci --no-audit --no-fund --silent)
   fi
   export PATH="$ROOT/scripts/tools/node_modules/.bin:$PATH"
+}
+
+# ffmpeg makes the demo catalog's short clips (a test pattern with a tone) and the clips the
+# tests play; nothing is downloaded but the Debian package.
+ensure_ffmpeg() {
+  if ! have ffmpeg; then
+    apt_install ffmpeg
+  fi
 }
 
 ensure_chromium() {

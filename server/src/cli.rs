@@ -168,6 +168,12 @@ pub struct Options {
     /// How often (seconds) each server looks for a newer model and whether training is due.
     #[arg(long, env = "CINECLOUD_RECOMMENDER_POLL_SECONDS", default_value_t = 30, global = true)]
     pub recommender_poll_seconds: u32,
+    /// Largest video upload, in megabytes.
+    #[arg(long, env = "CINECLOUD_MAX_VIDEO_MB", default_value_t = 4096, global = true)]
+    pub max_video_mb: u64,
+    /// How long a presigned S3 video URL stays valid, in seconds.
+    #[arg(long, env = "CINECLOUD_VIDEO_URL_SECONDS", default_value_t = 900, global = true)]
+    pub video_url_seconds: u64,
     /// Folder with the compiled site (pkg/ and public assets).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
     pub site_root: String,

@@ -3,7 +3,7 @@
 
 use std::net::SocketAddr;
 
-use cinecloud_core::{db::Backend, recommend::RecommenderSettings, storage::S3Settings};
+use cinecloud_core::{db::Backend, recommend::RecommenderSettings, storage::S3Settings, videos::VideoSettings};
 use url::Url;
 
 use crate::cli::Options;
@@ -53,6 +53,8 @@ pub struct Settings {
     pub demo_catalog: bool,
     /// When the recommender trains and looks for new versions.
     pub recommender: RecommenderSettings,
+    /// Video upload limit and playback URL lifetime.
+    pub videos: VideoSettings,
 }
 
 /// A configuration value that is wrong, naming its environment variable.
@@ -130,6 +132,17 @@ impl Settings {
         if o.session_max_days == 0 {
             return Err(bad("CINECLOUD_SESSION_MAX_DAYS", "must be at least 1"));
         }
+        if o.max_video_mb == 0 || o.max_video_mb > 1 << 20 {
+            return Err(bad("CINECLOUD_MAX_VIDEO_MB", "must be between 1 and 1048576"));
+        }
+        // S3 accepts presigned lifetimes of up to seven days; minutes are what a player needs.
+        if !(60..=7 * 24 * 3600).contains(&o.video_url_seconds) {
+            return Err(bad("CINECLOUD_VIDEO_URL_SECONDS", "must be between 60 and 604800"));
+        }
+        let videos = VideoSettings {
+            max_bytes: o.max_video_mb * 1024 * 1024,
+            url_ttl: std::time::Duration::from_secs(o.video_url_seconds),
+        };
         Ok(Settings {
             database_url: o.database_url.clone(),
             media,
@@ -142,6 +155,7 @@ impl Settings {
             site_root: o.site_root.clone(),
             demo_catalog: o.demo_catalog,
             recommender,
+            videos,
         })
     }
 

@@ -76,10 +76,17 @@ async fn seed_catalog(settings: Settings, synthetic: Option<usize>, seed: u64) -
             let added = seed::seed_synthetic(&services.db, n, seed).await?;
             println!("Added {added} synthetic movies.");
         }
-        None => match seed::load_demo(&services).await? {
-            0 => println!("The catalog is not empty; the demo catalog was not loaded."),
-            added => println!("Loaded {added} demo movies."),
-        },
+        None => {
+            match seed::load_demo(&services).await? {
+                0 => println!("The catalog is not empty; the demo catalog was not loaded."),
+                added => println!("Loaded {added} demo movies."),
+            }
+            // Also for a catalog loaded before demo clips existed.
+            match seed::attach_demo_clips(&services).await? {
+                0 => {}
+                clips => println!("Gave {clips} demo movies a generated clip."),
+            }
+        }
     }
     Ok(())
 }

@@ -51,6 +51,8 @@ pub struct AppState {
     pub trust_proxy: bool,
     /// Served over HTTPS (HSTS, Secure cookies).
     pub https: bool,
+    /// Where presigned video URLs point (S3), for the pages' `media-src`.
+    pub media_origin: Option<Arc<str>>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -67,7 +69,12 @@ pub async fn connect_services(settings: &Settings) -> anyhow::Result<Services> {
         MediaSettings::Local(dir) => MediaStore::Local(LocalStore::open(dir).context("CINECLOUD_MEDIA_DIR")?),
         MediaSettings::S3(s3) => MediaStore::S3(S3Store::connect(s3).await),
     };
-    Ok(Services { db, media, recommender: Recommender::new(settings.recommender.clone()) })
+    Ok(Services {
+        db,
+        media,
+        recommender: Recommender::new(settings.recommender.clone()),
+        videos: settings.videos.clone(),
+    })
 }
 
 fn leptos_options(settings: &Settings) -> LeptosOptions {
@@ -97,6 +104,7 @@ pub async fn build_router(settings: &Settings, services: Services) -> anyhow::Re
         public_origin: settings.public_origin().into(),
         trust_proxy: settings.trust_proxy,
         https: settings.https(),
+        media_origin: services.media.browser_origin().map(Arc::from),
     };
     let records = SessionRecords::open(&services.db).await.context("opening the session store")?;
     let sessions = SessionManagerLayer::new(records.clone())
@@ -121,13 +129,14 @@ pub async fn build_router(settings: &Settings, services: Services) -> anyhow::Re
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/media/{*key}", get(media::serve_media))
+        .route("/stream/{movie_id}", get(media::stream_video))
         .route("/api/v1/movies", get(api::list_movies))
         .route("/api/v1/movies/{id}", get(api::get_movie))
         .route("/api/v1/openapi.json", get(api::openapi))
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(sessions)
-        .layer(from_fn(middleware::limit_request_body))
+        .layer(from_fn_with_state(state.clone(), middleware::limit_request_body))
         .layer(from_fn_with_state(state.clone(), middleware::refuse_cross_site_writes))
         .layer(from_fn_with_state(state.clone(), middleware::record_client_addr))
         .layer(from_fn(middleware::private_by_default))
@@ -162,6 +171,14 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         let added = cinecloud_core::catalog::seed::load_demo(&services).await?;
         if added > 0 {
             tracing::info!(added, "loaded the demo catalog into the empty database");
+            // Encoding takes a few seconds per clip: serve meanwhile.
+            let services = services.clone();
+            tokio::spawn(async move {
+                match cinecloud_core::catalog::seed::attach_demo_clips(&services).await {
+                    Ok(clips) => tracing::info!(clips, "gave demo movies generated clips"),
+                    Err(e) => tracing::warn!(error = format!("{e:#}"), "demo clips could not be attached"),
+                }
+            });
         }
     }
     let expiry = tokio::spawn(records.continuously_delete_expired(Duration::from_secs(60 * 60)));

@@ -225,6 +225,9 @@ pub struct MovieView {
     /// The signed-in viewer's own rating in half stars.
     #[serde(default)]
     pub my_rating: Option<i64>,
+    /// The attached video's MIME type, when it has one (it can be played).
+    #[serde(default)]
+    pub video: Option<String>,
 }
 
 /// A person's page.
@@ -333,6 +336,7 @@ mod convert {
                 version: m.version,
                 rating: rating(m.rating),
                 my_rating: None,
+                video: m.video_type.clone(),
                 title: m.input.title,
                 original_title: m.input.original_title,
                 year: m.input.year,
@@ -356,6 +360,8 @@ mod convert {
                     "Someone else saved this movie since you opened it. Reload to see their changes.",
                 ),
                 CatalogError::CoverRejected(message) => AppError::invalid("cover", message),
+                CatalogError::VideoRejected(message) => AppError::invalid("video", message),
+                CatalogError::TooLarge(message) => AppError::TooLarge(message),
                 CatalogError::UndoExpired => AppError::invalid("undo", "It is too late to undo this deletion."),
                 CatalogError::Unexpected(e) => crate::ssr::internal(format!("{e:#}")),
             }

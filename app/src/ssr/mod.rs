@@ -13,7 +13,7 @@ use leptos_axum::ResponseOptions;
 
 use crate::error::AppError;
 
-pub use session::{SessionPolicy, current_user, require_admin, require_user};
+pub use session::{SessionPolicy, current_user, require_admin, require_user, signed_in_user};
 
 /// The client's address as the server decided to trust it (peer address, or the first
 /// `X-Forwarded-For` hop when behind a configured proxy). Put into request extensions by the

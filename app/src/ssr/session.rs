@@ -65,20 +65,26 @@ pub async fn sign_out(session: &Session) -> Result<(), AppError> {
 /// The signed-in account, or `None`. A session past its absolute lifetime, or signed in before
 /// the account's last password change, or whose account is gone, is ended here.
 pub async fn current_user() -> Result<Option<User>, AppError> {
-    let session = session().await?;
+    signed_in_user(&session().await?, &services()?, &auth_settings()?.sessions).await
+}
+
+/// [`current_user`] for plain axum handlers, which have the session but no Leptos context.
+pub async fn signed_in_user(
+    session: &Session,
+    services: &cinecloud_core::Services,
+    policy: &SessionPolicy,
+) -> Result<Option<User>, AppError> {
     let Some(state) = session.get::<SignedIn>(AUTH_KEY).await.map_err(internal)? else {
         return Ok(None);
     };
-    let policy = auth_settings()?.sessions;
     if now_unix() - state.signed_in_at > policy.absolute_secs {
-        sign_out(&session).await?;
+        sign_out(session).await?;
         return Ok(None);
     }
-    let services = services()?;
     match accounts::find_user(&services.db, state.user_id).await {
         Ok(user) if user.session_epoch == state.epoch => Ok(Some(user)),
         Ok(_) | Err(accounts::AccountError::NotFound) => {
-            sign_out(&session).await?;
+            sign_out(session).await?;
             Ok(None)
         }
         Err(e) => Err(e.into()),

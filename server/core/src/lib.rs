@@ -15,6 +15,7 @@ pub mod ratings;
 pub mod recommend;
 pub mod services;
 pub mod storage;
+pub mod videos;
 
 pub use services::Services;
 

@@ -1,14 +1,16 @@
 //! The long-lived handles every request needs, cloned cheaply into each handler.
 
-use crate::{db::Db, recommend::Recommender, storage::MediaStore};
+use crate::{db::Db, recommend::Recommender, storage::MediaStore, videos::VideoSettings};
 
 /// Database and media storage, shared by the web server, server functions and the CLI.
 #[derive(Clone, Debug)]
 pub struct Services {
     /// The catalog and account database (SQLite or PostgreSQL).
     pub db: Db,
-    /// Where images (and later videos) live (local folder or S3).
+    /// Where images and videos live (local folder or S3).
     pub media: MediaStore,
     /// The recommender model this process serves (shared by every clone).
     pub recommender: Recommender,
+    /// Video upload limit and playback URL lifetime.
+    pub videos: VideoSettings,
 }

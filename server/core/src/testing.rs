@@ -206,7 +206,12 @@ impl TestServices {
             }
         };
         Self {
-            services: Services { db: db.db.clone(), media: store, recommender: Default::default() },
+            services: Services {
+                db: db.db.clone(),
+                media: store,
+                recommender: Default::default(),
+                videos: Default::default(),
+            },
             db,
             _media_dir: media_dir,
             _s3: s3,

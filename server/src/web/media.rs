@@ -1,12 +1,18 @@
-//! `GET /media/{key}`: public images from media storage, with Range and caching support.
+//! Media over HTTP: `GET /media/{key}` serves public images to anyone; `GET /stream/{movie_id}`
+//! serves a movie's video to signed-in viewers. Both honour single byte ranges (206 with
+//! `Content-Range`, 416 with `bytes */N`), validators and caching headers.
 
 use axum::{
     body::Body,
     extract::{Path, State},
     http::{HeaderMap, StatusCode, header},
-    response::{IntoResponse, Response},
+    response::{IntoResponse, Redirect, Response},
 };
-use cinecloud_core::storage::{ByteRange, StorageError};
+use cinecloud_core::{
+    storage::{ByteRange, StorageError},
+    videos,
+};
+use tower_sessions::Session;
 
 use crate::startup::AppState;
 
@@ -18,12 +24,51 @@ pub async fn serve_media(State(state): State<AppState>, Path(key): Path<String>,
     if !PUBLIC_PREFIXES.iter().any(|p| key.starts_with(p)) {
         return StatusCode::NOT_FOUND.into_response();
     }
+    serve_object(&state, &key, &headers, "public, max-age=31536000, immutable").await
+}
+
+/// Streams a movie's video to a signed-in viewer (401 otherwise, 404 without a video). Every
+/// upload gets a new key, so a browser may keep what it fetched, but only in its own cache. On
+/// S3 the viewer is sent to a short-lived presigned URL instead.
+pub async fn stream_video(
+    State(state): State<AppState>,
+    Path(movie_id): Path<i64>,
+    session: Session,
+    headers: HeaderMap,
+) -> Response {
+    match app::ssr::signed_in_user(&session, &state.services, &state.auth.sessions).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return (StatusCode::UNAUTHORIZED, "Please sign in to watch.").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "checking the session for a video stream failed");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    }
+    match videos::source(&state.services, movie_id).await {
+        Ok(videos::Source::Stream(video)) => {
+            serve_object(&state, &video.object_key, &headers, "private, max-age=86400").await
+        }
+        Ok(videos::Source::Url { url, .. }) => Redirect::temporary(&url).into_response(),
+        Err(cinecloud_core::catalog::CatalogError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(e) => {
+            tracing::error!(movie_id, error = %format!("{e:#}"), "finding a video failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// Streams one object, or the byte range asked for, with `cache_control`. The key's last segment
+/// is unique to its content, so it is the entity tag.
+async fn serve_object(state: &AppState, key: &str, headers: &HeaderMap, cache_control: &'static str) -> Response {
     let etag = format!("\"{}\"", key.rsplit('/').next().unwrap_or_default());
-    if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
+    let header_text = |name| headers.get(name).and_then(|v: &header::HeaderValue| v.to_str().ok());
+    if header_text(header::IF_NONE_MATCH) == Some(etag.as_str()) {
         return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
     }
-    let range = headers.get(header::RANGE).and_then(|v| v.to_str().ok()).and_then(ByteRange::parse_header);
-    let object = match state.services.media.get(&key, range).await {
+    // A range is honoured unless `If-Range` names another version: then the whole object is sent.
+    let range_applies = header_text(header::IF_RANGE).is_none_or(|v| v == etag);
+    let range = header_text(header::RANGE).filter(|_| range_applies).and_then(ByteRange::parse_header);
+    let object = match state.services.media.get(key, range).await {
         Ok(object) => object,
         Err(StorageError::NotFound(_) | StorageError::InvalidKey(_)) => return StatusCode::NOT_FOUND.into_response(),
         Err(StorageError::RangeNotSatisfiable { total }) => {
@@ -33,7 +78,7 @@ pub async fn serve_media(State(state): State<AppState>, Path(key): Path<String>,
             )
                 .into_response();
         }
-        Err(StorageError::Backend(e)) => {
+        Err(e) => {
             tracing::error!(key, error = %format!("{e:#}"), "reading media failed");
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
@@ -42,7 +87,7 @@ pub async fn serve_media(State(state): State<AppState>, Path(key): Path<String>,
         .header(header::CONTENT_TYPE, &object.content_type)
         .header(header::CONTENT_LENGTH, object.body_len())
         .header(header::ACCEPT_RANGES, "bytes")
-        .header(header::CACHE_CONTROL, "public, max-age=31536000, immutable")
+        .header(header::CACHE_CONTROL, cache_control)
         .header(header::ETAG, &etag);
     if let Some((first, last)) = object.range {
         response = response

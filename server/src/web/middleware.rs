@@ -52,23 +52,26 @@ pub const UPLOAD_BODY_LIMIT: usize = cinecloud_core::accounts::MAX_PHOTO_BYTES +
 /// Largest request body for cover uploads (the cover limit plus multipart overhead).
 pub const COVER_BODY_LIMIT: usize = cinecloud_core::covers::MAX_COVER_BYTES + 64 * 1024;
 
-fn body_limit(path: &str) -> usize {
+fn body_limit(state: &AppState, path: &str) -> u64 {
     match path {
-        "/api/upload_photo" => UPLOAD_BODY_LIMIT,
-        "/api/admin/upload_cover" => COVER_BODY_LIMIT,
-        _ => DEFAULT_BODY_LIMIT,
+        "/api/upload_photo" => UPLOAD_BODY_LIMIT as u64,
+        "/api/admin/upload_cover" => COVER_BODY_LIMIT as u64,
+        // The video itself is streamed to storage and cut off at its own limit.
+        "/api/admin/upload_video" => state.services.videos.max_bytes + 64 * 1024,
+        _ => DEFAULT_BODY_LIMIT as u64,
     }
 }
 
 /// Answers 413 when the declared length exceeds the route's limit, and cuts off bodies that
 /// grow past it while streaming (multipart handlers ignore axum's default limit).
-pub async fn limit_request_body(request: Request, next: Next) -> Response {
-    let limit = body_limit(request.uri().path());
+pub async fn limit_request_body(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let limit = body_limit(&state, request.uri().path());
     let declared =
         request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|len| len > limit as u64) {
+    if declared.is_some_and(|len| len > limit) {
         return (StatusCode::PAYLOAD_TOO_LARGE, "The request is too large.").into_response();
     }
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
     let request = request.map(|body| Body::new(Limited::new(body, limit)));
     next.run(request).await
 }
@@ -110,8 +113,12 @@ pub async fn security_headers(State(state): State<AppState>, mut request: Reques
     }
     let is_page =
         headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
-    let page_policy =
-        is_page.then(|| HeaderValue::from_str(&app::ssr::security::content_security_policy(&nonce)).ok()).flatten();
+    let page_policy = is_page
+        .then(|| {
+            let policy = app::ssr::security::content_security_policy(&nonce, state.media_origin.as_deref());
+            HeaderValue::from_str(&policy).ok()
+        })
+        .flatten();
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
         page_policy.unwrap_or(HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'; sandbox")),

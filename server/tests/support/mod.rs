@@ -1,5 +1,8 @@
 //! Starts the real router on a free port over a fresh database, with a cookie-keeping client.
 
+// Shared by several test binaries, each of which uses only part of it.
+#![allow(dead_code)]
+
 use std::net::SocketAddr;
 
 use cinecloud_core::{
@@ -46,7 +49,7 @@ impl TestApp {
         media: MediaBackend,
         configure: impl FnOnce(&mut Settings),
     ) -> Self {
-        let backends = TestServices::with_media(backend, media).await;
+        let mut backends = TestServices::with_media(backend, media).await;
         let site = tempfile::tempdir().unwrap();
         let cli = Cli::try_parse_from([
             "cinecloud",
@@ -60,6 +63,7 @@ impl TestApp {
         .unwrap();
         let mut settings = Settings::from_options(&cli.options).unwrap();
         configure(&mut settings);
+        backends.services.videos = settings.videos.clone();
         let (router, _records) = startup::build_router(&settings, backends.services.clone()).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();

@@ -23,6 +23,12 @@ pub enum CatalogError {
     /// The uploaded cover is not an acceptable image; the message is meant for the user.
     #[error("{0}")]
     CoverRejected(String),
+    /// The uploaded video is not an MP4 or WebM file; the message is meant for the user.
+    #[error("{0}")]
+    VideoRejected(String),
+    /// The upload is larger than allowed; the message is meant for the user.
+    #[error("{0}")]
+    TooLarge(String),
     /// A failure the user did not cause; logged, never shown.
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),

@@ -84,6 +84,8 @@ pub struct Movie {
     pub version: i64,
     /// Its viewers' ratings.
     pub rating: crate::db::ratings::RatingSummary,
+    /// The MIME type of its video, when one is attached.
+    pub video_type: Option<String>,
 }
 
 /// What a card in a grid shows.

@@ -84,6 +84,45 @@ pub async fn load_demo(services: &Services) -> anyhow::Result<usize> {
     Ok(ids.len())
 }
 
+/// Demo movies that get a generated clip: (title, the pattern's hue, the tone in Hz). The Blender
+/// Foundation's open films, standing in for the real thing, which is not downloaded.
+pub const DEMO_CLIPS: &[(&str, u32, u32)] =
+    &[("Big Buck Bunny", 0, 440), ("Sintel", 120, 554), ("Tears of Steel", 240, 659)];
+
+/// How long each demo clip runs, in seconds.
+pub const DEMO_CLIP_SECONDS: u32 = 30;
+
+/// Gives the demo movies in [`DEMO_CLIPS`] that have no video a generated clip; returns how many
+/// got one. Without ffmpeg on the machine it says so and does nothing: the app works without.
+pub async fn attach_demo_clips(services: &Services) -> anyhow::Result<usize> {
+    let mut attached = 0;
+    for &(title, hue, tone) in DEMO_CLIPS {
+        let id: Option<i64> = on_db!(&services.db, |pool| {
+            sqlx::query_scalar("SELECT id FROM movies WHERE title = $1 AND deleted_at IS NULL ORDER BY id LIMIT 1")
+                .bind(title)
+                .fetch_optional(pool)
+                .await
+        })?;
+        let Some(id) = id else { continue };
+        if crate::videos::find(&services.db, id).await?.is_some() {
+            continue;
+        }
+        let clip = match crate::videos::generate_clip(hue, tone, DEMO_CLIP_SECONDS).await {
+            Ok(clip) => clip,
+            Err(e) => {
+                tracing::warn!(error = format!("{e:#}"), "no demo clips: they need ffmpeg");
+                return Ok(attached);
+            }
+        };
+        let body = Box::pin(futures::stream::iter([Ok::<_, String>(bytes::Bytes::from(clip))]));
+        crate::videos::attach(services, id, body, None)
+            .await
+            .with_context(|| format!("attaching a clip to {title}"))?;
+        attached += 1;
+    }
+    Ok(attached)
+}
+
 /// Gives each of these movies that has no cover one drawn from its title, year and genre
 /// (see [`crate::covers::generate`]). Movies edited meanwhile are left alone.
 pub async fn draw_covers(services: &Services, ids: &[i64]) -> anyhow::Result<()> {

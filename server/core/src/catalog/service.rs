@@ -120,15 +120,17 @@ pub async fn undo_delete(db: &Db, id: i64, actor: Option<i64>) -> Result<Movie, 
     }
 }
 
-/// Removes movies whose undo window has passed, then their cover objects (after the commit, so
-/// no stored movie ever points at a missing cover). Returns how many were purged.
+/// Removes movies whose undo window has passed, then their cover and video objects (after the
+/// commit, so no stored movie ever points at a missing object). Returns how many were purged.
 pub async fn purge_deleted(services: &Services, now: i64) -> Result<usize, CatalogError> {
-    let covers = movies::purge_deleted(&services.db, now - UNDO_WINDOW_SECS).await?;
-    let purged = covers.len();
-    for key in covers.into_iter().flatten() {
-        crate::covers::delete_cover_objects(&services.media, &key).await;
+    let purged = movies::purge_deleted(&services.db, now - UNDO_WINDOW_SECS).await?;
+    for key in &purged.covers {
+        crate::covers::delete_cover_objects(&services.media, key).await;
     }
-    Ok(purged)
+    for key in &purged.videos {
+        crate::videos::delete_object(&services.media, key).await;
+    }
+    Ok(purged.movies)
 }
 
 /// A movie's audit log, newest first.

@@ -11,6 +11,7 @@ pub mod ratings;
 pub mod recommender;
 pub mod setup_tokens;
 pub mod users;
+pub mod videos;
 
 use std::{str::FromStr, time::Duration};
 

@@ -29,10 +29,12 @@ struct MovieRow {
     version: i64,
     rating_count: i64,
     rating_sum: i64,
+    video_type: Option<String>,
 }
 
 const MOVIE_COLUMNS: &str = "id, title, original_title, year, runtime_minutes, synopsis, country, \
-     original_language, age_rating, cover_key, trailer_url, created_at, updated_at, version, rating_count, rating_sum";
+     original_language, age_rating, cover_key, trailer_url, created_at, updated_at, version, rating_count, rating_sum, \
+     (SELECT v.content_type FROM movie_videos v WHERE v.movie_id = movies.id) AS video_type";
 
 #[derive(FromRow)]
 pub(crate) struct CardRow {
@@ -177,6 +179,8 @@ macro_rules! write_audit {
         }
     }};
 }
+
+pub(crate) use write_audit;
 
 /// One field's change, for the audit log.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -353,15 +357,44 @@ pub async fn restore(db: &Db, id: i64, deleted_since: i64, user_id: Option<i64>,
     })
 }
 
-/// Removes movies hidden before `deleted_before` for good; returns their cover keys, to delete
-/// from media storage after this commit.
-pub async fn purge_deleted(db: &Db, deleted_before: i64) -> sqlx::Result<Vec<Option<String>>> {
-    on_db!(db, |pool| sqlx::query_scalar::<_, Option<String>>(
-        "DELETE FROM movies WHERE deleted_at IS NOT NULL AND deleted_at < $1 RETURNING cover_key"
-    )
-    .bind(deleted_before)
-    .fetch_all(pool)
-    .await)
+/// What a purge let go of, to delete from media storage after its commit.
+#[derive(Debug, Default)]
+pub struct Purged {
+    /// How many movies were removed.
+    pub movies: usize,
+    /// Their cover key prefixes.
+    pub covers: Vec<String>,
+    /// Their video object keys.
+    pub videos: Vec<String>,
+}
+
+/// Removes movies hidden before `deleted_before` for good, with everything that hangs off them.
+pub async fn purge_deleted(db: &Db, deleted_before: i64) -> sqlx::Result<Purged> {
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        // Read before the delete (the rows cascade away), keep only those of movies really removed:
+        // one restored in between keeps its video.
+        let videos: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT v.movie_id, v.object_key FROM movie_videos v JOIN movies m ON m.id = v.movie_id \
+             WHERE m.deleted_at IS NOT NULL AND m.deleted_at < $1",
+        )
+        .bind(deleted_before)
+        .fetch_all(&mut *tx)
+        .await?;
+        let removed: Vec<(i64, Option<String>)> = sqlx::query_as(
+            "DELETE FROM movies WHERE deleted_at IS NOT NULL AND deleted_at < $1 RETURNING id, cover_key",
+        )
+        .bind(deleted_before)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        let ids: std::collections::HashSet<i64> = removed.iter().map(|(id, _)| *id).collect();
+        Ok(Purged {
+            movies: removed.len(),
+            covers: removed.into_iter().filter_map(|(_, cover)| cover).collect(),
+            videos: videos.into_iter().filter(|(id, _)| ids.contains(id)).map(|(_, key)| key).collect(),
+        })
+    })
 }
 
 /// A visible movie with its genres and credits.
@@ -423,6 +456,7 @@ pub async fn find(db: &Db, id: i64) -> sqlx::Result<Option<Movie>> {
         updated_at: row.updated_at,
         version: row.version,
         rating: RatingSummary::from_sum(row.rating_count, row.rating_sum),
+        video_type: row.video_type,
     }))
 }
 

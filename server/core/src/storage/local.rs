@@ -7,10 +7,11 @@ use std::{
 
 use anyhow::Context;
 use bytes::Bytes;
+use futures::StreamExt;
 use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 use tokio_util::io::ReaderStream;
 
-use super::{ByteRange, MediaObject, StorageError, content_type_for};
+use super::{ByteRange, MediaObject, StorageError, UploadStream, content_type_for};
 
 /// A folder that holds one file per key.
 #[derive(Clone, Debug)]
@@ -53,6 +54,34 @@ impl LocalStore {
             return Err(anyhow::Error::new(e).context(format!("writing {key}")).into());
         }
         Ok(())
+    }
+
+    pub(super) async fn put_stream(&self, key: &str, mut body: UploadStream, limit: u64) -> Result<u64, StorageError> {
+        let path = self.path(key);
+        let parent = path.parent().context("a key always has a parent folder")?;
+        tokio::fs::create_dir_all(parent).await.context("creating the object's folder")?;
+        let tmp = parent.join(format!(".tmp-{}", uuid::Uuid::new_v4()));
+        let io = |e: std::io::Error| StorageError::from(anyhow::Error::new(e).context(format!("writing {key}")));
+        let written = async {
+            let mut file = tokio::fs::File::create(&tmp).await.map_err(io)?;
+            let mut written = 0u64;
+            while let Some(chunk) = body.next().await {
+                let chunk = chunk.map_err(StorageError::Interrupted)?;
+                written += chunk.len() as u64;
+                if written > limit {
+                    return Err(StorageError::TooLarge { limit });
+                }
+                file.write_all(&chunk).await.map_err(io)?;
+            }
+            file.sync_all().await.map_err(io)?;
+            tokio::fs::rename(&tmp, &path).await.map_err(io)?;
+            Ok(written)
+        }
+        .await;
+        if written.is_err() {
+            let _ = tokio::fs::remove_file(&tmp).await;
+        }
+        written
     }
 
     pub(super) async fn get(&self, key: &str, range: Option<ByteRange>) -> Result<MediaObject, StorageError> {

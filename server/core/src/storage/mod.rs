@@ -19,6 +19,10 @@ pub use s3::{S3Settings, S3Store};
 /// A stream of an object's bytes.
 pub type ByteStream = Pin<Box<dyn Stream<Item = std::io::Result<Bytes>> + Send>>;
 
+/// The bytes of an upload as they arrive; an `Err` means the sender went away or the body broke
+/// off (the text says how).
+pub type UploadStream = Pin<Box<dyn Stream<Item = Result<Bytes, String>> + Send>>;
+
 /// One object (or the requested part of it) being read.
 pub struct MediaObject {
     /// The bytes, streamed.
@@ -67,6 +71,15 @@ pub enum StorageError {
         /// The object's length, for the `Content-Range: bytes */N` header.
         total: u64,
     },
+    /// A streamed upload grew past its limit; nothing was stored.
+    #[error("the upload is larger than {limit} bytes")]
+    TooLarge {
+        /// The limit, in bytes.
+        limit: u64,
+    },
+    /// A streamed upload broke off before its end; nothing was stored.
+    #[error("the upload was interrupted: {0}")]
+    Interrupted(String),
     /// The backend failed (I/O, network, credentials…).
     #[error(transparent)]
     Backend(#[from] anyhow::Error),
@@ -88,6 +101,42 @@ impl MediaStore {
         match self {
             MediaStore::Local(s) => s.put(key, bytes).await,
             MediaStore::S3(s) => s.put(key, bytes, content_type).await,
+        }
+    }
+
+    /// Writes an object from a stream without holding it in memory, and returns its length. The
+    /// object appears whole or not at all: a body that breaks off or grows past `limit` bytes
+    /// leaves nothing behind (a temporary file is removed, an S3 multipart upload aborted).
+    pub async fn put_stream(
+        &self,
+        key: &str,
+        body: UploadStream,
+        content_type: &str,
+        limit: u64,
+    ) -> Result<u64, StorageError> {
+        check_key(key)?;
+        match self {
+            MediaStore::Local(s) => s.put_stream(key, body, limit).await,
+            MediaStore::S3(s) => s.put_stream(key, body, content_type, limit).await,
+        }
+    }
+
+    /// A URL a browser can read the object from for `ttl` without credentials, when the backend
+    /// can sign one (S3). `None` for the local folder: the server streams those itself.
+    pub async fn presigned_get(&self, key: &str, ttl: std::time::Duration) -> Result<Option<String>, StorageError> {
+        check_key(key)?;
+        match self {
+            MediaStore::Local(_) => Ok(None),
+            MediaStore::S3(s) => s.presigned_get(key, ttl).await.map(Some),
+        }
+    }
+
+    /// The origin browsers fetch presigned URLs from (for the pages' `media-src` policy); `None`
+    /// when media is served by Cinecloud itself.
+    pub fn browser_origin(&self) -> Option<String> {
+        match self {
+            MediaStore::Local(_) => None,
+            MediaStore::S3(s) => Some(s.browser_origin()),
         }
     }
 

@@ -7,10 +7,18 @@ use aws_sdk_s3::{
     operation::{get_object::GetObjectError, head_object::HeadObjectError},
     primitives::ByteStream as SdkByteStream,
 };
-use bytes::Bytes;
+use aws_sdk_s3::{
+    presigning::PresigningConfig,
+    types::{CompletedMultipartUpload, CompletedPart},
+};
+use bytes::{Bytes, BytesMut};
+use futures::StreamExt;
 use tokio_util::io::ReaderStream;
 
-use super::{ByteRange, MediaObject, StorageError};
+use super::{ByteRange, MediaObject, StorageError, UploadStream};
+
+/// Size of the parts a streamed upload is sent in (S3 wants at least 5 MiB for all but the last).
+const PART_BYTES: usize = 8 * 1024 * 1024;
 
 /// Where the bucket is and how to reach it. Credentials come from the standard AWS chain
 /// (`AWS_ACCESS_KEY_ID`…, profiles, the ECS/EC2 role).
@@ -32,6 +40,7 @@ pub struct S3Store {
     client: Client,
     bucket: String,
     prefix: String,
+    endpoint: Option<String>,
 }
 
 impl S3Store {
@@ -51,7 +60,23 @@ impl S3Store {
 
     /// Uses an already configured client (tests pass one with static credentials).
     pub fn from_client(client: Client, settings: &S3Settings) -> Self {
-        Self { client, bucket: settings.bucket.clone(), prefix: settings.prefix.clone() }
+        Self {
+            client,
+            bucket: settings.bucket.clone(),
+            prefix: settings.prefix.clone(),
+            endpoint: settings.endpoint.clone(),
+        }
+    }
+
+    /// Where presigned URLs point: the endpoint override's origin, or the bucket's AWS host.
+    pub(super) fn browser_origin(&self) -> String {
+        if let Some(origin) = self.endpoint.as_deref().and_then(|e| url::Url::parse(e).ok()).map(|u| u.origin()) {
+            return origin.ascii_serialization();
+        }
+        match self.client.config().region() {
+            Some(region) => format!("https://{}.s3.{region}.amazonaws.com", self.bucket),
+            None => "https://*.amazonaws.com".to_owned(),
+        }
     }
 
     fn full_key(&self, key: &str) -> String {
@@ -69,6 +94,118 @@ impl S3Store {
             .await
             .map_err(|e| anyhow::Error::new(e.into_service_error()).context(format!("S3 put {key}")))?;
         Ok(())
+    }
+
+    pub(super) async fn put_stream(
+        &self,
+        key: &str,
+        mut body: UploadStream,
+        content_type: &str,
+        limit: u64,
+    ) -> Result<u64, StorageError> {
+        let full_key = self.full_key(key);
+        let mut buffer = BytesMut::new();
+        let mut total = 0u64;
+        let mut upload: Option<Multipart> = None;
+        let outcome = async {
+            while let Some(chunk) = body.next().await {
+                let chunk = chunk.map_err(StorageError::Interrupted)?;
+                total += chunk.len() as u64;
+                if total > limit {
+                    return Err(StorageError::TooLarge { limit });
+                }
+                buffer.extend_from_slice(&chunk);
+                if buffer.len() >= PART_BYTES {
+                    if upload.is_none() {
+                        upload = Some(self.start_multipart(&full_key, content_type).await?);
+                    }
+                    let part = buffer.split().freeze();
+                    self.send_part(&full_key, upload.as_mut().expect("started above"), part).await?;
+                }
+            }
+            match upload.as_mut() {
+                // Small enough for one request.
+                None => self.put(key, buffer.split().freeze(), content_type).await?,
+                Some(multipart) => {
+                    if !buffer.is_empty() {
+                        self.send_part(&full_key, multipart, buffer.split().freeze()).await?;
+                    }
+                    let parts = CompletedMultipartUpload::builder().set_parts(Some(multipart.parts.clone())).build();
+                    self.client
+                        .complete_multipart_upload()
+                        .bucket(&self.bucket)
+                        .key(&full_key)
+                        .upload_id(&multipart.id)
+                        .multipart_upload(parts)
+                        .send()
+                        .await
+                        .map_err(|e| {
+                            anyhow::Error::new(e.into_service_error()).context(format!("S3 complete {key}"))
+                        })?;
+                }
+            }
+            Ok(total)
+        }
+        .await;
+        if let (Err(_), Some(multipart)) = (&outcome, &upload) {
+            // The parts sent so far are dropped; the object never appears.
+            if let Err(e) = self
+                .client
+                .abort_multipart_upload()
+                .bucket(&self.bucket)
+                .key(&full_key)
+                .upload_id(&multipart.id)
+                .send()
+                .await
+            {
+                tracing::warn!(key, error = %e.into_service_error(), "could not abort a multipart upload");
+            }
+        }
+        outcome
+    }
+
+    async fn start_multipart(&self, full_key: &str, content_type: &str) -> Result<Multipart, StorageError> {
+        let created = self
+            .client
+            .create_multipart_upload()
+            .bucket(&self.bucket)
+            .key(full_key)
+            .content_type(content_type)
+            .send()
+            .await
+            .map_err(|e| anyhow::Error::new(e.into_service_error()).context("S3 create multipart upload"))?;
+        let id = created.upload_id().context("S3 returned no upload id")?.to_owned();
+        Ok(Multipart { id, parts: Vec::new() })
+    }
+
+    async fn send_part(&self, full_key: &str, multipart: &mut Multipart, bytes: Bytes) -> Result<(), StorageError> {
+        let number = multipart.parts.len() as i32 + 1;
+        let sent = self
+            .client
+            .upload_part()
+            .bucket(&self.bucket)
+            .key(full_key)
+            .upload_id(&multipart.id)
+            .part_number(number)
+            .body(SdkByteStream::from(bytes))
+            .send()
+            .await
+            .map_err(|e| anyhow::Error::new(e.into_service_error()).context(format!("S3 upload part {number}")))?;
+        multipart.parts.push(CompletedPart::builder().part_number(number).set_e_tag(sent.e_tag).build());
+        Ok(())
+    }
+
+    pub(super) async fn presigned_get(&self, key: &str, ttl: std::time::Duration) -> Result<String, StorageError> {
+        let config = PresigningConfig::expires_in(ttl).context("presigned URL lifetime")?;
+        let request = self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(self.full_key(key))
+            .presigned(config)
+            .await
+            .map_err(|e| anyhow::Error::new(e.into_service_error()).context(format!("S3 presign {key}")))?;
+        Ok(request.uri().to_owned())
     }
 
     pub(super) async fn get(&self, key: &str, range: Option<ByteRange>) -> Result<MediaObject, StorageError> {
@@ -140,4 +277,10 @@ impl S3Store {
             .context("the media bucket is not reachable")?;
         Ok(())
     }
+}
+
+/// A multipart upload in progress.
+struct Multipart {
+    id: String,
+    parts: Vec<CompletedPart>,
 }

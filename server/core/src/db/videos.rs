@@ -1,0 +1,91 @@
+//! The `movie_videos` rows: which object holds each movie's video.
+
+use sqlx::FromRow;
+
+use super::{
+    Db,
+    movies::{Change, UpdateError, write_audit},
+};
+use crate::on_db;
+
+/// A movie's attached video.
+#[derive(Clone, Debug, FromRow, PartialEq, Eq)]
+pub struct VideoRow {
+    /// The movie.
+    pub movie_id: i64,
+    /// Where the bytes are in media storage.
+    pub object_key: String,
+    /// `video/mp4` or `video/webm`.
+    pub content_type: String,
+    /// Length in bytes.
+    pub byte_size: i64,
+    /// Unix seconds.
+    pub uploaded_at: i64,
+}
+
+/// The video of a visible movie, if it has one.
+pub async fn find(db: &Db, movie_id: i64) -> sqlx::Result<Option<VideoRow>> {
+    on_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT v.movie_id, v.object_key, v.content_type, v.byte_size, v.uploaded_at FROM movie_videos v \
+             JOIN movies m ON m.id = v.movie_id WHERE v.movie_id = $1 AND m.deleted_at IS NULL",
+        )
+        .bind(movie_id)
+        .fetch_optional(pool)
+        .await
+    })
+}
+
+/// Points a visible movie at a new video object (or at none) and writes the audit entry, in one
+/// transaction. Returns the key it pointed at before, which the caller deletes after this commit.
+pub async fn replace(
+    db: &Db,
+    movie_id: i64,
+    new: Option<&VideoRow>,
+    user_id: Option<i64>,
+    now: i64,
+) -> Result<Option<String>, UpdateError> {
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        // A movie purged after this check makes the insert fail on its foreign key: nothing is saved.
+        let visible: Option<i64> = sqlx::query_scalar("SELECT id FROM movies WHERE id = $1 AND deleted_at IS NULL")
+            .bind(movie_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if visible.is_none() {
+            return Err(UpdateError::NotFound);
+        }
+        let old: Option<String> = sqlx::query_scalar("SELECT object_key FROM movie_videos WHERE movie_id = $1")
+            .bind(movie_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        match new {
+            Some(v) => {
+                sqlx::query(
+                    "INSERT INTO movie_videos (movie_id, object_key, content_type, byte_size, uploaded_at, uploaded_by) \
+                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (movie_id) DO UPDATE SET object_key = excluded.object_key, \
+                     content_type = excluded.content_type, byte_size = excluded.byte_size, \
+                     uploaded_at = excluded.uploaded_at, uploaded_by = excluded.uploaded_by",
+                )
+                .bind(movie_id)
+                .bind(&v.object_key)
+                .bind(&v.content_type)
+                .bind(v.byte_size)
+                .bind(now)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            None => {
+                sqlx::query("DELETE FROM movie_videos WHERE movie_id = $1").bind(movie_id).execute(&mut *tx).await?;
+            }
+        }
+        if old.is_some() || new.is_some() {
+            let change =
+                [Change { field: "video", old_value: old.clone(), new_value: new.map(|v| v.object_key.clone()) }];
+            write_audit!(tx, movie_id, user_id, now, &change);
+        }
+        tx.commit().await?;
+        Ok(old)
+    })
+}

@@ -1,0 +1,272 @@
+//! Movie videos: an admin attaches one MP4 or WebM file per movie; signed-in viewers play it.
+//!
+//! An upload is streamed into media storage under `videos/` (never public) without being held in
+//! memory, checked by its first bytes, and cut off at the configured size. The object is written
+//! first and the database then points at it; whatever fails on the way deletes the new object, and
+//! the object a movie no longer names is deleted only after the commit that let go of it.
+
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use futures::{StreamExt, stream};
+
+use crate::{
+    Services,
+    accounts::FieldError,
+    catalog::CatalogError,
+    clock::now_unix,
+    db::{Db, videos as rows, videos::VideoRow},
+    storage::{MediaStore, StorageError, UploadStream},
+};
+
+/// Limits and lifetimes for videos.
+#[derive(Clone, Debug)]
+pub struct VideoSettings {
+    /// Largest upload, in bytes (`CINECLOUD_MAX_VIDEO_BYTES`).
+    pub max_bytes: u64,
+    /// How long a presigned S3 URL stays valid (`CINECLOUD_VIDEO_URL_SECONDS`). The player asks for
+    /// a fresh one when it expires mid-film.
+    pub url_ttl: Duration,
+}
+
+impl Default for VideoSettings {
+    fn default() -> Self {
+        Self { max_bytes: 4 * 1024 * 1024 * 1024, url_ttl: Duration::from_secs(15 * 60) }
+    }
+}
+
+/// The container formats browsers play.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VideoKind {
+    /// ISO base media (`.mp4`).
+    Mp4,
+    /// WebM (Matroska with the `webm` doctype).
+    WebM,
+}
+
+impl VideoKind {
+    /// The MIME type stored and served.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            VideoKind::Mp4 => "video/mp4",
+            VideoKind::WebM => "video/webm",
+        }
+    }
+
+    fn extension(self) -> &'static str {
+        match self {
+            VideoKind::Mp4 => "mp4",
+            VideoKind::WebM => "webm",
+        }
+    }
+}
+
+/// How many leading bytes [`sniff`] looks at.
+pub const SNIFF_BYTES: usize = 64;
+
+/// The format of a file from its first bytes (its name and declared type are never trusted).
+pub fn sniff(head: &[u8]) -> Option<VideoKind> {
+    // ISO BMFF: a 4-byte box size, then `ftyp` and the major brand. Still-image and audio-only
+    // brands share the container and are refused.
+    if head.len() >= 12 && &head[4..8] == b"ftyp" {
+        let brand = &head[8..12];
+        let not_video: [&[u8; 4]; 10] =
+            [b"heic", b"heix", b"mif1", b"msf1", b"avif", b"avis", b"M4A ", b"M4B ", b"M4P ", b"qt  "];
+        return (!not_video.iter().any(|b| b.as_slice() == brand)).then_some(VideoKind::Mp4);
+    }
+    // EBML magic, then a DocType element (0x42 0x82) whose value is `webm`.
+    if head.starts_with(&[0x1A, 0x45, 0xDF, 0xA3]) {
+        let window = &head[..head.len().min(SNIFF_BYTES)];
+        let doctype = window.windows(2).position(|w| w == [0x42, 0x82])?;
+        let value = window.get(doctype + 3..doctype + 7)?;
+        return (value == b"webm").then_some(VideoKind::WebM);
+    }
+    None
+}
+
+/// A movie's video, as the app shows it.
+pub type Video = VideoRow;
+
+/// The video of a visible movie, if it has one.
+pub async fn find(db: &Db, movie_id: i64) -> Result<Option<Video>, CatalogError> {
+    Ok(rows::find(db, movie_id).await?)
+}
+
+/// Streams an upload into storage and makes it the movie's video (replacing any earlier one).
+///
+/// Wrong formats, uploads over the limit and uploads that break off return an error and leave
+/// neither an object nor a reference behind; the movie keeps the video it had.
+#[tracing::instrument(skip(services, body))]
+pub async fn attach(
+    services: &Services,
+    movie_id: i64,
+    mut body: UploadStream,
+    actor: Option<i64>,
+) -> Result<Video, CatalogError> {
+    // Refuse before storing anything when there is no such movie.
+    if crate::db::movies::find(&services.db, movie_id).await?.is_none() {
+        return Err(CatalogError::NotFound);
+    }
+    let mut head = BytesMut::new();
+    while head.len() < SNIFF_BYTES {
+        match body.next().await {
+            Some(Ok(chunk)) => head.extend_from_slice(&chunk),
+            Some(Err(e)) => return Err(interrupted(e)),
+            None => break,
+        }
+    }
+    if head.is_empty() {
+        return Err(FieldError::new("video", "Choose a video file to upload.").into());
+    }
+    let kind = sniff(&head)
+        .ok_or_else(|| CatalogError::VideoRejected("Only MP4 and WebM videos can be uploaded.".to_owned()))?;
+    let key = format!("videos/{movie_id}/{}.{}", uuid::Uuid::new_v4().simple(), kind.extension());
+    let whole: UploadStream = Box::pin(stream::iter([Ok::<Bytes, String>(head.freeze())]).chain(body));
+    let limit = services.videos.max_bytes;
+    let byte_size = services.media.put_stream(&key, whole, kind.content_type(), limit).await.map_err(|e| match e {
+        StorageError::TooLarge { limit } => {
+            CatalogError::TooLarge(format!("The video is larger than {}.", size(limit)))
+        }
+        StorageError::Interrupted(e) => interrupted(e),
+        e => CatalogError::Unexpected(anyhow::Error::new(e).context("storing a video")),
+    })?;
+    let video = Video {
+        movie_id,
+        object_key: key.clone(),
+        content_type: kind.content_type().to_owned(),
+        byte_size: byte_size as i64,
+        uploaded_at: now_unix(),
+    };
+    match rows::replace(&services.db, movie_id, Some(&video), actor, video.uploaded_at).await {
+        Ok(old) => {
+            if let Some(old) = old {
+                delete_object(&services.media, &old).await;
+            }
+            Ok(video)
+        }
+        Err(e) => {
+            delete_object(&services.media, &key).await;
+            Err(e.into())
+        }
+    }
+}
+
+/// Detaches a movie's video and deletes its object (after the commit).
+#[tracing::instrument(skip(services))]
+pub async fn remove(services: &Services, movie_id: i64, actor: Option<i64>) -> Result<(), CatalogError> {
+    if let Some(old) = rows::replace(&services.db, movie_id, None, actor, now_unix()).await? {
+        delete_object(&services.media, &old).await;
+    }
+    Ok(())
+}
+
+/// Where a player reads a movie's video from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// Cinecloud streams the object itself (local media folder), to signed-in viewers only.
+    Stream(Video),
+    /// A presigned URL valid for the configured lifetime (S3); the object itself stays private.
+    Url {
+        /// The video.
+        video: Video,
+        /// The signed URL.
+        url: String,
+    },
+}
+
+/// Where to play a visible movie's video from: `NotFound` when it has none.
+pub async fn source(services: &Services, movie_id: i64) -> Result<Source, CatalogError> {
+    let video = find(&services.db, movie_id).await?.ok_or(CatalogError::NotFound)?;
+    let signed = services
+        .media
+        .presigned_get(&video.object_key, services.videos.url_ttl)
+        .await
+        .map_err(|e| CatalogError::Unexpected(anyhow::Error::new(e).context("presigning a video URL")))?;
+    Ok(match signed {
+        Some(url) => Source::Url { video, url },
+        None => Source::Stream(video),
+    })
+}
+
+/// Deletes a video object nothing points at any more; a failure is logged (an orphan costs
+/// storage, not correctness).
+pub async fn delete_object(media: &MediaStore, key: &str) {
+    if let Err(e) = media.delete(key).await {
+        tracing::warn!(key, error = %format!("{e:#}"), "could not delete an unreferenced video object");
+    }
+}
+
+/// Makes a short WebM clip (VP8 and Opus) with ffmpeg: a moving test pattern turned by `hue`
+/// degrees, with a steady tone of `tone_hz`, a key frame every second so that seeking is quick.
+/// Written to a temporary file rather than a pipe, so that the file gets its seek index.
+pub async fn generate_clip(hue: u32, tone_hz: u32, seconds: u32) -> anyhow::Result<Vec<u8>> {
+    use anyhow::Context;
+    let path = std::env::temp_dir().join(format!("cinecloud-clip-{}.webm", uuid::Uuid::new_v4().simple()));
+    let output = tokio::process::Command::new("ffmpeg")
+        .args(["-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-f", "lavfi", "-i"])
+        .arg(format!("testsrc2=size=320x180:rate=15:duration={seconds},hue=h={hue}"))
+        .args(["-f", "lavfi", "-i"])
+        .arg(format!("sine=frequency={tone_hz}:sample_rate=48000:duration={seconds}"))
+        .args(["-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "16", "-b:v", "200k", "-g", "15"])
+        .args(["-c:a", "libopus", "-b:a", "32k", "-shortest"])
+        .arg(&path)
+        .kill_on_drop(true)
+        .output()
+        .await
+        .context("running ffmpeg (install it to get demo clips)")?;
+    let bytes = if output.status.success() {
+        tokio::fs::read(&path).await.context("reading the clip")
+    } else {
+        Err(anyhow::anyhow!("ffmpeg failed: {}", String::from_utf8_lossy(&output.stderr).trim()))
+    };
+    let _ = tokio::fs::remove_file(&path).await;
+    bytes
+}
+
+fn interrupted(e: String) -> CatalogError {
+    tracing::info!(error = e, "a video upload broke off");
+    FieldError::new("video", "The upload was interrupted. Please try again.").into()
+}
+
+/// `1.5 GB`, `200 MB`, `512 KB`.
+fn size(bytes: u64) -> String {
+    const UNITS: [(&str, u64); 3] = [("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)];
+    for (unit, scale) in UNITS {
+        if bytes >= scale {
+            let value = bytes as f64 / scale as f64;
+            return if value.fract() < 0.05 { format!("{value:.0} {unit}") } else { format!("{value:.1} {unit}") };
+        }
+    }
+    format!("{bytes} bytes")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_mp4_and_webm_by_content() {
+        let mut mp4 = vec![0, 0, 0, 0x20];
+        mp4.extend_from_slice(b"ftypisom\0\0\x02\0isomiso2avc1mp41");
+        assert_eq!(sniff(&mp4), Some(VideoKind::Mp4));
+        let webm = [0x1A, 0x45, 0xDF, 0xA3, 0x9F, 0x42, 0x86, 0x81, 0x01, 0x42, 0x82, 0x84, b'w', b'e', b'b', b'm'];
+        assert_eq!(sniff(&webm), Some(VideoKind::WebM));
+    }
+
+    #[test]
+    fn refuses_look_alikes() {
+        let mut heic = vec![0, 0, 0, 0x18];
+        heic.extend_from_slice(b"ftypheic\0\0\0\0");
+        let mkv = [0x1A, 0x45, 0xDF, 0xA3, 0x9F, 0x42, 0x82, 0x88, b'm', b'a', b't', b'r', b'o', b's', b'k', b'a'];
+        for bad in [&heic[..], &mkv[..], b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", b"<html>", b"", b"\0\0\0\x20ftyp"] {
+            assert_eq!(sniff(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn sizes_read_well() {
+        assert_eq!(size(4 << 30), "4 GB");
+        assert_eq!(size(3 << 19), "1.5 MB");
+        assert_eq!(size(100), "100 bytes");
+    }
+}
