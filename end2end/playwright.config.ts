@@ -39,6 +39,9 @@ const chromium = {
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
+      // Stories start videos from scripts, not only from clicks.
+      "--autoplay-policy=no-user-gesture-required",
+      "--mute-audio",
     ],
   },
   colorScheme: "light" as const,

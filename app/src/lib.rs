@@ -23,6 +23,7 @@ use crate::{
     pages::{
         admin_recommender::AdminRecommenderPage,
         admin_users::AdminUsersPage,
+        history::HistoryPage,
         home::HomePage,
         lists::{ListPage, MyListsPage},
         login::LoginPage,
@@ -34,6 +35,7 @@ use crate::{
         setup::SetupPage,
         signup::SignupPage,
         top_rated::TopRatedPage,
+        watch::WatchPage,
     },
 };
 
@@ -146,6 +148,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/setup") view=SetupPage />
                         <Route path=path!("/lists") view=MyListsPage />
                         <Route path=path!("/lists/:id") view=ListPage ssr=SsrMode::Async />
+                        <Route path=path!("/watch/:id") view=WatchPage />
+                        <Route path=path!("/history") view=HistoryPage />
                         <Route path=path!("/admin/users") view=AdminUsersPage />
                         <Route path=path!("/admin/recommender") view=AdminRecommenderPage />
                     </Routes>

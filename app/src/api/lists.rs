@@ -33,6 +33,9 @@ pub struct ListView {
     pub mine: bool,
     /// Its movies, in order.
     pub movies: Vec<MovieCardView>,
+    /// Which of them the caller (not the owner) has watched.
+    #[serde(default)]
+    pub watched: Vec<i64>,
 }
 
 #[cfg(feature = "ssr")]
@@ -75,11 +78,19 @@ pub async fn get_list(id: i64) -> Result<ListView, AppError> {
     respond(
         async {
             let viewer = current_user().await?.map(|u| u.id);
-            let view = cinecloud_core::lists::view_list(&services()?.db, viewer, id).await?;
+            let db = services()?.db;
+            let view = cinecloud_core::lists::view_list(&db, viewer, id).await?;
             let mine = viewer == Some(view.list.user_id);
             let mut movies: Vec<MovieCardView> = view.movies.into_iter().map(MovieCardView::from).collect();
             crate::api::catalog::add_my_ratings(movies.iter_mut()).await?;
-            Ok(ListView { list: view.list.into(), mine, movies })
+            let watched = match viewer {
+                Some(viewer) => {
+                    let ids: Vec<i64> = movies.iter().map(|m| m.id).collect();
+                    cinecloud_core::playback::watched_among(&db, viewer, &ids).await?
+                }
+                None => Vec::new(),
+            };
+            Ok(ListView { list: view.list.into(), mine, movies, watched })
         }
         .await,
     )

@@ -25,6 +25,7 @@ pub fn Header() -> impl IntoView {
                 <A href="/top-rated">"Top rated"</A>
                 <Transition>
                     {move || viewer().map(|_| view! { <A href="/lists">"My lists"</A> })}
+                    {move || viewer().map(|_| view! { <A href="/history">"History"</A> })}
                 </Transition>
                 <Transition>
                     {move || viewer().filter(|v| v.is_admin).map(|_| view! {

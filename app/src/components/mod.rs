@@ -8,3 +8,4 @@ pub mod movie_card;
 pub mod search_box;
 pub mod star_rating;
 pub mod toast;
+pub mod upload;

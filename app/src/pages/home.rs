@@ -8,6 +8,7 @@ use crate::{
     ViewerContext,
     api::{
         catalog::{CatalogQuery, MovieCardView, browse_movies},
+        playback::{WatchedView, continue_watching},
         recommend::{ForYouView, RecommendedView, not_interested, recommendations, save_favourites},
     },
     components::{
@@ -29,6 +30,8 @@ pub fn HomePage() -> impl IntoView {
         move || (ctx.refresh.get(), ctx.log_in.version().get(), ctx.log_out.version().get(), reload.get()),
         |_| recommendations(),
     );
+    let unfinished =
+        Resource::new(move || (ctx.log_in.version().get(), ctx.log_out.version().get()), |_| continue_watching());
     let greeting =
         move || ctx.viewer.get().and_then(Result::ok).flatten().map(|v| format!("Welcome back, {}.", v.display_name));
     view! {
@@ -50,8 +53,38 @@ pub fn HomePage() -> impl IntoView {
                 }}
             </Transition>
         </section>
+        <ContinueWatching unfinished />
         <ForYou for_you reload />
         <RecentlyAdded />
+    }
+}
+
+/// Movies the viewer started and did not finish, each with its progress and a way straight back in.
+#[component]
+fn ContinueWatching(unfinished: Resource<Result<Vec<WatchedView>, AppError>>) -> impl IntoView {
+    view! {
+        <Transition>
+            {move || unfinished.get().and_then(Result::ok).filter(|list| !list.is_empty()).map(|list| view! {
+                <section class="continue" aria-labelledby="continue-heading">
+                    <h2 id="continue-heading">"Continue watching"</h2>
+                    <ul class="movie-grid">
+                        {list.into_iter().map(|WatchedView { movie, progress }| {
+                            let id = movie.id;
+                            let label = format!("Resume {} at {}", movie.title, crate::pages::watch::clock(progress.position_ms));
+                            view! {
+                                <MovieCard movie scope="continue">
+                                    <progress class="watch-progress" max=progress.duration_ms value=progress.position_ms
+                                        aria-label="Watched so far"></progress>
+                                    <A href=format!("/watch/{id}") attr:class="resume-link" attr:aria-label=label>
+                                        {format!("▶ Resume at {}", crate::pages::watch::clock(progress.position_ms))}
+                                    </A>
+                                </MovieCard>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })}
+        </Transition>
     }
 }
 

@@ -113,9 +113,10 @@ pub fn ListPage() -> impl IntoView {
 #[component]
 fn ListBody(view: ListView, reload: RwSignal<u32>, update: ServerAction<UpdateList>) -> impl IntoView {
     let toasts = expect_context::<Toasts>();
-    let ListView { list, mine, movies } = view;
+    let ListView { list, mine, movies, watched } = view;
     let list_id = list.id;
     let count = movies.len();
+    let watched_label = (!watched.is_empty()).then(|| format!(" · you have watched {} of {count}", watched.len()));
     let change = Action::new(move |(movie_id, to): &(i64, Option<usize>)| {
         let (movie_id, to) = (*movie_id, *to);
         async move {
@@ -129,6 +130,16 @@ fn ListBody(view: ListView, reload: RwSignal<u32>, update: ServerAction<UpdateLi
             }
         }
     });
+    // Drag and drop: the card being dragged, and where it is dropped (found from the drop target).
+    let dragged = RwSignal::new(None::<i64>);
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        let Some(movie_id) = dragged.get_untracked() else { return };
+        dragged.set(None);
+        if let Some(index) = drop_index(&ev) {
+            change.dispatch((movie_id, Some(index)));
+        }
+    };
     let navigate = use_navigate();
     let remove_list = Action::new(move |_: &()| async move { delete_list(list_id).await });
     Effect::new(move |_| {
@@ -180,12 +191,28 @@ fn ListBody(view: ListView, reload: RwSignal<u32>, update: ServerAction<UpdateLi
                 <p class="share">"Share link: " <A href=path.clone()>{path.clone()}</A></p>
             })}
             {editor}
-            <p class="muted">{count_label(count as i64)}</p>
-            <ol class="movie-grid list-items" aria-label="Movies on this list">
+            <p class="muted">{count_label(count as i64)}{watched_label}</p>
+            <ol
+                class="movie-grid list-items"
+                aria-label="Movies on this list"
+                on:dragover=move |ev: leptos::ev::DragEvent| if dragged.get_untracked().is_some() { ev.prevent_default(); }
+                on:drop=on_drop
+            >
                 {movies.into_iter().enumerate().map(|(index, movie)| {
                     let (movie_id, title) = (movie.id, movie.title.clone());
+                    let note = watched.contains(&movie_id).then(|| "✓ Watched".to_owned());
                     let controls = mine.then(|| view! {
                         <div class="list-controls">
+                            <span class="drag-handle" draggable="true" title="Drag to reorder"
+                                aria-hidden="true"
+                                on:dragstart=move |ev: leptos::ev::DragEvent| {
+                                    dragged.set(Some(movie_id));
+                                    if let Some(data) = ev.data_transfer() {
+                                        let _ = data.set_data("text/plain", &movie_id.to_string());
+                                        data.set_effect_allowed("move");
+                                    }
+                                }
+                                on:dragend=move |_| dragged.set(None)>"⠿"</span>
                             <button type="button" class="link-button" disabled=index == 0
                                 aria-label=format!("Move {title} up")
                                 on:click=move |_| { change.dispatch((movie_id, Some(index.saturating_sub(1)))); }>"↑ Up"</button>
@@ -197,12 +224,22 @@ fn ListBody(view: ListView, reload: RwSignal<u32>, update: ServerAction<UpdateLi
                                 on:click=move |_| { change.dispatch((movie_id, None)); }>"Remove"</button>
                         </div>
                     });
-                    view! { <MovieCard movie scope="list">{controls}</MovieCard> }
+                    view! { <MovieCard movie scope="list" note=note>{controls}</MovieCard> }
                 }).collect_view()}
             </ol>
         </section>
     }
     .into_any()
+}
+
+/// The position in the list of the card a drag ended over (`None` outside any card).
+fn drop_index(ev: &leptos::ev::DragEvent) -> Option<usize> {
+    use wasm_bindgen::JsCast;
+    let target: web_sys::Element = ev.target()?.dyn_into().ok()?;
+    let card = target.closest("ol.list-items > li").ok()??;
+    let list = card.parent_element()?;
+    let cards = list.children();
+    (0..cards.length()).position(|i| cards.item(i).as_ref() == Some(&card))
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 pub mod admin_recommender;
 pub mod admin_users;
+pub mod history;
 pub mod home;
 pub mod lists;
 pub mod login;
@@ -13,3 +14,4 @@ pub mod profile;
 pub mod setup;
 pub mod signup;
 pub mod top_rated;
+pub mod watch;

@@ -5,7 +5,10 @@ use leptos::prelude::*;
 
 use crate::{
     api::catalog::{MovieView, RemoveCover},
-    components::movie_card::Cover,
+    components::{
+        movie_card::Cover,
+        upload::{UploadTarget, send_with_progress},
+    },
     error::AppError,
 };
 
@@ -107,8 +110,7 @@ pub fn CoverPanel(movie: RwSignal<MovieView>, editing: Signal<bool>, is_new: boo
     }
 }
 
-/// Posts the file to the upload server function, reporting progress (0–1) as it goes and the
-/// saved movie (or the server's error) at the end.
+/// Posts the file to the upload server function.
 fn send_cover(
     id: i64,
     version: i64,
@@ -116,58 +118,18 @@ fn send_cover(
     progress: RwSignal<Option<f64>>,
     done: impl FnOnce(Result<MovieView, AppError>) + 'static,
 ) {
-    use wasm_bindgen::{JsCast, JsValue, closure::Closure};
-
-    let on_progress = Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
-        if e.length_computable() && e.total() > 0.0 {
-            // The last bit is the server's work: hold at 99% until it answers.
-            progress.set(Some((e.loaded() / e.total()).min(0.99)));
-        }
-    });
-    // A handle for the browser; the closure itself is kept alive by `on_end` until the upload ends.
-    let progress_fn: JsValue = on_progress.as_ref().clone();
-    let request = match web_sys::XmlHttpRequest::new() {
-        Ok(request) => request,
-        Err(_) => return done(Err(AppError::Transport("this browser cannot upload files".into()))),
-    };
-    // Called once: by the end of the request, or here if it could not be sent.
-    type Done = Box<dyn FnOnce(Result<MovieView, AppError>)>;
-    let done = std::rc::Rc::new(std::cell::RefCell::new(Some(Box::new(done) as Done)));
-    let answered = request.clone();
-    let done_at_end = done.clone();
-    let on_end = Closure::once_into_js(move || {
-        drop(on_progress);
-        let status = answered.status().unwrap_or(0);
-        let body = answered.response_text().ok().flatten().unwrap_or_default();
-        if let Some(done) = done_at_end.borrow_mut().take() {
-            done(read_answer(status, &body));
-        }
-    });
-    let sent = (|| -> Result<(), JsValue> {
+    let form = (|| -> Result<web_sys::FormData, wasm_bindgen::JsValue> {
         let form = web_sys::FormData::new()?;
         form.append_with_str("id", &id.to_string())?;
         form.append_with_str("version", &version.to_string())?;
         form.append_with_blob_and_filename("cover", &file, &file.name())?;
-        request.open("POST", crate::api::catalog::UPLOAD_COVER_URL)?;
-        request.set_request_header("Accept", "application/json")?;
-        request.upload()?.set_onprogress(Some(progress_fn.unchecked_ref()));
-        request.set_onloadend(Some(on_end.unchecked_ref()));
-        request.send_with_opt_form_data(Some(&form))
+        Ok(form)
     })();
-    if let Err(e) = sent {
-        leptos::logging::warn!("cover upload could not start: {e:?}");
-        if let Some(done) = done.borrow_mut().take() {
-            done(Err(AppError::Transport("the upload could not start".into())));
-        }
-    }
-}
-
-/// The saved movie from a 2xx answer, or the server's error.
-fn read_answer(status: u16, body: &str) -> Result<MovieView, AppError> {
-    match status {
-        200..=299 => serde_json::from_str(body).map_err(|e| AppError::Transport(format!("unreadable answer: {e}"))),
-        0 => Err(AppError::Transport("the connection was lost".into())),
-        413 => Err(AppError::invalid("cover", "The image is larger than 10 MB.")),
-        _ => Err(serde_json::from_str(body).unwrap_or_else(|_| AppError::Transport(format!("status {status}")))),
-    }
+    let Ok(form) = form else { return done(Err(AppError::Transport("the upload could not start".into()))) };
+    let target = UploadTarget {
+        url: crate::api::catalog::UPLOAD_COVER_URL,
+        field: "cover",
+        too_large: "The image is larger than 10 MB.",
+    };
+    send_with_progress(target, form, progress, done);
 }

@@ -4,6 +4,7 @@
 mod cover;
 mod edit;
 mod history;
+mod video;
 
 pub use history::utc_time;
 
@@ -335,6 +336,7 @@ fn MovieEditor(
         .into_any()
     });
     let cover = view! { <cover::CoverPanel movie editing=editing.into() is_new /> }.into_any();
+    let video = view! { <video::VideoPanel movie editing=editing.into() is_new /> }.into_any();
     let page = view! {
         <form class="movie-page" class:editing=move || editing.get() on:submit=submit novalidate>
             {cover}
@@ -343,6 +345,7 @@ fn MovieEditor(
                 {titles}
                 {genres}
                 {facts}
+                {video}
                 {ratings}
                 {story}
                 {people}
