@@ -168,12 +168,12 @@ pub async fn progress(db: &Db, user_id: i64, movie_id: i64) -> Result<Option<Pro
 
 /// Which of `movie_ids` the viewer has watched (reached 90 % of).
 pub async fn watched_among(db: &Db, user_id: i64, movie_ids: &[i64]) -> Result<Vec<i64>, CatalogError> {
-    let watched: Vec<i64> = on_db!(db, |pool| {
-        sqlx::query_scalar("SELECT movie_id FROM watch_progress WHERE user_id = $1 AND watched")
-            .bind(user_id)
-            .fetch_all(pool)
-            .await
-    })?;
+    if movie_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids = crate::db::id_list(movie_ids);
+    let sql = format!("SELECT movie_id FROM watch_progress WHERE user_id = $1 AND watched AND movie_id IN ({ids})");
+    let watched: Vec<i64> = on_db!(db, |pool| sqlx::query_scalar(&sql).bind(user_id).fetch_all(pool).await)?;
     Ok(movie_ids.iter().copied().filter(|id| watched.contains(id)).collect())
 }
 

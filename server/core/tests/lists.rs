@@ -4,7 +4,7 @@
 
 use cinecloud_core::{
     catalog::{self, CatalogError, MovieForm},
-    db::{Backend, Db, ratings::all_signals},
+    db::{Backend, Db, lists::holding, ratings::all_signals},
     lists::{self, ListForm},
     test_both_backends,
     testing::{TestDb, viewer},
@@ -142,7 +142,32 @@ async fn watchlist_adds_are_recommender_signals(backend: Backend) {
     assert!(all_signals(db).await.unwrap().is_empty());
 }
 
+async fn cards_learn_which_of_the_viewers_own_lists_hold_them(backend: Backend) {
+    let t = TestDb::new(backend).await;
+    let db = &t.db;
+    let ada = viewer(db, "ada").await;
+    let eve = viewer(db, "eve").await;
+    let films = movies(db, 3).await;
+    assert!(holding(db, ada, &films).await.unwrap().is_empty(), "no lists yet");
+    let watchlist = lists::watchlist(db, ada).await.unwrap();
+    let playlist = lists::create_playlist(db, ada, &form("Mix", false)).await.unwrap();
+    lists::add_movie(db, ada, watchlist.id, films[0]).await.unwrap();
+    lists::add_movie(db, ada, playlist.id, films[0]).await.unwrap();
+    lists::add_movie(db, ada, playlist.id, films[1]).await.unwrap();
+    let eves = lists::watchlist(db, eve).await.unwrap();
+    lists::add_movie(db, eve, eves.id, films[2]).await.unwrap();
+
+    assert_eq!(
+        holding(db, ada, &films).await.unwrap(),
+        vec![(films[0], watchlist.id, true), (films[0], playlist.id, false), (films[1], playlist.id, false)],
+        "Ada's lists only: Eve's watchlist is not hers",
+    );
+    assert_eq!(holding(db, eve, &films[..2]).await.unwrap(), vec![]);
+    assert_eq!(holding(db, ada, &[]).await.unwrap(), vec![]);
+}
+
 test_both_backends!(
+    cards_learn_which_of_the_viewers_own_lists_hold_them,
     playlists_are_made_changed_ordered_and_deleted,
     private_lists_look_missing_to_everyone_else,
     watchlist_adds_are_recommender_signals,

@@ -153,6 +153,20 @@ pub async fn movies(db: &Db, list_id: i64) -> sqlx::Result<Vec<MovieCard>> {
     Ok(rows.into_iter().map(MovieCard::from).collect())
 }
 
+/// Which of the owner's lists hold which of `movie_ids`: `(movie_id, list_id, is_watchlist)`.
+/// Reads only; a viewer without a watchlist yet simply has none.
+pub async fn holding(db: &Db, user_id: i64, movie_ids: &[i64]) -> sqlx::Result<Vec<(i64, i64, bool)>> {
+    if movie_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids = crate::db::id_list(movie_ids);
+    let sql = format!(
+        "SELECT i.movie_id, i.list_id, l.kind = 'watchlist' FROM list_items i JOIN lists l ON l.id = i.list_id \
+         WHERE l.user_id = $1 AND i.movie_id IN ({ids}) ORDER BY i.movie_id, i.list_id"
+    );
+    on_db!(db, |pool| sqlx::query_as(&sql).bind(user_id).fetch_all(pool).await)
+}
+
 /// What adding a movie did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Added {

@@ -22,6 +22,12 @@ use sqlx::{
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
 
+/// Ids as an SQL list for `IN (…)`: they are integers, so inlining them is safe, and one SQL text
+/// serves both backends (SQLite has no array binds).
+pub(crate) fn id_list(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+}
+
 /// A connection pool to one of the two supported databases.
 #[derive(Clone, Debug)]
 pub enum Db {

@@ -119,8 +119,7 @@ pub async fn own_for(db: &Db, user_id: i64, movie_ids: &[i64]) -> sqlx::Result<V
     if movie_ids.is_empty() {
         return Ok(Vec::new());
     }
-    // Ids are integers, so inlining them is safe and keeps one SQL text for both backends.
-    let list = movie_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let list = crate::db::id_list(movie_ids);
     let sql =
         format!("SELECT movie_id, CAST(half_stars AS BIGINT) FROM ratings WHERE user_id = $1 AND movie_id IN ({list})");
     on_db!(db, |pool| sqlx::query_as(&sql).bind(user_id).fetch_all(pool).await)

@@ -177,7 +177,7 @@ pub async fn cards(db: &Db, ids: &[i64]) -> sqlx::Result<Vec<MovieCard>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let list = crate::db::id_list(ids);
     let sql = format!("SELECT {CARD_COLUMNS} FROM movies m WHERE m.deleted_at IS NULL AND m.id IN ({list})");
     let rows: Vec<CardRow> = on_db!(db, |pool| sqlx::query_as(&sql).fetch_all(pool).await)?;
     let mut cards: Vec<MovieCard> = rows.into_iter().map(MovieCard::from).collect();
@@ -197,7 +197,7 @@ pub async fn popular(
     let in_genres = if genre_ids.is_empty() {
         String::new()
     } else {
-        let list = genre_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let list = crate::db::id_list(genre_ids);
         format!("AND m.id IN (SELECT movie_id FROM movie_genres WHERE genre_id IN ({list}))")
     };
     let sql = format!(
@@ -228,7 +228,7 @@ pub async fn genres_of(db: &Db, movie_ids: &[i64]) -> sqlx::Result<Vec<(i64, i64
     if movie_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let list = movie_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let list = crate::db::id_list(movie_ids);
     let sql = format!(
         "SELECT mg.movie_id, g.id, g.name FROM movie_genres mg JOIN genres g ON g.id = mg.genre_id \
          WHERE mg.movie_id IN ({list}) ORDER BY g.name"
@@ -250,7 +250,7 @@ pub async fn onboarded(db: &Db, user_id: i64) -> sqlx::Result<bool> {
 /// Records the viewer's picks as `liked_kind` signals (visible movies only; repeats change
 /// nothing) and marks them as asked, in one transaction.
 pub async fn save_onboarding(db: &Db, user_id: i64, movie_ids: &[i64], liked_kind: &str, now: i64) -> sqlx::Result<()> {
-    let list = movie_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let list = crate::db::id_list(movie_ids);
     let insert = format!(
         "INSERT INTO signals (user_id, movie_id, kind, created_at) \
          SELECT $1, id, $2, $3 FROM movies WHERE deleted_at IS NULL AND id IN ({list}) \
