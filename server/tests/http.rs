@@ -765,6 +765,35 @@ async fn lists_through_server_functions_keep_private_lists_private(backend: Back
     assert_eq!(mine[0]["kind"], "watchlist");
     assert_eq!((mine[0]["movie_count"].as_i64(), mine[1]["movie_count"].as_i64()), (Some(1), Some(3)));
 
+    // What the list buttons on a card and on a movie's page read: the caller's own lists, each
+    // with whether it holds the movie, and whether the movie is on the watchlist.
+    let holds = |body: &str| -> Vec<(String, bool)> {
+        let choices: serde_json::Value = serde_json::from_str(body).unwrap();
+        let choices = choices.as_array().unwrap().iter();
+        choices.map(|c| (c["list"]["name"].as_str().unwrap().to_owned(), c["holds"].as_bool().unwrap())).collect()
+    };
+    let on_watchlist = |body: &str| serde_json::from_str::<serde_json::Value>(body).unwrap()["on_watchlist"].as_bool();
+    let (status, body) = app.fetch(&ada, &format!("lists/for_movie?movie_id={}", ids[0])).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(holds(&body), [("Watchlist".to_owned(), true), ("Silent nights".to_owned(), true)]);
+    let (_, body) = app.fetch(&ada, &format!("lists/for_movie?movie_id={}", ids[1])).await;
+    assert_eq!(holds(&body), [("Watchlist".to_owned(), false), ("Silent nights".to_owned(), true)]);
+    let (_, body) = app.fetch(&eve, &format!("lists/for_movie?movie_id={}", ids[0])).await;
+    assert_eq!(holds(&body), [("Watchlist".to_owned(), false)], "Eve sees only her own (new) watchlist");
+    let (status, _) = app.fetch(&app.client(), &format!("lists/for_movie?movie_id={}", ids[0])).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (_, body) = app.fetch(&ada, &format!("movie?id={}", ids[0])).await;
+    assert_eq!(on_watchlist(&body), Some(true));
+    let (_, body) = app.fetch(&eve, &format!("movie?id={}", ids[0])).await;
+    assert_eq!(on_watchlist(&body), Some(false));
+    // No list named: off the watchlist again (the playlist keeps it).
+    let (status, body) = app.call(&ada, "lists/remove", &[("movie_id", ids[0].as_str())]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, body) = app.fetch(&ada, &format!("movie?id={}", ids[0])).await;
+    assert_eq!(on_watchlist(&body), Some(false));
+    let (_, body) = app.fetch(&ada, &format!("lists/for_movie?movie_id={}", ids[0])).await;
+    assert_eq!(holds(&body), [("Watchlist".to_owned(), false), ("Silent nights".to_owned(), true)]);
+
     // Eve and a visitor: 404 for the private list, exactly as for a missing one; 401 for writes
     // without an account; nothing changes.
     let (status, missing) = app.fetch(&eve, "lists/get?id=987654").await;

@@ -118,9 +118,12 @@ pub struct MovieCardView {
     /// The signed-in viewer's own rating in half stars.
     #[serde(default)]
     pub mine: Option<i64>,
-    /// Whether a viewer is signed in (the card offers its star control).
+    /// Whether a viewer is signed in (the card offers its star control and list buttons).
     #[serde(default)]
     pub can_rate: bool,
+    /// Whether it is on the signed-in viewer's watchlist.
+    #[serde(default)]
+    pub on_watchlist: bool,
 }
 
 /// Viewers' ratings of a movie.
@@ -228,6 +231,9 @@ pub struct MovieView {
     /// The attached video's MIME type, when it has one (it can be played).
     #[serde(default)]
     pub video: Option<String>,
+    /// Whether it is on the signed-in viewer's watchlist.
+    #[serde(default)]
+    pub on_watchlist: bool,
 }
 
 /// A person's page.
@@ -287,6 +293,7 @@ mod convert {
                 rating,
                 mine: None,
                 can_rate: false,
+                on_watchlist: false,
             }
         }
     }
@@ -337,6 +344,7 @@ mod convert {
                 rating: rating(m.rating),
                 my_rating: None,
                 video: m.video_type.clone(),
+                on_watchlist: false,
                 title: m.input.title,
                 original_title: m.input.original_title,
                 year: m.input.year,
@@ -391,7 +399,7 @@ pub async fn browse_movies(
                 per_page: 24,
             };
             let mut page: MoviePageView = catalog::browse(&crate::ssr::services()?.db, &q).await?.into();
-            add_my_ratings(page.items.iter_mut()).await?;
+            add_viewer_state(page.items.iter_mut()).await?;
             Ok(page)
         }
         .await,
@@ -422,6 +430,8 @@ pub async fn get_movie(id: i64) -> Result<MovieView, AppError> {
             let mut movie: MovieView = cinecloud_core::catalog::get_movie(&db, id).await?.into();
             if let Some(user) = current_user().await? {
                 movie.my_rating = cinecloud_core::db::ratings::own(&db, user.id, id).await.map_err(internal)?;
+                let holding = cinecloud_core::db::lists::holding(&db, user.id, &[id]).await.map_err(internal)?;
+                movie.on_watchlist = holding.iter().any(|(_, _, watchlist)| *watchlist);
             }
             Ok(movie)
         }
@@ -567,18 +577,23 @@ pub async fn undo_delete_movie(id: i64) -> Result<MovieView, AppError> {
     )
 }
 
-/// Fills in the signed-in viewer's own ratings of these cards (and lets them rate); nothing for
-/// visitors.
+/// Fills in what the signed-in viewer has to do with these cards: their own ratings (and that they
+/// may rate) and whether each is on their watchlist; nothing for visitors.
 #[cfg(feature = "ssr")]
-pub(crate) async fn add_my_ratings<'a>(cards: impl IntoIterator<Item = &'a mut MovieCardView>) -> Result<(), AppError> {
+pub(crate) async fn add_viewer_state<'a>(
+    cards: impl IntoIterator<Item = &'a mut MovieCardView>,
+) -> Result<(), AppError> {
     use crate::ssr::*;
     let Some(user) = current_user().await? else { return Ok(()) };
+    let db = services()?.db;
     let mut cards: Vec<&mut MovieCardView> = cards.into_iter().collect();
     let ids: Vec<i64> = cards.iter().map(|c| c.id).collect();
-    let mine = cinecloud_core::db::ratings::own_for(&services()?.db, user.id, &ids).await.map_err(internal)?;
+    let mine = cinecloud_core::db::ratings::own_for(&db, user.id, &ids).await.map_err(internal)?;
+    let holding = cinecloud_core::db::lists::holding(&db, user.id, &ids).await.map_err(internal)?;
     for card in &mut cards {
         card.can_rate = true;
         card.mine = mine.iter().find(|(id, _)| *id == card.id).map(|(_, half_stars)| *half_stars);
+        card.on_watchlist = holding.iter().any(|(id, _, watchlist)| *id == card.id && *watchlist);
     }
     Ok(())
 }

@@ -82,7 +82,7 @@ pub async fn get_list(id: i64) -> Result<ListView, AppError> {
             let view = cinecloud_core::lists::view_list(&db, viewer, id).await?;
             let mine = viewer == Some(view.list.user_id);
             let mut movies: Vec<MovieCardView> = view.movies.into_iter().map(MovieCardView::from).collect();
-            crate::api::catalog::add_my_ratings(movies.iter_mut()).await?;
+            crate::api::catalog::add_viewer_state(movies.iter_mut()).await?;
             let watched = match viewer {
                 Some(viewer) => {
                     let ids: Vec<i64> = movies.iter().map(|m| m.id).collect();
@@ -168,14 +168,48 @@ pub async fn add_to_list(#[server(default)] list_id: Option<i64>, movie_id: i64)
     )
 }
 
-/// Takes a movie off one of the viewer's lists.
+/// Takes a movie off one of the viewer's lists; `list_id` absent means the watchlist.
 #[server(prefix = "/api", endpoint = "lists/remove")]
-pub async fn remove_from_list(list_id: i64, movie_id: i64) -> Result<(), AppError> {
+pub async fn remove_from_list(#[server(default)] list_id: Option<i64>, movie_id: i64) -> Result<(), AppError> {
     use crate::ssr::*;
     respond(
         async {
             let user = require_user().await?;
-            Ok(cinecloud_core::lists::remove_movie(&services()?.db, user.id, list_id, movie_id).await?)
+            let db = services()?.db;
+            let list_id = match list_id {
+                Some(id) => id,
+                None => cinecloud_core::lists::watchlist(&db, user.id).await?.id,
+            };
+            Ok(cinecloud_core::lists::remove_movie(&db, user.id, list_id, movie_id).await?)
+        }
+        .await,
+    )
+}
+
+/// One of the viewer's lists, and whether it holds the movie asked about.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListChoice {
+    /// The list.
+    pub list: ListSummaryView,
+    /// Whether the movie is on it.
+    pub holds: bool,
+}
+
+/// The signed-in viewer's lists (the watchlist first), each with whether it holds `movie_id`: what
+/// a card's or a movie page's "Save to…" menu shows.
+#[server(prefix = "/api", endpoint = "lists/for_movie", input = GetUrl)]
+pub async fn lists_for_movie(movie_id: i64) -> Result<Vec<ListChoice>, AppError> {
+    use crate::ssr::*;
+    respond(
+        async {
+            let user = require_user().await?;
+            let db = services()?.db;
+            let lists = cinecloud_core::lists::my_lists(&db, user.id).await?;
+            let holding = cinecloud_core::db::lists::holding(&db, user.id, &[movie_id]).await.map_err(internal)?;
+            Ok(lists
+                .into_iter()
+                .map(|l| ListChoice { holds: holding.iter().any(|(_, list, _)| *list == l.id), list: l.into() })
+                .collect())
         }
         .await,
     )

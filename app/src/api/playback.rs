@@ -71,7 +71,7 @@ impl From<cinecloud_core::playback::Progress> for ProgressView {
 async fn watched_views(entries: Vec<cinecloud_core::playback::HistoryEntry>) -> Result<Vec<WatchedView>, AppError> {
     let (mut cards, progress): (Vec<MovieCardView>, Vec<ProgressView>) =
         entries.into_iter().map(|e| (MovieCardView::from(e.card), ProgressView::from(e.progress))).unzip();
-    crate::api::catalog::add_my_ratings(cards.iter_mut()).await?;
+    crate::api::catalog::add_viewer_state(cards.iter_mut()).await?;
     Ok(cards.into_iter().zip(progress).map(|(movie, progress)| WatchedView { movie, progress }).collect())
 }
 

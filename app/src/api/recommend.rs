@@ -175,7 +175,7 @@ pub async fn recommendations() -> Result<Option<ForYouView>, AppError> {
             };
             let items = services.recommender.recommend_for(db, user.id, FOR_YOU_COUNT).await?;
             let mut items: Vec<RecommendedView> = items.into_iter().map(RecommendedView::from).collect();
-            crate::api::catalog::add_my_ratings(items.iter_mut().map(|i| &mut i.movie)).await?;
+            crate::api::catalog::add_viewer_state(items.iter_mut().map(|i| &mut i.movie)).await?;
             Ok(Some(ForYouView { favourite_choices, items }))
         }
         .await,
@@ -191,7 +191,7 @@ pub async fn more_like_this(id: i64) -> Result<Vec<RecommendedView>, AppError> {
             let services = services()?;
             let similar = services.recommender.more_like(&services.db, id, 6).await?;
             let mut similar: Vec<RecommendedView> = similar.into_iter().map(RecommendedView::from).collect();
-            crate::api::catalog::add_my_ratings(similar.iter_mut().map(|i| &mut i.movie)).await?;
+            crate::api::catalog::add_viewer_state(similar.iter_mut().map(|i| &mut i.movie)).await?;
             Ok(similar)
         }
         .await,

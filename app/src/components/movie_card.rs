@@ -5,7 +5,7 @@ use leptos_router::components::A;
 
 use crate::{
     api::catalog::{CoverView, MovieCardView},
-    components::star_rating::StarRating,
+    components::{add_to_list::ListButtons, star_rating::StarRating},
 };
 
 /// The initials shown on a movie without cover art.
@@ -66,6 +66,9 @@ pub fn MovieCard(
     /// Prefix of the star control's ids, unique per list on a page (a movie may be in two).
     #[prop(default = "card")]
     scope: &'static str,
+    /// Offer the watchlist toggle and playlists menu (a list's own page has its own controls).
+    #[prop(default = true)]
+    lists: bool,
     /// More below the link: a recommendation's reason, a button.
     #[prop(optional)]
     children: Option<Children>,
@@ -74,6 +77,10 @@ pub fn MovieCard(
     let describe = move || summary.get().describe();
     let stars = movie.can_rate.then(|| {
         view! { <StarRating movie_id=movie.id mine=movie.mine summary compact=true title=movie.title.clone() scope /> }
+            .into_any()
+    });
+    let list_buttons = (movie.can_rate && lists).then(|| {
+        view! { <ListButtons movie_id=movie.id title=movie.title.clone() on_watchlist=movie.on_watchlist compact=true scope /> }
             .into_any()
     });
     view! {
@@ -90,6 +97,7 @@ pub fn MovieCard(
                 </span>
             </A>
             {stars}
+            {list_buttons}
             {children.map(|c| c())}
         </li>
     }

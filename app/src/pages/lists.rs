@@ -122,7 +122,7 @@ fn ListBody(view: ListView, reload: RwSignal<u32>, update: ServerAction<UpdateLi
         async move {
             let result = match to {
                 Some(index) => move_in_list(list_id, movie_id, index).await,
-                None => remove_from_list(list_id, movie_id).await,
+                None => remove_from_list(Some(list_id), movie_id).await,
             };
             match result {
                 Ok(()) => reload.update(|n| *n += 1),
@@ -224,7 +224,7 @@ fn ListBody(view: ListView, reload: RwSignal<u32>, update: ServerAction<UpdateLi
                                 on:click=move |_| { change.dispatch((movie_id, None)); }>"Remove"</button>
                         </div>
                     });
-                    view! { <MovieCard movie scope="list" note=note>{controls}</MovieCard> }
+                    view! { <MovieCard movie scope="list" note=note lists=!mine>{controls}</MovieCard> }
                 }).collect_view()}
             </ol>
         </section>

@@ -20,7 +20,7 @@ use crate::{
     api::catalog::{CreditView, MovieFormView, MovieView, create_movie, delete_movie, get_movie},
     api::recommend::{RecommendedView, more_like_this},
     components::{
-        add_to_list::AddToList,
+        add_to_list::ListButtons,
         movie_card::MovieCard,
         star_rating::StarRating,
         toast::{Toast, Toasts},
@@ -329,7 +329,7 @@ fn MovieEditor(
                     fallback=|| view! { <p class="hint"><A href="/login">"Log in"</A><span>" to rate this movie."</span></p> }
                 >
                     <StarRating movie_id=id mine=my_rating summary />
-                    <AddToList movie_id=id />
+                    <ListButtons movie_id=id title=movie.with_untracked(|m| m.title.clone()) on_watchlist=movie.with_untracked(|m| m.on_watchlist) />
                 </Show>
             </section>
         }
