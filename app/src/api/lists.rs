@@ -150,6 +150,19 @@ pub async fn delete_list(id: i64) -> Result<(), AppError> {
     )
 }
 
+/// The list named, or (none named) the viewer's watchlist.
+#[cfg(feature = "ssr")]
+async fn list_or_watchlist(
+    db: &cinecloud_core::db::Db,
+    user_id: i64,
+    list_id: Option<i64>,
+) -> Result<i64, cinecloud_core::catalog::CatalogError> {
+    match list_id {
+        Some(id) => Ok(id),
+        None => Ok(cinecloud_core::lists::watchlist(db, user_id).await?.id),
+    }
+}
+
 /// Adds a movie to one of the viewer's lists; `list_id` absent means the watchlist.
 #[server(prefix = "/api", endpoint = "lists/add")]
 pub async fn add_to_list(#[server(default)] list_id: Option<i64>, movie_id: i64) -> Result<(), AppError> {
@@ -158,10 +171,7 @@ pub async fn add_to_list(#[server(default)] list_id: Option<i64>, movie_id: i64)
         async {
             let user = require_user().await?;
             let db = services()?.db;
-            let list_id = match list_id {
-                Some(id) => id,
-                None => cinecloud_core::lists::watchlist(&db, user.id).await?.id,
-            };
+            let list_id = list_or_watchlist(&db, user.id, list_id).await?;
             Ok(cinecloud_core::lists::add_movie(&db, user.id, list_id, movie_id).await?)
         }
         .await,
@@ -176,10 +186,7 @@ pub async fn remove_from_list(#[server(default)] list_id: Option<i64>, movie_id:
         async {
             let user = require_user().await?;
             let db = services()?.db;
-            let list_id = match list_id {
-                Some(id) => id,
-                None => cinecloud_core::lists::watchlist(&db, user.id).await?.id,
-            };
+            let list_id = list_or_watchlist(&db, user.id, list_id).await?;
             Ok(cinecloud_core::lists::remove_movie(&db, user.id, list_id, movie_id).await?)
         }
         .await,
