@@ -126,9 +126,15 @@ impl Db {
         }
     }
 
-    /// Refreshes the query planner's statistics (after bulk loads).
+    /// Refreshes the query planner's statistics after a bulk load; on PostgreSQL also the
+    /// visibility map, without which counts and index-only scans visit every freshly written row
+    /// until autovacuum comes by (100,000 movies: 32 ms instead of 6 for a page of the catalog).
     pub async fn analyze(&self) -> anyhow::Result<()> {
-        on_db!(self, |pool| sqlx::query("ANALYZE").execute(pool).await.map(drop))?;
+        match self {
+            Db::Sqlite(pool) => sqlx::query("ANALYZE").execute(pool).await.map(drop),
+            // Not in a transaction: VACUUM refuses to run inside one.
+            Db::Postgres(pool) => sqlx::query("VACUUM (ANALYZE)").execute(pool).await.map(drop),
+        }?;
         Ok(())
     }
 

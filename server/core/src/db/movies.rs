@@ -530,13 +530,19 @@ pub async fn search(db: &Db, query: &MovieQuery) -> sqlx::Result<Page<MovieCard>
         let p = push(Param::Text(language.to_ascii_lowercase()));
         conditions.push(format!("m.original_language = {p}"));
     }
+    // Orders the indexes of migration 0008 serve. On PostgreSQL titles compare byte-wise, as
+    // those indexes do (`sort_title` is folded ASCII), whatever the database's collation.
+    let title = match backend {
+        Backend::Sqlite => "m.sort_title",
+        Backend::Postgres => "m.sort_title COLLATE \"C\"",
+    };
     let order = match (query.sort, &rank) {
-        (Sort::Relevance, Some(rank)) => format!("{rank}, m.sort_title, m.id"),
-        (Sort::Relevance | Sort::Title, _) => "m.sort_title, m.id".to_owned(),
-        (Sort::YearNewest, _) => "m.year IS NULL, m.year DESC, m.sort_title, m.id".to_owned(),
-        (Sort::YearOldest, _) => "m.year IS NULL, m.year, m.sort_title, m.id".to_owned(),
+        (Sort::Relevance, Some(rank)) => format!("{rank}, {title}, m.id"),
+        (Sort::Relevance | Sort::Title, _) => format!("{title}, m.id"),
+        (Sort::YearNewest, _) => format!("m.year DESC NULLS LAST, {title}, m.id"),
+        (Sort::YearOldest, _) => format!("m.year NULLS LAST, {title}, m.id"),
         (Sort::RecentlyAdded, _) => "m.created_at DESC, m.id DESC".to_owned(),
-        (Sort::Rating, _) => "m.rating_score DESC NULLS LAST, m.sort_title, m.id".to_owned(),
+        (Sort::Rating, _) => format!("m.rating_score DESC NULLS LAST, {title}, m.id"),
     };
     let per_page = query.per_page.clamp(1, 100);
     let page = query.page.max(1);
