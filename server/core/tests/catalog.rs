@@ -267,7 +267,49 @@ async fn people_pages_and_related_movies(backend: Backend) {
     assert!(related(ids[4]).await.is_empty());
 }
 
+async fn relevance_pages_split_the_matches_and_skip_deleted_movies(backend: Backend) {
+    let t = TestDb::new(backend).await;
+    let db = &t.db;
+    let mut ids = Vec::new();
+    for i in 0..7 {
+        // Different synopses rank differently; equal ones tie, and ties must not straddle pages.
+        let mut f = form(&format!("Harbor {i}"), 1950 + i, &["Drama"], &["Ann Lee"]);
+        f.synopsis = format!("{}lights at night", "harbor ".repeat(1 + i as usize % 3));
+        ids.push(catalog::create_movie(db, &f, None).await.unwrap().id);
+    }
+    catalog::create_movie(db, &form("Elsewhere", 1960, &["Drama"], &["Bo Li"]), None).await.unwrap();
+    let page = |n: u32| {
+        let q = MovieQuery { text: Some("harb".into()), per_page: 3, page: n, ..MovieQuery::default() };
+        async move { catalog::browse(db, &q).await.unwrap() }
+    };
+    let ids_on = |pages: &[catalog::Page<catalog::MovieCard>]| -> Vec<i64> {
+        let mut ids: Vec<i64> = pages.iter().flat_map(|p| p.items.iter().map(|m| m.id)).collect();
+        ids.sort();
+        ids
+    };
+    let pages = [page(1).await, page(2).await, page(3).await];
+    assert!(pages.iter().all(|p| p.total == 7), "{:?}", pages.iter().map(|p| p.total).collect::<Vec<_>>());
+    assert_eq!(ids_on(&pages), ids, "three pages hold every match exactly once");
+
+    // Deleted: not counted, not listed; restored: back.
+    catalog::delete_movie(db, ids[0], None).await.unwrap();
+    let pages = [page(1).await, page(2).await, page(3).await];
+    assert_eq!(pages[0].total, 6);
+    assert_eq!(ids_on(&pages), ids[1..]);
+    catalog::undo_delete(db, ids[0], None).await.unwrap();
+    assert_eq!(page(1).await.total, 7);
+
+    // An edit that drops the word drops the movie from the results; the new words find it.
+    let mut renamed = form("Quiet Bay", 1950, &["Drama"], &["Ann Lee"]);
+    renamed.synopsis = "Lights at night.".into();
+    let version = catalog::get_movie(db, ids[1]).await.unwrap().version;
+    catalog::update_movie(db, ids[1], version, &renamed, None).await.unwrap();
+    assert_eq!(page(1).await.total, 6);
+    assert_eq!(search(db, "quiet bay").await, vec!["Quiet Bay"]);
+}
+
 test_both_backends!(
+    relevance_pages_split_the_matches_and_skip_deleted_movies,
     people_pages_and_related_movies,
     the_demo_catalog_loads_once_into_an_empty_database,
     create_stores_facts_links_and_an_audit_entry,
