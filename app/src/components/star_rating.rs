@@ -48,8 +48,11 @@ pub fn StarRating(
         rate.dispatch(half_stars);
     };
     let shown = move || hover.get().or(mine.get()).unwrap_or(0);
+    // "You rated it …" only once the server has it: leaving the page while the request is in
+    // flight can cancel it.
     let status = move || match rate.value().get() {
         Some(Err(e)) => e.to_string(),
+        _ if rate.pending().get() => "Saving your rating…".to_owned(),
         _ => match mine.get() {
             Some(h) => format!("You rated it {}.", stars_label(h)),
             None => "Not rated yet.".to_owned(),
