@@ -107,11 +107,7 @@ pub async fn report(
     let progress: Option<Progress> = on_db!(db, |pool| {
         async {
             let mut tx = pool.begin().await?;
-            let visible: Option<i64> = sqlx::query_scalar("SELECT id FROM movies WHERE id = $1 AND deleted_at IS NULL")
-                .bind(movie_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-            if visible.is_none() {
+            if !crate::db::movie_visible!(&mut *tx, movie_id) {
                 return Ok::<_, sqlx::Error>(None);
             }
             let progress: Progress = sqlx::query_as(

@@ -183,11 +183,8 @@ pub async fn add(db: &Db, user_id: i64, list_id: i64, movie_id: i64, now: i64) -
     on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
         let owned = touch_owned!(tx, list_id, user_id, now);
-        let visible: Option<i64> = sqlx::query_scalar("SELECT id FROM movies WHERE id = $1 AND deleted_at IS NULL")
-            .bind(movie_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if !owned || visible.is_none() {
+        let visible = crate::db::movie_visible!(&mut *tx, movie_id);
+        if !owned || !visible {
             return Ok(Added::NotFound);
         }
         let inserted = sqlx::query(

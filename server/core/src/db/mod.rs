@@ -22,6 +22,19 @@ use sqlx::{
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
 
+/// Whether movie `$movie_id` exists and is not deleted, read through `$executor` (a pool, or
+/// `&mut *tx` inside a transaction). Expands to an `.await?`.
+macro_rules! movie_visible {
+    ($executor:expr, $movie_id:expr) => {
+        sqlx::query_scalar::<_, i64>("SELECT id FROM movies WHERE id = $1 AND deleted_at IS NULL")
+            .bind($movie_id)
+            .fetch_optional($executor)
+            .await?
+            .is_some()
+    };
+}
+pub(crate) use movie_visible;
+
 /// Ids as an SQL list for `IN (…)`: they are integers, so inlining them is safe, and one SQL text
 /// serves both backends (SQLite has no array binds).
 pub(crate) fn id_list(ids: &[i64]) -> String {

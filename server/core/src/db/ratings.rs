@@ -154,11 +154,7 @@ pub async fn add_signal(db: &Db, user_id: i64, movie_id: i64, kind: &str, now: i
         if done.rows_affected() == 1 {
             return Ok(true);
         }
-        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM movies WHERE id = $1 AND deleted_at IS NULL")
-            .bind(movie_id)
-            .fetch_optional(pool)
-            .await?;
-        Ok(exists.is_some())
+        Ok(crate::db::movie_visible!(pool, movie_id))
     })
 }
 

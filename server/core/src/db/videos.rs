@@ -48,11 +48,7 @@ pub async fn replace(
     on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
         // A movie purged after this check makes the insert fail on its foreign key: nothing is saved.
-        let visible: Option<i64> = sqlx::query_scalar("SELECT id FROM movies WHERE id = $1 AND deleted_at IS NULL")
-            .bind(movie_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if visible.is_none() {
+        if !crate::db::movie_visible!(&mut *tx, movie_id) {
             return Err(UpdateError::NotFound);
         }
         let old: Option<String> = sqlx::query_scalar("SELECT object_key FROM movie_videos WHERE movie_id = $1")
