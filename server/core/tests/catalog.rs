@@ -308,7 +308,67 @@ async fn relevance_pages_split_the_matches_and_skip_deleted_movies(backend: Back
     assert_eq!(search(db, "quiet bay").await, vec!["Quiet Bay"]);
 }
 
+/// Genre lists read the copies of year, sort title and visibility that `movie_genres` keeps
+/// (migration 0010): every edit, delete, restore and genre change must reach them.
+async fn genre_lists_follow_edits_deletes_and_restores(backend: Backend) {
+    let t = TestDb::new(backend).await;
+    let db = &t.db;
+    let mut ids = Vec::new();
+    for (title, year) in [("Cold Harbor", 1955), ("The Bridge", 1962), ("Amber Road", 1948), ("Dusk", 1971)] {
+        ids.push(
+            catalog::create_movie(db, &form(title, year, &["Drama", "War"], &["Ann Lee"]), None).await.unwrap().id,
+        );
+    }
+    let list = |sort: Sort, text: Option<&str>| {
+        let q = MovieQuery {
+            text: text.map(str::to_owned),
+            genre: Some("drama".into()),
+            year_from: Some(1950),
+            year_to: Some(1970),
+            sort,
+            ..MovieQuery::default()
+        };
+        async move {
+            let page = catalog::browse(db, &q).await.unwrap();
+            (page.total, titles(&page).into_iter().map(str::to_owned).collect::<Vec<_>>())
+        }
+    };
+    assert_eq!(list(Sort::Title, None).await, (2, vec!["The Bridge".to_owned(), "Cold Harbor".to_owned()]));
+    assert_eq!(list(Sort::YearNewest, None).await.1, ["The Bridge", "Cold Harbor"]);
+
+    // An edit moves a movie into the year range and renames it: the list re-sorts and recounts.
+    let version = catalog::get_movie(db, ids[2]).await.unwrap().version;
+    catalog::update_movie(db, ids[2], version, &form("Zenith Road", 1960, &["Drama"], &["Ann Lee"]), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        list(Sort::Title, None).await,
+        (3, vec!["The Bridge".into(), "Cold Harbor".into(), "Zenith Road".into()])
+    );
+    assert_eq!(list(Sort::YearOldest, None).await.1, ["Cold Harbor", "Zenith Road", "The Bridge"]);
+    // Losing the genre takes it off the genre's list.
+    let version = catalog::get_movie(db, ids[0]).await.unwrap().version;
+    catalog::update_movie(db, ids[0], version, &form("Cold Harbor", 1955, &["War"], &["Ann Lee"]), None).await.unwrap();
+    assert_eq!(list(Sort::Title, None).await.1, ["The Bridge", "Zenith Road"]);
+
+    // Deleted: neither counted nor listed, with or without words to search; restored: back.
+    catalog::delete_movie(db, ids[1], None).await.unwrap();
+    assert_eq!(list(Sort::Title, None).await, (1, vec!["Zenith Road".to_owned()]));
+    assert_eq!(list(Sort::Relevance, Some("bridge")).await.0, 0);
+    catalog::undo_delete(db, ids[1], None).await.unwrap();
+    assert_eq!(list(Sort::Relevance, Some("bridge")).await, (1, vec!["The Bridge".to_owned()]));
+    assert_eq!(list(Sort::Title, None).await.0, 2);
+
+    // Purged: the links go with the movie. (Zenith Road left War when it was edited.)
+    let war = MovieQuery { genre: Some("war".into()), ..MovieQuery::default() };
+    assert_eq!(catalog::browse(db, &war).await.unwrap().total, 3);
+    catalog::delete_movie(db, ids[3], None).await.unwrap();
+    assert_eq!(movies::purge_deleted(db, now_unix() + 1).await.unwrap().movies, 1);
+    assert_eq!(catalog::browse(db, &war).await.unwrap().total, 2);
+}
+
 test_both_backends!(
+    genre_lists_follow_edits_deletes_and_restores,
     relevance_pages_split_the_matches_and_skip_deleted_movies,
     people_pages_and_related_movies,
     the_demo_catalog_loads_once_into_an_empty_database,

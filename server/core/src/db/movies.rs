@@ -126,11 +126,18 @@ macro_rules! write_links {
             .bind(name)
             .fetch_one(&mut *$tx)
             .await?;
-            sqlx::query("INSERT INTO movie_genres (movie_id, genre_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                .bind($movie_id)
-                .bind(genre_id)
-                .execute(&mut *$tx)
-                .await?;
+            // With copies of what genre lists filter and sort by (migration 0010). Links are
+            // written for visible movies only; a later edit or delete updates them by trigger.
+            sqlx::query(
+                "INSERT INTO movie_genres (movie_id, genre_id, year, sort_title) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind($movie_id)
+            .bind(genre_id)
+            .bind($input.year)
+            .bind(text::sort_key(&$input.title))
+            .execute(&mut *$tx)
+            .await?;
         }
         sqlx::query("DELETE FROM credits WHERE movie_id = $1").bind($movie_id).execute(&mut *$tx).await?;
         let directors = $input.directors.iter().map(|name| (name, CreditRole::Director, None::<&String>));
@@ -469,6 +476,11 @@ enum Param {
 const MAX_TERMS: usize = 8;
 
 /// One page of visible movies matching `query`.
+///
+/// With a genre, the list is read from `movie_genres` (aliased `g`), which carries copies of each
+/// movie's visibility, year and sort title (migration 0010): a genre list's count, and its page by
+/// title or year, come from one index range, and `movies` is joined for the page's cards and for
+/// filters only it can answer.
 pub async fn search(db: &Db, query: &MovieQuery) -> sqlx::Result<Page<MovieCard>> {
     let backend = db.backend();
     let mut params: Vec<Param> = Vec::new();
@@ -476,11 +488,20 @@ pub async fn search(db: &Db, query: &MovieQuery) -> sqlx::Result<Page<MovieCard>
         params.push(p);
         format!("${}", params.len())
     };
-    let mut conditions = vec!["m.deleted_at IS NULL".to_owned()];
-    let mut from = "movies m".to_owned();
-    // The count needs the matches, not their rank: on SQLite it skips bm25(), which costs more
-    // than the matching itself (13,000 matches: 13 ms instead of 47).
-    let mut count_from = "movies m".to_owned();
+    // `k` holds the visibility, year and sort title that filters and orders read; `id` the movie id.
+    let by_genre = query.genre.is_some();
+    let (k, id) = if by_genre { ("g", "g.movie_id") } else { ("m", "m.id") };
+    let mut conditions = vec![format!("{k}.deleted_at IS NULL")];
+    // Whether a condition needs a column only `movies` has, so a genre count must join it too.
+    let mut needs_movies = false;
+    if let Some(genre) = &query.genre {
+        let p = push(Param::Text(genre.clone()));
+        conditions.push(format!("g.genre_id = (SELECT id FROM genres WHERE slug = {p})"));
+    }
+    // SQLite: the full-text matches, joined with their rank for the page. The count needs the
+    // matches, not their rank: it skips bm25(), which costs more than the matching itself
+    // (13,000 matches: 13 ms instead of 47).
+    let mut fts_join = None;
     let mut count_conditions: Vec<String> = Vec::new();
     let mut rank = None;
     // SQLite: the MATCH parameter, for a search with nothing else to filter by.
@@ -493,11 +514,11 @@ pub async fn search(db: &Db, query: &MovieQuery) -> sqlx::Result<Page<MovieCard>
                 let p = push(Param::Text(expr));
                 // One pass over the full-text index, joined: ranking by a correlated bm25()
                 // subquery re-ran the MATCH for every row (quadratic in the matches).
-                from = format!(
-                    "movies m JOIN (SELECT rowid AS fts_id, bm25(movies_fts) AS fts_rank FROM movies_fts \
-                     WHERE movies_fts MATCH {p}) f ON f.fts_id = m.id"
-                );
-                count_conditions.push(format!("m.id IN (SELECT rowid FROM movies_fts WHERE movies_fts MATCH {p})"));
+                fts_join = Some(format!(
+                    "JOIN (SELECT rowid AS fts_id, bm25(movies_fts) AS fts_rank FROM movies_fts \
+                     WHERE movies_fts MATCH {p}) f ON f.fts_id = {id}"
+                ));
+                count_conditions.push(format!("{id} IN (SELECT rowid FROM movies_fts WHERE movies_fts MATCH {p})"));
                 rank = Some("f.fts_rank".to_owned());
                 fts_match = Some(p);
             }
@@ -505,55 +526,54 @@ pub async fn search(db: &Db, query: &MovieQuery) -> sqlx::Result<Page<MovieCard>
                 let expr = terms.iter().map(|t| format!("{t}:*")).collect::<Vec<_>>().join(" & ");
                 let p = push(Param::Text(expr));
                 conditions.push(format!("m.search_vector @@ to_tsquery('simple', {p})"));
+                needs_movies = true;
                 // ts_rank grows with relevance; negate so that ascending order is best first.
                 rank = Some(format!("-ts_rank(m.search_vector, to_tsquery('simple', {p}))"));
             }
         }
     }
-    if let Some(genre) = &query.genre {
-        let p = push(Param::Text(genre.clone()));
-        // An uncorrelated set from the genre index: SQLite plans it as one index range, where a
-        // correlated EXISTS probed the index once per movie (100k movies: 14 ms instead of 128).
-        conditions.push(format!(
-            "m.id IN (SELECT movie_id FROM movie_genres WHERE genre_id = (SELECT id FROM genres WHERE slug = {p}))"
-        ));
-    }
-    for (value, condition) in [
-        (query.year_from, "m.year >= "),
-        (query.year_to, "m.year <= "),
-        (query.runtime_min, "m.runtime_minutes >= "),
-        (query.runtime_max, "m.runtime_minutes <= "),
+    for (value, column, op) in [
+        (query.year_from, format!("{k}.year"), ">="),
+        (query.year_to, format!("{k}.year"), "<="),
+        (query.runtime_min, "m.runtime_minutes".to_owned(), ">="),
+        (query.runtime_max, "m.runtime_minutes".to_owned(), "<="),
     ] {
         if let Some(value) = value {
             let p = push(Param::Int(i64::from(value)));
-            conditions.push(format!("{condition}{p}"));
+            needs_movies |= column.starts_with("m.");
+            conditions.push(format!("{column} {op} {p}"));
         }
     }
     if let Some(language) = &query.language {
         let p = push(Param::Text(language.to_ascii_lowercase()));
+        needs_movies = true;
         conditions.push(format!("m.original_language = {p}"));
     }
-    // Orders the indexes of migration 0008 serve. On PostgreSQL titles compare byte-wise, as
-    // those indexes do (`sort_title` is folded ASCII), whatever the database's collation.
+    // Orders the indexes of migrations 0008 and 0010 serve. On PostgreSQL titles compare
+    // byte-wise, as those indexes do (`sort_title` is folded ASCII), whatever the database's
+    // collation.
     let title = match backend {
-        Backend::Sqlite => "m.sort_title",
-        Backend::Postgres => "m.sort_title COLLATE \"C\"",
+        Backend::Sqlite => format!("{k}.sort_title"),
+        Backend::Postgres => format!("{k}.sort_title COLLATE \"C\""),
     };
     let order = match (query.sort, &rank) {
-        (Sort::Relevance, Some(rank)) => format!("{rank}, {title}, m.id"),
-        (Sort::Relevance | Sort::Title, _) => format!("{title}, m.id"),
-        (Sort::YearNewest, _) => format!("m.year DESC NULLS LAST, {title}, m.id"),
-        (Sort::YearOldest, _) => format!("m.year NULLS LAST, {title}, m.id"),
+        (Sort::Relevance, Some(rank)) => format!("{rank}, {title}, {id}"),
+        (Sort::Relevance | Sort::Title, _) => format!("{title}, {id}"),
+        (Sort::YearNewest, _) => format!("{k}.year DESC NULLS LAST, {title}, {id}"),
+        (Sort::YearOldest, _) => format!("{k}.year NULLS LAST, {title}, {id}"),
         (Sort::RecentlyAdded, _) => "m.created_at DESC, m.id DESC".to_owned(),
-        (Sort::Rating, _) => format!("m.rating_score DESC NULLS LAST, {title}, m.id"),
+        (Sort::Rating, _) => format!("m.rating_score DESC NULLS LAST, {title}, {id}"),
     };
+    let base = if by_genre { "movie_genres g JOIN movies m ON m.id = g.movie_id" } else { "movies m" };
+    let from = match &fts_join {
+        Some(join) => format!("{base} {join}"),
+        None => base.to_owned(),
+    };
+    let count_from = if by_genre && !needs_movies { "movie_genres g" } else { base };
     let per_page = query.per_page.clamp(1, 100);
     let page = query.page.max(1);
     let offset = i64::from(page - 1) * i64::from(per_page);
     let filter = conditions.join(" AND ");
-    if count_conditions.is_empty() {
-        count_from.clone_from(&from);
-    }
     // A plain search on SQLite stays inside FTS5, which holds visible movies only (migration
     // 0009): it counts there, and ranks there keeping the best page (ties by id, so pages never
     // overlap) before joining just that page to `movies`. Joining every match first cost 14 ms
