@@ -315,7 +315,9 @@ pub async fn import(
         // The movies and their links in one transaction: a crash leaves no unlinked copy.
         let created =
             db::insert_linked_movies(database, &inputs, &chunk.iter().map(|m| m.id).collect::<Vec<_>>(), now).await?;
+        let before = report.movies_created as usize;
         report.movies_created += created.len() as u64;
+        database.analyze_as_it_grows(before, report.movies_created as usize).await?;
         movie_ids.extend(created);
     }
 
@@ -363,7 +365,9 @@ pub async fn import(
                 (viewer_ids[&(r.user as i64)], movie_ids[&(r.item as i64)], half_stars, r.timestamp.unwrap_or(now))
             })
             .collect();
+        let before = report.ratings_written as usize;
         report.ratings_written += db::upsert_ratings(database, &rows).await?;
+        database.analyze_as_it_grows(before, report.ratings_written as usize).await?;
         progress(Progress {
             ratings_read: report.ratings,
             bytes_read: read.load(std::sync::atomic::Ordering::Relaxed),

@@ -272,6 +272,7 @@ pub async fn seed_synthetic(db: &Db, n: usize, seed: u64) -> anyhow::Result<usiz
             movies::insert_many(db, &batch, None, crate::clock::now_unix())
                 .await
                 .context("inserting synthetic movies")?;
+            db.analyze_as_it_grows(added, added + batch.len()).await.context("updating planner statistics")?;
             added += batch.len();
             batch.clear();
             tracing::info!(added, of = n, "seeding synthetic movies");
