@@ -335,6 +335,16 @@ async fn genre_lists_follow_edits_deletes_and_restores(backend: Backend) {
     };
     assert_eq!(list(Sort::Title, None).await, (2, vec!["The Bridge".to_owned(), "Cold Harbor".to_owned()]));
     assert_eq!(list(Sort::YearNewest, None).await.1, ["The Bridge", "Cold Harbor"]);
+    // A filter only `movies` answers joins it, for the count too (every runtime here is 90).
+    for (runtime_max, total) in [(80, 0), (100, 3)] {
+        let q = MovieQuery {
+            runtime_max: Some(runtime_max),
+            genre: Some("drama".into()),
+            year_from: Some(1950),
+            ..Default::default()
+        };
+        assert_eq!(catalog::browse(db, &q).await.unwrap().total, total, "runtime ≤ {runtime_max}");
+    }
 
     // An edit moves a movie into the year range and renames it: the list re-sorts and recounts.
     let version = catalog::get_movie(db, ids[2]).await.unwrap().version;

@@ -492,8 +492,6 @@ pub async fn search(db: &Db, query: &MovieQuery) -> sqlx::Result<Page<MovieCard>
     let by_genre = query.genre.is_some();
     let (k, id) = if by_genre { ("g", "g.movie_id") } else { ("m", "m.id") };
     let mut conditions = vec![format!("{k}.deleted_at IS NULL")];
-    // Whether a condition needs a column only `movies` has, so a genre count must join it too.
-    let mut needs_movies = false;
     if let Some(genre) = &query.genre {
         let p = push(Param::Text(genre.clone()));
         conditions.push(format!("g.genre_id = (SELECT id FROM genres WHERE slug = {p})"));
@@ -526,7 +524,6 @@ pub async fn search(db: &Db, query: &MovieQuery) -> sqlx::Result<Page<MovieCard>
                 let expr = terms.iter().map(|t| format!("{t}:*")).collect::<Vec<_>>().join(" & ");
                 let p = push(Param::Text(expr));
                 conditions.push(format!("m.search_vector @@ to_tsquery('simple', {p})"));
-                needs_movies = true;
                 // ts_rank grows with relevance; negate so that ascending order is best first.
                 rank = Some(format!("-ts_rank(m.search_vector, to_tsquery('simple', {p}))"));
             }
@@ -540,13 +537,11 @@ pub async fn search(db: &Db, query: &MovieQuery) -> sqlx::Result<Page<MovieCard>
     ] {
         if let Some(value) = value {
             let p = push(Param::Int(i64::from(value)));
-            needs_movies |= column.starts_with("m.");
             conditions.push(format!("{column} {op} {p}"));
         }
     }
     if let Some(language) = &query.language {
         let p = push(Param::Text(language.to_ascii_lowercase()));
-        needs_movies = true;
         conditions.push(format!("m.original_language = {p}"));
     }
     // Orders the indexes of migrations 0008 and 0010 serve. On PostgreSQL titles compare
@@ -569,6 +564,8 @@ pub async fn search(db: &Db, query: &MovieQuery) -> sqlx::Result<Page<MovieCard>
         Some(join) => format!("{base} {join}"),
         None => base.to_owned(),
     };
+    // A genre count reads `movie_genres` alone unless a condition reads `movies` (alias `m`).
+    let needs_movies = conditions.iter().any(|c| c.starts_with("m."));
     let count_from = if by_genre && !needs_movies { "movie_genres g" } else { base };
     let per_page = query.per_page.clamp(1, 100);
     let page = query.page.max(1);
