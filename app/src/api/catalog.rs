@@ -161,8 +161,10 @@ impl RatingView {
 pub struct MoviePageView {
     /// The cards.
     pub items: Vec<MovieCardView>,
-    /// Matches over all pages.
+    /// Matches over all pages: a lower bound when `total_exact` is false (a broad search).
     pub total: i64,
+    /// Whether `total` is exact.
+    pub total_exact: bool,
     /// This page.
     pub page: u32,
     /// Number of pages.
@@ -315,6 +317,7 @@ mod convert {
             MoviePageView {
                 page_count: p.page_count(),
                 total: p.total,
+                total_exact: p.total_exact,
                 page: p.page,
                 items: p.items.into_iter().map(MovieCardView::from).collect(),
             }

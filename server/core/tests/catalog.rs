@@ -308,6 +308,80 @@ async fn relevance_pages_split_the_matches_and_skip_deleted_movies(backend: Back
     assert_eq!(search(db, "quiet bay").await, vec!["Quiet Bay"]);
 }
 
+/// A search counts its matches up to `SEARCH_COUNT_CAP`, then says "at least that many"; the
+/// pager still reaches every match, one page past the current while pages come back full.
+async fn broad_searches_count_up_to_the_cap_and_page_to_the_end(backend: Backend) {
+    let t = TestDb::new(backend).await;
+    let db = &t.db;
+    // Every synthetic synopsis reads "A … story about …".
+    let n = catalog::seed::seed_synthetic(db, 1010, 7).await.unwrap();
+    assert_eq!(n, 1010);
+    let page = |text: Option<&str>, genre: Option<&str>, page: u32| {
+        let q = MovieQuery { text: text.map(Into::into), genre: genre.map(Into::into), page, ..MovieQuery::default() };
+        async move { catalog::browse(db, &q).await.unwrap() }
+    };
+    let first = page(Some("story"), None, 1).await;
+    assert_eq!((first.total, first.total_exact), (catalog::SEARCH_COUNT_CAP, false));
+    assert_eq!((first.items.len(), first.has_next, first.page_count()), (24, true, 42));
+    let at_cap = page(Some("story"), None, 42).await;
+    assert_eq!((at_cap.items.len(), at_cap.has_next, at_cap.page_count()), (24, true, 43));
+    let last = page(Some("story"), None, 43).await;
+    assert_eq!((last.items.len(), last.has_next, last.page_count()), (2, false, 43));
+    let mut seen: Vec<i64> = Vec::new();
+    for p in 1..=43 {
+        seen.extend(page(Some("story"), None, p).await.items.iter().map(|m| m.id));
+    }
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 1010, "the pages hold every match exactly once");
+
+    // Lists count everything; a search under the cap counts exactly.
+    let all = page(None, None, 1).await;
+    assert_eq!((all.total, all.total_exact, all.page_count()), (1010, true, 43));
+    let drama = page(None, Some("drama"), 1).await;
+    assert!(drama.total_exact && drama.total > 24, "{}", drama.total);
+    let drama_stories = page(Some("story"), Some("drama"), 1).await;
+    assert_eq!((drama_stories.total, drama_stories.total_exact), (drama.total, true));
+    let one = page(Some("story 1010"), None, 1).await;
+    assert_eq!((one.total, one.total_exact, one.has_next, one.page_count()), (1, true, false, 1));
+}
+
+/// Relevance: movies whose title holds every word come first, then the other matches; a page
+/// may straddle the two tiers. (SQLite ranks with FTS5's bm25, which weighs the same words in
+/// a shorter text higher: only the pages' coverage is the same there.)
+async fn title_matches_rank_first(backend: Backend) {
+    let t = TestDb::new(backend).await;
+    let db = &t.db;
+    for (title, synopsis) in [
+        ("Zinc Lantern", "A foundry at dusk."),
+        ("Alpine Road", "A lantern in the snow."),
+        ("The Lantern", "Night on the river."),
+        ("Moth", "Drawn to a lantern."),
+        ("Lanterns Lit", "A festival."),
+        ("Elsewhere", "No light at all."),
+    ] {
+        let mut f = form(title, 1960, &["Drama"], &["Ann Lee"]);
+        f.synopsis = synopsis.into();
+        catalog::create_movie(db, &f, None).await.unwrap();
+    }
+    let page = |n: u32| {
+        let q = MovieQuery { text: Some("lantern".into()), per_page: 2, page: n, ..MovieQuery::default() };
+        async move { catalog::browse(db, &q).await.unwrap() }
+    };
+    let mut shown = Vec::new();
+    for n in 1..=3 {
+        let p = page(n).await;
+        assert_eq!((p.total, p.total_exact, p.page_count(), p.has_next), (5, true, 3, n < 3));
+        shown.extend(p.items.into_iter().map(|m| m.title));
+    }
+    if backend == Backend::Postgres {
+        // By sort title: "Lantern" (article dropped), "Lanterns Lit", "Zinc Lantern"; then the rest.
+        assert_eq!(shown, ["The Lantern", "Lanterns Lit", "Zinc Lantern", "Alpine Road", "Moth"]);
+    }
+    shown.sort();
+    assert_eq!(shown, ["Alpine Road", "Lanterns Lit", "Moth", "The Lantern", "Zinc Lantern"]);
+}
+
 /// Genre lists read the copies of year, sort title and visibility that `movie_genres` keeps
 /// (migration 0010): every edit, delete, restore and genre change must reach them.
 async fn genre_lists_follow_edits_deletes_and_restores(backend: Backend) {
@@ -378,6 +452,8 @@ async fn genre_lists_follow_edits_deletes_and_restores(backend: Backend) {
 }
 
 test_both_backends!(
+    broad_searches_count_up_to_the_cap_and_page_to_the_end,
+    title_matches_rank_first,
     genre_lists_follow_edits_deletes_and_restores,
     relevance_pages_split_the_matches_and_skip_deleted_movies,
     people_pages_and_related_movies,

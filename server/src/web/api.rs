@@ -120,6 +120,7 @@ pub async fn list_movies(
     Ok(Json(json!({
             "page_count": page.page_count(),
             "total": page.total,
+            "total_exact": page.total_exact,
             "page": page.page,
             "per_page": page.per_page,
             "items": page.items.into_iter().map(|m| MovieSummary {

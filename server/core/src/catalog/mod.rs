@@ -10,7 +10,7 @@ pub mod text;
 
 pub use error::CatalogError;
 pub use fields::{CastMember, MovieForm, MovieInput};
-pub use query::{MovieQuery, Page, Sort};
+pub use query::{MovieQuery, Page, SEARCH_COUNT_CAP, Sort};
 pub use service::*;
 
 /// A genre, e.g. "Science Fiction" (`science-fiction`).

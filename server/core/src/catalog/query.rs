@@ -87,13 +87,24 @@ impl Default for MovieQuery {
     }
 }
 
+/// A search counts its matches up to this many; beyond, it reports "at least this many".
+///
+/// Counting every match of a broad search ("lucia", 13,000 of 100,000 movies) means visiting each
+/// matching row on PostgreSQL; nobody pages that far, and refining the words is the way on.
+pub const SEARCH_COUNT_CAP: i64 = 1000;
+
 /// One page of results and how many there are in all.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Page<T> {
     /// This page's items.
     pub items: Vec<T>,
-    /// Matching items over all pages.
+    /// Matching items over all pages: exact, or when `total_exact` is false a lower bound
+    /// (a search counts up to [`SEARCH_COUNT_CAP`]).
     pub total: i64,
+    /// Whether `total` is the exact number of matches.
+    pub total_exact: bool,
+    /// Whether a page with results follows this one.
+    pub has_next: bool,
     /// 1-based page number.
     pub page: u32,
     /// Items per page.
@@ -101,9 +112,14 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
-    /// How many pages there are (at least 1).
+    /// How many pages there are (at least 1). When the total is only a lower bound: the pages it
+    /// covers, or up to the next page while there is one, so the pager steps on to the end.
     pub fn page_count(&self) -> u32 {
         let per = i64::from(self.per_page.max(1));
-        u32::try_from(((self.total + per - 1) / per).max(1)).unwrap_or(u32::MAX)
+        let counted = u32::try_from(((self.total + per - 1) / per).max(1)).unwrap_or(u32::MAX);
+        if self.total_exact {
+            return counted;
+        }
+        counted.max(self.page.saturating_add(u32::from(self.has_next)))
     }
 }

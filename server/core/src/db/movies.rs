@@ -5,7 +5,7 @@ use sqlx::FromRow;
 use crate::{
     catalog::{
         AuditEntry, CastMember, Credit, CreditRole, Genre, Movie, MovieCard, MovieInput, MovieQuery, Page, Person,
-        Sort, text,
+        SEARCH_COUNT_CAP, Sort, text,
     },
     db::{Backend, Db, ratings::RatingSummary},
     on_db,
@@ -504,6 +504,9 @@ pub async fn search(db: &Db, query: &MovieQuery) -> sqlx::Result<Page<MovieCard>
     let mut rank = None;
     // SQLite: the MATCH parameter, for a search with nothing else to filter by.
     let mut fts_match = None;
+    // PostgreSQL: the full-text condition, and the condition of relevance's first tier (the
+    // title holds every word).
+    let mut title_tier: Option<(String, String, String)> = None;
     let terms = query.text.as_deref().map(|t| text::query_terms(t, MAX_TERMS)).unwrap_or_default();
     if !terms.is_empty() {
         match backend {
@@ -523,9 +526,16 @@ pub async fn search(db: &Db, query: &MovieQuery) -> sqlx::Result<Page<MovieCard>
             Backend::Postgres => {
                 let expr = terms.iter().map(|t| format!("{t}:*")).collect::<Vec<_>>().join(" & ");
                 let p = push(Param::Text(expr));
-                conditions.push(format!("m.search_vector @@ to_tsquery('simple', {p})"));
-                // ts_rank grows with relevance; negate so that ascending order is best first.
-                rank = Some(format!("-ts_rank(m.search_vector, to_tsquery('simple', {p}))"));
+                let matched = format!("m.search_vector @@ to_tsquery('simple', {p})");
+                // Relevance is two tiers, each by title: movies whose title holds every word,
+                // then the rest (people, synopsis). Ranking with ts_rank visited every match's
+                // row (13,000 for a first name). The first tier is found by the title's own
+                // index (migration 0011; on `movie_genres` in a genre), and a title match is a
+                // match, so it is not tested again; the second tier walks the title order.
+                let in_title = |t: &str| format!("to_tsvector('simple', {t}.sort_title) @@ to_tsquery('simple', {p})");
+                // The rest tests the title of each full-text match, not of each movie in a genre.
+                title_tier = Some((matched.clone(), in_title(k), in_title("m")));
+                conditions.push(matched);
             }
         }
     }
@@ -571,42 +581,98 @@ pub async fn search(db: &Db, query: &MovieQuery) -> sqlx::Result<Page<MovieCard>
     let page = query.page.max(1);
     let offset = i64::from(page - 1) * i64::from(per_page);
     let filter = conditions.join(" AND ");
+    // PostgreSQL relevance: the filters of the first tier and of the rest.
+    let tiers = title_tier.filter(|_| query.sort == Sort::Relevance).map(|(matched, in_title, in_movie_title)| {
+        let others = conditions.iter().filter(|c| **c != matched);
+        let first = others.cloned().chain([in_title]).collect::<Vec<_>>().join(" AND ");
+        (first, format!("{filter} AND NOT ({in_movie_title})"))
+    });
     // A plain search on SQLite stays inside FTS5, which holds visible movies only (migration
     // 0009): it counts there, and ranks there keeping the best page (ties by id, so pages never
     // overlap) before joining just that page to `movies`. Joining every match first cost 14 ms
     // of a 13,000-match search's 29.
     let plain_search = fts_match.filter(|_| conditions.len() == 1);
-    let count_sql = match &plain_search {
-        Some(p) => format!("SELECT COUNT(*) FROM movies_fts WHERE movies_fts MATCH {p}"),
+    // One row past the page tells whether another page follows.
+    let fetch = i64::from(per_page) + 1;
+    let counted = match &plain_search {
+        Some(p) => format!("FROM movies_fts WHERE movies_fts MATCH {p}"),
         None => {
             let count_filter = count_conditions.into_iter().chain(conditions).collect::<Vec<_>>().join(" AND ");
-            format!("SELECT COUNT(*) FROM {count_from} WHERE {count_filter}")
+            format!("FROM {count_from} WHERE {count_filter}")
         }
     };
-    let list_sql = match &plain_search {
-        Some(p) if query.sort == Sort::Relevance => format!(
+    // A search counts up to the cap (a broad one stops early); a list counts all, from an index.
+    let searching = !terms.is_empty();
+    let count_sql = if searching {
+        format!("SELECT COUNT(*) FROM (SELECT 1 {counted} LIMIT {}) c", SEARCH_COUNT_CAP + 1)
+    } else {
+        format!("SELECT COUNT(*) {counted}")
+    };
+    let list_sql = match (&plain_search, &tiers) {
+        (Some(p), _) if query.sort == Sort::Relevance => format!(
             "SELECT {CARD_COLUMNS} FROM (SELECT rowid AS fts_id, rank AS fts_rank FROM movies_fts \
-             WHERE movies_fts MATCH {p} ORDER BY rank, rowid LIMIT {per_page} OFFSET {offset}) f \
+             WHERE movies_fts MATCH {p} ORDER BY rank, rowid LIMIT {fetch} OFFSET {offset}) f \
              JOIN movies m ON m.id = f.fts_id WHERE {filter} ORDER BY f.fts_rank, f.fts_id"
+        ),
+        // The first tier up to the end of this page; the second tier is read only if the first
+        // runs out before that. `OFFSET 0` keeps the planner from walking the title order in
+        // search of the first tier, whose size it cannot estimate (a name found in no title
+        // walked all 100,000): the title's word index finds the tier, which is then sorted.
+        (_, Some((first, _))) => format!(
+            "SELECT * FROM (SELECT {CARD_COLUMNS}, {k}.sort_title AS tier_title FROM {from} WHERE {first} \
+             OFFSET 0) m ORDER BY m.tier_title COLLATE \"C\", m.id LIMIT {}",
+            offset + fetch
         ),
         _ => format!(
             "SELECT {CARD_COLUMNS} FROM {from} WHERE {filter} ORDER BY {order} \
-             LIMIT {per_page} OFFSET {offset}"
+             LIMIT {fetch} OFFSET {offset}"
         ),
     };
-    let (total, rows) = on_db!(db, |pool| {
-        let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
-        let mut list = sqlx::query_as::<_, CardRow>(&list_sql);
+    // The second tier, from `skip` on: its LIMIT and OFFSET are bound last.
+    let rest_sql = tiers.map(|(_, rest)| {
+        let (limit, skip) = (params.len() + 1, params.len() + 2);
+        format!("SELECT {CARD_COLUMNS} FROM {from} WHERE {rest} ORDER BY {title}, {id} LIMIT ${limit} OFFSET ${skip}")
+    });
+    let (count, rows) = on_db!(db, |pool| {
+        // Planned for each call's own words and filters, never as a cached generic plan: one
+        // plan cannot serve both "lucia" (13,000 matches) and a rare word, and PostgreSQL's
+        // generic plan for a search in a genre walked every movie of the genre (35 ms, not 5).
+        let mut count = sqlx::query_scalar::<_, i64>(&count_sql).persistent(false);
+        let mut list = sqlx::query_as::<_, CardRow>(&list_sql).persistent(false);
         for param in &params {
             (count, list) = match param {
                 Param::Int(v) => (count.bind(*v), list.bind(*v)),
                 Param::Text(t) => (count.bind(t.clone()), list.bind(t.clone())),
             };
         }
-        // Two connections at once: the page costs the slower of the two queries, not their sum.
-        tokio::try_join!(count.fetch_one(pool), list.fetch_all(pool))?
+        let page = async {
+            let mut rows = list.fetch_all(pool).await?;
+            let Some(rest_sql) = &rest_sql else { return Ok(rows) };
+            // Tiered: `rows` is the first tier up to the end of this page, all of it if shorter.
+            let first = i64::try_from(rows.len()).unwrap_or(i64::MAX);
+            let end = offset + fetch;
+            rows.drain(..rows.len().min(usize::try_from(offset).unwrap_or(usize::MAX)));
+            if first < end {
+                let mut rest = sqlx::query_as::<_, CardRow>(rest_sql).persistent(false);
+                for param in &params {
+                    rest = match param {
+                        Param::Int(v) => rest.bind(*v),
+                        Param::Text(t) => rest.bind(t.clone()),
+                    };
+                }
+                let wanted = end - first.max(offset);
+                rows.extend(rest.bind(wanted).bind((offset - first).max(0)).fetch_all(pool).await?);
+            }
+            Ok::<_, sqlx::Error>(rows)
+        };
+        // Two connections at once: the page costs the slower of the two, not their sum.
+        tokio::try_join!(count.fetch_one(pool), page)?
     });
-    Ok(Page { items: rows.into_iter().map(MovieCard::from).collect(), total, page, per_page })
+    let mut items: Vec<MovieCard> = rows.into_iter().map(MovieCard::from).collect();
+    let has_next = items.len() > per_page as usize;
+    items.truncate(per_page as usize);
+    let total_exact = !searching || count <= SEARCH_COUNT_CAP;
+    Ok(Page { items, total: if total_exact { count } else { SEARCH_COUNT_CAP }, total_exact, has_next, page, per_page })
 }
 
 /// Every genre that has at least one visible movie, by name.
