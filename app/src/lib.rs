@@ -4,6 +4,7 @@
 pub mod api;
 mod components;
 pub mod error;
+pub mod format;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;

@@ -54,20 +54,8 @@ pub fn render(done: u64, total: u64, count: u64, unit: &str) -> String {
         "#".repeat(filled),
         "-".repeat(WIDTH - filled),
         (fraction * 100.0).round(),
-        thousands(count)
+        app::format::thousands(count)
     )
-}
-
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]
@@ -76,6 +64,6 @@ mod tests {
     fn the_bar_shows_the_fraction_and_the_count() {
         assert_eq!(super::render(1, 3, 1234, "ratings"), "[##########--------------------]  33% 1,234 ratings");
         assert_eq!(super::render(0, 0, 0, "ratings"), "[##############################] 100% 0 ratings");
-        assert_eq!(super::thousands(1_000_000), "1,000,000");
+        assert_eq!(app::format::thousands(1_000_000u64), "1,000,000");
     }
 }

@@ -114,25 +114,12 @@ fn page_numbers(current: u32, pages: u32) -> Vec<Option<u32>> {
     out
 }
 
-/// `n` with a comma between each group of three digits: 100000 → "100,000".
-fn thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = if n < 0 { "-".to_owned() } else { String::new() };
-    for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(d);
-    }
-    out
-}
-
 #[component]
 fn Results(page: MoviePageView, query: CatalogQuery) -> impl IntoView {
     let count = match (page.total, page.total_exact) {
         (0, _) => "No movies match.".to_owned(),
         (1, true) => "1 movie".to_owned(),
-        (n, exact) => format!("{}{} movies", thousands(n), if exact { "" } else { "+" }),
+        (n, exact) => format!("{}{} movies", crate::format::thousands(n), if exact { "" } else { "+" }),
     };
     let current = page.page;
     let pages = page.page_count;
@@ -173,12 +160,5 @@ mod tests {
         assert_eq!(shown(1, 10), "1 2 3 … 10");
         assert_eq!(shown(6, 10), "1 … 4 5 6 7 8 … 10");
         assert_eq!(shown(10, 10), "1 … 8 9 10");
-    }
-
-    #[test]
-    fn thousands_are_grouped() {
-        use super::thousands;
-        assert_eq!([thousands(0), thousands(999), thousands(1000)], ["0", "999", "1,000"]);
-        assert_eq!([thousands(100_000), thousands(1_234_567), thousands(-4321)], ["100,000", "1,234,567", "-4,321"]);
     }
 }

@@ -472,6 +472,20 @@ enum Param {
     Text(String),
 }
 
+/// `$query` with each of `$params` bound in order.
+macro_rules! bind_params {
+    ($query:expr, $params:expr) => {{
+        let mut query = $query;
+        for param in $params {
+            query = match param {
+                Param::Int(v) => query.bind(*v),
+                Param::Text(t) => query.bind(t.clone()),
+            };
+        }
+        query
+    }};
+}
+
 /// Words of a search, at most this many.
 const MAX_TERMS: usize = 8;
 
@@ -637,14 +651,8 @@ pub async fn search(db: &Db, query: &MovieQuery) -> sqlx::Result<Page<MovieCard>
         // Planned for each call's own words and filters, never as a cached generic plan: one
         // plan cannot serve both "lucia" (13,000 matches) and a rare word, and PostgreSQL's
         // generic plan for a search in a genre walked every movie of the genre (35 ms, not 5).
-        let mut count = sqlx::query_scalar::<_, i64>(&count_sql).persistent(false);
-        let mut list = sqlx::query_as::<_, CardRow>(&list_sql).persistent(false);
-        for param in &params {
-            (count, list) = match param {
-                Param::Int(v) => (count.bind(*v), list.bind(*v)),
-                Param::Text(t) => (count.bind(t.clone()), list.bind(t.clone())),
-            };
-        }
+        let count = bind_params!(sqlx::query_scalar::<_, i64>(&count_sql).persistent(false), &params);
+        let list = bind_params!(sqlx::query_as::<_, CardRow>(&list_sql).persistent(false), &params);
         let page = async {
             let mut rows = list.fetch_all(pool).await?;
             let Some(rest_sql) = &rest_sql else { return Ok(rows) };
@@ -653,13 +661,7 @@ pub async fn search(db: &Db, query: &MovieQuery) -> sqlx::Result<Page<MovieCard>
             let end = offset + fetch;
             rows.drain(..rows.len().min(usize::try_from(offset).unwrap_or(usize::MAX)));
             if first < end {
-                let mut rest = sqlx::query_as::<_, CardRow>(rest_sql).persistent(false);
-                for param in &params {
-                    rest = match param {
-                        Param::Int(v) => rest.bind(*v),
-                        Param::Text(t) => rest.bind(t.clone()),
-                    };
-                }
+                let rest = bind_params!(sqlx::query_as::<_, CardRow>(rest_sql).persistent(false), &params);
                 let wanted = end - first.max(offset);
                 rows.extend(rest.bind(wanted).bind((offset - first).max(0)).fetch_all(pool).await?);
             }
