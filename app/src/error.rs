@@ -30,7 +30,7 @@ pub enum AppError {
     #[error("You are not allowed to do that.")]
     Forbidden,
     /// The thing asked for does not exist (or is not visible to this viewer).
-    #[error("We could not find that.")]
+    #[error("That was not found.")]
     NotFound,
     /// Too many attempts in a short time.
     #[error("Too many attempts. Please wait a few minutes and try again.")]
@@ -84,5 +84,46 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         AppError::Transport(value.to_string())
+    }
+}
+
+/// Where the domain's errors become what the browser sees: the only mapping, used by server
+/// functions and the JSON API alike.
+#[cfg(feature = "ssr")]
+mod from_domain {
+    use cinecloud_core::{Error, accounts::AccountError};
+
+    use super::AppError;
+
+    impl From<Error> for AppError {
+        fn from(error: Error) -> Self {
+            match error {
+                Error::Invalid(e) => AppError::invalid(e.field, e.message),
+                Error::UploadRefused { field, message } => AppError::invalid(field, message),
+                Error::TooLarge(message) => AppError::TooLarge(message),
+                Error::NotFound => AppError::NotFound,
+                Error::VersionConflict { .. } => AppError::invalid(
+                    "version",
+                    "Someone else saved this movie since you opened it. Reload to see their changes.",
+                ),
+                Error::UndoExpired => AppError::invalid("undo", "It is too late to undo this deletion."),
+                Error::Unexpected(e) => {
+                    // `{:#}`: the whole chain of causes, for whoever reads the log.
+                    tracing::error!(error = format!("{e:#}"), "unexpected failure");
+                    AppError::Internal
+                }
+            }
+        }
+    }
+
+    impl From<AccountError> for AppError {
+        fn from(error: AccountError) -> Self {
+            match error {
+                AccountError::InvalidCredentials => AppError::InvalidCredentials,
+                AccountError::RateLimited => AppError::RateLimited,
+                AccountError::SetupLinkSpent => AppError::SetupLinkSpent,
+                AccountError::Domain(e) => e.into(),
+            }
+        }
     }
 }

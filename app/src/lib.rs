@@ -9,6 +9,7 @@ mod pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 mod theme;
+pub mod viewer;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -19,7 +20,6 @@ use leptos_router::{
 };
 
 use crate::{
-    api::auth::Viewer,
     components::{error::PageError, header::Header, toast::ToastHost},
     pages::{
         admin_recommender::AdminRecommenderPage,
@@ -61,60 +61,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Who is signed in, shared by every page; refetched after sign-in, sign-out and profile edits.
-///
-/// The actions that change who is signed in live here, not in their pages: a successful one
-/// redirects, and the page that dispatched it may be gone before it could refresh anything.
-#[derive(Clone, Copy)]
-pub struct ViewerContext {
-    /// The signed-in viewer, or `None`.
-    pub viewer: Resource<Result<Option<Viewer>, error::AppError>>,
-    /// Bump to refetch [`ViewerContext::viewer`].
-    pub refresh: RwSignal<u32>,
-    /// Sign in.
-    pub log_in: ServerAction<api::auth::LogIn>,
-    /// Sign up.
-    pub sign_up: ServerAction<api::auth::SignUp>,
-    /// Sign out.
-    pub log_out: ServerAction<api::auth::LogOut>,
-    /// Create the first admin.
-    pub create_first_admin: ServerAction<api::auth::CreateFirstAdmin>,
-    /// Delete one's own account.
-    pub delete_account: ServerAction<api::auth::DeleteAccount>,
-}
-
-impl ViewerContext {
-    /// Makes every page see the current account again.
-    pub fn changed(&self) {
-        self.refresh.update(|n| *n += 1);
-    }
-}
-
 /// The root component: meta tags, theme, header and routes.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-
-    let refresh = RwSignal::new(0u32);
-    let log_in = ServerAction::<api::auth::LogIn>::new();
-    let sign_up = ServerAction::<api::auth::SignUp>::new();
-    let log_out = ServerAction::<api::auth::LogOut>::new();
-    let create_first_admin = ServerAction::<api::auth::CreateFirstAdmin>::new();
-    let delete_account = ServerAction::<api::auth::DeleteAccount>::new();
-    let viewer = Resource::new(
-        move || {
-            (
-                refresh.get(),
-                log_in.version().get(),
-                sign_up.version().get(),
-                log_out.version().get(),
-                create_first_admin.version().get(),
-                delete_account.version().get(),
-            )
-        },
-        |_| api::auth::current_viewer(),
-    );
-    provide_context(ViewerContext { viewer, refresh, log_in, sign_up, log_out, create_first_admin, delete_account });
+    viewer::ViewerContext::provide();
     theme::provide_theme();
     components::toast::provide_toasts();
     // Effects run only in the browser: this marks the moment the page became interactive, which

@@ -3,7 +3,7 @@
 
 use std::net::SocketAddr;
 
-use cinecloud_core::{db::Backend, recommend::RecommenderSettings, storage::S3Settings, videos::VideoSettings};
+use cinecloud_core::{Backend, recommend::RecommenderSettings, storage::S3Settings, videos::VideoSettings};
 use url::Url;
 
 use crate::cli::Options;

@@ -8,5 +8,7 @@ pub mod progress;
 pub mod recommend;
 pub mod session_store;
 pub mod startup;
+pub mod state;
+pub mod tasks;
 pub mod telemetry;
 pub mod web;

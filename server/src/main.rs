@@ -2,6 +2,8 @@
 
 use std::{io::BufRead, process::ExitCode};
 
+use anyhow::Context;
+
 use cinecloud_core::accounts::{self, SignUp};
 use clap::Parser;
 use server::{
@@ -94,7 +96,6 @@ async fn seed_catalog(settings: Settings, synthetic: Option<usize>, seed: u64) -
 async fn admin(settings: Settings, command: AdminCommand) -> anyhow::Result<()> {
     let services = startup::connect_services(&settings).await?;
     let db = &services.db;
-    let describe = |e: accounts::AccountError| anyhow::anyhow!("{e}");
     match command {
         AdminCommand::Create { email, name } => {
             let password = match std::env::var("CINECLOUD_ADMIN_PASSWORD") {
@@ -108,14 +109,14 @@ async fn admin(settings: Settings, command: AdminCommand) -> anyhow::Result<()> 
             };
             let user = accounts::create_admin(db, SignUp { email: &email, display_name: &name, password: &password })
                 .await
-                .map_err(describe)?;
+                .context("creating the admin")?;
             println!("Created admin {} (id {}).", user.email, user.id);
         }
         AdminCommand::Promote { email } => {
-            let user = accounts::promote(db, &email).await.map_err(describe)?;
+            let user = accounts::promote(db, &email).await.with_context(|| format!("promoting {email}"))?;
             println!("{} is now an admin.", user.email);
         }
-        AdminCommand::SetupLink => match accounts::issue_setup_token(db).await.map_err(describe)? {
+        AdminCommand::SetupLink => match accounts::issue_setup_token(db).await.context("issuing the setup link")? {
             Some(token) => {
                 let mut link = settings.public_url.join("/setup")?;
                 link.query_pairs_mut().append_pair("token", &token);

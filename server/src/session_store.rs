@@ -1,7 +1,7 @@
 //! Server-side session records in the same database as everything else, on either backend.
 
 use async_trait::async_trait;
-use cinecloud_core::db::Db;
+use cinecloud_core::Db;
 use tower_sessions::{
     ExpiredDeletion, SessionStore,
     session::{Id, Record},

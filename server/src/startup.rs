@@ -10,15 +10,13 @@ use app::{
 use axum::{
     Router,
     body::Body,
-    extract::FromRef,
     http::Request,
     middleware::{from_fn, from_fn_with_state},
     routing::get,
 };
 use cinecloud_core::{
-    Services,
+    Db, Services,
     accounts::{self, LoginThrottle},
-    db::Db,
     recommend::Recommender,
     storage::{LocalStore, MediaStore, S3Store},
 };
@@ -33,33 +31,10 @@ use tower_sessions::{ExpiredDeletion, Expiry, SessionManagerLayer, cookie::SameS
 use crate::{
     config::{MediaSettings, Settings},
     session_store::SessionRecords,
+    state::AppState,
+    tasks::supervise,
     web::{api, health, media, middleware},
 };
-
-/// What every handler can reach.
-#[derive(Clone, Debug)]
-pub struct AppState {
-    /// Leptos's site options (output name, site root…).
-    pub leptos_options: LeptosOptions,
-    /// Database and media storage.
-    pub services: Services,
-    /// Session lifetimes and sign-in throttling, for server functions.
-    pub auth: AuthSettings,
-    /// `scheme://host[:port]` of the public URL, for the cross-site check.
-    pub public_origin: Arc<str>,
-    /// Trust `X-Forwarded-For`.
-    pub trust_proxy: bool,
-    /// Served over HTTPS (HSTS, Secure cookies).
-    pub https: bool,
-    /// Where presigned video URLs point (S3), for the pages' `media-src`.
-    pub media_origin: Option<Arc<str>>,
-}
-
-impl FromRef<AppState> for LeptosOptions {
-    fn from_ref(state: &AppState) -> Self {
-        state.leptos_options.clone()
-    }
-}
 
 /// Opens the database (applying migrations) and the media storage.
 pub async fn connect_services(settings: &Settings) -> anyhow::Result<Services> {
@@ -154,7 +129,7 @@ pub async fn build_router(settings: &Settings, services: Services) -> anyhow::Re
 
 /// Logs the one-time setup link while no admin exists.
 pub async fn announce_setup_link(settings: &Settings, services: &Services) -> anyhow::Result<()> {
-    if let Some(token) = accounts::issue_setup_token(&services.db).await.map_err(|e| anyhow::anyhow!("{e}"))? {
+    if let Some(token) = accounts::issue_setup_token(&services.db).await.context("issuing the setup link")? {
         let mut link = settings.public_url.join("/setup").context("building the setup link")?;
         link.query_pairs_mut().append_pair("token", &token);
         tracing::warn!(%link, "no admin account exists yet: open this one-time link to create the first admin");
@@ -181,12 +156,27 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
             });
         }
     }
-    let expiry = tokio::spawn(records.continuously_delete_expired(Duration::from_secs(60 * 60)));
+    // Expired sessions are deleted hourly; the store's task ends only on a database error.
+    let expiry = supervise("session expiry", move || {
+        let records = records.clone();
+        async move {
+            records.continuously_delete_expired(Duration::from_secs(60 * 60)).await.context("deleting expired sessions")
+        }
+    });
     // Serve the stored model from the first request; then keep it current and train when due.
     if let Err(e) = services.recommender.refresh(&services).await {
         tracing::warn!(error = format!("{e:#}"), "no recommender model loaded at start-up; the next round retries");
     }
-    let recommender = tokio::spawn(services.recommender.clone().run(services.clone()));
+    let recommender = supervise("recommender", {
+        let services = services.clone();
+        move || {
+            let services = services.clone();
+            async move {
+                services.recommender.clone().run(services.clone()).await;
+                Ok(())
+            }
+        }
+    });
 
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await

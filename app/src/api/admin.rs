@@ -37,14 +37,12 @@ impl From<cinecloud_core::accounts::User> for AccountSummary {
 #[server(prefix = "/api", endpoint = "admin/list_users")]
 pub async fn list_users() -> Result<Vec<AccountSummary>, AppError> {
     use crate::ssr::*;
-    respond(
-        async {
-            require_admin().await?;
-            let users = cinecloud_core::accounts::list_users(&services()?.db, 200, 0).await?;
-            Ok(users.into_iter().map(AccountSummary::from).collect())
-        }
-        .await,
-    )
+    respond(async {
+        require_admin().await?;
+        let users = cinecloud_core::accounts::list_users(&services()?.db, 200, 0).await?;
+        Ok(users.into_iter().map(AccountSummary::from).collect())
+    })
+    .await
 }
 
 /// Makes an account a viewer or an admin (admins only; the last admin stays).
@@ -52,12 +50,10 @@ pub async fn list_users() -> Result<Vec<AccountSummary>, AppError> {
 pub async fn set_user_role(user_id: i64, role: String) -> Result<AccountSummary, AppError> {
     use crate::ssr::*;
     use cinecloud_core::accounts::{self, Role};
-    respond(
-        async {
-            require_admin().await?;
-            let role = Role::parse(&role).ok_or_else(|| AppError::invalid("role", "Choose viewer or admin."))?;
-            Ok(AccountSummary::from(accounts::set_role(&services()?.db, user_id, role).await?))
-        }
-        .await,
-    )
+    respond(async {
+        require_admin().await?;
+        let role: Role = role.parse().map_err(|_| AppError::invalid("role", "Choose viewer or admin."))?;
+        Ok(AccountSummary::from(accounts::set_role(&services()?.db, user_id, role).await?))
+    })
+    .await
 }

@@ -40,7 +40,7 @@ impl From<cinecloud_core::accounts::User> for Viewer {
 #[server(prefix = "/api", endpoint = "current_viewer")]
 pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
     use crate::ssr::*;
-    respond(current_user().await.map(|user| user.map(Viewer::from)))
+    respond(async { current_user().await.map(|user| user.map(Viewer::from)) }).await
 }
 
 /// Creates a viewer account and signs it in.
@@ -48,17 +48,15 @@ pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
 pub async fn sign_up(email: String, display_name: String, password: String) -> Result<(), AppError> {
     use crate::ssr::{session::*, *};
     use cinecloud_core::accounts;
-    respond(
-        async {
-            let services = services()?;
-            let form = accounts::SignUp { email: &email, display_name: &display_name, password: &password };
-            let user = accounts::sign_up(&services.db, form).await?;
-            sign_in(&session().await?, &user).await?;
-            leptos_axum::redirect("/");
-            Ok(())
-        }
-        .await,
-    )
+    respond(async {
+        let services = services()?;
+        let form = accounts::SignUp { email: &email, display_name: &display_name, password: &password };
+        let user = accounts::sign_up(&services.db, form).await?;
+        sign_in(&session().await?, &user).await?;
+        leptos_axum::redirect("/");
+        Ok(())
+    })
+    .await
 }
 
 /// Signs in with email and password.
@@ -66,31 +64,27 @@ pub async fn sign_up(email: String, display_name: String, password: String) -> R
 pub async fn log_in(email: String, password: String) -> Result<(), AppError> {
     use crate::ssr::{session::*, *};
     use cinecloud_core::accounts;
-    respond(
-        async {
-            let services = services()?;
-            let throttle = auth_settings()?.throttle;
-            let user = accounts::log_in(&services.db, &email, &password, &client_addr(), throttle).await?;
-            sign_in(&session().await?, &user).await?;
-            leptos_axum::redirect("/");
-            Ok(())
-        }
-        .await,
-    )
+    respond(async {
+        let services = services()?;
+        let throttle = auth_settings()?.throttle;
+        let user = accounts::log_in(&services.db, &email, &password, &client_addr(), throttle).await?;
+        sign_in(&session().await?, &user).await?;
+        leptos_axum::redirect("/");
+        Ok(())
+    })
+    .await
 }
 
 /// Signs out: the session is deleted on the server.
 #[server(prefix = "/api", endpoint = "log_out")]
 pub async fn log_out() -> Result<(), AppError> {
     use crate::ssr::session::*;
-    crate::ssr::respond(
-        async {
-            sign_out(&session().await?).await?;
-            leptos_axum::redirect("/");
-            Ok(())
-        }
-        .await,
-    )
+    crate::ssr::respond(async {
+        sign_out(&session().await?).await?;
+        leptos_axum::redirect("/");
+        Ok(())
+    })
+    .await
 }
 
 /// Changes the signed-in account's display name.
@@ -98,14 +92,12 @@ pub async fn log_out() -> Result<(), AppError> {
 pub async fn change_display_name(display_name: String) -> Result<Viewer, AppError> {
     use crate::ssr::*;
     use cinecloud_core::accounts;
-    respond(
-        async {
-            let user = require_user().await?;
-            let updated = accounts::change_display_name(&services()?.db, user.id, &display_name).await?;
-            Ok(Viewer::from(updated))
-        }
-        .await,
-    )
+    respond(async {
+        let user = require_user().await?;
+        let updated = accounts::change_display_name(&services()?.db, user.id, &display_name).await?;
+        Ok(Viewer::from(updated))
+    })
+    .await
 }
 
 /// Changes the password (the current one is required). Every other session of the account ends.
@@ -113,14 +105,12 @@ pub async fn change_display_name(display_name: String) -> Result<Viewer, AppErro
 pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
     use crate::ssr::{session::*, *};
     use cinecloud_core::accounts;
-    respond(
-        async {
-            let user = require_user().await?;
-            let epoch = accounts::change_password(&services()?.db, user.id, &current_password, &new_password).await?;
-            renew_after_password_change(&session().await?, epoch).await
-        }
-        .await,
-    )
+    respond(async {
+        let user = require_user().await?;
+        let epoch = accounts::change_password(&services()?.db, user.id, &current_password, &new_password).await?;
+        renew_after_password_change(&session().await?, epoch).await
+    })
+    .await
 }
 
 /// Deletes the signed-in account (the password confirms it) and signs out.
@@ -128,16 +118,14 @@ pub async fn change_password(current_password: String, new_password: String) -> 
 pub async fn delete_account(password: String) -> Result<(), AppError> {
     use crate::ssr::{session::*, *};
     use cinecloud_core::accounts;
-    respond(
-        async {
-            let user = require_user().await?;
-            accounts::delete_account(&services()?, user.id, &password).await?;
-            sign_out(&session().await?).await?;
-            leptos_axum::redirect("/");
-            Ok(())
-        }
-        .await,
-    )
+    respond(async {
+        let user = require_user().await?;
+        accounts::delete_account(&services()?, user.id, &password).await?;
+        sign_out(&session().await?).await?;
+        leptos_axum::redirect("/");
+        Ok(())
+    })
+    .await
 }
 
 /// Uploads a profile photo (multipart field `photo`). The body is counted as it streams: more
@@ -146,32 +134,29 @@ pub async fn delete_account(password: String) -> Result<(), AppError> {
 pub async fn upload_photo(data: MultipartData) -> Result<Viewer, AppError> {
     use crate::ssr::*;
     use cinecloud_core::accounts::{self, MAX_PHOTO_BYTES};
-    respond(
-        async {
-            let user = require_user().await?;
-            let mut multipart = data.into_inner().ok_or(AppError::Internal)?;
-            let mut photo = None;
-            while let Some(mut field) = multipart.next_field().await.map_err(unreadable_upload)? {
-                if field.name() == Some("photo") {
-                    photo = Some(read_field_limited(&mut field, MAX_PHOTO_BYTES, "The photo").await?);
-                }
+    respond(async {
+        let user = require_user().await?;
+        let mut multipart = data.into_inner().ok_or(AppError::Internal)?;
+        let mut photo = None;
+        while let Some(mut field) = multipart.next_field().await.map_err(unreadable_upload)? {
+            if field.name() == Some("photo") {
+                photo = Some(read_field_limited(&mut field, MAX_PHOTO_BYTES, "The photo").await?);
             }
-            let photo = photo
-                .filter(|p| !p.is_empty())
-                .ok_or_else(|| AppError::invalid("photo", "Choose a photo to upload."))?;
-            let services = services()?;
-            accounts::set_profile_photo(&services, user.id, photo).await?;
-            Ok(Viewer::from(accounts::find_user(&services.db, user.id).await?))
         }
-        .await,
-    )
+        let photo =
+            photo.filter(|p| !p.is_empty()).ok_or_else(|| AppError::invalid("photo", "Choose a photo to upload."))?;
+        let services = services()?;
+        accounts::set_profile_photo(&services, user.id, photo).await?;
+        Ok(Viewer::from(accounts::find_user(&services.db, user.id).await?))
+    })
+    .await
 }
 
 /// Whether this first-admin setup link can still be used.
 #[server(prefix = "/api", endpoint = "setup_link_status")]
 pub async fn setup_link_status(token: String) -> Result<bool, AppError> {
     use crate::ssr::*;
-    respond(async { Ok(cinecloud_core::accounts::setup_token_is_valid(&services()?.db, &token).await?) }.await)
+    respond(async { Ok(cinecloud_core::accounts::setup_token_is_valid(&services()?.db, &token).await?) }).await
 }
 
 /// Creates the first admin through the one-time setup link, and signs them in.
@@ -184,15 +169,13 @@ pub async fn create_first_admin(
 ) -> Result<(), AppError> {
     use crate::ssr::{session::*, *};
     use cinecloud_core::accounts;
-    respond(
-        async {
-            let services = services()?;
-            let form = accounts::SignUp { email: &email, display_name: &display_name, password: &password };
-            let user = accounts::create_first_admin(&services.db, &token, form).await?;
-            sign_in(&session().await?, &user).await?;
-            leptos_axum::redirect("/admin/users");
-            Ok(())
-        }
-        .await,
-    )
+    respond(async {
+        let services = services()?;
+        let form = accounts::SignUp { email: &email, display_name: &display_name, password: &password };
+        let user = accounts::create_first_admin(&services.db, &token, form).await?;
+        sign_in(&session().await?, &user).await?;
+        leptos_axum::redirect("/admin/users");
+        Ok(())
+    })
+    .await
 }

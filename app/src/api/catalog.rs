@@ -269,9 +269,9 @@ pub struct AuditEntryView {
 #[cfg(feature = "ssr")]
 mod convert {
     use cinecloud_core::{
-        catalog::{AuditEntry, CatalogError, CreditRole, Movie, MovieCard, Page},
+        catalog::{AuditEntry, CreditRole, Movie, MovieCard, Page},
         covers::cover_url as url,
-        db::ratings::RatingSummary,
+        ratings::RatingSummary,
     };
 
     use super::*;
@@ -360,24 +360,6 @@ mod convert {
             }
         }
     }
-
-    impl From<CatalogError> for AppError {
-        fn from(error: CatalogError) -> Self {
-            match error {
-                CatalogError::Invalid(e) => AppError::invalid(e.field, e.message),
-                CatalogError::NotFound => AppError::NotFound,
-                CatalogError::VersionConflict { .. } => AppError::invalid(
-                    "version",
-                    "Someone else saved this movie since you opened it. Reload to see their changes.",
-                ),
-                CatalogError::CoverRejected(message) => AppError::invalid("cover", message),
-                CatalogError::VideoRejected(message) => AppError::invalid("video", message),
-                CatalogError::TooLarge(message) => AppError::TooLarge(message),
-                CatalogError::UndoExpired => AppError::invalid("undo", "It is too late to undo this deletion."),
-                CatalogError::Unexpected(e) => crate::ssr::internal(format!("{e:#}")),
-            }
-        }
-    }
 }
 
 /// One page of movies for a browse or search URL.
@@ -387,59 +369,51 @@ pub async fn browse_movies(
     #[server(default)] query: CatalogQuery,
 ) -> Result<MoviePageView, AppError> {
     use cinecloud_core::catalog::{self, MovieQuery, Sort};
-    crate::ssr::respond(
-        async {
-            let q = MovieQuery {
-                text: query.q,
-                genre: query.genre,
-                year_from: query.year_from,
-                year_to: query.year_to,
-                runtime_min: query.runtime_min,
-                runtime_max: query.runtime_max,
-                language: query.lang,
-                sort: query.sort.as_deref().map(Sort::parse).unwrap_or_default(),
-                page: query.page.unwrap_or(1),
-                per_page: 24,
-            };
-            let mut page: MoviePageView = catalog::browse(&crate::ssr::services()?.db, &q).await?.into();
-            add_viewer_state(page.items.iter_mut()).await?;
-            Ok(page)
-        }
-        .await,
-    )
+    crate::ssr::respond(async {
+        let q = MovieQuery {
+            text: query.q,
+            genre: query.genre,
+            year_from: query.year_from,
+            year_to: query.year_to,
+            runtime_min: query.runtime_min,
+            runtime_max: query.runtime_max,
+            language: query.lang,
+            sort: query.sort.as_deref().map(Sort::parse_or_default).unwrap_or_default(),
+            page: query.page.unwrap_or(1),
+            per_page: 24,
+        };
+        let mut page: MoviePageView = catalog::browse(&crate::ssr::services()?.db, &q).await?.into();
+        add_viewer_state(page.items.iter_mut()).await?;
+        Ok(page)
+    })
+    .await
 }
 
 /// The genres that have movies, for the filter.
 #[server(prefix = "/api", endpoint = "genres", input = GetUrl)]
 pub async fn list_genres() -> Result<Vec<GenreView>, AppError> {
-    crate::ssr::respond(
-        async {
-            let genres = cinecloud_core::db::movies::genres_in_use(&crate::ssr::services()?.db)
-                .await
-                .map_err(crate::ssr::internal)?;
-            Ok(genres.into_iter().map(|g| GenreView { slug: g.slug, name: g.name }).collect())
-        }
-        .await,
-    )
+    crate::ssr::respond(async {
+        let genres = cinecloud_core::catalog::genres(&crate::ssr::services()?.db).await?;
+        Ok(genres.into_iter().map(|g| GenreView { slug: g.slug, name: g.name }).collect())
+    })
+    .await
 }
 
 /// One movie.
 #[server(prefix = "/api", endpoint = "movie", input = GetUrl)]
 pub async fn get_movie(id: i64) -> Result<MovieView, AppError> {
     use crate::ssr::*;
-    respond(
-        async {
-            let db = services()?.db;
-            let mut movie: MovieView = cinecloud_core::catalog::get_movie(&db, id).await?.into();
-            if let Some(user) = current_user().await? {
-                movie.my_rating = cinecloud_core::db::ratings::own(&db, user.id, id).await.map_err(internal)?;
-                let holding = cinecloud_core::db::lists::holding(&db, user.id, &[id]).await.map_err(internal)?;
-                movie.on_watchlist = holding.iter().any(|(_, _, watchlist)| *watchlist);
-            }
-            Ok(movie)
+    respond(async {
+        let db = services()?.db;
+        let mut movie: MovieView = cinecloud_core::catalog::get_movie(&db, id).await?.into();
+        if let Some(user) = current_user().await? {
+            let state = cinecloud_core::viewer::viewer_state(&db, user.id, &[id]).await?;
+            movie.my_rating = state.rating_of(id);
+            movie.on_watchlist = state.on_watchlist(id);
         }
-        .await,
-    )
+        Ok(movie)
+    })
+    .await
 }
 
 /// Sets (1–10 half stars) or, with `None`, removes the signed-in viewer's rating of a movie;
@@ -447,18 +421,16 @@ pub async fn get_movie(id: i64) -> Result<MovieView, AppError> {
 #[server(prefix = "/api", endpoint = "rate_movie")]
 pub async fn rate_movie(id: i64, half_stars: Option<i64>) -> Result<RatingView, AppError> {
     use crate::ssr::*;
-    respond(
-        async {
-            let user = require_user().await?;
-            let db = services()?.db;
-            let summary = match half_stars {
-                Some(h) => cinecloud_core::ratings::rate(&db, user.id, id, h).await?,
-                None => cinecloud_core::ratings::unrate(&db, user.id, id).await?,
-            };
-            Ok(convert::rating(summary))
-        }
-        .await,
-    )
+    respond(async {
+        let user = require_user().await?;
+        let db = services()?.db;
+        let summary = match half_stars {
+            Some(h) => cinecloud_core::ratings::rate(&db, user.id, id, h).await?,
+            None => cinecloud_core::ratings::unrate(&db, user.id, id).await?,
+        };
+        Ok(convert::rating(summary))
+    })
+    .await
 }
 
 /// A movie's editable facts as the edit form sends them.
@@ -529,55 +501,47 @@ impl From<MovieFormView> for cinecloud_core::catalog::MovieForm {
 #[server(prefix = "/api", endpoint = "admin/create_movie", input = leptos::server_fn::codec::Json)]
 pub async fn create_movie(form: MovieFormView) -> Result<i64, AppError> {
     use crate::ssr::*;
-    respond(
-        async {
-            let admin = require_admin().await?;
-            let movie = cinecloud_core::catalog::create_movie(&services()?.db, &form.into(), Some(admin.id)).await?;
-            Ok(movie.id)
-        }
-        .await,
-    )
+    respond(async {
+        let admin = require_admin().await?;
+        let movie = cinecloud_core::catalog::create_movie(&services()?.db, &form.into(), Some(admin.id)).await?;
+        Ok(movie.id)
+    })
+    .await
 }
 
 /// Saves an edit that started from `version` (admins only); a stale version is refused.
 #[server(prefix = "/api", endpoint = "admin/update_movie", input = leptos::server_fn::codec::Json)]
 pub async fn update_movie(id: i64, version: i64, form: MovieFormView) -> Result<MovieView, AppError> {
     use crate::ssr::*;
-    respond(
-        async {
-            let admin = require_admin().await?;
-            let db = services()?.db;
-            let movie = cinecloud_core::catalog::update_movie(&db, id, version, &form.into(), Some(admin.id)).await?;
-            Ok(movie.into())
-        }
-        .await,
-    )
+    respond(async {
+        let admin = require_admin().await?;
+        let db = services()?.db;
+        let movie = cinecloud_core::catalog::update_movie(&db, id, version, &form.into(), Some(admin.id)).await?;
+        Ok(movie.into())
+    })
+    .await
 }
 
 /// Deletes a movie (admins only); it can be restored for a few minutes.
 #[server(prefix = "/api", endpoint = "admin/delete_movie")]
 pub async fn delete_movie(id: i64) -> Result<(), AppError> {
     use crate::ssr::*;
-    respond(
-        async {
-            let admin = require_admin().await?;
-            Ok(cinecloud_core::catalog::delete_movie(&services()?.db, id, Some(admin.id)).await?)
-        }
-        .await,
-    )
+    respond(async {
+        let admin = require_admin().await?;
+        Ok(cinecloud_core::catalog::delete_movie(&services()?.db, id, Some(admin.id)).await?)
+    })
+    .await
 }
 
 /// Restores a movie deleted within the undo window (admins only).
 #[server(prefix = "/api", endpoint = "admin/undo_delete_movie")]
 pub async fn undo_delete_movie(id: i64) -> Result<MovieView, AppError> {
     use crate::ssr::*;
-    respond(
-        async {
-            let admin = require_admin().await?;
-            Ok(cinecloud_core::catalog::undo_delete(&services()?.db, id, Some(admin.id)).await?.into())
-        }
-        .await,
-    )
+    respond(async {
+        let admin = require_admin().await?;
+        Ok(cinecloud_core::catalog::undo_delete(&services()?.db, id, Some(admin.id)).await?.into())
+    })
+    .await
 }
 
 /// Fills in what the signed-in viewer has to do with these cards: their own ratings (and that they
@@ -591,12 +555,11 @@ pub(crate) async fn add_viewer_state<'a>(
     let db = services()?.db;
     let mut cards: Vec<&mut MovieCardView> = cards.into_iter().collect();
     let ids: Vec<i64> = cards.iter().map(|c| c.id).collect();
-    let mine = cinecloud_core::db::ratings::own_for(&db, user.id, &ids).await.map_err(internal)?;
-    let holding = cinecloud_core::db::lists::holding(&db, user.id, &ids).await.map_err(internal)?;
+    let state = cinecloud_core::viewer::viewer_state(&db, user.id, &ids).await?;
     for card in &mut cards {
         card.can_rate = true;
-        card.mine = mine.iter().find(|(id, _)| *id == card.id).map(|(_, half_stars)| *half_stars);
-        card.on_watchlist = holding.iter().any(|(id, _, watchlist)| *id == card.id && *watchlist);
+        card.mine = state.rating_of(card.id);
+        card.on_watchlist = state.on_watchlist(card.id);
     }
     Ok(())
 }
@@ -605,69 +568,55 @@ pub(crate) async fn add_viewer_state<'a>(
 #[server(prefix = "/api", endpoint = "suggest_movies", input = GetUrl)]
 pub async fn suggest_movies(q: String) -> Result<Vec<MovieCardView>, AppError> {
     use cinecloud_core::catalog::{self, MovieQuery};
-    crate::ssr::respond(
-        async {
-            if q.trim().is_empty() {
-                return Ok(Vec::new());
-            }
-            let query = MovieQuery { text: Some(q), per_page: 6, ..MovieQuery::default() };
-            let page = catalog::browse(&crate::ssr::services()?.db, &query).await?;
-            Ok(page.items.into_iter().map(MovieCardView::from).collect())
+    crate::ssr::respond(async {
+        if q.trim().is_empty() {
+            return Ok(Vec::new());
         }
-        .await,
-    )
+        let query = MovieQuery { text: Some(q), per_page: 6, ..MovieQuery::default() };
+        let page = catalog::browse(&crate::ssr::services()?.db, &query).await?;
+        Ok(page.items.into_iter().map(MovieCardView::from).collect())
+    })
+    .await
 }
 
 /// Names of people starting with `prefix`, for autocomplete when editing credits.
 #[server(prefix = "/api", endpoint = "suggest_people", input = GetUrl)]
 pub async fn suggest_people(prefix: String) -> Result<Vec<String>, AppError> {
-    crate::ssr::respond(
-        async {
-            if prefix.trim().is_empty() {
-                return Ok(Vec::new());
-            }
-            let db = crate::ssr::services()?.db;
-            let people = cinecloud_core::db::movies::people_starting_with(&db, prefix.trim(), 8)
-                .await
-                .map_err(crate::ssr::internal)?;
-            Ok(people.into_iter().map(|p| p.name).collect())
-        }
-        .await,
-    )
+    crate::ssr::respond(async {
+        let people = cinecloud_core::catalog::suggest_people(&crate::ssr::services()?.db, &prefix, 8).await?;
+        Ok(people.into_iter().map(|p| p.name).collect())
+    })
+    .await
 }
 
 /// A person and their movies.
 #[server(prefix = "/api", endpoint = "person", input = GetUrl)]
 pub async fn get_person(id: i64) -> Result<PersonView, AppError> {
     use cinecloud_core::catalog::{self, CreditRole};
-    crate::ssr::respond(
-        async {
-            let (person, films) = catalog::person(&crate::ssr::services()?.db, id).await?;
-            let mut view = PersonView { id: person.id, name: person.name, directed: Vec::new(), acted: Vec::new() };
-            for (card, role, character) in films {
-                match role {
-                    CreditRole::Director => view.directed.push(card.into()),
-                    CreditRole::Cast => view.acted.push((card.into(), character)),
-                }
+    crate::ssr::respond(async {
+        let catalog::Filmography { person, entries } = catalog::person(&crate::ssr::services()?.db, id).await?;
+        let mut view = PersonView { id: person.id, name: person.name, directed: Vec::new(), acted: Vec::new() };
+        for entry in entries {
+            match entry.role {
+                CreditRole::Director => view.directed.push(entry.card.into()),
+                CreditRole::Cast => view.acted.push((entry.card.into(), entry.character)),
             }
-            Ok(view)
         }
-        .await,
-    )
+        Ok(view)
+    })
+    .await
 }
 
 /// Who changed what on a movie, newest first (admins only).
 #[server(prefix = "/api", endpoint = "admin/movie_history", input = GetUrl)]
 pub async fn movie_history(id: i64) -> Result<Vec<AuditEntryView>, AppError> {
     use crate::ssr::*;
-    respond(
-        async {
-            require_admin().await?;
-            let log = cinecloud_core::catalog::audit_log(&services()?.db, id).await?;
-            Ok(log.into_iter().map(AuditEntryView::from).collect())
-        }
-        .await,
-    )
+    respond(async {
+        require_admin().await?;
+        let log = cinecloud_core::catalog::audit_log(&services()?.db, id).await?;
+        Ok(log.into_iter().map(AuditEntryView::from).collect())
+    })
+    .await
 }
 
 /// The URL the browser posts cover uploads to (multipart fields `id`, `version`, `cover`). The
@@ -681,42 +630,35 @@ pub const UPLOAD_COVER_URL: &str = "/api/admin/upload_cover";
 pub async fn upload_cover(data: leptos::server_fn::codec::MultipartData) -> Result<MovieView, AppError> {
     use crate::ssr::*;
     use cinecloud_core::covers::{self, MAX_COVER_BYTES};
-    respond(
-        async {
-            let admin = require_admin().await?;
-            let mut multipart = data.into_inner().ok_or(AppError::Internal)?;
-            let (mut id, mut version, mut cover) = (None, None, None);
-            while let Some(mut field) = multipart.next_field().await.map_err(unreadable_upload)? {
-                match field.name() {
-                    Some("id") => id = field.text().await.map_err(unreadable_upload)?.trim().parse::<i64>().ok(),
-                    Some("version") => {
-                        version = field.text().await.map_err(unreadable_upload)?.trim().parse::<i64>().ok()
-                    }
-                    Some("cover") => cover = Some(read_field_limited(&mut field, MAX_COVER_BYTES, "The image").await?),
-                    _ => {}
-                }
+    respond(async {
+        let admin = require_admin().await?;
+        let mut multipart = data.into_inner().ok_or(AppError::Internal)?;
+        let (mut id, mut version, mut cover) = (None, None, None);
+        while let Some(mut field) = multipart.next_field().await.map_err(unreadable_upload)? {
+            match field.name() {
+                Some("id") => id = field.text().await.map_err(unreadable_upload)?.trim().parse::<i64>().ok(),
+                Some("version") => version = field.text().await.map_err(unreadable_upload)?.trim().parse::<i64>().ok(),
+                Some("cover") => cover = Some(read_field_limited(&mut field, MAX_COVER_BYTES, "The image").await?),
+                _ => {}
             }
-            let (Some(id), Some(version)) = (id, version) else {
-                return Err(AppError::Transport("the upload must name the movie and its version".into()));
-            };
-            let cover = cover
-                .filter(|c| !c.is_empty())
-                .ok_or_else(|| AppError::invalid("cover", "Choose an image to upload."))?;
-            Ok(covers::set_cover(&services()?, id, version, cover, Some(admin.id)).await?.into())
         }
-        .await,
-    )
+        let (Some(id), Some(version)) = (id, version) else {
+            return Err(AppError::Transport("the upload must name the movie and its version".into()));
+        };
+        let cover =
+            cover.filter(|c| !c.is_empty()).ok_or_else(|| AppError::invalid("cover", "Choose an image to upload."))?;
+        Ok(covers::set_cover(&services()?, id, version, cover, Some(admin.id)).await?.into())
+    })
+    .await
 }
 
 /// Removes a movie's cover (admins only).
 #[server(prefix = "/api", endpoint = "admin/remove_cover")]
 pub async fn remove_cover(id: i64, version: i64) -> Result<MovieView, AppError> {
     use crate::ssr::*;
-    respond(
-        async {
-            let admin = require_admin().await?;
-            Ok(cinecloud_core::covers::remove_cover(&services()?, id, version, Some(admin.id)).await?.into())
-        }
-        .await,
-    )
+    respond(async {
+        let admin = require_admin().await?;
+        Ok(cinecloud_core::covers::remove_cover(&services()?, id, version, Some(admin.id)).await?.into())
+    })
+    .await
 }

@@ -39,11 +39,11 @@ pub struct ListView {
 }
 
 #[cfg(feature = "ssr")]
-impl From<cinecloud_core::db::lists::ListRow> for ListSummaryView {
-    fn from(l: cinecloud_core::db::lists::ListRow) -> Self {
+impl From<cinecloud_core::lists::List> for ListSummaryView {
+    fn from(l: cinecloud_core::lists::List) -> Self {
         ListSummaryView {
             id: l.id,
-            kind: l.kind,
+            kind: l.kind.as_str().to_owned(),
             name: l.name,
             description: l.description,
             is_public: l.is_public,
@@ -61,39 +61,35 @@ fn form(name: String, description: String, is_public: bool) -> cinecloud_core::l
 #[server(prefix = "/api", endpoint = "lists/mine", input = GetUrl)]
 pub async fn my_lists() -> Result<Vec<ListSummaryView>, AppError> {
     use crate::ssr::*;
-    respond(
-        async {
-            let user = require_user().await?;
-            let lists = cinecloud_core::lists::my_lists(&services()?.db, user.id).await?;
-            Ok(lists.into_iter().map(ListSummaryView::from).collect())
-        }
-        .await,
-    )
+    respond(async {
+        let user = require_user().await?;
+        let lists = cinecloud_core::lists::my_lists(&services()?.db, user.id).await?;
+        Ok(lists.into_iter().map(ListSummaryView::from).collect())
+    })
+    .await
 }
 
 /// A list: its owner's always, anyone's when public (404 otherwise, as for a missing one).
 #[server(prefix = "/api", endpoint = "lists/get", input = GetUrl)]
 pub async fn get_list(id: i64) -> Result<ListView, AppError> {
     use crate::ssr::*;
-    respond(
-        async {
-            let viewer = current_user().await?.map(|u| u.id);
-            let db = services()?.db;
-            let view = cinecloud_core::lists::view_list(&db, viewer, id).await?;
-            let mine = viewer == Some(view.list.user_id);
-            let mut movies: Vec<MovieCardView> = view.movies.into_iter().map(MovieCardView::from).collect();
-            crate::api::catalog::add_viewer_state(movies.iter_mut()).await?;
-            let watched = match viewer {
-                Some(viewer) => {
-                    let ids: Vec<i64> = movies.iter().map(|m| m.id).collect();
-                    cinecloud_core::playback::watched_among(&db, viewer, &ids).await?
-                }
-                None => Vec::new(),
-            };
-            Ok(ListView { list: view.list.into(), mine, movies, watched })
-        }
-        .await,
-    )
+    respond(async {
+        let viewer = current_user().await?.map(|u| u.id);
+        let db = services()?.db;
+        let view = cinecloud_core::lists::view_list(&db, viewer, id).await?;
+        let mine = viewer == Some(view.list.user_id);
+        let mut movies: Vec<MovieCardView> = view.movies.into_iter().map(MovieCardView::from).collect();
+        crate::api::catalog::add_viewer_state(movies.iter_mut()).await?;
+        let watched = match viewer {
+            Some(viewer) => {
+                let ids: Vec<i64> = movies.iter().map(|m| m.id).collect();
+                cinecloud_core::playback::watched_among(&db, viewer, &ids).await?
+            }
+            None => Vec::new(),
+        };
+        Ok(ListView { list: view.list.into(), mine, movies, watched })
+    })
+    .await
 }
 
 /// Creates a playlist.
@@ -104,16 +100,14 @@ pub async fn create_list(
     #[server(default)] is_public: bool,
 ) -> Result<ListSummaryView, AppError> {
     use crate::ssr::*;
-    respond(
-        async {
-            let user = require_user().await?;
-            let list =
-                cinecloud_core::lists::create_playlist(&services()?.db, user.id, &form(name, description, is_public))
-                    .await?;
-            Ok(list.into())
-        }
-        .await,
-    )
+    respond(async {
+        let user = require_user().await?;
+        let list =
+            cinecloud_core::lists::create_playlist(&services()?.db, user.id, &form(name, description, is_public))
+                .await?;
+        Ok(list.into())
+    })
+    .await
 }
 
 /// Renames, describes, or makes public or private one of the viewer's lists.
@@ -125,72 +119,51 @@ pub async fn update_list(
     #[server(default)] is_public: bool,
 ) -> Result<ListSummaryView, AppError> {
     use crate::ssr::*;
-    respond(
-        async {
-            let user = require_user().await?;
-            let list =
-                cinecloud_core::lists::update_list(&services()?.db, user.id, id, &form(name, description, is_public))
-                    .await?;
-            Ok(list.into())
-        }
-        .await,
-    )
+    respond(async {
+        let user = require_user().await?;
+        let list =
+            cinecloud_core::lists::update_list(&services()?.db, user.id, id, &form(name, description, is_public))
+                .await?;
+        Ok(list.into())
+    })
+    .await
 }
 
 /// Deletes one of the viewer's playlists.
 #[server(prefix = "/api", endpoint = "lists/delete")]
 pub async fn delete_list(id: i64) -> Result<(), AppError> {
     use crate::ssr::*;
-    respond(
-        async {
-            let user = require_user().await?;
-            Ok(cinecloud_core::lists::delete_list(&services()?.db, user.id, id).await?)
-        }
-        .await,
-    )
-}
-
-/// The list named, or (none named) the viewer's watchlist.
-#[cfg(feature = "ssr")]
-async fn list_or_watchlist(
-    db: &cinecloud_core::db::Db,
-    user_id: i64,
-    list_id: Option<i64>,
-) -> Result<i64, cinecloud_core::catalog::CatalogError> {
-    match list_id {
-        Some(id) => Ok(id),
-        None => Ok(cinecloud_core::lists::watchlist(db, user_id).await?.id),
-    }
+    respond(async {
+        let user = require_user().await?;
+        Ok(cinecloud_core::lists::delete_list(&services()?.db, user.id, id).await?)
+    })
+    .await
 }
 
 /// Adds a movie to one of the viewer's lists; `list_id` absent means the watchlist.
 #[server(prefix = "/api", endpoint = "lists/add")]
 pub async fn add_to_list(#[server(default)] list_id: Option<i64>, movie_id: i64) -> Result<(), AppError> {
     use crate::ssr::*;
-    respond(
-        async {
-            let user = require_user().await?;
-            let db = services()?.db;
-            let list_id = list_or_watchlist(&db, user.id, list_id).await?;
-            Ok(cinecloud_core::lists::add_movie(&db, user.id, list_id, movie_id).await?)
-        }
-        .await,
-    )
+    respond(async {
+        let user = require_user().await?;
+        let db = services()?.db;
+        let list_id = cinecloud_core::lists::list_or_watchlist(&db, user.id, list_id).await?;
+        Ok(cinecloud_core::lists::add_movie(&db, user.id, list_id, movie_id).await?)
+    })
+    .await
 }
 
 /// Takes a movie off one of the viewer's lists; `list_id` absent means the watchlist.
 #[server(prefix = "/api", endpoint = "lists/remove")]
 pub async fn remove_from_list(#[server(default)] list_id: Option<i64>, movie_id: i64) -> Result<(), AppError> {
     use crate::ssr::*;
-    respond(
-        async {
-            let user = require_user().await?;
-            let db = services()?.db;
-            let list_id = list_or_watchlist(&db, user.id, list_id).await?;
-            Ok(cinecloud_core::lists::remove_movie(&db, user.id, list_id, movie_id).await?)
-        }
-        .await,
-    )
+    respond(async {
+        let user = require_user().await?;
+        let db = services()?.db;
+        let list_id = cinecloud_core::lists::list_or_watchlist(&db, user.id, list_id).await?;
+        Ok(cinecloud_core::lists::remove_movie(&db, user.id, list_id, movie_id).await?)
+    })
+    .await
 }
 
 /// One of the viewer's lists, and whether it holds the movie asked about.
@@ -207,30 +180,26 @@ pub struct ListChoice {
 #[server(prefix = "/api", endpoint = "lists/for_movie", input = GetUrl)]
 pub async fn lists_for_movie(movie_id: i64) -> Result<Vec<ListChoice>, AppError> {
     use crate::ssr::*;
-    respond(
-        async {
-            let user = require_user().await?;
-            let db = services()?.db;
-            let lists = cinecloud_core::lists::my_lists(&db, user.id).await?;
-            let holding = cinecloud_core::db::lists::holding(&db, user.id, &[movie_id]).await.map_err(internal)?;
-            Ok(lists
-                .into_iter()
-                .map(|l| ListChoice { holds: holding.iter().any(|(_, list, _)| *list == l.id), list: l.into() })
-                .collect())
-        }
-        .await,
-    )
+    respond(async {
+        let user = require_user().await?;
+        let db = services()?.db;
+        let lists = cinecloud_core::lists::my_lists(&db, user.id).await?;
+        let holding = cinecloud_core::lists::holding(&db, user.id, &[movie_id]).await?;
+        Ok(lists
+            .into_iter()
+            .map(|l| ListChoice { holds: holding.iter().any(|h| h.list_id == l.id), list: l.into() })
+            .collect())
+    })
+    .await
 }
 
 /// Moves a movie of one of the viewer's lists to `index` (0 = first).
 #[server(prefix = "/api", endpoint = "lists/move")]
 pub async fn move_in_list(list_id: i64, movie_id: i64, index: usize) -> Result<(), AppError> {
     use crate::ssr::*;
-    respond(
-        async {
-            let user = require_user().await?;
-            Ok(cinecloud_core::lists::move_movie(&services()?.db, user.id, list_id, movie_id, index).await?)
-        }
-        .await,
-    )
+    respond(async {
+        let user = require_user().await?;
+        Ok(cinecloud_core::lists::move_movie(&services()?.db, user.id, list_id, movie_id, index).await?)
+    })
+    .await
 }

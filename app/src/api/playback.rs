@@ -81,42 +81,37 @@ async fn watched_views(entries: Vec<cinecloud_core::playback::HistoryEntry>) -> 
 pub async fn upload_video(data: leptos::server_fn::codec::MultipartData) -> Result<VideoView, AppError> {
     use crate::ssr::*;
     use futures::StreamExt;
-    respond(
-        async {
-            let admin = require_admin().await?;
-            let mut multipart = data.into_inner().ok_or(AppError::Internal)?;
-            let mut id = None;
-            while let Some(field) = multipart.next_field().await.map_err(unreadable_upload)? {
-                match field.name() {
-                    Some("id") => id = field.text().await.map_err(unreadable_upload)?.trim().parse::<i64>().ok(),
-                    Some("video") => {
-                        let id =
-                            id.ok_or_else(|| AppError::Transport("the movie must be named before the file".into()))?;
-                        let body: cinecloud_core::storage::UploadStream =
-                            Box::pin(field.map(|chunk| chunk.map_err(|e| e.to_string())));
-                        let video = cinecloud_core::videos::attach(&services()?, id, body, Some(admin.id)).await?;
-                        return Ok(VideoView { content_type: video.content_type, byte_size: video.byte_size });
-                    }
-                    _ => {}
+    respond(async {
+        let admin = require_admin().await?;
+        let mut multipart = data.into_inner().ok_or(AppError::Internal)?;
+        let mut id = None;
+        while let Some(field) = multipart.next_field().await.map_err(unreadable_upload)? {
+            match field.name() {
+                Some("id") => id = field.text().await.map_err(unreadable_upload)?.trim().parse::<i64>().ok(),
+                Some("video") => {
+                    let id = id.ok_or_else(|| AppError::Transport("the movie must be named before the file".into()))?;
+                    let body: cinecloud_core::storage::UploadStream =
+                        Box::pin(field.map(|chunk| chunk.map_err(|e| e.to_string())));
+                    let video = cinecloud_core::videos::attach(&services()?, id, body, Some(admin.id)).await?;
+                    return Ok(VideoView { content_type: video.content_type, byte_size: video.byte_size });
                 }
+                _ => {}
             }
-            Err(AppError::invalid("video", "Choose a video file to upload."))
         }
-        .await,
-    )
+        Err(AppError::invalid("video", "Choose a video file to upload."))
+    })
+    .await
 }
 
 /// Detaches a movie's video and deletes it (admins only).
 #[server(prefix = "/api", endpoint = "admin/remove_video")]
 pub async fn remove_video(id: i64) -> Result<(), AppError> {
     use crate::ssr::*;
-    respond(
-        async {
-            let admin = require_admin().await?;
-            Ok(cinecloud_core::videos::remove(&services()?, id, Some(admin.id)).await?)
-        }
-        .await,
-    )
+    respond(async {
+        let admin = require_admin().await?;
+        Ok(cinecloud_core::videos::remove(&services()?, id, Some(admin.id)).await?)
+    })
+    .await
 }
 
 /// Where a signed-in viewer plays a movie from, and where they left off (404 without a video).
@@ -124,26 +119,24 @@ pub async fn remove_video(id: i64) -> Result<(), AppError> {
 pub async fn playback_source(movie_id: i64) -> Result<PlaybackView, AppError> {
     use crate::ssr::*;
     use cinecloud_core::{playback, videos};
-    respond(
-        async {
-            let user = require_user().await?;
-            let services = services()?;
-            let movie = cinecloud_core::catalog::get_movie(&services.db, movie_id).await?;
-            let (video, url) = match videos::source(&services, movie_id).await? {
-                videos::Source::Stream(video) => (video, stream_url(movie_id)),
-                videos::Source::Url { video, url } => (video, url),
-            };
-            let progress = playback::progress(&services.db, user.id, movie_id).await?;
-            Ok(PlaybackView {
-                movie_id,
-                title: movie.input.title,
-                url,
-                content_type: video.content_type,
-                resume_at_ms: progress.and_then(|p| p.resume_at()),
-            })
-        }
-        .await,
-    )
+    respond(async {
+        let user = require_user().await?;
+        let services = services()?;
+        let movie = cinecloud_core::catalog::get_movie(&services.db, movie_id).await?;
+        let (video, url) = match videos::source(&services, movie_id).await? {
+            videos::Source::Stream(video) => (video, stream_url(movie_id)),
+            videos::Source::Url { video, url } => (video, url),
+        };
+        let progress = playback::progress(&services.db, user.id, movie_id).await?;
+        Ok(PlaybackView {
+            movie_id,
+            title: movie.input.title,
+            url,
+            content_type: video.content_type,
+            resume_at_ms: progress.and_then(|p| p.resume_at()),
+        })
+    })
+    .await
 }
 
 /// The path of the server's own video stream for a movie (local media).
@@ -162,66 +155,55 @@ pub async fn report_playback(
 ) -> Result<ProgressView, AppError> {
     use crate::ssr::*;
     use cinecloud_core::playback;
-    respond(
-        async {
-            let user = require_user().await?;
-            let event = playback::PlaybackEvent::parse(&event).map_err(|e| AppError::invalid(e.field, e.message))?;
-            let progress =
-                playback::report(&services()?.db, user.id, movie_id, event, position_ms, duration_ms).await?;
-            Ok(progress.into())
-        }
-        .await,
-    )
+    respond(async {
+        let user = require_user().await?;
+        let event = playback::PlaybackEvent::parse(&event).map_err(cinecloud_core::Error::from)?;
+        let progress = playback::report(&services()?.db, user.id, movie_id, event, position_ms, duration_ms).await?;
+        Ok(progress.into())
+    })
+    .await
 }
 
 /// Movies the viewer started and did not finish, most recent first (empty for visitors).
 #[server(prefix = "/api", endpoint = "playback/continue", input = GetUrl)]
 pub async fn continue_watching() -> Result<Vec<WatchedView>, AppError> {
     use crate::ssr::*;
-    respond(
-        async {
-            let Some(user) = current_user().await? else { return Ok(Vec::new()) };
-            watched_views(cinecloud_core::playback::continue_watching(&services()?.db, user.id, 12).await?).await
-        }
-        .await,
-    )
+    respond(async {
+        let Some(user) = current_user().await? else { return Ok(Vec::new()) };
+        watched_views(cinecloud_core::playback::continue_watching(&services()?.db, user.id, 12).await?).await
+    })
+    .await
 }
 
 /// Everything the viewer played, most recent first.
 #[server(prefix = "/api", endpoint = "playback/history", input = GetUrl)]
 pub async fn watch_history() -> Result<Vec<WatchedView>, AppError> {
     use crate::ssr::*;
-    respond(
-        async {
-            let user = require_user().await?;
-            watched_views(cinecloud_core::playback::history(&services()?.db, user.id, 200).await?).await
-        }
-        .await,
-    )
+    respond(async {
+        let user = require_user().await?;
+        watched_views(cinecloud_core::playback::history(&services()?.db, user.id, 200).await?).await
+    })
+    .await
 }
 
 /// Removes one movie from the viewer's history.
 #[server(prefix = "/api", endpoint = "playback/forget")]
 pub async fn forget_watched(movie_id: i64) -> Result<(), AppError> {
     use crate::ssr::*;
-    respond(
-        async {
-            let user = require_user().await?;
-            Ok(cinecloud_core::playback::forget(&services()?.db, user.id, movie_id).await?)
-        }
-        .await,
-    )
+    respond(async {
+        let user = require_user().await?;
+        Ok(cinecloud_core::playback::forget(&services()?.db, user.id, movie_id).await?)
+    })
+    .await
 }
 
 /// Clears the viewer's whole history.
 #[server(prefix = "/api", endpoint = "playback/clear")]
 pub async fn clear_history() -> Result<(), AppError> {
     use crate::ssr::*;
-    respond(
-        async {
-            let user = require_user().await?;
-            Ok(cinecloud_core::playback::clear_history(&services()?.db, user.id).await?)
-        }
-        .await,
-    )
+    respond(async {
+        let user = require_user().await?;
+        Ok(cinecloud_core::playback::clear_history(&services()?.db, user.id).await?)
+    })
+    .await
 }

@@ -162,40 +162,36 @@ mod convert {
 #[server(prefix = "/api", endpoint = "recommendations", input = GetUrl)]
 pub async fn recommendations() -> Result<Option<ForYouView>, AppError> {
     use crate::ssr::*;
-    respond(
-        async {
-            let Some(user) = current_user().await? else { return Ok(None) };
-            let services = services()?;
-            let db = &services.db;
-            let favourite_choices = if cinecloud_core::recommend::should_ask_for_favourites(db, user.id).await? {
-                let choices = cinecloud_core::recommend::favourite_choices(db, user.id, FAVOURITE_CHOICES).await?;
-                choices.into_iter().map(MovieCardView::from).collect()
-            } else {
-                Vec::new()
-            };
-            let items = services.recommender.recommend_for(db, user.id, FOR_YOU_COUNT).await?;
-            let mut items: Vec<RecommendedView> = items.into_iter().map(RecommendedView::from).collect();
-            crate::api::catalog::add_viewer_state(items.iter_mut().map(|i| &mut i.movie)).await?;
-            Ok(Some(ForYouView { favourite_choices, items }))
-        }
-        .await,
-    )
+    respond(async {
+        let Some(user) = current_user().await? else { return Ok(None) };
+        let services = services()?;
+        let db = &services.db;
+        let favourite_choices = if cinecloud_core::recommend::should_ask_for_favourites(db, user.id).await? {
+            let choices = cinecloud_core::recommend::favourite_choices(db, user.id, FAVOURITE_CHOICES).await?;
+            choices.into_iter().map(MovieCardView::from).collect()
+        } else {
+            Vec::new()
+        };
+        let items = services.recommender.recommend_for(db, user.id, FOR_YOU_COUNT).await?;
+        let mut items: Vec<RecommendedView> = items.into_iter().map(RecommendedView::from).collect();
+        crate::api::catalog::add_viewer_state(items.iter_mut().map(|i| &mut i.movie)).await?;
+        Ok(Some(ForYouView { favourite_choices, items }))
+    })
+    .await
 }
 
 /// Movies like this one, each with its reason.
 #[server(prefix = "/api", endpoint = "more_like_this", input = GetUrl)]
 pub async fn more_like_this(id: i64) -> Result<Vec<RecommendedView>, AppError> {
     use crate::ssr::*;
-    respond(
-        async {
-            let services = services()?;
-            let similar = services.recommender.more_like(&services.db, id, 6).await?;
-            let mut similar: Vec<RecommendedView> = similar.into_iter().map(RecommendedView::from).collect();
-            crate::api::catalog::add_viewer_state(similar.iter_mut().map(|i| &mut i.movie)).await?;
-            Ok(similar)
-        }
-        .await,
-    )
+    respond(async {
+        let services = services()?;
+        let similar = services.recommender.more_like(&services.db, id, 6).await?;
+        let mut similar: Vec<RecommendedView> = similar.into_iter().map(RecommendedView::from).collect();
+        crate::api::catalog::add_viewer_state(similar.iter_mut().map(|i| &mut i.movie)).await?;
+        Ok(similar)
+    })
+    .await
 }
 
 /// Marks a movie "not interested" for the signed-in viewer, or with `undo` withdraws that.
@@ -204,19 +200,17 @@ pub async fn not_interested(id: i64, undo: bool) -> Result<(), AppError> {
     use cinecloud_core::ratings::{Signal, add_signal, remove_signal};
 
     use crate::ssr::*;
-    respond(
-        async {
-            let user = require_user().await?;
-            let db = services()?.db;
-            if undo {
-                remove_signal(&db, user.id, id, Signal::NotInterested).await?;
-            } else {
-                add_signal(&db, user.id, id, Signal::NotInterested).await?;
-            }
-            Ok(())
+    respond(async {
+        let user = require_user().await?;
+        let db = services()?.db;
+        if undo {
+            remove_signal(&db, user.id, id, Signal::NotInterested).await?;
+        } else {
+            add_signal(&db, user.id, id, Signal::NotInterested).await?;
         }
-        .await,
-    )
+        Ok(())
+    })
+    .await
 }
 
 /// Saves the movies a new viewer picked as favourites; none means "skip".
@@ -226,26 +220,22 @@ pub async fn save_favourites(
     #[server(default)] ids: Vec<i64>,
 ) -> Result<(), AppError> {
     use crate::ssr::*;
-    respond(
-        async {
-            let user = require_user().await?;
-            Ok(cinecloud_core::recommend::save_favourites(&services()?.db, user.id, &ids).await?)
-        }
-        .await,
-    )
+    respond(async {
+        let user = require_user().await?;
+        Ok(cinecloud_core::recommend::save_favourites(&services()?.db, user.id, &ids).await?)
+    })
+    .await
 }
 
 /// The model being served (admins only); `None` before the first training.
 #[server(prefix = "/api", endpoint = "admin/recommender", input = GetUrl)]
 pub async fn recommender_status() -> Result<Option<ModelStatusView>, AppError> {
     use crate::ssr::*;
-    respond(
-        async {
-            require_admin().await?;
-            Ok(services()?.recommender.info().map(ModelStatusView::from))
-        }
-        .await,
-    )
+    respond(async {
+        require_admin().await?;
+        Ok(services()?.recommender.info().map(ModelStatusView::from))
+    })
+    .await
 }
 
 #[cfg(test)]

@@ -4,9 +4,9 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::{
-    ViewerContext,
     api::auth::{LogOut, Viewer},
     theme::ThemeToggle,
+    viewer::ViewerContext,
 };
 
 /// The header on every page.
@@ -14,7 +14,7 @@ use crate::{
 pub fn Header() -> impl IntoView {
     let ctx = expect_context::<ViewerContext>();
     let log_out = ctx.log_out;
-    let viewer = move || ctx.viewer.get().and_then(Result::ok).flatten();
+    let viewer = move || ctx.signed_in();
 
     view! {
         <header class="site-header">

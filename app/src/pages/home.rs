@@ -5,7 +5,6 @@ use leptos_meta::{Meta, Title};
 use leptos_router::components::A;
 
 use crate::{
-    ViewerContext,
     api::{
         catalog::{CatalogQuery, MovieCardView, browse_movies},
         playback::{WatchedView, continue_watching},
@@ -16,6 +15,7 @@ use crate::{
         toast::Toasts,
     },
     error::AppError,
+    viewer::ViewerContext,
 };
 
 /// Greets the viewer; a signed-in viewer gets their recommendations (and, on a first visit, a
@@ -32,8 +32,7 @@ pub fn HomePage() -> impl IntoView {
     );
     let unfinished =
         Resource::new(move || (ctx.log_in.version().get(), ctx.log_out.version().get()), |_| continue_watching());
-    let greeting =
-        move || ctx.viewer.get().and_then(Result::ok).flatten().map(|v| format!("Welcome back, {}.", v.display_name));
+    let greeting = move || ctx.signed_in().map(|v| format!("Welcome back, {}.", v.display_name));
     view! {
         <Title text="" />
         <Meta name="description" content="Cinecloud: browse, rate and stream an open movie catalog." />

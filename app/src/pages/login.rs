@@ -5,8 +5,8 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use crate::{
-    ViewerContext,
     components::form::{Field, FormError, last_error},
+    viewer::ViewerContext,
 };
 
 /// The sign-in form.

@@ -32,7 +32,7 @@ pub fn MoviesPage() -> impl IntoView {
     });
     let movies = Resource::new(move || query.get(), browse_movies);
     let genres = Resource::new(|| (), |_| list_genres());
-    let ctx = expect_context::<crate::ViewerContext>();
+    let ctx = expect_context::<crate::viewer::ViewerContext>();
 
     view! {
         <Title text="Movies" />
@@ -41,7 +41,7 @@ pub fn MoviesPage() -> impl IntoView {
             <div class="row-heading">
                 <h1>"Movies"</h1>
                 <Transition>
-                    {move || ctx.viewer.get().and_then(Result::ok).flatten().filter(|v| v.is_admin).map(|_| view! {
+                    {move || ctx.signed_in().filter(|v| v.is_admin).map(|_| view! {
                         <A href="/movies/new" attr:class="button">"New movie"</A>
                     })}
                 </Transition>

@@ -5,10 +5,10 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use crate::{
-    ViewerContext,
     api::auth::{ChangeDisplayName, ChangePassword, Viewer},
     components::form::{Field, FormError, last_error},
     error::AppError,
+    viewer::ViewerContext,
 };
 
 /// The state of the profile forms. It lives in the page, not in the forms: saving refetches the

@@ -5,9 +5,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    ViewerContext,
     api::auth::setup_link_status,
     components::form::{Field, FormError, last_error},
+    viewer::ViewerContext,
 };
 
 /// Lets whoever holds a valid setup link create the first admin account.

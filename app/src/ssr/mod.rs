@@ -4,10 +4,7 @@
 pub mod security;
 pub mod session;
 
-use cinecloud_core::{
-    Services,
-    accounts::{AccountError, LoginThrottle},
-};
+use cinecloud_core::{Services, accounts::LoginThrottle};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 
@@ -53,8 +50,10 @@ pub fn client_addr() -> String {
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
-/// Sets the response status from the error, so HTTP clients see 401/403/422… and not 500.
-pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+/// Runs a server function's body and sets the response status from its error, so HTTP clients
+/// see 401/403/422… and not 500: `respond(async { … }).await`.
+pub async fn respond<T>(body: impl Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
+    let result = body.await;
     if let Err(error) = &result
         && let Some(options) = use_context::<ResponseOptions>()
         && let Ok(status) = http::StatusCode::from_u16(error.status())
@@ -64,24 +63,10 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     result
 }
 
-/// Logs an unexpected failure with its whole chain and returns the generic error.
+/// Logs a failure of the session layer (which is not the domain's) and returns the generic error.
 pub fn internal(error: impl std::fmt::Display) -> AppError {
     tracing::error!(error = %error, "unexpected failure");
     AppError::Internal
-}
-
-impl From<AccountError> for AppError {
-    fn from(error: AccountError) -> Self {
-        match error {
-            AccountError::Invalid(e) => AppError::invalid(e.field, e.message),
-            AccountError::InvalidCredentials => AppError::InvalidCredentials,
-            AccountError::RateLimited => AppError::RateLimited,
-            AccountError::NotFound => AppError::NotFound,
-            AccountError::SetupLinkSpent => AppError::SetupLinkSpent,
-            AccountError::PhotoRejected(message) => AppError::invalid("photo", message),
-            AccountError::Unexpected(e) => internal(format!("{e:#}")),
-        }
-    }
 }
 
 /// Reads one multipart field whole, refusing with 413 as soon as it grows past `max` bytes (the

@@ -83,7 +83,7 @@ pub async fn signed_in_user(
     }
     match accounts::find_user(&services.db, state.user_id).await {
         Ok(user) if user.session_epoch == state.epoch => Ok(Some(user)),
-        Ok(_) | Err(accounts::AccountError::NotFound) => {
+        Ok(_) | Err(cinecloud_core::Error::NotFound) => {
             sign_out(session).await?;
             Ok(None)
         }

@@ -11,8 +11,8 @@
 use std::time::{Duration, Instant};
 
 use cinecloud_core::{
+    Db,
     catalog::{self, MovieQuery, Sort},
-    db::Db,
 };
 
 fn query(text: Option<&str>) -> MovieQuery {

@@ -15,8 +15,8 @@ use sha2::{Digest, Sha256};
 pub use art::generate;
 
 use crate::{
-    Services,
-    catalog::{CatalogError, Movie, get_movie},
+    Error, Result, Services,
+    catalog::{Movie, get_movie},
     clock::now_unix,
     db::movies,
     images::{self, ImageRejected},
@@ -81,17 +81,17 @@ pub fn encode(movie_id: i64, image: &DynamicImage) -> Result<EncodedCover, Image
 }
 
 /// Checks and encodes an uploaded cover (off the async runtime: decoding is CPU work).
-pub async fn encode_upload(movie_id: i64, upload: Vec<u8>) -> Result<EncodedCover, CatalogError> {
+pub async fn encode_upload(movie_id: i64, upload: Vec<u8>) -> Result<EncodedCover> {
     if upload.len() > MAX_COVER_BYTES {
-        return Err(CatalogError::CoverRejected(format!(
-            "The image is larger than {} MB.",
-            MAX_COVER_BYTES / 1024 / 1024
-        )));
+        return Err(Error::upload_refused(
+            "cover",
+            format!("The image is larger than {} MB.", MAX_COVER_BYTES / 1024 / 1024),
+        ));
     }
-    tokio::task::spawn_blocking(move || images::decode_upload(&upload).and_then(|image| encode(movie_id, &image)))
+    crate::blocking::spawn_blocking(move || images::decode_upload(&upload).and_then(|image| encode(movie_id, &image)))
         .await
         .context("cover processing task")?
-        .map_err(|e| CatalogError::CoverRejected(e.to_string()))
+        .map_err(|e| Error::upload_refused("cover", e.to_string()))
 }
 
 /// Replaces a movie's cover with an uploaded image, if the movie is still at `expected_version`.
@@ -103,11 +103,11 @@ pub async fn set_cover(
     expected_version: i64,
     upload: Vec<u8>,
     actor: Option<i64>,
-) -> Result<Movie, CatalogError> {
+) -> Result<Movie> {
     // Fail fast (before any CPU work or storage) on a missing movie or a stale edit.
     let current = get_movie(&services.db, movie_id).await?;
     if current.version != expected_version {
-        return Err(CatalogError::VersionConflict { current: current.version });
+        return Err(Error::VersionConflict { current: current.version });
     }
     let cover = encode_upload(movie_id, upload).await?;
     store(services, movie_id, expected_version, cover, actor).await?;
@@ -121,7 +121,7 @@ pub async fn remove_cover(
     movie_id: i64,
     expected_version: i64,
     actor: Option<i64>,
-) -> Result<Movie, CatalogError> {
+) -> Result<Movie> {
     let (old, _) = movies::set_cover(&services.db, movie_id, expected_version, None, actor, now_unix()).await?;
     if let Some(old) = old {
         delete_cover_objects(&services.media, &old).await;
@@ -137,7 +137,7 @@ pub async fn store(
     expected_version: i64,
     cover: EncodedCover,
     actor: Option<i64>,
-) -> Result<i64, CatalogError> {
+) -> Result<i64> {
     let prefix = cover.prefix.clone();
     if let Err(e) = put_objects(&services.media, cover).await {
         discard_unless_current(services, movie_id, &prefix).await;

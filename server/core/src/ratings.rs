@@ -2,37 +2,77 @@
 //! when starting out, and movies they are not interested in. What the recommender learns from.
 
 use crate::{
-    accounts::FieldError,
-    catalog::CatalogError,
+    Error, FieldError, Result,
     clock::now_unix,
-    db::{
-        Db,
-        ratings::{self, RatingSummary},
-    },
+    db::{Db, ratings},
 };
 
-/// A signal other than a rating.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Signal {
-    /// Picked as a favourite when starting out.
-    Liked,
-    /// Never recommend this movie to this viewer.
-    NotInterested,
-    /// On the viewer's watchlist.
-    Watchlisted,
-    /// Played to 90 % or more.
-    Watched,
+crate::spelling::spelled_enum! {
+    /// A signal other than a rating; the words are the stored `kind`.
+    pub enum Signal as "signal" {
+        /// Picked as a favourite when starting out.
+        Liked = "liked",
+        /// Never recommend this movie to this viewer.
+        NotInterested = "not_interested",
+        /// On the viewer's watchlist.
+        Watchlisted = "watchlist",
+        /// Played to 90 % or more.
+        Watched = "watched",
+    }
 }
 
-impl Signal {
-    /// The stored `kind`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Signal::Liked => "liked",
-            Signal::NotInterested => "not_interested",
-            Signal::Watchlisted => "watchlist",
-            Signal::Watched => "watched",
-        }
+/// A movie's ratings as shown next to it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RatingSummary {
+    /// How many viewers rated it.
+    pub count: i64,
+    /// The sum of their ratings in half stars.
+    pub sum_half_stars: i64,
+}
+
+impl RatingSummary {
+    /// From the stored count and half-star sum.
+    pub fn from_sum(count: i64, sum_half_stars: i64) -> Self {
+        RatingSummary { count, sum_half_stars }
+    }
+
+    /// The mean in stars (0.5–5), if anyone rated.
+    pub fn average(&self) -> Option<f64> {
+        (self.count > 0).then(|| self.sum_half_stars as f64 / (2.0 * self.count as f64))
+    }
+}
+
+/// A viewer's own rating of one movie.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct OwnRating {
+    /// The movie.
+    pub movie_id: i64,
+    /// The rating in half stars (1–10).
+    pub half_stars: i64,
+}
+
+/// A viewer's own signal about one movie.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OwnSignal {
+    /// The movie.
+    pub movie_id: i64,
+    /// What they said or did.
+    pub signal: Signal,
+}
+
+/// Everything one viewer has told the recommender: ratings and other signals, of visible movies.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ViewerSignals {
+    /// Their ratings.
+    pub ratings: Vec<OwnRating>,
+    /// Their other signals.
+    pub signals: Vec<OwnSignal>,
+}
+
+impl ViewerSignals {
+    /// Whether they have said nothing at all yet.
+    pub fn is_empty(&self) -> bool {
+        self.ratings.is_empty() && self.signals.is_empty()
     }
 }
 
@@ -46,26 +86,27 @@ pub fn validate_half_stars(half_stars: i64) -> Result<i64, FieldError> {
 }
 
 /// Sets the viewer's rating of a movie and returns the movie's new summary.
-pub async fn rate(db: &Db, user_id: i64, movie_id: i64, half_stars: i64) -> Result<RatingSummary, CatalogError> {
+pub async fn rate(db: &Db, user_id: i64, movie_id: i64, half_stars: i64) -> Result<RatingSummary> {
     let half_stars = validate_half_stars(half_stars)?;
-    ratings::set(db, user_id, movie_id, half_stars, now_unix()).await?.ok_or(CatalogError::NotFound)
+    ratings::set(db, user_id, movie_id, half_stars, now_unix()).await?.ok_or(Error::NotFound)
 }
 
 /// Removes the viewer's rating of a movie (nothing happens if there was none).
-pub async fn unrate(db: &Db, user_id: i64, movie_id: i64) -> Result<RatingSummary, CatalogError> {
-    ratings::remove(db, user_id, movie_id).await?.ok_or(CatalogError::NotFound)
+pub async fn unrate(db: &Db, user_id: i64, movie_id: i64) -> Result<RatingSummary> {
+    ratings::remove(db, user_id, movie_id).await?.ok_or(Error::NotFound)
 }
 
 /// Records a signal; repeating it changes nothing.
-pub async fn add_signal(db: &Db, user_id: i64, movie_id: i64, signal: Signal) -> Result<(), CatalogError> {
-    if ratings::add_signal(db, user_id, movie_id, signal.as_str(), now_unix()).await? {
-        Ok(())
-    } else {
-        Err(CatalogError::NotFound)
-    }
+pub async fn add_signal(db: &Db, user_id: i64, movie_id: i64, signal: Signal) -> Result<()> {
+    if ratings::add_signal(db, user_id, movie_id, signal, now_unix()).await? { Ok(()) } else { Err(Error::NotFound) }
 }
 
 /// Withdraws a signal.
-pub async fn remove_signal(db: &Db, user_id: i64, movie_id: i64, signal: Signal) -> Result<(), CatalogError> {
-    Ok(ratings::remove_signal(db, user_id, movie_id, signal.as_str()).await?)
+pub async fn remove_signal(db: &Db, user_id: i64, movie_id: i64, signal: Signal) -> Result<()> {
+    Ok(ratings::remove_signal(db, user_id, movie_id, signal).await?)
+}
+
+/// A movie's ratings as stored, deleted movies included; `NotFound` for an unknown id.
+pub async fn summary(db: &Db, movie_id: i64) -> Result<RatingSummary> {
+    ratings::summary(db, movie_id).await?.ok_or(Error::NotFound)
 }

@@ -33,11 +33,11 @@ use cinecloud_recommender::{
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    Services,
-    catalog::{CatalogError, MovieCard},
+    Error, FieldError, Result, Services,
+    catalog::MovieCard,
     clock::now_unix,
-    db::{Db, ratings as rating_db, recommender as db},
-    ratings::Signal,
+    db::{Db, movies, ratings as rating_db, recommender as db},
+    ratings::{OwnRating, OwnSignal, Signal, ViewerSignals},
 };
 
 /// When to train and how often to look for a new version.
@@ -83,28 +83,30 @@ const WATCHED_VALUE: f32 = 0.75;
 
 /// One viewer's signal per movie from their ratings and other signals: the strongest positive,
 /// unless they said "not interested", which wins.
-pub fn signal_values(ratings: &[(i64, i64)], signals: &[(i64, String)]) -> HashMap<i64, f32> {
+pub fn signal_values(ratings: &[OwnRating], signals: &[OwnSignal]) -> HashMap<i64, f32> {
     let mut values: HashMap<i64, f32> = HashMap::new();
-    for &(movie, half_stars) in ratings {
-        if let Some(v) = rating_value(half_stars) {
-            values.insert(movie, v);
+    for r in ratings {
+        if let Some(v) = rating_value(r.half_stars) {
+            values.insert(r.movie_id, v);
         }
     }
     // A low rating outweighs having watched or watchlisted the movie.
-    let rated_low: HashSet<i64> = ratings.iter().filter(|r| rating_value(r.1).is_none()).map(|r| r.0).collect();
-    for (movie, kind) in signals {
-        let strength = match kind.as_str() {
-            k if k == Signal::Liked.as_str() => LIKED_VALUE,
-            k if k == Signal::Watchlisted.as_str() && !rated_low.contains(movie) => WATCHLISTED_VALUE,
-            k if k == Signal::Watched.as_str() && !rated_low.contains(movie) => WATCHED_VALUE,
+    let rated_low: HashSet<i64> =
+        ratings.iter().filter(|r| rating_value(r.half_stars).is_none()).map(|r| r.movie_id).collect();
+    for s in signals {
+        let movie = s.movie_id;
+        let strength = match s.signal {
+            Signal::Liked => LIKED_VALUE,
+            Signal::Watchlisted if !rated_low.contains(&movie) => WATCHLISTED_VALUE,
+            Signal::Watched if !rated_low.contains(&movie) => WATCHED_VALUE,
             _ => continue,
         };
-        let v = values.entry(*movie).or_insert(strength);
+        let v = values.entry(movie).or_insert(strength);
         *v = v.max(strength);
     }
-    for (movie, kind) in signals {
-        if kind == Signal::NotInterested.as_str() {
-            values.insert(*movie, NOT_INTERESTED_VALUE);
+    for s in signals {
+        if s.signal == Signal::NotInterested {
+            values.insert(s.movie_id, NOT_INTERESTED_VALUE);
         }
     }
     values
@@ -282,7 +284,7 @@ impl Recommender {
             .with_context(|| format!("reading model version {} ({})", row.version, row.object_key))?
             .into_bytes()
             .await?;
-        let serving = tokio::task::spawn_blocking(move || {
+        let serving = crate::blocking::spawn_blocking(move || {
             FactorModel::from_bytes(&bytes).map(|model| Serving::new(model, &ImplicitConfig::default()))
         })
         .await??;
@@ -295,7 +297,7 @@ impl Recommender {
         let latest = db::latest_model(database).await?;
         let since = latest.as_ref().map_or(0, |m| m.data_as_of);
         let (changes, any_positive) =
-            db::changes_since(database, since, POSITIVE_HALF_STARS, Signal::NotInterested.as_str()).await?;
+            db::changes_since(database, since, POSITIVE_HALF_STARS, Signal::NotInterested).await?;
         Ok(any_positive
             && match latest {
                 None => true,
@@ -336,7 +338,7 @@ impl Recommender {
         let ratings = rating_db::all_ratings(&services.db).await?;
         let signals = rating_db::all_signals(&services.db).await?;
         let features = db::movie_features(&services.db).await?;
-        let Some(trained) = tokio::task::spawn_blocking(move || fit(&ratings, &signals, &features)).await? else {
+        let Some(trained) = crate::blocking::spawn_blocking(move || fit(&ratings, &signals, &features)).await? else {
             return Ok(None);
         };
         let key = format!("models/recommender-{data_as_of}-{}.ccrm", uuid::Uuid::new_v4().simple());
@@ -373,7 +375,7 @@ impl Recommender {
         );
         let info = ModelInfo::from_row(&db::ModelRow { version, ..row });
         let serving =
-            tokio::task::spawn_blocking(move || Serving::new(trained.model, &ImplicitConfig::default())).await?;
+            crate::blocking::spawn_blocking(move || Serving::new(trained.model, &ImplicitConfig::default())).await?;
         self.install(Loaded { info, serving });
         for old in db::prune_models(&services.db, KEEP_VERSIONS).await? {
             if let Err(e) = services.media.delete(&old).await {
@@ -402,14 +404,9 @@ impl Recommender {
 
     /// Up to `n` movies for the viewer, each with its reason: the model's picks first, then
     /// popular movies in the genres they like. Never a movie they rated or signalled.
-    pub async fn recommend_for(
-        &self,
-        database: &Db,
-        user_id: i64,
-        n: usize,
-    ) -> Result<Vec<Recommendation>, CatalogError> {
-        let (ratings, signals) = db::viewer_signals(database, user_id).await?;
-        let seen: HashSet<i64> = ratings.iter().map(|r| r.0).chain(signals.iter().map(|s| s.0)).collect();
+    pub async fn recommend_for(&self, database: &Db, user_id: i64, n: usize) -> Result<Vec<Recommendation>> {
+        let ViewerSignals { ratings, signals } = db::viewer_signals(database, user_id).await?;
+        let seen: HashSet<i64> = ratings.iter().map(|r| r.movie_id).chain(signals.iter().map(|s| s.movie_id)).collect();
         let values = signal_values(&ratings, &signals);
         let mut out: Vec<Recommendation> = Vec::with_capacity(n);
         if let Some(current) = self.current() {
@@ -429,8 +426,8 @@ impl Recommender {
                 let Some(card) = cards.remove(&(pick.item as i64)) else { continue };
                 let reason = pick.because.map(|b| b as i64).and_then(|b| {
                     let title = titles.get(&b)?.clone();
-                    Some(match ratings.iter().find(|r| r.0 == b) {
-                        Some(&(_, half_stars)) if rating_value(half_stars).is_some() => {
+                    Some(match ratings.iter().find(|r| r.movie_id == b) {
+                        Some(&OwnRating { half_stars, .. }) if rating_value(half_stars).is_some() => {
                             Reason::BecauseYouRated { movie_id: b, title, half_stars }
                         }
                         _ => Reason::PopularWithViewersWhoLiked { movie_id: b, title },
@@ -474,7 +471,7 @@ impl Recommender {
 
     /// Up to `n` movies like `movie_id`: by the model's item factors when it knows the movie,
     /// else by shared genres and people.
-    pub async fn more_like(&self, database: &Db, movie_id: i64, n: usize) -> Result<Vec<Recommendation>, CatalogError> {
+    pub async fn more_like(&self, database: &Db, movie_id: i64, n: usize) -> Result<Vec<Recommendation>> {
         if let Some(current) = self.current()
             && current.serving.knows(movie_id as u64)
         {
@@ -487,7 +484,7 @@ impl Recommender {
             // The similar movies and the one they are like, in one query (in this order).
             let mut cards = db::cards(database, &[&[movie_id][..], &ids].concat()).await?;
             if cards.first().is_none_or(|c| c.id != movie_id) {
-                return Err(CatalogError::NotFound);
+                return Err(Error::NotFound);
             }
             let source = cards.remove(0);
             cards.truncate(n);
@@ -501,7 +498,7 @@ impl Recommender {
                     .collect());
             }
         }
-        Ok(crate::db::movies::related(database, movie_id, n as i64)
+        Ok(movies::related(database, movie_id, n as i64)
             .await?
             .into_iter()
             .map(|card| Recommendation { card, reason: Reason::SharesGenresOrPeople })
@@ -514,17 +511,16 @@ pub const MAX_FAVOURITES: usize = 20;
 
 /// Whether to ask the viewer for a few movies they like: they were never asked and have given no
 /// signal yet.
-pub async fn should_ask_for_favourites(database: &Db, user_id: i64) -> Result<bool, CatalogError> {
+pub async fn should_ask_for_favourites(database: &Db, user_id: i64) -> Result<bool> {
     if db::onboarded(database, user_id).await? {
         return Ok(false);
     }
-    let (ratings, signals) = db::viewer_signals(database, user_id).await?;
-    Ok(ratings.is_empty() && signals.is_empty())
+    Ok(db::viewer_signals(database, user_id).await?.is_empty())
 }
 
 /// Movies to offer on a first visit: the most-rated ones, taking turns between genres so every
 /// taste finds something.
-pub async fn favourite_choices(database: &Db, user_id: i64, n: usize) -> Result<Vec<MovieCard>, CatalogError> {
+pub async fn favourite_choices(database: &Db, user_id: i64, n: usize) -> Result<Vec<MovieCard>> {
     let popular = db::popular(database, &[], user_id, (n * 8) as i64).await?;
     let mut by_genre: Vec<(String, std::collections::VecDeque<MovieCard>)> = Vec::new();
     for (card, genre) in popular {
@@ -549,13 +545,11 @@ pub async fn favourite_choices(database: &Db, user_id: i64, n: usize) -> Result<
 
 /// Saves a first-visit pick (an empty one means "skip") and never asks again. Unknown or
 /// deleted movies are ignored.
-pub async fn save_favourites(database: &Db, user_id: i64, movie_ids: &[i64]) -> Result<(), CatalogError> {
+pub async fn save_favourites(database: &Db, user_id: i64, movie_ids: &[i64]) -> Result<()> {
     if movie_ids.len() > MAX_FAVOURITES {
-        return Err(
-            crate::accounts::FieldError::new("favourites", format!("Pick at most {MAX_FAVOURITES} movies.")).into()
-        );
+        return Err(FieldError::new("favourites", format!("Pick at most {MAX_FAVOURITES} movies.")).into());
     }
-    Ok(db::save_onboarding(database, user_id, movie_ids, Signal::Liked.as_str(), now_unix()).await?)
+    Ok(db::save_onboarding(database, user_id, movie_ids, Signal::Liked, now_unix()).await?)
 }
 
 /// A fitted model and what it was fitted on.
@@ -573,16 +567,20 @@ const MIN_VIEWERS_FOR_METRICS: usize = 5;
 /// Fits the implicit model on every viewer's signals and places unsignalled movies by metadata.
 /// `None` when there is no positive signal.
 fn fit(ratings: &[(i64, i64, i64)], signals: &[(i64, i64, String)], features: &[(i64, i64)]) -> Option<Trained> {
-    let mut per_viewer: HashMap<i64, db::ViewerSignals> = HashMap::new();
-    for &(user, movie, half_stars) in ratings {
-        per_viewer.entry(user).or_default().0.push((movie, half_stars));
+    let mut per_viewer: HashMap<i64, ViewerSignals> = HashMap::new();
+    for &(user, movie_id, half_stars) in ratings {
+        per_viewer.entry(user).or_default().ratings.push(OwnRating { movie_id, half_stars });
     }
-    for (user, movie, kind) in signals {
-        per_viewer.entry(*user).or_default().1.push((*movie, kind.clone()));
+    for (user, movie_id, kind) in signals {
+        // Only the application writes signals, always of a known kind.
+        if let Ok(signal) = kind.parse() {
+            per_viewer.entry(*user).or_default().signals.push(OwnSignal { movie_id: *movie_id, signal });
+        }
     }
     let mut observations: Vec<(u64, u64, f32)> = Vec::new();
-    for (user, (r, s)) in &per_viewer {
-        observations.extend(signal_values(r, s).into_iter().map(|(movie, v)| (*user as u64, movie as u64, v)));
+    for (user, viewer) in &per_viewer {
+        let values = signal_values(&viewer.ratings, &viewer.signals);
+        observations.extend(values.into_iter().map(|(movie, v)| (*user as u64, movie as u64, v)));
     }
     observations.sort_by_key(|o| (o.0, o.1));
     if !observations.iter().any(|o| o.2 > 0.0) {
@@ -637,18 +635,20 @@ mod tests {
         assert_eq!(rating_value(7), None);
         assert_eq!(rating_value(8), Some(1.0));
         assert_eq!(rating_value(10), Some(2.0));
+        let rated = |movie_id, half_stars| OwnRating { movie_id, half_stars };
+        let said = |movie_id, signal| OwnSignal { movie_id, signal };
         let values = signal_values(
-            &[(1, 10), (2, 6), (3, 9), (4, 10), (8, 3)],
+            &[rated(1, 10), rated(2, 6), rated(3, 9), rated(4, 10), rated(8, 3)],
             &[
-                (2, "liked".into()),
-                (3, "liked".into()),
-                (4, "not_interested".into()),
-                (5, "not_interested".into()),
-                (6, "watchlist".into()),
-                (3, "watchlist".into()),
-                (7, "watched".into()),
-                (2, "watched".into()),
-                (8, "watched".into()),
+                said(2, Signal::Liked),
+                said(3, Signal::Liked),
+                said(4, Signal::NotInterested),
+                said(5, Signal::NotInterested),
+                said(6, Signal::Watchlisted),
+                said(3, Signal::Watchlisted),
+                said(7, Signal::Watched),
+                said(2, Signal::Watched),
+                said(8, Signal::Watched),
             ],
         );
         assert_eq!(values.get(&1), Some(&2.0));

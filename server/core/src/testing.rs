@@ -11,8 +11,7 @@ use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
 use sqlx::{Connection, PgConnection};
 
 use crate::{
-    Services,
-    db::{Backend, Db},
+    Backend, Db, Services,
     storage::{LocalStore, MediaStore, S3Settings, S3Store},
 };
 
@@ -240,7 +239,7 @@ macro_rules! test_both_backends {
             $(
                 #[tokio::test]
                 async fn $name() {
-                    super::$name($crate::db::Backend::Sqlite).await
+                    super::$name($crate::Backend::Sqlite).await
                 }
             )+
         }
@@ -248,9 +247,18 @@ macro_rules! test_both_backends {
             $(
                 #[tokio::test]
                 async fn $name() {
-                    super::$name($crate::db::Backend::Postgres).await
+                    super::$name($crate::Backend::Postgres).await
                 }
             )+
         }
+    };
+}
+
+/// What the database holds, read (and in one place set) directly, so tests can check what a
+/// domain function stored. Never for the application: it goes through the domain modules.
+pub mod stored {
+    pub use crate::db::{
+        ratings::{all_ratings, all_signals},
+        recommender::{ModelRow, latest_model, prune_models, try_lease},
     };
 }

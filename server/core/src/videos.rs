@@ -11,11 +11,9 @@ use bytes::{Bytes, BytesMut};
 use futures::{StreamExt, stream};
 
 use crate::{
-    Services,
-    accounts::FieldError,
-    catalog::CatalogError,
+    Error, FieldError, Result, Services,
     clock::now_unix,
-    db::{Db, videos as rows, videos::VideoRow},
+    db::{Db, movies, videos as rows},
     storage::{MediaStore, StorageError, UploadStream},
 };
 
@@ -84,11 +82,23 @@ pub fn sniff(head: &[u8]) -> Option<VideoKind> {
     None
 }
 
-/// A movie's video, as the app shows it.
-pub type Video = VideoRow;
+/// A movie's attached video.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct Video {
+    /// The movie.
+    pub movie_id: i64,
+    /// Where the bytes are in media storage.
+    pub object_key: String,
+    /// `video/mp4` or `video/webm`.
+    pub content_type: String,
+    /// Length in bytes.
+    pub byte_size: i64,
+    /// Unix seconds.
+    pub uploaded_at: i64,
+}
 
 /// The video of a visible movie, if it has one.
-pub async fn find(db: &Db, movie_id: i64) -> Result<Option<Video>, CatalogError> {
+pub async fn find(db: &Db, movie_id: i64) -> Result<Option<Video>> {
     Ok(rows::find(db, movie_id).await?)
 }
 
@@ -97,15 +107,10 @@ pub async fn find(db: &Db, movie_id: i64) -> Result<Option<Video>, CatalogError>
 /// Wrong formats, uploads over the limit and uploads that break off return an error and leave
 /// neither an object nor a reference behind; the movie keeps the video it had.
 #[tracing::instrument(skip(services, body))]
-pub async fn attach(
-    services: &Services,
-    movie_id: i64,
-    mut body: UploadStream,
-    actor: Option<i64>,
-) -> Result<Video, CatalogError> {
+pub async fn attach(services: &Services, movie_id: i64, mut body: UploadStream, actor: Option<i64>) -> Result<Video> {
     // Refuse before storing anything when there is no such movie.
-    if crate::db::movies::find(&services.db, movie_id).await?.is_none() {
-        return Err(CatalogError::NotFound);
+    if movies::find(&services.db, movie_id).await?.is_none() {
+        return Err(Error::NotFound);
     }
     let mut head = BytesMut::new();
     while head.len() < SNIFF_BYTES {
@@ -118,17 +123,15 @@ pub async fn attach(
     if head.is_empty() {
         return Err(FieldError::new("video", "Choose a video file to upload.").into());
     }
-    let kind = sniff(&head)
-        .ok_or_else(|| CatalogError::VideoRejected("Only MP4 and WebM videos can be uploaded.".to_owned()))?;
+    let kind =
+        sniff(&head).ok_or_else(|| Error::upload_refused("video", "Only MP4 and WebM videos can be uploaded."))?;
     let key = format!("videos/{movie_id}/{}.{}", uuid::Uuid::new_v4().simple(), kind.extension());
     let whole: UploadStream = Box::pin(stream::iter([Ok::<Bytes, String>(head.freeze())]).chain(body));
     let limit = services.videos.max_bytes;
     let byte_size = services.media.put_stream(&key, whole, kind.content_type(), limit).await.map_err(|e| match e {
-        StorageError::TooLarge { limit } => {
-            CatalogError::TooLarge(format!("The video is larger than {}.", size(limit)))
-        }
+        StorageError::TooLarge { limit } => Error::TooLarge(format!("The video is larger than {}.", size(limit))),
         StorageError::Interrupted(e) => interrupted(e),
-        e => CatalogError::Unexpected(anyhow::Error::new(e).context("storing a video")),
+        e => Error::Unexpected(anyhow::Error::new(e).context("storing a video")),
     })?;
     let video = Video {
         movie_id,
@@ -153,7 +156,7 @@ pub async fn attach(
 
 /// Detaches a movie's video and deletes its object (after the commit).
 #[tracing::instrument(skip(services))]
-pub async fn remove(services: &Services, movie_id: i64, actor: Option<i64>) -> Result<(), CatalogError> {
+pub async fn remove(services: &Services, movie_id: i64, actor: Option<i64>) -> Result<()> {
     if let Some(old) = rows::replace(&services.db, movie_id, None, actor, now_unix()).await? {
         delete_object(&services.media, &old).await;
     }
@@ -175,13 +178,13 @@ pub enum Source {
 }
 
 /// Where to play a visible movie's video from: `NotFound` when it has none.
-pub async fn source(services: &Services, movie_id: i64) -> Result<Source, CatalogError> {
-    let video = find(&services.db, movie_id).await?.ok_or(CatalogError::NotFound)?;
+pub async fn source(services: &Services, movie_id: i64) -> Result<Source> {
+    let video = find(&services.db, movie_id).await?.ok_or(Error::NotFound)?;
     let signed = services
         .media
         .presigned_get(&video.object_key, services.videos.url_ttl)
         .await
-        .map_err(|e| CatalogError::Unexpected(anyhow::Error::new(e).context("presigning a video URL")))?;
+        .map_err(|e| Error::Unexpected(anyhow::Error::new(e).context("presigning a video URL")))?;
     Ok(match signed {
         Some(url) => Source::Url { video, url },
         None => Source::Stream(video),
@@ -223,7 +226,7 @@ pub async fn generate_clip(hue: u32, tone_hz: u32, seconds: u32) -> anyhow::Resu
     bytes
 }
 
-fn interrupted(e: String) -> CatalogError {
+fn interrupted(e: String) -> Error {
     tracing::info!(error = e, "a video upload broke off");
     FieldError::new("video", "The upload was interrupted. Please try again.").into()
 }

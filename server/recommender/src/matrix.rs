@@ -4,10 +4,9 @@
 use std::collections::HashMap;
 
 /// Maps external ids (database or file ids) to dense indices `0..len` and back.
-#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default)]
 pub struct IdMap {
     ids: Vec<u64>,
-    #[serde(skip)]
     index: HashMap<u64, u32>,
 }
 
@@ -48,11 +47,6 @@ impl IdMap {
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
         self.ids.is_empty()
-    }
-
-    /// Rebuilds the lookup after deserializing.
-    pub fn reindex(&mut self) {
-        self.index = self.ids.iter().enumerate().map(|(i, id)| (*id, i as u32)).collect();
     }
 }
 
@@ -107,11 +101,6 @@ impl Csr {
     /// All values, row by row, for in-place updates that follow `row`'s order.
     pub fn values_mut(&mut self) -> &mut [f32] {
         &mut self.values
-    }
-
-    /// Where row `r` starts in the value array.
-    pub fn row_start(&self, r: usize) -> usize {
-        self.start[r]
     }
 }
 

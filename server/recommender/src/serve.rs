@@ -127,8 +127,8 @@ impl Serving {
     }
 }
 
-/// `matrix · v`, one pass over the matrix as a single slice (iterating ndarray rows costs as much
-/// as the arithmetic at k = 32, and top-20 over 100,000 movies must stay under 2 ms).
+/// `matrix · v`, one pass over the matrix as a single slice: iterating ndarray rows costs as much
+/// as the arithmetic at the served rank (measured: `docs/architecture.md`).
 fn products(matrix: &Array2<f32>, v: &[f32]) -> Vec<f32> {
     let all = matrix.as_slice().expect("factors are one standard-layout block");
     all.chunks_exact(v.len().max(1)).map(|row| dot_slices(v, row)).collect()

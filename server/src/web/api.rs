@@ -1,6 +1,7 @@
 //! The public JSON read API for the catalog (`/api/v1/…`), described by `/api/v1/openapi.json`.
 //! It takes the same search, filters, sort and paging as the browse page.
 
+use app::error::AppError;
 use axum::{
     Json,
     extract::{Path, Query, State},
@@ -8,13 +9,13 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use cinecloud_core::{
-    catalog::{self, CatalogError, CreditRole, MovieQuery, Sort},
-    db::ratings::RatingSummary,
+    catalog::{self, CreditRole, MovieQuery, Sort},
+    ratings::RatingSummary,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The query string of `GET /api/v1/movies`, as text: numbers are parsed here so that a bad one
 /// gets a message naming the parameter.
@@ -57,12 +58,11 @@ impl ListParams {
     fn to_query(&self) -> Result<MovieQuery, ApiError> {
         let sort = match self.sort.as_deref() {
             None | Some("") => Sort::default(),
-            Some(s @ ("relevance" | "title" | "year-newest" | "year-oldest" | "added" | "rating")) => Sort::parse(s),
-            Some(other) => {
-                return Err(bad_request(format!(
-                    "sort must be relevance, title, year-newest, year-oldest, added or rating, not {other:?}"
-                )));
-            }
+            Some(word) => word.parse().map_err(|_| {
+                let words: Vec<&str> = Sort::ALL.iter().map(|s| s.as_str()).collect();
+                let (last, rest) = words.split_last().expect("sorts exist");
+                bad_request(format!("sort must be {} or {last}, not {word:?}", rest.join(", ")))
+            })?,
         };
         let per_page: u32 = number("per_page", &self.per_page)?.unwrap_or(24);
         if !(1..=100).contains(&per_page) {
@@ -169,15 +169,12 @@ pub async fn get_movie(
     })))
 }
 
-fn failure(e: CatalogError) -> ApiError {
-    match e {
-        CatalogError::NotFound => ApiError(StatusCode::NOT_FOUND, "movie not found".into()),
-        CatalogError::Invalid(e) => bad_request(e.to_string()),
-        other => {
-            tracing::error!(error = %format!("{other:#}"), "catalog API failed");
-            ApiError(StatusCode::INTERNAL_SERVER_ERROR, "something went wrong on our side".into())
-        }
-    }
+/// A domain error as the API answers it: the status and message the app's own error gives it
+/// (unexpected failures are logged there, with their causes, and answered generically).
+fn failure(e: cinecloud_core::Error) -> ApiError {
+    let error = AppError::from(e);
+    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    ApiError(status, error.to_string())
 }
 
 /// `GET /api/v1/openapi.json`: the description of this API.

@@ -14,7 +14,7 @@ use cinecloud_core::{
 };
 use tower_sessions::Session;
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Key prefixes anyone may read; everything else in storage is private.
 const PUBLIC_PREFIXES: &[&str] = &["profiles/", "covers/"];
@@ -49,7 +49,7 @@ pub async fn stream_video(
             serve_object(&state, &video.object_key, &headers, "private, max-age=86400").await
         }
         Ok(videos::Source::Url { url, .. }) => Redirect::temporary(&url).into_response(),
-        Err(cinecloud_core::catalog::CatalogError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(cinecloud_core::Error::NotFound) => StatusCode::NOT_FOUND.into_response(),
         Err(e) => {
             tracing::error!(movie_id, error = %format!("{e:#}"), "finding a video failed");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()

@@ -13,7 +13,7 @@ use axum::{
 };
 use http_body_util::Limited;
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Refuses state-changing requests that a browser sent on behalf of another site.
 ///

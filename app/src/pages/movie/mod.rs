@@ -16,7 +16,6 @@ use leptos_router::{
 };
 
 use crate::{
-    ViewerContext,
     api::catalog::{CreditView, MovieFormView, MovieView, create_movie, delete_movie, get_movie},
     api::recommend::{RecommendedView, more_like_this},
     components::{
@@ -26,6 +25,7 @@ use crate::{
         toast::{Toast, Toasts},
     },
     error::AppError,
+    viewer::ViewerContext,
 };
 use edit::{CastEditor, Draft, FieldNote, InlineInput, NamesEditor};
 
@@ -111,7 +111,7 @@ fn MovieEditor(
     let ctx = expect_context::<ViewerContext>();
     let toasts = expect_context::<Toasts>();
     let navigate = use_navigate();
-    let is_admin = Signal::derive(move || ctx.viewer.get().and_then(Result::ok).flatten().is_some_and(|v| v.is_admin));
+    let is_admin = Signal::derive(move || ctx.is_admin());
 
     let movie = RwSignal::new(initial);
     let editing = RwSignal::new(is_new);
@@ -319,7 +319,7 @@ fn MovieEditor(
     let facts = view! { <Facts movie editing=editing.into() draft error /> }.into_any();
     let summary = RwSignal::new(movie.with_untracked(|m| m.rating));
     let my_rating = movie.with_untracked(|m| m.my_rating);
-    let signed_in = Signal::derive(move || ctx.viewer.get().and_then(Result::ok).flatten().is_some());
+    let signed_in = Signal::derive(move || ctx.is_signed_in());
     let ratings = (!is_new).then(|| {
         view! {
             <section class="ratings" aria-label="Ratings">

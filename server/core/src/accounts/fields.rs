@@ -2,22 +2,7 @@
 
 use std::{collections::HashSet, sync::LazyLock};
 
-/// A field the user must correct, with a message meant for them.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {message}")]
-pub struct FieldError {
-    /// The form field's name (`email`, `display_name`, `password`, …).
-    pub field: &'static str,
-    /// What is wrong, in plain words.
-    pub message: String,
-}
-
-impl FieldError {
-    /// A user-facing error for one field.
-    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
-        Self { field, message: message.into() }
-    }
-}
+use crate::FieldError;
 
 /// A syntactically valid email address, trimmed and lower-cased.
 #[derive(Clone, Debug, PartialEq, Eq)]

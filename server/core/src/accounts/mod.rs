@@ -7,35 +7,17 @@ mod password;
 mod service;
 
 pub use error::AccountError;
-pub use fields::{DisplayName, Email, FieldError, NewPassword};
+pub use fields::{DisplayName, Email, NewPassword};
 pub use password::{PasswordHash, argon2id, hash_password, verify_password};
 pub use service::*;
 
-/// What an account may do.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Role {
-    /// Browses, rates and watches.
-    Viewer,
-    /// Also edits the catalog and manages users.
-    Admin,
-}
-
-impl Role {
-    /// The value stored in the `role` column.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Viewer => "viewer",
-            Role::Admin => "admin",
-        }
-    }
-
-    /// Parses the stored or submitted value.
-    pub fn parse(value: &str) -> Option<Self> {
-        match value {
-            "viewer" => Some(Role::Viewer),
-            "admin" => Some(Role::Admin),
-            _ => None,
-        }
+crate::spelling::spelled_enum! {
+    /// What an account may do.
+    pub enum Role as "role" {
+        /// Browses, rates and watches.
+        Viewer = "viewer",
+        /// Also edits the catalog and manages users.
+        Admin = "admin",
     }
 }
 

@@ -38,7 +38,7 @@ pub fn argon2id() -> Argon2<'static> {
 
 /// Hashes a password with a fresh random salt, off the async runtime (it takes ~20 ms).
 pub async fn hash_password(password: String) -> anyhow::Result<PasswordHash> {
-    tokio::task::spawn_blocking(move || {
+    crate::blocking::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         argon2id()
             .hash_password(password.as_bytes(), &salt)
@@ -60,7 +60,7 @@ static DUMMY_HASH: LazyLock<PasswordHash> = LazyLock::new(|| {
 /// Checks `password` against `hash` (or against a dummy hash when there is no account), off the
 /// async runtime. Returns false for a wrong password or an unparsable hash.
 pub async fn verify_password(password: String, hash: Option<PasswordHash>) -> anyhow::Result<bool> {
-    tokio::task::spawn_blocking(move || {
+    crate::blocking::spawn_blocking(move || {
         let known = hash.is_some();
         let hash = hash.unwrap_or_else(|| DUMMY_HASH.clone());
         let Ok(parsed) = argon2::PasswordHash::new(hash.as_str()) else {

@@ -5,10 +5,11 @@ use anyhow::Context;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
-use super::{AccountError, DisplayName, Email, FieldError, NewPassword, Role, User};
+use super::{AccountError, DisplayName, Email, NewPassword, Role, User};
 use crate::{
-    Services,
+    Error, FieldError, Result, Services,
     accounts::{hash_password, verify_password},
+    blocking::spawn_blocking,
     clock::now_unix,
     db::{
         Db,
@@ -47,7 +48,7 @@ pub struct SignUp<'a> {
 
 /// Validates the form and creates a viewer account.
 #[tracing::instrument(skip_all)]
-pub async fn sign_up(db: &Db, form: SignUp<'_>) -> Result<User, AccountError> {
+pub async fn sign_up(db: &Db, form: SignUp<'_>) -> Result<User> {
     let (email, name, password) = validate_new_account(&form)?;
     let hash = hash_password(password.expose().to_owned()).await?;
     let new = NewUser { email: email.as_str(), display_name: name.as_str(), password_hash: &hash, role: Role::Viewer };
@@ -65,7 +66,7 @@ fn validate_new_account(form: &SignUp<'_>) -> Result<(Email, DisplayName, NewPas
     ))
 }
 
-fn email_taken() -> AccountError {
+fn email_taken() -> Error {
     FieldError::new("email", "An account with this email already exists. Sign in instead.").into()
 }
 
@@ -100,15 +101,25 @@ pub async fn log_in(
 }
 
 /// The signed-in account, if it still exists.
-pub async fn find_user(db: &Db, user_id: i64) -> Result<User, AccountError> {
-    users::find_by_id(db, user_id).await?.ok_or(AccountError::NotFound)
+pub async fn find_user(db: &Db, user_id: i64) -> Result<User> {
+    users::find_by_id(db, user_id).await?.ok_or(Error::NotFound)
+}
+
+/// The account with this email (as typed: it is normalised first), if any.
+pub async fn find_by_email(db: &Db, email: &str) -> Result<Option<User>> {
+    Ok(users::find_by_email(db, &Email::normalize(email)).await?)
+}
+
+/// How many accounts have the admin role.
+pub async fn count_admins(db: &Db) -> Result<i64> {
+    Ok(users::count_admins(db).await?)
 }
 
 /// Changes the display name and returns the updated account.
-pub async fn change_display_name(db: &Db, user_id: i64, name: &str) -> Result<User, AccountError> {
+pub async fn change_display_name(db: &Db, user_id: i64, name: &str) -> Result<User> {
     let name = DisplayName::parse(name)?;
     if !users::set_display_name(db, user_id, name.as_str(), now_unix()).await? {
-        return Err(AccountError::NotFound);
+        return Err(Error::NotFound);
     }
     find_user(db, user_id).await
 }
@@ -116,26 +127,26 @@ pub async fn change_display_name(db: &Db, user_id: i64, name: &str) -> Result<Us
 /// Changes the password after checking the current one. Returns the new session epoch: every
 /// session signed in under an older epoch is thereby ended.
 #[tracing::instrument(skip(db, current, new))]
-pub async fn change_password(db: &Db, user_id: i64, current: &str, new: &str) -> Result<i64, AccountError> {
+pub async fn change_password(db: &Db, user_id: i64, current: &str, new: &str) -> Result<i64> {
     let user = find_user(db, user_id).await?;
     if !verify_password(current.to_owned(), Some(user.password_hash)).await? {
         return Err(FieldError::new("current_password", "Your current password is not correct.").into());
     }
     let new = NewPassword::parse(new, "new_password")?;
     let hash = hash_password(new.expose().to_owned()).await?;
-    users::set_password(db, user_id, &hash, now_unix()).await?.ok_or(AccountError::NotFound)
+    users::set_password(db, user_id, &hash, now_unix()).await?.ok_or(Error::NotFound)
 }
 
 /// Deletes the account once `password` confirms it, then its profile photo. The photo goes only
 /// after the row is gone, so a crash in between leaves an unreferenced object, never a dangling
 /// reference.
 #[tracing::instrument(skip(services, password))]
-pub async fn delete_account(services: &Services, user_id: i64, password: &str) -> Result<(), AccountError> {
+pub async fn delete_account(services: &Services, user_id: i64, password: &str) -> Result<()> {
     let user = find_user(&services.db, user_id).await?;
     if !verify_password(password.to_owned(), Some(user.password_hash)).await? {
         return Err(FieldError::new("password", "Your password is not correct.").into());
     }
-    let user = users::delete(&services.db, user_id).await?.ok_or(AccountError::NotFound)?;
+    let user = users::delete(&services.db, user_id).await?.ok_or(Error::NotFound)?;
     if let Some(key) = user.photo_key {
         remove_media_quietly(services, &key).await;
     }
@@ -149,17 +160,17 @@ pub const MAX_PHOTO_BYTES: usize = 5 * 1024 * 1024;
 /// first, then the database is switched in one transaction, then the old object is deleted. If
 /// the database step fails, the new object is removed and the old photo stays.
 #[tracing::instrument(skip(services, upload), fields(bytes = upload.len()))]
-pub async fn set_profile_photo(services: &Services, user_id: i64, upload: Vec<u8>) -> Result<String, AccountError> {
+pub async fn set_profile_photo(services: &Services, user_id: i64, upload: Vec<u8>) -> Result<String> {
     if upload.len() > MAX_PHOTO_BYTES {
-        return Err(AccountError::PhotoRejected(format!(
-            "The photo is larger than {} MB.",
-            MAX_PHOTO_BYTES / 1024 / 1024
-        )));
+        return Err(Error::upload_refused(
+            "photo",
+            format!("The photo is larger than {} MB.", MAX_PHOTO_BYTES / 1024 / 1024),
+        ));
     }
-    let jpeg = tokio::task::spawn_blocking(move || images::profile_photo(&upload))
+    let jpeg = spawn_blocking(move || images::profile_photo(&upload))
         .await
         .context("photo processing task")?
-        .map_err(|e| AccountError::PhotoRejected(e.to_string()))?;
+        .map_err(|e| Error::upload_refused("photo", e.to_string()))?;
     let digest = hex::encode(Sha256::digest(&jpeg));
     let key = format!("profiles/{user_id}/{}.jpg", &digest[..32]);
     services.media.put(&key, jpeg.into(), "image/jpeg").await.context("storing the profile photo")?;
@@ -168,7 +179,7 @@ pub async fn set_profile_photo(services: &Services, user_id: i64, upload: Vec<u8
         Err(e) => {
             remove_media_quietly(services, &key).await;
             return Err(match e {
-                sqlx::Error::RowNotFound => AccountError::NotFound,
+                sqlx::Error::RowNotFound => Error::NotFound,
                 e => e.into(),
             });
         }
@@ -187,13 +198,13 @@ async fn remove_media_quietly(services: &Services, key: &str) {
 }
 
 /// Lists accounts for the admin user page.
-pub async fn list_users(db: &Db, limit: i64, offset: i64) -> Result<Vec<User>, AccountError> {
+pub async fn list_users(db: &Db, limit: i64, offset: i64) -> Result<Vec<User>> {
     Ok(users::list(db, limit.clamp(1, 200), offset.max(0)).await?)
 }
 
 /// Changes an account's role; refuses to remove the last admin.
 #[tracing::instrument(skip(db))]
-pub async fn set_role(db: &Db, user_id: i64, role: Role) -> Result<User, AccountError> {
+pub async fn set_role(db: &Db, user_id: i64, role: Role) -> Result<User> {
     let user = find_user(db, user_id).await?;
     if user.role == Role::Admin && role == Role::Viewer && users::count_admins(db).await? <= 1 {
         return Err(FieldError::new("role", "Cinecloud needs at least one admin.").into());
@@ -203,13 +214,13 @@ pub async fn set_role(db: &Db, user_id: i64, role: Role) -> Result<User, Account
 }
 
 /// Gives the admin role to the account with this email (`cinecloud admin promote`).
-pub async fn promote(db: &Db, email: &str) -> Result<User, AccountError> {
-    let user = users::find_by_email(db, &Email::normalize(email)).await?.ok_or(AccountError::NotFound)?;
+pub async fn promote(db: &Db, email: &str) -> Result<User> {
+    let user = find_by_email(db, email).await?.ok_or(Error::NotFound)?;
     set_role(db, user.id, Role::Admin).await
 }
 
 /// Creates an admin account directly (`cinecloud admin create`).
-pub async fn create_admin(db: &Db, form: SignUp<'_>) -> Result<User, AccountError> {
+pub async fn create_admin(db: &Db, form: SignUp<'_>) -> Result<User> {
     let (email, name, password) = validate_new_account(&form)?;
     let hash = hash_password(password.expose().to_owned()).await?;
     let new = NewUser { email: email.as_str(), display_name: name.as_str(), password_hash: &hash, role: Role::Admin };
@@ -225,7 +236,7 @@ fn hash_token(token: &str) -> String {
 
 /// While no admin exists, issues a new one-time setup token (replacing any unused one) and
 /// returns it; `None` once an admin exists. Only the token's hash is stored.
-pub async fn issue_setup_token(db: &Db) -> Result<Option<String>, AccountError> {
+pub async fn issue_setup_token(db: &Db) -> Result<Option<String>> {
     if users::count_admins(db).await? > 0 {
         return Ok(None);
     }
@@ -236,7 +247,7 @@ pub async fn issue_setup_token(db: &Db) -> Result<Option<String>, AccountError> 
 }
 
 /// Whether this setup token can still create the first admin.
-pub async fn setup_token_is_valid(db: &Db, token: &str) -> Result<bool, AccountError> {
+pub async fn setup_token_is_valid(db: &Db, token: &str) -> Result<bool> {
     Ok(users::count_admins(db).await? == 0 && setup_tokens::is_unused(db, &hash_token(token)).await?)
 }
 
@@ -251,8 +262,8 @@ pub async fn create_first_admin(db: &Db, token: &str, form: SignUp<'_>) -> Resul
     let new = NewUser { email: email.as_str(), display_name: name.as_str(), password_hash: &hash, role: Role::Admin };
     let id = setup_tokens::create_first_admin(db, &hash_token(token), &new, now_unix()).await.map_err(|e| match e {
         FirstAdminError::LinkSpent => AccountError::SetupLinkSpent,
-        FirstAdminError::EmailTaken => email_taken(),
+        FirstAdminError::EmailTaken => email_taken().into(),
         FirstAdminError::Database(e) => e.into(),
     })?;
-    find_user(db, id).await
+    Ok(find_user(db, id).await?)
 }

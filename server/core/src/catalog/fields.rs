@@ -1,6 +1,6 @@
 //! The editable facts of a movie, validated once at the edge.
 
-use crate::accounts::FieldError;
+use crate::FieldError;
 
 /// One cast credit as submitted.
 #[derive(Clone, Debug, PartialEq, Eq)]

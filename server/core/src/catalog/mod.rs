@@ -1,17 +1,17 @@
 //! The movie catalog: movies with their genres and credits, search and filters, edits with a
 //! version check and an audit trail, deletion with a short undo window.
 
-mod error;
 mod fields;
 mod query;
 pub mod seed;
 mod service;
 pub mod text;
 
-pub use error::CatalogError;
 pub use fields::{CastMember, MovieForm, MovieInput};
 pub use query::{MovieQuery, Page, SEARCH_COUNT_CAP, Sort};
 pub use service::*;
+
+use crate::ratings::RatingSummary;
 
 /// A genre, e.g. "Science Fiction" (`science-fiction`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,22 +33,13 @@ pub struct Person {
     pub name: String,
 }
 
-/// Someone's part in a movie.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CreditRole {
-    /// Directed it.
-    Director,
-    /// Acted in it.
-    Cast,
-}
-
-impl CreditRole {
-    /// The stored value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CreditRole::Director => "director",
-            CreditRole::Cast => "cast",
-        }
+crate::spelling::spelled_enum! {
+    /// Someone's part in a movie.
+    pub enum CreditRole as "credit role" {
+        /// Directed it.
+        Director = "director",
+        /// Acted in it.
+        Cast = "cast",
     }
 }
 
@@ -83,7 +74,7 @@ pub struct Movie {
     /// Bumped by every edit; an edit must name the version it started from.
     pub version: i64,
     /// Its viewers' ratings.
-    pub rating: crate::db::ratings::RatingSummary,
+    pub rating: RatingSummary,
     /// The MIME type of its video, when one is attached.
     pub video_type: Option<String>,
 }
@@ -107,8 +98,8 @@ pub struct MovieCard {
 
 impl MovieCard {
     /// The card's rating summary.
-    pub fn rating(&self) -> crate::db::ratings::RatingSummary {
-        crate::db::ratings::RatingSummary::from_sum(self.rating_count, self.rating_sum)
+    pub fn rating(&self) -> RatingSummary {
+        RatingSummary::from_sum(self.rating_count, self.rating_sum)
     }
 }
 
@@ -127,4 +118,35 @@ pub struct AuditEntry {
     pub old_value: Option<String>,
     /// Value after.
     pub new_value: Option<String>,
+}
+
+/// One field's change, for the audit log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    /// Field name.
+    pub field: &'static str,
+    /// Value before (rendered as text).
+    pub old_value: Option<String>,
+    /// Value after (rendered as text).
+    pub new_value: Option<String>,
+}
+
+/// One credit of a person's filmography.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FilmographyEntry {
+    /// The movie.
+    pub card: MovieCard,
+    /// Their part in it.
+    pub role: CreditRole,
+    /// The character played (cast only).
+    pub character: Option<String>,
+}
+
+/// A person and their visible movies.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Filmography {
+    /// Who.
+    pub person: Person,
+    /// Their movies, newest first.
+    pub entries: Vec<FilmographyEntry>,
 }

@@ -1,47 +1,30 @@
 //! What a browse or search page asks for: text, filters, sort and page. Every field maps to a
 //! URL query parameter, so any list can be shared and reloaded.
 
-/// How a list is ordered.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Sort {
-    /// Best match first (only with search text; otherwise title).
-    #[default]
-    Relevance,
-    /// A → Z, ignoring leading articles and accents.
-    Title,
-    /// Newest release first.
-    YearNewest,
-    /// Oldest release first.
-    YearOldest,
-    /// Most recently added to the catalog first.
-    RecentlyAdded,
-    /// Best rated first (a damped average, so a single 5★ does not top the list); unrated last.
-    Rating,
+crate::spelling::spelled_enum! {
+    /// How a list is ordered; the words are the URL's `sort` values.
+    #[derive(Default)]
+    pub enum Sort as "sort" {
+        /// Best match first (only with search text; otherwise title).
+        #[default]
+        Relevance = "relevance",
+        /// A → Z, ignoring leading articles and accents.
+        Title = "title",
+        /// Newest release first.
+        YearNewest = "year-newest",
+        /// Oldest release first.
+        YearOldest = "year-oldest",
+        /// Most recently added to the catalog first.
+        RecentlyAdded = "added",
+        /// Best rated first (a damped average, so a single 5★ does not top the list); unrated last.
+        Rating = "rating",
+    }
 }
 
 impl Sort {
-    /// The URL value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Sort::Relevance => "relevance",
-            Sort::Title => "title",
-            Sort::YearNewest => "year-newest",
-            Sort::YearOldest => "year-oldest",
-            Sort::RecentlyAdded => "added",
-            Sort::Rating => "rating",
-        }
-    }
-
     /// Parses the URL value; unknown values fall back to the default.
-    pub fn parse(value: &str) -> Self {
-        match value {
-            "title" => Sort::Title,
-            "year-newest" => Sort::YearNewest,
-            "year-oldest" => Sort::YearOldest,
-            "added" => Sort::RecentlyAdded,
-            "rating" => Sort::Rating,
-            _ => Sort::Relevance,
-        }
+    pub fn parse_or_default(value: &str) -> Self {
+        value.parse().unwrap_or_default()
     }
 }
 
@@ -89,8 +72,8 @@ impl Default for MovieQuery {
 
 /// A search counts its matches up to this many; beyond, it reports "at least this many".
 ///
-/// Counting every match of a broad search ("lucia", 13,000 of 100,000 movies) means visiting each
-/// matching row on PostgreSQL; nobody pages that far, and refining the words is the way on.
+/// Counting every match of a broad search means visiting each matching row on PostgreSQL; nobody
+/// pages that far, and refining the words is the way on (measured: `docs/architecture.md`).
 pub const SEARCH_COUNT_CAP: i64 = 1000;
 
 /// One page of results and how many there are in all.

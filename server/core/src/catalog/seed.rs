@@ -4,11 +4,10 @@ use anyhow::Context;
 use rand::{Rng, SeedableRng, rngs::StdRng, seq::SliceRandom};
 use serde::Deserialize;
 
-use super::{CastMember, CatalogError, MovieForm};
+use super::{CastMember, MovieForm};
 use crate::{
-    Services, covers,
+    Error, Services, covers,
     db::{Db, movies},
-    on_db,
 };
 
 #[derive(Deserialize)]
@@ -57,8 +56,7 @@ pub fn demo_catalog() -> Vec<MovieForm> {
 
 /// How many movies exist, hidden ones included.
 pub async fn movie_count(db: &Db) -> anyhow::Result<i64> {
-    on_db!(db, |pool| sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM movies").fetch_one(pool).await)
-        .context("counting movies")
+    movies::count_all(db).await.context("counting movies")
 }
 
 /// Loads the demo catalog when the database has no movies at all; returns the new movies' ids.
@@ -97,13 +95,7 @@ pub const DEMO_CLIP_SECONDS: u32 = 30;
 pub async fn attach_demo_clips(services: &Services) -> anyhow::Result<usize> {
     let mut attached = 0;
     for &(title, hue, tone) in DEMO_CLIPS {
-        let id: Option<i64> = on_db!(&services.db, |pool| {
-            sqlx::query_scalar("SELECT id FROM movies WHERE title = $1 AND deleted_at IS NULL ORDER BY id LIMIT 1")
-                .bind(title)
-                .fetch_optional(pool)
-                .await
-        })?;
-        let Some(id) = id else { continue };
+        let Some(id) = movies::visible_id_by_title(&services.db, title).await? else { continue };
         if crate::videos::find(&services.db, id).await?.is_some() {
             continue;
         }
@@ -132,16 +124,16 @@ pub async fn draw_covers(services: &Services, ids: &[i64]) -> anyhow::Result<()>
             continue;
         }
         let input = movie.input.clone();
-        let cover = tokio::task::spawn_blocking(move || {
+        let cover = crate::blocking::spawn_blocking(move || {
             let art = covers::generate(&input.title, input.year, &input.genres);
             covers::encode(id, &art)
         })
         .await
         .context("cover drawing task")?
-        .map_err(|e| anyhow::anyhow!("encoding a drawn cover: {e}"))?;
+        .context("encoding a drawn cover")?;
         match covers::store(services, id, movie.version, cover, None).await {
-            Ok(_) | Err(CatalogError::VersionConflict { .. } | CatalogError::NotFound) => {}
-            Err(e) => return Err(anyhow::anyhow!("storing the cover of movie {id}: {e:#}")),
+            Ok(_) | Err(Error::VersionConflict { .. } | Error::NotFound) => {}
+            Err(e) => return Err(anyhow::Error::new(e).context(format!("storing the cover of movie {id}"))),
         }
     }
     Ok(())

@@ -1,14 +1,13 @@
 //! What admins and viewers do with the catalog. Every function takes the handles it needs and
 //! is what both the server functions and the tests call.
 
-use super::{AuditEntry, CatalogError, Movie, MovieCard, MovieForm, MovieInput, MovieQuery, Page};
+use super::{
+    AuditEntry, Change, Filmography, Genre, Movie, MovieCard, MovieForm, MovieInput, MovieQuery, Page, Person,
+};
 use crate::{
-    Services,
+    Error, Result, Services,
     clock::now_unix,
-    db::{
-        Db,
-        movies::{self, Change},
-    },
+    db::{Db, movies},
 };
 
 /// How long a deletion can be undone, in seconds; after that the movie is purged.
@@ -21,18 +20,18 @@ pub fn current_year() -> i32 {
 }
 
 /// A visible movie, or `NotFound`.
-pub async fn get_movie(db: &Db, id: i64) -> Result<Movie, CatalogError> {
-    movies::find(db, id).await?.ok_or(CatalogError::NotFound)
+pub async fn get_movie(db: &Db, id: i64) -> Result<Movie> {
+    movies::find(db, id).await?.ok_or(Error::NotFound)
 }
 
 /// One page of movies matching the query.
-pub async fn browse(db: &Db, query: &MovieQuery) -> Result<Page<MovieCard>, CatalogError> {
+pub async fn browse(db: &Db, query: &MovieQuery) -> Result<Page<MovieCard>> {
     Ok(movies::search(db, query).await?)
 }
 
 /// Validates and creates a movie; returns it as stored.
 #[tracing::instrument(skip(db, form))]
-pub async fn create_movie(db: &Db, form: &MovieForm, actor: Option<i64>) -> Result<Movie, CatalogError> {
+pub async fn create_movie(db: &Db, form: &MovieForm, actor: Option<i64>) -> Result<Movie> {
     let input = form.validate(current_year())?;
     let id = movies::insert(db, &input, actor, now_unix()).await?;
     get_movie(db, id).await
@@ -89,11 +88,11 @@ pub async fn update_movie(
     expected_version: i64,
     form: &MovieForm,
     actor: Option<i64>,
-) -> Result<Movie, CatalogError> {
+) -> Result<Movie> {
     let input = form.validate(current_year())?;
     let current = get_movie(db, id).await?;
     if current.version != expected_version {
-        return Err(CatalogError::VersionConflict { current: current.version });
+        return Err(Error::VersionConflict { current: current.version });
     }
     let changes = changes(&current.input, &input);
     if changes.is_empty() {
@@ -105,24 +104,24 @@ pub async fn update_movie(
 
 /// Hides a movie; it can be restored with [`undo_delete`] for [`UNDO_WINDOW_SECS`].
 #[tracing::instrument(skip(db))]
-pub async fn delete_movie(db: &Db, id: i64, actor: Option<i64>) -> Result<(), CatalogError> {
-    if movies::soft_delete(db, id, actor, now_unix()).await? { Ok(()) } else { Err(CatalogError::NotFound) }
+pub async fn delete_movie(db: &Db, id: i64, actor: Option<i64>) -> Result<()> {
+    if movies::soft_delete(db, id, actor, now_unix()).await? { Ok(()) } else { Err(Error::NotFound) }
 }
 
 /// Restores a movie deleted within the undo window.
 #[tracing::instrument(skip(db))]
-pub async fn undo_delete(db: &Db, id: i64, actor: Option<i64>) -> Result<Movie, CatalogError> {
+pub async fn undo_delete(db: &Db, id: i64, actor: Option<i64>) -> Result<Movie> {
     let now = now_unix();
     if movies::restore(db, id, now - UNDO_WINDOW_SECS, actor, now).await? {
         get_movie(db, id).await
     } else {
-        Err(CatalogError::UndoExpired)
+        Err(Error::UndoExpired)
     }
 }
 
 /// Removes movies whose undo window has passed, then their cover and video objects (after the
 /// commit, so no stored movie ever points at a missing object). Returns how many were purged.
-pub async fn purge_deleted(services: &Services, now: i64) -> Result<usize, CatalogError> {
+pub async fn purge_deleted(services: &Services, now: i64) -> Result<usize> {
     let purged = movies::purge_deleted(&services.db, now - UNDO_WINDOW_SECS).await?;
     for key in &purged.covers {
         crate::covers::delete_cover_objects(&services.media, key).await;
@@ -134,20 +133,32 @@ pub async fn purge_deleted(services: &Services, now: i64) -> Result<usize, Catal
 }
 
 /// A movie's audit log, newest first.
-pub async fn audit_log(db: &Db, id: i64) -> Result<Vec<AuditEntry>, CatalogError> {
+pub async fn audit_log(db: &Db, id: i64) -> Result<Vec<AuditEntry>> {
     Ok(movies::audit_log(db, id).await?)
 }
 
-/// One credit of a person's filmography: the movie, their part, and the character played.
-pub type FilmographyEntry = (MovieCard, super::CreditRole, Option<String>);
-
 /// A person and their visible movies, newest first; `NotFound` for an unknown id.
-pub async fn person(db: &Db, id: i64) -> Result<(super::Person, Vec<FilmographyEntry>), CatalogError> {
-    let person = movies::find_person(db, id).await?.ok_or(CatalogError::NotFound)?;
-    Ok((person, movies::filmography(db, id).await?))
+pub async fn person(db: &Db, id: i64) -> Result<Filmography> {
+    let person = movies::find_person(db, id).await?.ok_or(Error::NotFound)?;
+    Ok(Filmography { person, entries: movies::filmography(db, id).await? })
 }
 
 /// Movies like this one (shared people and genres), until recommendations exist.
-pub async fn related(db: &Db, id: i64, limit: i64) -> Result<Vec<MovieCard>, CatalogError> {
+pub async fn related(db: &Db, id: i64, limit: i64) -> Result<Vec<MovieCard>> {
     Ok(movies::related(db, id, limit.clamp(1, 50)).await?)
+}
+
+/// Every genre that has at least one visible movie, by name (for the filter and the editor).
+pub async fn genres(db: &Db) -> Result<Vec<Genre>> {
+    Ok(movies::genres_in_use(db).await?)
+}
+
+/// Up to `limit` people whose name starts with `prefix`, accents and case aside (for
+/// autocomplete when editing credits). An empty prefix suggests nobody.
+pub async fn suggest_people(db: &Db, prefix: &str, limit: i64) -> Result<Vec<Person>> {
+    let prefix = prefix.trim();
+    if prefix.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(movies::people_starting_with(db, prefix, limit.clamp(1, 50)).await?)
 }

@@ -4,29 +4,41 @@
 use sqlx::FromRow;
 
 use super::movies::{CARD_COLUMNS, CardRow};
-use crate::{catalog::MovieCard, db::Db, on_db};
+use crate::{
+    catalog::MovieCard,
+    db::{Db, movie_visible, on_db},
+    lists::{List, ListHolding, ListKind},
+};
 
 /// A list's row, with how many visible movies it holds.
-#[derive(Clone, Debug, FromRow, PartialEq, Eq)]
-pub struct ListRow {
-    /// Primary key.
-    pub id: i64,
-    /// The owner.
-    pub user_id: i64,
-    /// `watchlist` or `playlist`.
-    pub kind: String,
-    /// Its name.
-    pub name: String,
-    /// Its description.
-    pub description: String,
-    /// Whether anyone with the link may see it.
-    pub is_public: bool,
-    /// Unix seconds.
-    pub created_at: i64,
-    /// Unix seconds.
-    pub updated_at: i64,
-    /// Visible movies on it.
-    pub movie_count: i64,
+#[derive(FromRow)]
+struct ListRow {
+    id: i64,
+    user_id: i64,
+    kind: String,
+    name: String,
+    description: String,
+    is_public: bool,
+    created_at: i64,
+    updated_at: i64,
+    movie_count: i64,
+}
+
+impl From<ListRow> for List {
+    fn from(r: ListRow) -> Self {
+        List {
+            id: r.id,
+            user_id: r.user_id,
+            // The CHECK constraint allows only the two kinds.
+            kind: r.kind.parse().unwrap_or(ListKind::Playlist),
+            name: r.name,
+            description: r.description,
+            is_public: r.is_public,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            movie_count: r.movie_count,
+        }
+    }
 }
 
 const LIST_COLUMNS: &str = "l.id, l.user_id, l.kind, l.name, l.description, l.is_public, l.created_at, l.updated_at, \
@@ -52,7 +64,7 @@ macro_rules! touch_owned {
 pub const STEP: i64 = 1024;
 
 /// The viewer's watchlist, made on first use (two requests at once still make one).
-pub async fn watchlist(db: &Db, user_id: i64, name: &str, now: i64) -> sqlx::Result<ListRow> {
+pub async fn watchlist(db: &Db, user_id: i64, name: &str, now: i64) -> sqlx::Result<List> {
     let select = format!("SELECT {LIST_COLUMNS} FROM lists l WHERE l.user_id = $1 AND l.kind = 'watchlist'");
     on_db!(db, |pool| {
         sqlx::query(
@@ -64,20 +76,22 @@ pub async fn watchlist(db: &Db, user_id: i64, name: &str, now: i64) -> sqlx::Res
         .bind(now)
         .execute(pool)
         .await?;
-        sqlx::query_as(&select).bind(user_id).fetch_one(pool).await
+        sqlx::query_as::<_, ListRow>(&select).bind(user_id).fetch_one(pool).await.map(List::from)
     })
 }
 
 /// The owner's lists: the watchlist first, then playlists oldest first.
-pub async fn owned(db: &Db, user_id: i64) -> sqlx::Result<Vec<ListRow>> {
+pub async fn owned(db: &Db, user_id: i64) -> sqlx::Result<Vec<List>> {
     let sql = format!("SELECT {LIST_COLUMNS} FROM lists l WHERE l.user_id = $1 ORDER BY l.kind = 'playlist', l.id");
-    on_db!(db, |pool| sqlx::query_as(&sql).bind(user_id).fetch_all(pool).await)
+    let rows: Vec<ListRow> = on_db!(db, |pool| sqlx::query_as(&sql).bind(user_id).fetch_all(pool).await)?;
+    Ok(rows.into_iter().map(List::from).collect())
 }
 
 /// One list by id, whoever owns it (callers decide who may see it).
-pub async fn find(db: &Db, list_id: i64) -> sqlx::Result<Option<ListRow>> {
+pub async fn find(db: &Db, list_id: i64) -> sqlx::Result<Option<List>> {
     let sql = format!("SELECT {LIST_COLUMNS} FROM lists l WHERE l.id = $1");
-    on_db!(db, |pool| sqlx::query_as(&sql).bind(list_id).fetch_optional(pool).await)
+    let row: Option<ListRow> = on_db!(db, |pool| sqlx::query_as(&sql).bind(list_id).fetch_optional(pool).await)?;
+    Ok(row.map(List::from))
 }
 
 /// Creates a playlist.
@@ -153,23 +167,23 @@ pub async fn movies(db: &Db, list_id: i64) -> sqlx::Result<Vec<MovieCard>> {
     Ok(rows.into_iter().map(MovieCard::from).collect())
 }
 
-/// Which of the owner's lists hold which of `movie_ids`: `(movie_id, list_id, is_watchlist)`.
-/// Reads only; a viewer without a watchlist yet simply has none.
-pub async fn holding(db: &Db, user_id: i64, movie_ids: &[i64]) -> sqlx::Result<Vec<(i64, i64, bool)>> {
+/// Which of the owner's lists hold which of `movie_ids`, by movie then list. Reads only; a viewer
+/// without a watchlist yet simply has none.
+pub async fn holding(db: &Db, user_id: i64, movie_ids: &[i64]) -> sqlx::Result<Vec<ListHolding>> {
     if movie_ids.is_empty() {
         return Ok(Vec::new());
     }
     let ids = crate::db::id_list(movie_ids);
     let sql = format!(
-        "SELECT i.movie_id, i.list_id, l.kind = 'watchlist' FROM list_items i JOIN lists l ON l.id = i.list_id \
-         WHERE l.user_id = $1 AND i.movie_id IN ({ids}) ORDER BY i.movie_id, i.list_id"
+        "SELECT i.movie_id, i.list_id, l.kind = 'watchlist' AS is_watchlist FROM list_items i \
+         JOIN lists l ON l.id = i.list_id WHERE l.user_id = $1 AND i.movie_id IN ({ids}) ORDER BY i.movie_id, i.list_id"
     );
     on_db!(db, |pool| sqlx::query_as(&sql).bind(user_id).fetch_all(pool).await)
 }
 
 /// What adding a movie did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Added {
+pub enum Addition {
     /// It is now last on the list.
     Added,
     /// It was there already.
@@ -179,13 +193,13 @@ pub enum Added {
 }
 
 /// Appends a visible movie to the owner's list, in one transaction that locks the list row.
-pub async fn add(db: &Db, user_id: i64, list_id: i64, movie_id: i64, now: i64) -> sqlx::Result<Added> {
+pub async fn add(db: &Db, user_id: i64, list_id: i64, movie_id: i64, now: i64) -> sqlx::Result<Addition> {
     on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
         let owned = touch_owned!(tx, list_id, user_id, now);
-        let visible = crate::db::movie_visible!(&mut *tx, movie_id);
+        let visible = movie_visible!(&mut *tx, movie_id);
         if !owned || !visible {
-            return Ok(Added::NotFound);
+            return Ok(Addition::NotFound);
         }
         let inserted = sqlx::query(
             "INSERT INTO list_items (list_id, movie_id, position, added_at) \
@@ -200,7 +214,7 @@ pub async fn add(db: &Db, user_id: i64, list_id: i64, movie_id: i64, now: i64) -
         .await?
         .rows_affected();
         tx.commit().await?;
-        Ok(if inserted == 1 { Added::Added } else { Added::AlreadyThere })
+        Ok(if inserted == 1 { Addition::Added } else { Addition::AlreadyThere })
     })
 }
 

@@ -1,17 +1,20 @@
-//! Persistence on SQLite (embedded default) or PostgreSQL (RDS).
+//! Persistence on SQLite (embedded default) or PostgreSQL (RDS). Only the domain modules of this
+//! crate reach in here; the rest of Cinecloud sees [`Db`] (to connect and migrate) and the
+//! domain's functions.
 //!
 //! Both backends run the same SQL text (`$1` placeholders, `RETURNING`); the [`on_db!`] macro
 //! expands one body once per backend so each is type-checked against its own driver. This avoids
 //! `sqlx::Any`, which cannot decode booleans on SQLite or several PostgreSQL types.
 
-pub mod lists;
-pub mod movielens;
-pub mod movies;
-pub mod ratings;
-pub mod recommender;
-pub mod setup_tokens;
-pub mod users;
-pub mod videos;
+pub(crate) mod lists;
+pub(crate) mod movielens;
+pub(crate) mod movies;
+pub(crate) mod playback;
+pub(crate) mod ratings;
+pub(crate) mod recommender;
+pub(crate) mod setup_tokens;
+pub(crate) mod users;
+pub(crate) mod videos;
 
 use std::{str::FromStr, time::Duration};
 
@@ -51,7 +54,6 @@ pub enum Db {
 }
 
 /// Runs `$body` with `$pool` bound to the concrete pool of whichever backend `$db` is.
-#[macro_export]
 macro_rules! on_db {
     ($db:expr, |$pool:ident| $body:expr) => {
         match $db {
@@ -60,6 +62,7 @@ macro_rules! on_db {
         }
     };
 }
+pub(crate) use on_db;
 
 /// Which kind of database a URL names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -141,7 +144,7 @@ impl Db {
 
     /// Refreshes the query planner's statistics after a bulk load; on PostgreSQL also the
     /// visibility map, without which counts and index-only scans visit every freshly written row
-    /// until autovacuum comes by (100,000 movies: 32 ms instead of 6 for a page of the catalog).
+    /// until autovacuum comes by.
     pub async fn analyze(&self) -> anyhow::Result<()> {
         match self {
             Db::Sqlite(pool) => sqlx::query("ANALYZE").execute(pool).await.map(drop),
@@ -155,8 +158,8 @@ impl Db {
     /// each time the load passes a power of ten (1,000, 10,000, …). PostgreSQL keeps each
     /// prepared statement's generic plan per connection, made for the table as it was then:
     /// planned against a nearly empty table, lookups by id (foreign-key checks, a movie's links)
-    /// become sequential scans and the load turns quadratic (100,000 synthetic movies: slower
-    /// than 1,000 a minute by the 50,000th). New statistics make every connection plan again.
+    /// become sequential scans and the load turns quadratic. New statistics make every connection
+    /// plan again.
     pub async fn analyze_as_it_grows(&self, before: usize, after: usize) -> anyhow::Result<()> {
         if (3..10).map(|e| 10usize.pow(e)).any(|n| before < n && n <= after) {
             self.analyze().await?;
@@ -172,6 +175,6 @@ impl Db {
 
 /// True when a database error is a unique-constraint violation (same code on both backends'
 /// drivers through sqlx's classification).
-pub fn is_unique_violation(error: &sqlx::Error) -> bool {
+pub(crate) fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
 }

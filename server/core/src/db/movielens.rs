@@ -1,6 +1,10 @@
 //! The links `cinecloud import movielens` keeps, and its bulk writes.
 
-use crate::{accounts::PasswordHash, catalog::MovieInput, db::Db, on_db};
+use crate::{
+    accounts::PasswordHash,
+    catalog::MovieInput,
+    db::{Db, on_db},
+};
 
 /// Which kind of MovieLens id a link is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

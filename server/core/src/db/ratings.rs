@@ -2,28 +2,10 @@
 //! sort score in the same transaction, with the movie row locked first so concurrent raters of
 //! one movie cannot lose each other's updates.
 
-use crate::{db::Db, on_db};
-
-/// A movie's ratings as shown next to it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct RatingSummary {
-    /// How many viewers rated it.
-    pub count: i64,
-    /// The sum of their ratings in half stars.
-    pub sum_half_stars: i64,
-}
-
-impl RatingSummary {
-    /// From the stored count and half-star sum.
-    pub fn from_sum(count: i64, sum_half_stars: i64) -> Self {
-        RatingSummary { count, sum_half_stars }
-    }
-
-    /// The mean in stars (0.5–5), if anyone rated.
-    pub fn average(&self) -> Option<f64> {
-        (self.count > 0).then(|| self.sum_half_stars as f64 / (2.0 * self.count as f64))
-    }
-}
+use crate::{
+    db::{Db, movie_visible, on_db},
+    ratings::{OwnRating, RatingSummary, Signal},
+};
 
 /// Locks the movie's row (the first write of the transaction, on both backends) and tells
 /// whether a visible movie with that id exists.
@@ -103,25 +85,16 @@ pub async fn remove(db: &Db, user_id: i64, movie_id: i64) -> sqlx::Result<Option
     })
 }
 
-/// A viewer's own rating of a movie in half stars.
-pub async fn own(db: &Db, user_id: i64, movie_id: i64) -> sqlx::Result<Option<i64>> {
-    on_db!(db, |pool| {
-        sqlx::query_scalar("SELECT CAST(half_stars AS BIGINT) FROM ratings WHERE user_id = $1 AND movie_id = $2")
-            .bind(user_id)
-            .bind(movie_id)
-            .fetch_optional(pool)
-            .await
-    })
-}
-
-/// A viewer's ratings of the given movies, as `(movie_id, half_stars)`.
-pub async fn own_for(db: &Db, user_id: i64, movie_ids: &[i64]) -> sqlx::Result<Vec<(i64, i64)>> {
+/// A viewer's ratings of the given movies.
+pub async fn own_for(db: &Db, user_id: i64, movie_ids: &[i64]) -> sqlx::Result<Vec<OwnRating>> {
     if movie_ids.is_empty() {
         return Ok(Vec::new());
     }
     let list = crate::db::id_list(movie_ids);
-    let sql =
-        format!("SELECT movie_id, CAST(half_stars AS BIGINT) FROM ratings WHERE user_id = $1 AND movie_id IN ({list})");
+    let sql = format!(
+        "SELECT movie_id, CAST(half_stars AS BIGINT) AS half_stars FROM ratings \
+         WHERE user_id = $1 AND movie_id IN ({list})"
+    );
     on_db!(db, |pool| sqlx::query_as(&sql).bind(user_id).fetch_all(pool).await)
 }
 
@@ -136,9 +109,9 @@ pub async fn summary(db: &Db, movie_id: i64) -> sqlx::Result<Option<RatingSummar
     })
 }
 
-/// Records a signal (`liked` or `not_interested`); repeating it changes nothing. `false` when the
-/// movie does not exist or is deleted.
-pub async fn add_signal(db: &Db, user_id: i64, movie_id: i64, kind: &str, now: i64) -> sqlx::Result<bool> {
+/// Records a signal; repeating it changes nothing. `false` when the movie does not exist or is
+/// deleted.
+pub async fn add_signal(db: &Db, user_id: i64, movie_id: i64, signal: Signal, now: i64) -> sqlx::Result<bool> {
     on_db!(db, |pool| {
         let done = sqlx::query(
             "INSERT INTO signals (user_id, movie_id, kind, created_at) \
@@ -147,24 +120,24 @@ pub async fn add_signal(db: &Db, user_id: i64, movie_id: i64, kind: &str, now: i
         )
         .bind(user_id)
         .bind(movie_id)
-        .bind(kind)
+        .bind(signal.as_str())
         .bind(now)
         .execute(pool)
         .await?;
         if done.rows_affected() == 1 {
             return Ok(true);
         }
-        Ok(crate::db::movie_visible!(pool, movie_id))
+        Ok(movie_visible!(pool, movie_id))
     })
 }
 
 /// Removes a signal.
-pub async fn remove_signal(db: &Db, user_id: i64, movie_id: i64, kind: &str) -> sqlx::Result<()> {
+pub async fn remove_signal(db: &Db, user_id: i64, movie_id: i64, signal: Signal) -> sqlx::Result<()> {
     on_db!(db, |pool| {
         sqlx::query("DELETE FROM signals WHERE user_id = $1 AND movie_id = $2 AND kind = $3")
             .bind(user_id)
             .bind(movie_id)
-            .bind(kind)
+            .bind(signal.as_str())
             .execute(pool)
             .await?;
         Ok(())

@@ -4,7 +4,11 @@
 use sqlx::FromRow;
 
 use super::movies::{CARD_COLUMNS, CardRow};
-use crate::{catalog::MovieCard, db::Db, on_db};
+use crate::{
+    catalog::MovieCard,
+    db::{Db, on_db},
+    ratings::{OwnRating, OwnSignal, Signal, ViewerSignals},
+};
 
 /// One trained model's row.
 #[derive(Clone, Debug, FromRow, PartialEq)]
@@ -108,13 +112,13 @@ pub async fn release_lease(db: &Db, holder: &str) -> sqlx::Result<()> {
 }
 
 /// What changed after the second `since` (ratings, signals and new movies), and whether any positive
-/// signal exists at all: a rating of at least `positive_half_stars`, or a signal of a kind other
-/// than `negative_kind`. Without a positive there is nothing to learn.
+/// signal exists at all: a rating of at least `positive_half_stars`, or a signal other than
+/// `negative`. Without a positive there is nothing to learn.
 pub async fn changes_since(
     db: &Db,
     since: i64,
     positive_half_stars: i64,
-    negative_kind: &str,
+    negative: Signal,
 ) -> sqlx::Result<(i64, bool)> {
     on_db!(db, |pool| {
         sqlx::query_as(
@@ -126,7 +130,7 @@ pub async fn changes_since(
         )
         .bind(since)
         .bind(positive_half_stars)
-        .bind(negative_kind)
+        .bind(negative.as_str())
         .fetch_one(pool)
         .await
     })
@@ -148,15 +152,12 @@ pub async fn movie_features(db: &Db) -> sqlx::Result<Vec<(i64, i64)>> {
     })
 }
 
-/// A viewer's ratings `(movie_id, half_stars)` and other signals `(movie_id, kind)`.
-pub type ViewerSignals = (Vec<(i64, i64)>, Vec<(i64, String)>);
-
 /// One viewer's ratings and signals, visible movies only.
 pub async fn viewer_signals(db: &Db, user_id: i64) -> sqlx::Result<ViewerSignals> {
-    on_db!(db, |pool| {
+    let (ratings, signals): (Vec<OwnRating>, Vec<(i64, String)>) = on_db!(db, |pool| {
         let ratings = sqlx::query_as(
-            "SELECT r.movie_id, CAST(r.half_stars AS BIGINT) FROM ratings r JOIN movies m ON m.id = r.movie_id \
-             WHERE r.user_id = $1 AND m.deleted_at IS NULL",
+            "SELECT r.movie_id, CAST(r.half_stars AS BIGINT) AS half_stars FROM ratings r \
+             JOIN movies m ON m.id = r.movie_id WHERE r.user_id = $1 AND m.deleted_at IS NULL",
         )
         .bind(user_id)
         .fetch_all(pool)
@@ -168,8 +169,14 @@ pub async fn viewer_signals(db: &Db, user_id: i64) -> sqlx::Result<ViewerSignals
         .bind(user_id)
         .fetch_all(pool)
         .await?;
-        Ok((ratings, signals))
-    })
+        (ratings, signals)
+    });
+    // Only the application writes signals, always of a known kind.
+    let signals = signals
+        .into_iter()
+        .filter_map(|(movie_id, kind)| Some(OwnSignal { movie_id, signal: kind.parse().ok()? }))
+        .collect();
+    Ok(ViewerSignals { ratings, signals })
 }
 
 /// Visible movies by id, in the order given (missing and deleted ones left out).
@@ -247,9 +254,9 @@ pub async fn onboarded(db: &Db, user_id: i64) -> sqlx::Result<bool> {
     })
 }
 
-/// Records the viewer's picks as `liked_kind` signals (visible movies only; repeats change
-/// nothing) and marks them as asked, in one transaction.
-pub async fn save_onboarding(db: &Db, user_id: i64, movie_ids: &[i64], liked_kind: &str, now: i64) -> sqlx::Result<()> {
+/// Records the viewer's picks as `liked` signals (visible movies only; repeats change nothing)
+/// and marks them as asked, in one transaction.
+pub async fn save_onboarding(db: &Db, user_id: i64, movie_ids: &[i64], liked: Signal, now: i64) -> sqlx::Result<()> {
     let list = crate::db::id_list(movie_ids);
     let insert = format!(
         "INSERT INTO signals (user_id, movie_id, kind, created_at) \
@@ -259,7 +266,7 @@ pub async fn save_onboarding(db: &Db, user_id: i64, movie_ids: &[i64], liked_kin
     on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
         if !movie_ids.is_empty() {
-            sqlx::query(&insert).bind(user_id).bind(liked_kind).bind(now).execute(&mut *tx).await?;
+            sqlx::query(&insert).bind(user_id).bind(liked.as_str()).bind(now).execute(&mut *tx).await?;
         }
         sqlx::query("UPDATE users SET onboarded_at = $2 WHERE id = $1 AND onboarded_at IS NULL")
             .bind(user_id)

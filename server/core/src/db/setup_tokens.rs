@@ -1,6 +1,6 @@
 //! One-time tokens that let whoever holds the setup link create the first admin.
 
-use crate::{db::Db, on_db};
+use crate::db::{Db, on_db};
 
 /// Replaces any unused token with this one (only the newest link works).
 pub async fn replace_unused(db: &Db, token_hash: &str, now: i64) -> sqlx::Result<()> {

@@ -4,8 +4,7 @@ use sqlx::FromRow;
 
 use crate::{
     accounts::{PasswordHash, Role, User},
-    db::{Db, is_unique_violation},
-    on_db,
+    db::{Db, is_unique_violation, on_db},
 };
 
 const USER_COLUMNS: &str = "id, email, display_name, password_hash, role, photo_key, \
@@ -31,8 +30,8 @@ impl From<UserRow> for User {
             email: row.email,
             display_name: row.display_name,
             password_hash: PasswordHash::from_stored(row.password_hash),
-            // The CHECK constraint allows only these two values.
-            role: if row.role == "admin" { Role::Admin } else { Role::Viewer },
+            // The CHECK constraint allows only the two roles.
+            role: row.role.parse().unwrap_or(Role::Viewer),
             photo_key: row.photo_key,
             session_epoch: row.session_epoch,
             created_at: row.created_at,

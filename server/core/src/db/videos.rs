@@ -1,30 +1,17 @@
 //! The `movie_videos` rows: which object holds each movie's video.
 
-use sqlx::FromRow;
-
 use super::{
     Db,
-    movies::{Change, UpdateError, write_audit},
+    movies::{UpdateError, write_audit},
 };
-use crate::on_db;
-
-/// A movie's attached video.
-#[derive(Clone, Debug, FromRow, PartialEq, Eq)]
-pub struct VideoRow {
-    /// The movie.
-    pub movie_id: i64,
-    /// Where the bytes are in media storage.
-    pub object_key: String,
-    /// `video/mp4` or `video/webm`.
-    pub content_type: String,
-    /// Length in bytes.
-    pub byte_size: i64,
-    /// Unix seconds.
-    pub uploaded_at: i64,
-}
+use crate::{
+    catalog::Change,
+    db::{movie_visible, on_db},
+    videos::Video,
+};
 
 /// The video of a visible movie, if it has one.
-pub async fn find(db: &Db, movie_id: i64) -> sqlx::Result<Option<VideoRow>> {
+pub async fn find(db: &Db, movie_id: i64) -> sqlx::Result<Option<Video>> {
     on_db!(db, |pool| {
         sqlx::query_as(
             "SELECT v.movie_id, v.object_key, v.content_type, v.byte_size, v.uploaded_at FROM movie_videos v \
@@ -41,14 +28,14 @@ pub async fn find(db: &Db, movie_id: i64) -> sqlx::Result<Option<VideoRow>> {
 pub async fn replace(
     db: &Db,
     movie_id: i64,
-    new: Option<&VideoRow>,
+    new: Option<&Video>,
     user_id: Option<i64>,
     now: i64,
 ) -> Result<Option<String>, UpdateError> {
     on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
         // A movie purged after this check makes the insert fail on its foreign key: nothing is saved.
-        if !crate::db::movie_visible!(&mut *tx, movie_id) {
+        if !movie_visible!(&mut *tx, movie_id) {
             return Err(UpdateError::NotFound);
         }
         let old: Option<String> = sqlx::query_scalar("SELECT object_key FROM movie_videos WHERE movie_id = $1")

@@ -3,11 +3,11 @@
 //! (not found, nothing changed); watchlist adds reach the recommender's signals.
 
 use cinecloud_core::{
-    catalog::{self, CatalogError, MovieForm},
-    db::{Backend, Db, lists::holding, ratings::all_signals},
-    lists::{self, ListForm},
+    Backend, Db, Error,
+    catalog::{self, MovieForm},
+    lists::{self, ListForm, ListHolding},
     test_both_backends,
-    testing::{TestDb, viewer},
+    testing::{TestDb, stored::all_signals, viewer},
 };
 
 async fn movies(db: &Db, n: usize) -> Vec<i64> {
@@ -27,8 +27,8 @@ async fn order(db: &Db, owner: i64, list: i64) -> Vec<i64> {
     lists::view_list(db, Some(owner), list).await.unwrap().movies.iter().map(|m| m.id).collect()
 }
 
-fn not_found<T: std::fmt::Debug>(result: Result<T, CatalogError>) {
-    assert!(matches!(result, Err(CatalogError::NotFound)), "{result:?}");
+fn not_found<T: std::fmt::Debug>(result: Result<T, Error>) {
+    assert!(matches!(result, Err(Error::NotFound)), "{result:?}");
 }
 
 async fn playlists_are_made_changed_ordered_and_deleted(backend: Backend) {
@@ -45,7 +45,7 @@ async fn playlists_are_made_changed_ordered_and_deleted(backend: Backend) {
     assert_eq!((list.name.as_str(), list.kind.as_str(), list.is_public), ("Silent nights", "playlist", false));
     for bad in [form("   ", false), form(&"x".repeat(81), false)] {
         match lists::create_playlist(db, ada, &bad).await {
-            Err(CatalogError::Invalid(e)) => assert_eq!(e.field, "name"),
+            Err(Error::Invalid(e)) => assert_eq!(e.field, "name"),
             other => panic!("{other:?}"),
         }
     }
@@ -68,7 +68,7 @@ async fn playlists_are_made_changed_ordered_and_deleted(backend: Backend) {
     assert_eq!(order(db, ada, list.id).await, [films[2], films[0], films[1]]);
     // An order that is not exactly the list's movies changes nothing.
     for wrong in [vec![films[0], films[1]], vec![films[0], films[1], films[3]], vec![films[0], films[0], films[1]]] {
-        assert!(matches!(lists::reorder(db, ada, list.id, &wrong).await, Err(CatalogError::Invalid(_))));
+        assert!(matches!(lists::reorder(db, ada, list.id, &wrong).await, Err(Error::Invalid(_))));
     }
     assert_eq!(order(db, ada, list.id).await, [films[2], films[0], films[1]]);
 
@@ -86,11 +86,8 @@ async fn playlists_are_made_changed_ordered_and_deleted(backend: Backend) {
         ("Sunday cinema", "Late-night picks", true)
     );
     let watchlist = lists::watchlist(db, ada).await.unwrap();
-    assert!(matches!(
-        lists::update_list(db, ada, watchlist.id, &form("Mine", false)).await,
-        Err(CatalogError::Invalid(_))
-    ));
-    assert!(matches!(lists::delete_list(db, ada, watchlist.id).await, Err(CatalogError::Invalid(_))));
+    assert!(matches!(lists::update_list(db, ada, watchlist.id, &form("Mine", false)).await, Err(Error::Invalid(_))));
+    assert!(matches!(lists::delete_list(db, ada, watchlist.id).await, Err(Error::Invalid(_))));
     lists::delete_list(db, ada, list.id).await.unwrap();
     not_found(lists::view_list(db, Some(ada), list.id).await);
 }
@@ -148,7 +145,7 @@ async fn cards_learn_which_of_the_viewers_own_lists_hold_them(backend: Backend) 
     let ada = viewer(db, "ada").await;
     let eve = viewer(db, "eve").await;
     let films = movies(db, 3).await;
-    assert!(holding(db, ada, &films).await.unwrap().is_empty(), "no lists yet");
+    assert!(lists::holding(db, ada, &films).await.unwrap().is_empty(), "no lists yet");
     let watchlist = lists::watchlist(db, ada).await.unwrap();
     let playlist = lists::create_playlist(db, ada, &form("Mix", false)).await.unwrap();
     lists::add_movie(db, ada, watchlist.id, films[0]).await.unwrap();
@@ -158,12 +155,16 @@ async fn cards_learn_which_of_the_viewers_own_lists_hold_them(backend: Backend) 
     lists::add_movie(db, eve, eves.id, films[2]).await.unwrap();
 
     assert_eq!(
-        holding(db, ada, &films).await.unwrap(),
-        vec![(films[0], watchlist.id, true), (films[0], playlist.id, false), (films[1], playlist.id, false)],
+        lists::holding(db, ada, &films).await.unwrap(),
+        vec![
+            ListHolding { movie_id: films[0], list_id: watchlist.id, is_watchlist: true },
+            ListHolding { movie_id: films[0], list_id: playlist.id, is_watchlist: false },
+            ListHolding { movie_id: films[1], list_id: playlist.id, is_watchlist: false },
+        ],
         "Ada's lists only: Eve's watchlist is not hers",
     );
-    assert_eq!(holding(db, eve, &films[..2]).await.unwrap(), vec![]);
-    assert_eq!(holding(db, ada, &[]).await.unwrap(), vec![]);
+    assert_eq!(lists::holding(db, eve, &films[..2]).await.unwrap(), vec![]);
+    assert_eq!(lists::holding(db, ada, &[]).await.unwrap(), vec![]);
 }
 
 test_both_backends!(

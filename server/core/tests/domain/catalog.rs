@@ -1,9 +1,9 @@
 //! Catalog repository and service tests, run once on SQLite and once on PostgreSQL.
 
 use cinecloud_core::{
-    catalog::{self, CastMember, CatalogError, MovieForm, MovieQuery, Sort},
+    Backend, Db, Error,
+    catalog::{self, CastMember, MovieForm, MovieQuery, Sort, UNDO_WINDOW_SECS},
     clock::now_unix,
-    db::{Backend, Db, movies},
     test_both_backends,
     testing::{TestDb, TestServices},
 };
@@ -66,7 +66,7 @@ async fn create_stores_facts_links_and_an_audit_entry(backend: Backend) {
     assert_eq!(audit.len(), 1);
     assert_eq!(audit[0].field, "created");
     // Genres are shared, not duplicated.
-    let genres = movies::genres_in_use(&t.db).await.unwrap();
+    let genres = catalog::genres(&t.db).await.unwrap();
     let names: Vec<_> = genres.iter().map(|g| g.name.as_str()).collect();
     assert_eq!(names, vec!["Comedy", "Drama", "Horror", "Romance", "Science Fiction"]);
     assert_eq!(genres.iter().find(|g| g.name == "Science Fiction").unwrap().slug, "science-fiction");
@@ -77,12 +77,12 @@ async fn invalid_forms_write_nothing(backend: Backend) {
     let mut bad = form("Fine", 1999, &["Drama"], &[]);
     bad.year = "1066".into();
     match catalog::create_movie(&t.db, &bad, None).await {
-        Err(CatalogError::Invalid(e)) => assert_eq!(e.field, "year"),
+        Err(Error::Invalid(e)) => assert_eq!(e.field, "year"),
         other => panic!("{other:?}"),
     }
     let all = catalog::browse(&t.db, &MovieQuery::default()).await.unwrap();
     assert_eq!(all.total, 0);
-    assert!(movies::genres_in_use(&t.db).await.unwrap().is_empty());
+    assert!(catalog::genres(&t.db).await.unwrap().is_empty());
 }
 
 async fn search_ignores_accents_and_case_and_finds_people_and_prefixes(backend: Backend) {
@@ -172,13 +172,13 @@ async fn edits_are_audited_and_conflicting_saves_refused(backend: Backend) {
     // A second admin who opened the same version cannot overwrite the first one's save.
     let second = form("Metropolis 2", 1927, &["Drama"], &[]);
     match catalog::update_movie(&t.db, id, opened.version, &second, None).await {
-        Err(CatalogError::VersionConflict { current }) => assert_eq!(current, saved.version),
+        Err(Error::VersionConflict { current }) => assert_eq!(current, saved.version),
         other => panic!("{other:?}"),
     }
     assert_eq!(catalog::get_movie(&t.db, id).await.unwrap().input.title, "Metropolis (Restored)");
     // The search index follows the edit.
     assert_eq!(search(&t.db, "restored").await, vec!["Metropolis (Restored)"]);
-    assert!(matches!(catalog::update_movie(&t.db, 9999, 1, &second, None).await, Err(CatalogError::NotFound)));
+    assert!(matches!(catalog::update_movie(&t.db, 9999, 1, &second, None).await, Err(Error::NotFound)));
 }
 
 async fn deletion_can_be_undone_until_purged(backend: Backend) {
@@ -187,9 +187,9 @@ async fn deletion_can_be_undone_until_purged(backend: Backend) {
     let ids = seed(db).await;
     let id = ids[3];
     catalog::delete_movie(db, id, None).await.unwrap();
-    assert!(matches!(catalog::get_movie(db, id).await, Err(CatalogError::NotFound)));
+    assert!(matches!(catalog::get_movie(db, id).await, Err(Error::NotFound)));
     assert!(search(db, "nosferatu").await.is_empty());
-    assert!(matches!(catalog::delete_movie(db, id, None).await, Err(CatalogError::NotFound)));
+    assert!(matches!(catalog::delete_movie(db, id, None).await, Err(Error::NotFound)));
 
     let restored = catalog::undo_delete(db, id, None).await.unwrap();
     assert_eq!(restored.input.title, "Nosferatu");
@@ -201,7 +201,7 @@ async fn deletion_can_be_undone_until_purged(backend: Backend) {
     // … and everything after it.
     let later = now_unix() + catalog::UNDO_WINDOW_SECS + 1;
     assert_eq!(catalog::purge_deleted(&t.services, later).await.unwrap(), 1);
-    assert!(matches!(catalog::undo_delete(db, id, None).await, Err(CatalogError::UndoExpired)));
+    assert!(matches!(catalog::undo_delete(db, id, None).await, Err(Error::UndoExpired)));
     let audit = catalog::audit_log(db, id).await.unwrap();
     assert_eq!(audit[0].field, "deleted", "the audit log outlives the movie");
 }
@@ -209,11 +209,11 @@ async fn deletion_can_be_undone_until_purged(backend: Backend) {
 async fn people_autocomplete_by_folded_prefix(backend: Backend) {
     let t = TestDb::new(backend).await;
     seed(&t.db).await;
-    let found = movies::people_starting_with(&t.db, "geo", 10).await.unwrap();
+    let found = catalog::suggest_people(&t.db, "geo", 10).await.unwrap();
     assert_eq!(found.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), vec!["Georges Méliès"]);
-    let found = movies::people_starting_with(&t.db, "JEAN-p", 10).await.unwrap();
+    let found = catalog::suggest_people(&t.db, "JEAN-p", 10).await.unwrap();
     assert_eq!(found.len(), 1);
-    assert!(movies::people_starting_with(&t.db, "%", 10).await.unwrap().len() <= 10);
+    assert!(catalog::suggest_people(&t.db, "%", 10).await.unwrap().len() <= 10);
 }
 
 async fn the_demo_catalog_loads_once_into_an_empty_database(backend: Backend) {
@@ -235,15 +235,15 @@ async fn people_pages_and_related_movies(backend: Backend) {
     let ids = seed(&t.db).await;
     let kid = catalog::get_movie(&t.db, ids[2]).await.unwrap();
     let chaplin = kid.credits[0].person.clone();
-    let (person, films) = catalog::person(&t.db, chaplin.id).await.unwrap();
-    assert_eq!(person.name, "Charlie Chaplin");
-    let films: Vec<_> = films.iter().map(|(m, role, _)| (m.title.as_str(), *role)).collect();
+    let filmography = catalog::person(&t.db, chaplin.id).await.unwrap();
+    assert_eq!(filmography.person.name, "Charlie Chaplin");
+    let films: Vec<_> = filmography.entries.iter().map(|e| (e.card.title.as_str(), e.role)).collect();
     assert_eq!(films, vec![("The Kid", catalog::CreditRole::Director)]);
     let amelie = catalog::get_movie(&t.db, ids[0]).await.unwrap();
     let tautou = amelie.credits.iter().find(|c| c.person.name == "Audrey Tautou").unwrap();
-    let (_, films) = catalog::person(&t.db, tautou.person.id).await.unwrap();
-    assert_eq!(films[0].2.as_deref(), Some("Amélie"));
-    assert!(matches!(catalog::person(&t.db, 999_999).await, Err(CatalogError::NotFound)));
+    let films = catalog::person(&t.db, tautou.person.id).await.unwrap().entries;
+    assert_eq!(films[0].character.as_deref(), Some("Amélie"));
+    assert!(matches!(catalog::person(&t.db, 999_999).await, Err(Error::NotFound)));
 
     let related = |id| {
         let db = t.db.clone();
@@ -385,8 +385,8 @@ async fn title_matches_rank_first(backend: Backend) {
 /// Genre lists read the copies of year, sort title and visibility that `movie_genres` keeps
 /// (migration 0010): every edit, delete, restore and genre change must reach them.
 async fn genre_lists_follow_edits_deletes_and_restores(backend: Backend) {
-    let t = TestDb::new(backend).await;
-    let db = &t.db;
+    let t = TestServices::new(backend).await;
+    let db = &t.services.db;
     let mut ids = Vec::new();
     for (title, year) in [("Cold Harbor", 1955), ("The Bridge", 1962), ("Amber Road", 1948), ("Dusk", 1971)] {
         ids.push(
@@ -447,7 +447,7 @@ async fn genre_lists_follow_edits_deletes_and_restores(backend: Backend) {
     let war = MovieQuery { genre: Some("war".into()), ..MovieQuery::default() };
     assert_eq!(catalog::browse(db, &war).await.unwrap().total, 3);
     catalog::delete_movie(db, ids[3], None).await.unwrap();
-    assert_eq!(movies::purge_deleted(db, now_unix() + 1).await.unwrap().movies, 1);
+    assert_eq!(catalog::purge_deleted(&t.services, now_unix() + UNDO_WINDOW_SECS + 1).await.unwrap(), 1);
     assert_eq!(catalog::browse(db, &war).await.unwrap().total, 2);
 }
 

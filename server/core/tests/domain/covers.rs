@@ -4,11 +4,10 @@
 use std::io::Cursor;
 
 use cinecloud_core::{
-    Services,
-    catalog::{self, CatalogError, MovieForm},
+    Backend, Error, Services,
+    catalog::{self, MovieForm},
     clock::now_unix,
     covers::{self, COVER_SIZES, MAX_COVER_BYTES},
-    db::Backend,
     test_both_backends,
     testing::{MediaBackend, TestServices},
 };
@@ -86,7 +85,7 @@ async fn bad_uploads_get_a_clear_error_and_change_nothing(backend: Backend) {
         ];
         for (case, bytes, message) in cases {
             match covers::set_cover(s, movie.id, movie.version, bytes, None).await {
-                Err(CatalogError::CoverRejected(m)) => assert!(m.contains(message), "{case}: {m}"),
+                Err(Error::UploadRefused { field: "cover", message: m }) => assert!(m.contains(message), "{case}: {m}"),
                 other => panic!("{case}: expected a rejection, got {other:?}"),
             }
             let after = catalog::get_movie(&s.db, movie.id).await.unwrap();
@@ -111,9 +110,9 @@ async fn a_stale_upload_is_refused_and_leaves_no_objects(backend: Backend) {
         .await
         .unwrap();
         let err = covers::set_cover(s, movie.id, movie.version, png(400, 600, 6), None).await.unwrap_err();
-        assert!(matches!(err, CatalogError::VersionConflict { current } if current == edited.version), "{err:?}");
+        assert!(matches!(err, Error::VersionConflict { current } if current == edited.version), "{err:?}");
         assert!(stored(s).await.is_empty(), "{media:?}");
-        assert!(matches!(covers::set_cover(s, 999_999, 1, png(400, 600, 6), None).await, Err(CatalogError::NotFound)));
+        assert!(matches!(covers::set_cover(s, 999_999, 1, png(400, 600, 6), None).await, Err(Error::NotFound)));
     }
 }
 

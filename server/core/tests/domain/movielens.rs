@@ -6,11 +6,11 @@
 use std::{fmt::Write as _, path::Path};
 
 use cinecloud_core::{
+    Backend, Db,
     catalog::{self, MovieForm},
-    db::{Backend, Db, ratings::all_ratings},
     movielens::{self, ImportReport},
     test_both_backends,
-    testing::TestDb,
+    testing::{TestDb, stored::all_ratings},
 };
 
 /// Six movies (one of them Nosferatu, 1922, which the catalog already has) and 40 users who rate

@@ -1,8 +1,8 @@
 //! Account repository and service tests, run once on SQLite and once on PostgreSQL.
 
 use cinecloud_core::{
+    Backend, Db, Error,
     accounts::{self, AccountError, LoginThrottle, Role, SignUp},
-    db::{Backend, users},
     storage::StorageError,
     test_both_backends,
     testing::{TestDb, TestServices},
@@ -10,15 +10,15 @@ use cinecloud_core::{
 
 const PASSWORD: &str = "a long enough passphrase";
 
-async fn sign_up(db: &cinecloud_core::db::Db, email: &str) -> accounts::User {
+async fn sign_up(db: &Db, email: &str) -> accounts::User {
     accounts::sign_up(db, SignUp { email, display_name: "Ada Lovelace", password: PASSWORD })
         .await
         .expect("sign-up succeeds")
 }
 
-fn field_of(error: AccountError) -> &'static str {
+fn field_of(error: Error) -> &'static str {
     match error {
-        AccountError::Invalid(e) => e.field,
+        Error::Invalid(e) => e.field,
         other => panic!("expected a field error, got {other:?}"),
     }
 }
@@ -29,9 +29,9 @@ async fn sign_up_creates_a_viewer_and_normalises_the_email(backend: Backend) {
     assert_eq!(user.email, "ada@example.com");
     assert_eq!(user.role, Role::Viewer);
     assert!(user.password_hash.as_str().starts_with("$argon2id$"));
-    let found = users::find_by_email(&t.db, "ada@example.com").await.unwrap().unwrap();
+    let found = accounts::find_by_email(&t.db, "ada@example.com").await.unwrap().unwrap();
     assert_eq!(found.id, user.id);
-    assert_eq!(users::find_by_id(&t.db, user.id).await.unwrap().unwrap().email, "ada@example.com");
+    assert_eq!(accounts::find_user(&t.db, user.id).await.unwrap().email, "ada@example.com");
 }
 
 async fn sign_up_refuses_a_taken_email_and_bad_fields(backend: Backend) {
@@ -50,7 +50,7 @@ async fn sign_up_refuses_a_taken_email_and_bad_fields(backend: Backend) {
         .await
         .unwrap_err();
     assert_eq!(field_of(nameless), "display_name");
-    assert_eq!(users::list(&t.db, 10, 0).await.unwrap().len(), 1, "nothing half-written");
+    assert_eq!(accounts::list_users(&t.db, 10, 0).await.unwrap().len(), 1, "nothing half-written");
 }
 
 async fn log_in_accepts_the_right_password_only(backend: Backend) {
@@ -121,7 +121,7 @@ async fn display_name_changes_and_is_validated(backend: Backend) {
     let changed = accounts::change_display_name(&t.db, user.id, "  Countess   of Lovelace ").await.unwrap();
     assert_eq!(changed.display_name, "Countess of Lovelace");
     assert_eq!(field_of(accounts::change_display_name(&t.db, user.id, "").await.unwrap_err()), "display_name");
-    assert!(matches!(accounts::change_display_name(&t.db, 9999, "X").await, Err(AccountError::NotFound)));
+    assert!(matches!(accounts::change_display_name(&t.db, 9999, "X").await, Err(Error::NotFound)));
 }
 
 fn png_bytes(width: u32, height: u32, red: u8) -> Vec<u8> {
@@ -151,15 +151,15 @@ async fn profile_photo_replaces_the_old_object_and_deletion_removes_it(backend: 
 
     // A bad upload changes nothing.
     let bad = accounts::set_profile_photo(s, user.id, b"not an image".to_vec()).await;
-    assert!(matches!(bad, Err(AccountError::PhotoRejected(_))));
+    assert!(matches!(bad, Err(Error::UploadRefused { field: "photo", .. })));
     assert_eq!(accounts::find_user(&s.db, user.id).await.unwrap().photo_key.as_deref(), Some(second.as_str()));
     let too_big = accounts::set_profile_photo(s, user.id, vec![0u8; accounts::MAX_PHOTO_BYTES + 1]).await;
-    assert!(matches!(too_big, Err(AccountError::PhotoRejected(_))));
+    assert!(matches!(too_big, Err(Error::UploadRefused { field: "photo", .. })));
 
     let wrong = accounts::delete_account(s, user.id, "not my password").await.unwrap_err();
     assert_eq!(field_of(wrong), "password");
     accounts::delete_account(s, user.id, PASSWORD).await.unwrap();
-    assert!(users::find_by_id(&s.db, user.id).await.unwrap().is_none());
+    assert!(matches!(accounts::find_user(&s.db, user.id).await, Err(Error::NotFound)));
     assert!(
         matches!(s.media.get(&second, None).await, Err(StorageError::NotFound(_))),
         "photo deleted with the account"
@@ -169,7 +169,7 @@ async fn profile_photo_replaces_the_old_object_and_deletion_removes_it(backend: 
 async fn photo_for_a_missing_account_leaves_no_orphan(backend: Backend) {
     let t = TestServices::new(backend).await;
     let r = accounts::set_profile_photo(&t.services, 4242, png_bytes(50, 50, 90)).await;
-    assert!(matches!(r, Err(AccountError::NotFound)), "{r:?}");
+    assert!(matches!(r, Err(Error::NotFound)), "{r:?}");
     let MediaStoreDir(dir) = media_dir(&t);
     let leftover = walk(&dir);
     assert!(leftover.is_empty(), "orphaned objects: {leftover:?}");
@@ -209,7 +209,7 @@ async fn first_admin_setup_token_works_once_only(backend: Backend) {
     assert!(matches!(again, Err(AccountError::SetupLinkSpent)));
     assert!(!accounts::setup_token_is_valid(&t.db, &token).await.unwrap());
     assert!(accounts::issue_setup_token(&t.db).await.unwrap().is_none(), "no new link once an admin exists");
-    assert_eq!(users::count_admins(&t.db).await.unwrap(), 1);
+    assert_eq!(accounts::count_admins(&t.db).await.unwrap(), 1);
 }
 
 async fn a_newer_setup_token_replaces_the_unused_one(backend: Backend) {
@@ -233,7 +233,7 @@ async fn roles_change_but_the_last_admin_stays(backend: Backend) {
     assert_eq!((promoted.id, promoted.role), (viewer.id, Role::Admin));
     let demoted = accounts::set_role(&t.db, admin.id, Role::Viewer).await.unwrap();
     assert_eq!(demoted.role, Role::Viewer);
-    assert!(matches!(accounts::promote(&t.db, "nobody@example.com").await, Err(AccountError::NotFound)));
+    assert!(matches!(accounts::promote(&t.db, "nobody@example.com").await, Err(Error::NotFound)));
     let listed = accounts::list_users(&t.db, 50, 0).await.unwrap();
     assert_eq!(listed.iter().map(|u| u.id).collect::<Vec<_>>(), vec![admin.id, viewer.id]);
 }

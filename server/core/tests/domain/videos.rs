@@ -3,9 +3,8 @@
 
 use bytes::Bytes;
 use cinecloud_core::{
-    Services,
-    catalog::{self, CatalogError, MovieForm},
-    db::Backend,
+    Backend, Error, Services,
+    catalog::{self, MovieForm},
     storage::UploadStream,
     test_both_backends,
     testing::{MediaBackend, TestServices},
@@ -94,7 +93,7 @@ async fn refused_upload_changes_nothing(
     media: MediaBackend,
     max_bytes: u64,
     attempt: UploadStream,
-    expected: impl Fn(&CatalogError) -> bool,
+    expected: impl Fn(&Error) -> bool,
 ) {
     let mut t = TestServices::with_media(backend, media).await;
     t.services.videos.max_bytes = max_bytes;
@@ -111,22 +110,20 @@ async fn a_file_that_is_not_a_video_is_refused_by_its_content(backend: Backend) 
     for media in MEDIA {
         let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
         png.resize(200_000, 7);
-        let refused = |e: &CatalogError| matches!(e, CatalogError::VideoRejected(m) if m.contains("MP4 and WebM"));
+        let refused = |e: &Error| matches!(e, Error::UploadRefused { field: "video", message } if message.contains("MP4 and WebM"));
         refused_upload_changes_nothing(backend, media, 10 * MIB as u64, upload(&png), refused).await;
-        let empty = |e: &CatalogError| matches!(e, CatalogError::Invalid(f) if f.field == "video");
+        let empty = |e: &Error| matches!(e, Error::Invalid(f) if f.field == "video");
         refused_upload_changes_nothing(backend, media, 10 * MIB as u64, upload(&[]), empty).await;
     }
 }
 
 async fn an_upload_over_the_limit_is_cut_off_and_leaves_nothing(backend: Backend) {
     for media in MEDIA {
-        let too_large =
-            |e: &CatalogError| matches!(e, CatalogError::TooLarge(m) if m == "The video is larger than 1 MB.");
+        let too_large = |e: &Error| matches!(e, Error::TooLarge(m) if m == "The video is larger than 1 MB.");
         refused_upload_changes_nothing(backend, media, MIB as u64, upload(&video_bytes(false, 2 * MIB, 3)), too_large)
             .await;
         // Past the first 8 MiB part: on S3 the multipart upload is aborted.
-        let too_large =
-            |e: &CatalogError| matches!(e, CatalogError::TooLarge(m) if m == "The video is larger than 10 MB.");
+        let too_large = |e: &Error| matches!(e, Error::TooLarge(m) if m == "The video is larger than 10 MB.");
         let big = video_bytes(false, 12 * MIB, 4);
         refused_upload_changes_nothing(backend, media, 10 * MIB as u64, upload(&big), too_large).await;
     }
@@ -134,7 +131,8 @@ async fn an_upload_over_the_limit_is_cut_off_and_leaves_nothing(backend: Backend
 
 async fn an_interrupted_upload_leaves_no_partial_object(backend: Backend) {
     for media in MEDIA {
-        let interrupted = |e: &CatalogError| matches!(e, CatalogError::Invalid(f) if f.field == "video" && f.message.contains("interrupted"));
+        let interrupted =
+            |e: &Error| matches!(e, Error::Invalid(f) if f.field == "video" && f.message.contains("interrupted"));
         let bytes = video_bytes(false, 12 * MIB, 5);
         // Early (a temporary file, or one S3 request never sent) and late (S3 parts already sent).
         for good in [300_000, 10 * MIB] {
@@ -149,11 +147,11 @@ async fn a_missing_or_deleted_movie_gets_no_video_and_a_purge_deletes_it(backend
         let t = TestServices::with_media(backend, media).await;
         let s = &t.services;
         let missing = videos::attach(s, 999_999, upload(&video_bytes(false, 1000, 1)), None).await;
-        assert!(matches!(missing, Err(CatalogError::NotFound)));
+        assert!(matches!(missing, Err(Error::NotFound)));
         let id = new_movie(s).await;
         videos::attach(s, id, upload(&video_bytes(false, 1000, 1)), None).await.unwrap();
         catalog::delete_movie(&s.db, id, None).await.unwrap();
-        assert!(matches!(videos::source(s, id).await, Err(CatalogError::NotFound)), "a hidden movie does not play");
+        assert!(matches!(videos::source(s, id).await, Err(Error::NotFound)), "a hidden movie does not play");
         assert_eq!(stored(s).await.len(), 1, "undo must still find the video");
         let later = cinecloud_core::clock::now_unix() + catalog::UNDO_WINDOW_SECS + 1;
         assert_eq!(catalog::purge_deleted(s, later).await.unwrap(), 1);
@@ -166,7 +164,7 @@ async fn local_videos_are_streamed_by_the_server_and_s3_videos_get_a_presigned_u
         let t = TestServices::with_media(backend, media).await;
         let s = &t.services;
         let id = new_movie(s).await;
-        assert!(matches!(videos::source(s, id).await, Err(CatalogError::NotFound)), "no video yet");
+        assert!(matches!(videos::source(s, id).await, Err(Error::NotFound)), "no video yet");
         let video = videos::attach(s, id, upload(&video_bytes(true, 1000, 1)), None).await.unwrap();
         match (media, videos::source(s, id).await.unwrap()) {
             (MediaBackend::Local, Source::Stream(v)) => assert_eq!(v, video),

@@ -2,11 +2,11 @@
 //! history with removal and clearing, bad reports, and the recommender's `watched` signal.
 
 use cinecloud_core::{
-    catalog::{self, CatalogError, MovieForm},
-    db::{Backend, Db, ratings::all_signals},
+    Backend, Db, Error,
+    catalog::{self, MovieForm},
     playback::{self, PlaybackEvent::*},
     test_both_backends,
-    testing::{TestDb, viewer},
+    testing::{TestDb, stored::all_signals, viewer},
 };
 
 async fn movie(db: &Db, title: &str) -> i64 {
@@ -59,13 +59,13 @@ async fn bad_reports_change_nothing(backend: Backend) {
     let film = movie(db, "Sherlock Jr.").await;
     for (position, duration, field) in [(-1, HOUR, "position"), (HOUR + 1, HOUR, "position"), (0, 0, "duration")] {
         match playback::report(db, ada, film, Progress, position, duration).await {
-            Err(CatalogError::Invalid(e)) => assert_eq!(e.field, field),
+            Err(Error::Invalid(e)) => assert_eq!(e.field, field),
             other => panic!("{other:?}"),
         }
     }
-    assert!(matches!(playback::report(db, ada, 999_999, Start, 0, HOUR).await, Err(CatalogError::NotFound)));
+    assert!(matches!(playback::report(db, ada, 999_999, Start, 0, HOUR).await, Err(Error::NotFound)));
     catalog::delete_movie(db, film, None).await.unwrap();
-    assert!(matches!(playback::report(db, ada, film, Start, 0, HOUR).await, Err(CatalogError::NotFound)));
+    assert!(matches!(playback::report(db, ada, film, Start, 0, HOUR).await, Err(Error::NotFound)));
     assert!(playback::history(db, ada, 10).await.unwrap().is_empty());
     assert!(matches!(playback::PlaybackEvent::parse("rewind"), Err(e) if e.field == "event"));
 }

@@ -5,14 +5,13 @@
 use std::time::Duration;
 
 use cinecloud_core::{
-    Services,
+    Backend, Db, Services,
     catalog::{self, MovieForm},
     clock::now_unix,
-    db::{Backend, Db, recommender as model_rows},
     ratings::{self, Signal},
     recommend::{self, Reason, Recommender, RecommenderSettings},
     test_both_backends,
-    testing::{MediaBackend, TestServices, viewer},
+    testing::{MediaBackend, TestServices, stored, viewer},
 };
 
 async fn movie(db: &Db, title: &str, genre: &str, director: &str) -> i64 {
@@ -192,10 +191,10 @@ async fn a_restart_serves_the_stored_model(backend: Backend) {
     }
     let objects = first.media.list("models/").await.unwrap();
     assert_eq!(objects.len(), 2, "{objects:?}");
-    let latest = model_rows::latest_model(db).await.unwrap().unwrap();
+    let latest = stored::latest_model(db).await.unwrap().unwrap();
     assert_eq!(latest.version, 4);
     assert!(objects.contains(&latest.object_key));
-    assert_eq!(model_rows::prune_models(db, 2).await.unwrap(), Vec::<String>::new());
+    assert_eq!(stored::prune_models(db, 2).await.unwrap(), Vec::<String>::new());
     // The restarted server picks up the newest version on its next refresh.
     assert_eq!(restarted.recommender.refresh(&restarted).await.unwrap(), Some(4));
 }
@@ -217,20 +216,20 @@ async fn two_servers_on_one_database_train_once(backend: Backend) {
     b.recommender.refresh(&b).await.unwrap();
     assert_eq!(a.recommender.info().map(|i| i.version), Some(1));
     assert_eq!(b.recommender.info(), a.recommender.info());
-    assert_eq!(model_rows::latest_model(&t.services.db).await.unwrap().unwrap().version, 1);
+    assert_eq!(stored::latest_model(&t.services.db).await.unwrap().unwrap().version, 1);
 
     // While a third process holds the lease, nobody trains; once it expires, one does.
     let now = now_unix();
-    assert!(model_rows::try_lease(&t.services.db, "elsewhere", now, now + 600).await.unwrap());
-    assert!(!model_rows::try_lease(&t.services.db, "another", now, now + 600).await.unwrap());
+    assert!(stored::try_lease(&t.services.db, "elsewhere", now, now + 600).await.unwrap());
+    assert!(!stored::try_lease(&t.services.db, "another", now, now + 600).await.unwrap());
     let fan = viewer(&t.services.db, "fan").await;
     next_second().await;
     ratings::add_signal(&t.services.db, fan, 1, Signal::Liked).await.unwrap();
     assert_eq!(a.recommender.train_if_due(&a).await.unwrap(), None);
-    assert!(model_rows::try_lease(&t.services.db, "elsewhere", now, now).await.unwrap(), "the holder renews");
+    assert!(stored::try_lease(&t.services.db, "elsewhere", now, now).await.unwrap(), "the holder renews");
     assert_eq!(a.recommender.train_if_due(&a).await.unwrap(), Some(2));
     // The lease is given back after training.
-    assert!(model_rows::try_lease(&t.services.db, "another", now_unix(), now_unix() + 1).await.unwrap());
+    assert!(stored::try_lease(&t.services.db, "another", now_unix(), now_unix() + 1).await.unwrap());
 }
 
 async fn the_background_loop_trains_and_other_servers_pick_it_up(backend: Backend) {
@@ -272,7 +271,7 @@ async fn new_viewers_are_asked_for_favourites_once(backend: Backend) {
     recommend::save_favourites(db, nia, &picks).await.unwrap();
     recommend::save_favourites(db, nia, &picks).await.unwrap();
     let mut liked: Vec<(i64, i64, String)> =
-        cinecloud_core::db::ratings::all_signals(db).await.unwrap().into_iter().filter(|s| s.0 == nia).collect();
+        stored::all_signals(db).await.unwrap().into_iter().filter(|s| s.0 == nia).collect();
     liked.sort();
     assert_eq!(liked, vec![(nia, catalog.horror[0], "liked".into()), (nia, catalog.comedy[0], "liked".into())]);
     assert!(!recommend::should_ask_for_favourites(db, nia).await.unwrap());

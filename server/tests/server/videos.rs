@@ -2,22 +2,20 @@
 //! stream's byte ranges and validators, sign-in checks, and S3's presigned URLs. Every test runs
 //! on SQLite and on PostgreSQL.
 
-mod support;
-
 use std::time::Duration;
 
+use app::api::playback::{PlaybackView, ProgressView, VideoView, WatchedView};
 use bytes::Bytes;
 use cinecloud_core::{
-    Services,
-    accounts::{self, SignUp},
+    Backend, Services,
     catalog::{self, MovieForm},
-    db::Backend,
     test_both_backends,
     testing::MediaBackend,
     videos,
 };
 use reqwest::{Client, StatusCode, header};
-use support::{PASSWORD, TestApp};
+
+use crate::support::{Answer, TestApp};
 
 const MIB: usize = 1024 * 1024;
 
@@ -41,10 +39,9 @@ async fn attach(services: &Services, id: i64, bytes: &[u8]) -> videos::Video {
     videos::attach(services, id, body, None).await.unwrap()
 }
 
-async fn admin(app: &TestApp) -> Client {
-    let signup = SignUp { email: "root@example.com", display_name: "Root", password: PASSWORD };
-    accounts::create_admin(&app.backends.services.db, signup).await.unwrap();
-    app.logged_in("root@example.com", PASSWORD).await
+/// Where the player is told to read a movie's video from.
+async fn source(app: &TestApp, client: &Client, id: i64) -> Answer<PlaybackView> {
+    app.get(client, &format!("playback/source?movie_id={id}")).await
 }
 
 /// Posts a file as the movie page does (multipart `id`, then `video`).
@@ -75,8 +72,7 @@ async fn the_local_stream_serves_ranges_to_signed_in_viewers_only(backend: Backe
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
     let anonymous = get(&app.client(), &url, Some("bytes=0-99")).await;
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED, "a range does not get around the check");
-    let (status, _) = app.fetch(&app.client(), &format!("playback/source?movie_id={id}")).await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(source(&app, &app.client(), id).await.unwrap_err().status, StatusCode::UNAUTHORIZED);
 
     let viewer = app.signed_up("ada@example.com").await;
     let full = get(&viewer, &url, None).await;
@@ -114,16 +110,13 @@ async fn the_local_stream_serves_ranges_to_signed_in_viewers_only(backend: Backe
 
     let silent = new_movie(services, "No video").await;
     assert_eq!(get(&viewer, &format!("{}/stream/{silent}", app.base), None).await.status(), StatusCode::NOT_FOUND);
-    let (status, _) = app.fetch(&viewer, &format!("playback/source?movie_id={silent}")).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(source(&app, &viewer, silent).await.unwrap_err().status, StatusCode::NOT_FOUND);
 
     // The player is sent to this stream and offered its place once it has one.
-    let (status, body) = app.fetch(&viewer, &format!("playback/source?movie_id={id}")).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let source: serde_json::Value = serde_json::from_str(&body).unwrap();
-    assert_eq!(source["url"], format!("/stream/{id}"));
-    assert_eq!(source["content_type"], "video/webm");
-    assert_eq!(source["resume_at_ms"], serde_json::Value::Null);
+    let playing = source(&app, &viewer, id).await.unwrap();
+    assert_eq!(playing.url, format!("/stream/{id}"));
+    assert_eq!(playing.content_type, "video/webm");
+    assert_eq!(playing.resume_at_ms, None);
     let form = [
         ("movie_id", id.to_string()),
         ("event", "pause".into()),
@@ -131,12 +124,10 @@ async fn the_local_stream_serves_ranges_to_signed_in_viewers_only(backend: Backe
         ("duration_ms", "5400000".into()),
     ];
     let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (status, body) = app.call(&viewer, "playback/report", &form).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let (_, body) = app.fetch(&viewer, &format!("playback/source?movie_id={id}")).await;
-    assert_eq!(serde_json::from_str::<serde_json::Value>(&body).unwrap()["resume_at_ms"], 754000);
-    let (_, body) = app.fetch(&viewer, "playback/continue").await;
-    assert!(body.contains("Sunrise"), "{body}");
+    app.post::<ProgressView>(&viewer, "playback/report", &form).await.unwrap();
+    assert_eq!(source(&app, &viewer, id).await.unwrap().resume_at_ms, Some(754000));
+    let resumable = app.get::<Vec<WatchedView>>(&viewer, "playback/continue").await.unwrap();
+    assert!(resumable.iter().any(|w| w.movie.title == "Sunrise"), "{resumable:?}");
 }
 
 async fn s3_videos_play_through_presigned_urls_that_cannot_be_altered(backend: Backend) {
@@ -147,9 +138,7 @@ async fn s3_videos_play_through_presigned_urls_that_cannot_be_altered(backend: B
     let video = attach(services, id, &clip).await;
     let viewer = app.signed_up("ada@example.com").await;
 
-    let (status, body) = app.fetch(&viewer, &format!("playback/source?movie_id={id}")).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let url = serde_json::from_str::<serde_json::Value>(&body).unwrap()["url"].as_str().unwrap().to_owned();
+    let url = source(&app, &viewer, id).await.unwrap().url;
     let endpoint = services.media.browser_origin().unwrap();
     assert!(url.starts_with(&endpoint) && url.contains(&video.object_key), "{url}");
 
@@ -200,15 +189,14 @@ async fn uploads_are_checked_limited_and_never_half_kept(backend: Backend) {
     assert_eq!(upload(&app, &viewer, id, webm(1000)).await.status(), StatusCode::FORBIDDEN);
     assert!(stored().await.unwrap().is_empty());
 
-    let admin = admin(&app).await;
+    let admin = app.admin().await;
     let uploaded = upload(&app, &admin, id, webm(300_000)).await;
     assert_eq!(uploaded.status(), StatusCode::OK);
-    let view: serde_json::Value = uploaded.json().await.unwrap();
-    assert_eq!((view["content_type"].as_str(), view["byte_size"].as_i64()), (Some("video/webm"), Some(300_000)));
+    let view: VideoView = uploaded.json().await.unwrap();
+    assert_eq!((view.content_type.as_str(), view.byte_size), ("video/webm", 300_000));
     let kept = stored().await.unwrap();
     assert_eq!(kept.len(), 1);
-    let (_, movie) = app.fetch(&viewer, &format!("movie?id={id}")).await;
-    assert!(movie.contains("\"video\":\"video/webm\""), "{movie}");
+    assert_eq!(app.movie(&viewer, id).await.unwrap().video.as_deref(), Some("video/webm"));
 
     // Not a video: 422 naming the formats.
     let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();

@@ -1,15 +1,15 @@
 //! Ratings and signals on SQLite and PostgreSQL: set, change, remove, averages, bad values,
 //! missing movies, and many viewers rating one movie at once.
 
+use std::collections::HashMap;
+
 use cinecloud_core::{
-    catalog::{self, CatalogError, MovieForm},
-    db::{
-        Backend, Db,
-        ratings::{self as rating_rows, RatingSummary},
-    },
-    ratings::{self, Signal},
+    Backend, Db, Error,
+    catalog::{self, MovieForm},
+    ratings::{self, RatingSummary, Signal},
     test_both_backends,
-    testing::{self, TestDb},
+    testing::{self, TestDb, stored},
+    viewer::viewer_state,
 };
 
 async fn viewer(db: &Db, n: usize) -> i64 {
@@ -32,19 +32,19 @@ async fn ratings_set_change_and_remove_with_averages(backend: Backend) {
     let t = TestDb::new(backend).await;
     let (ada, bob) = (viewer(&t.db, 1).await, viewer(&t.db, 2).await);
     let film = movie(&t.db, "Metropolis").await;
-    assert_eq!(rating_rows::summary(&t.db, film).await.unwrap(), Some(summary(0, None)));
+    assert_eq!(ratings::summary(&t.db, film).await.unwrap(), summary(0, None));
 
     assert_eq!(ratings::rate(&t.db, ada, film, 8).await.unwrap(), summary(1, Some(4.0)));
     assert_eq!(ratings::rate(&t.db, bob, film, 5).await.unwrap(), summary(2, Some(3.25)));
     // Changing a rating replaces it.
     assert_eq!(ratings::rate(&t.db, ada, film, 10).await.unwrap(), summary(2, Some(3.75)));
-    assert_eq!(rating_rows::own(&t.db, ada, film).await.unwrap(), Some(10));
-    assert_eq!(rating_rows::own_for(&t.db, bob, &[film, 999]).await.unwrap(), vec![(film, 5)]);
+    assert_eq!(viewer_state(&t.db, ada, &[film]).await.unwrap().rating_of(film), Some(10));
+    assert_eq!(viewer_state(&t.db, bob, &[film, 999]).await.unwrap().ratings, HashMap::from([(film, 5)]));
     // Removing it, twice, leaves the other.
     assert_eq!(ratings::unrate(&t.db, ada, film).await.unwrap(), summary(1, Some(2.5)));
     assert_eq!(ratings::unrate(&t.db, ada, film).await.unwrap(), summary(1, Some(2.5)));
-    assert_eq!(rating_rows::own(&t.db, ada, film).await.unwrap(), None);
-    assert_eq!(rating_rows::all_ratings(&t.db).await.unwrap(), vec![(bob, film, 5)]);
+    assert_eq!(viewer_state(&t.db, ada, &[film]).await.unwrap().rating_of(film), None);
+    assert_eq!(stored::all_ratings(&t.db).await.unwrap(), vec![(bob, film, 5)]);
 }
 
 async fn bad_ratings_and_missing_movies_change_nothing(backend: Backend) {
@@ -54,20 +54,20 @@ async fn bad_ratings_and_missing_movies_change_nothing(backend: Backend) {
     ratings::rate(&t.db, ada, film, 6).await.unwrap();
     for bad in [0, 11, -2] {
         match ratings::rate(&t.db, ada, film, bad).await {
-            Err(CatalogError::Invalid(e)) => assert_eq!(e.field, "rating"),
+            Err(Error::Invalid(e)) => assert_eq!(e.field, "rating"),
             other => panic!("{bad} half stars: {other:?}"),
         }
     }
-    assert!(matches!(ratings::rate(&t.db, ada, 999_999, 6).await, Err(CatalogError::NotFound)));
-    assert!(matches!(ratings::unrate(&t.db, ada, 999_999).await, Err(CatalogError::NotFound)));
+    assert!(matches!(ratings::rate(&t.db, ada, 999_999, 6).await, Err(Error::NotFound)));
+    assert!(matches!(ratings::unrate(&t.db, ada, 999_999).await, Err(Error::NotFound)));
     // A deleted movie cannot be rated, and its ratings leave training data.
     let gone = movie(&t.db, "Gone").await;
     ratings::rate(&t.db, ada, gone, 2).await.unwrap();
     catalog::delete_movie(&t.db, gone, None).await.unwrap();
-    assert!(matches!(ratings::rate(&t.db, ada, gone, 6).await, Err(CatalogError::NotFound)));
-    assert_eq!(rating_rows::own(&t.db, ada, film).await.unwrap(), Some(6));
-    assert_eq!(rating_rows::summary(&t.db, film).await.unwrap(), Some(summary(1, Some(3.0))));
-    assert_eq!(rating_rows::all_ratings(&t.db).await.unwrap(), vec![(ada, film, 6)]);
+    assert!(matches!(ratings::rate(&t.db, ada, gone, 6).await, Err(Error::NotFound)));
+    assert_eq!(viewer_state(&t.db, ada, &[film]).await.unwrap().rating_of(film), Some(6));
+    assert_eq!(ratings::summary(&t.db, film).await.unwrap(), summary(1, Some(3.0)));
+    assert_eq!(stored::all_ratings(&t.db).await.unwrap(), vec![(ada, film, 6)]);
 }
 
 async fn many_viewers_rating_one_movie_at_once_are_all_counted(backend: Backend) {
@@ -89,7 +89,7 @@ async fn many_viewers_rating_one_movie_at_once_are_all_counted(backend: Backend)
         task.await.unwrap().unwrap();
     }
     let want_sum: i64 = (0..16).map(|n| 1 + n % 10).sum();
-    let got = rating_rows::summary(&t.db, film).await.unwrap().unwrap();
+    let got = ratings::summary(&t.db, film).await.unwrap();
     assert_eq!(got, RatingSummary::from_sum(16, want_sum));
 }
 
@@ -100,12 +100,12 @@ async fn signals_are_recorded_once_and_withdrawn(backend: Backend) {
     ratings::add_signal(&t.db, ada, film, Signal::NotInterested).await.unwrap();
     ratings::add_signal(&t.db, ada, film, Signal::NotInterested).await.unwrap();
     ratings::add_signal(&t.db, ada, film, Signal::Liked).await.unwrap();
-    let mut all = rating_rows::all_signals(&t.db).await.unwrap();
+    let mut all = stored::all_signals(&t.db).await.unwrap();
     all.sort();
     assert_eq!(all, vec![(ada, film, "liked".to_owned()), (ada, film, "not_interested".to_owned())]);
-    assert!(matches!(ratings::add_signal(&t.db, ada, 424_242, Signal::Liked).await, Err(CatalogError::NotFound)));
+    assert!(matches!(ratings::add_signal(&t.db, ada, 424_242, Signal::Liked).await, Err(Error::NotFound)));
     ratings::remove_signal(&t.db, ada, film, Signal::NotInterested).await.unwrap();
-    assert_eq!(rating_rows::all_signals(&t.db).await.unwrap(), vec![(ada, film, "liked".to_owned())]);
+    assert_eq!(stored::all_signals(&t.db).await.unwrap(), vec![(ada, film, "liked".to_owned())]);
 }
 
 test_both_backends!(

@@ -1,0 +1,135 @@
+//! The viewing tables: `watch_progress` (a viewer's place in each movie) and `playback_events`
+//! (what the player reported).
+
+use sqlx::FromRow;
+
+use super::movies::{CARD_COLUMNS, CardRow};
+use crate::{
+    db::{Db, movie_visible, on_db},
+    playback::{HistoryEntry, MIN_RESUME_MS, PlaybackEvent, Progress},
+    ratings::Signal,
+};
+
+/// One report of the player, as it is recorded.
+pub struct Report {
+    /// The viewer.
+    pub user_id: i64,
+    /// The movie.
+    pub movie_id: i64,
+    /// What happened.
+    pub event: PlaybackEvent,
+    /// Where, in milliseconds.
+    pub position_ms: i64,
+    /// The running time the player reported.
+    pub duration_ms: i64,
+    /// Whether this report counts the movie as watched.
+    pub reached: bool,
+    /// Unix seconds.
+    pub now: i64,
+}
+
+/// Moves the viewer's place in one transaction with the event; `None` when the movie does not
+/// exist or is deleted. Once watched, a movie stays watched.
+pub async fn record(db: &Db, r: &Report) -> sqlx::Result<Option<Progress>> {
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        if !movie_visible!(&mut *tx, r.movie_id) {
+            return Ok(None);
+        }
+        let progress: Progress = sqlx::query_as(
+            "INSERT INTO watch_progress (user_id, movie_id, position_ms, duration_ms, watched, started_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $6) \
+             ON CONFLICT (user_id, movie_id) DO UPDATE SET position_ms = excluded.position_ms, \
+             duration_ms = excluded.duration_ms, watched = watch_progress.watched OR excluded.watched, \
+             updated_at = excluded.updated_at \
+             RETURNING movie_id, position_ms, duration_ms, watched, started_at, updated_at",
+        )
+        .bind(r.user_id)
+        .bind(r.movie_id)
+        .bind(r.position_ms)
+        .bind(r.duration_ms)
+        .bind(r.reached)
+        .bind(r.now)
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO playback_events (user_id, movie_id, kind, position_ms, at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(r.user_id)
+        .bind(r.movie_id)
+        .bind(r.event.as_str())
+        .bind(r.position_ms)
+        .bind(r.now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Some(progress))
+    })
+}
+
+/// The viewer's place in a movie, if they played it.
+pub async fn progress(db: &Db, user_id: i64, movie_id: i64) -> sqlx::Result<Option<Progress>> {
+    on_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT movie_id, position_ms, duration_ms, watched, started_at, updated_at FROM watch_progress \
+             WHERE user_id = $1 AND movie_id = $2",
+        )
+        .bind(user_id)
+        .bind(movie_id)
+        .fetch_optional(pool)
+        .await
+    })
+}
+
+/// Which of `movie_ids` (not empty) the viewer has watched, in no particular order.
+pub async fn watched_among(db: &Db, user_id: i64, movie_ids: &[i64]) -> sqlx::Result<Vec<i64>> {
+    let ids = crate::db::id_list(movie_ids);
+    let sql = format!("SELECT movie_id FROM watch_progress WHERE user_id = $1 AND watched AND movie_id IN ({ids})");
+    on_db!(db, |pool| sqlx::query_scalar(&sql).bind(user_id).fetch_all(pool).await)
+}
+
+#[derive(FromRow)]
+struct HistoryRow {
+    #[sqlx(flatten)]
+    card: CardRow,
+    #[sqlx(flatten)]
+    progress: Progress,
+}
+
+/// The viewer's history (or only what they can resume), most recent first.
+pub async fn entries(db: &Db, user_id: i64, unfinished_only: bool, limit: i64) -> sqlx::Result<Vec<HistoryEntry>> {
+    let unfinished = if unfinished_only { "AND NOT p.watched AND p.position_ms >= $3" } else { "AND $3 >= 0" };
+    let sql = format!(
+        "SELECT {CARD_COLUMNS}, p.movie_id, p.position_ms, p.duration_ms, p.watched, p.started_at, p.updated_at \
+         FROM watch_progress p JOIN movies m ON m.id = p.movie_id \
+         WHERE p.user_id = $1 AND m.deleted_at IS NULL {unfinished} \
+         ORDER BY p.updated_at DESC, m.id LIMIT $2"
+    );
+    let rows: Vec<HistoryRow> = on_db!(db, |pool| {
+        sqlx::query_as(&sql).bind(user_id).bind(limit).bind(MIN_RESUME_MS).fetch_all(pool).await
+    })?;
+    Ok(rows.into_iter().map(|r| HistoryEntry { card: r.card.into(), progress: r.progress }).collect())
+}
+
+/// Forgets one movie of the viewer's history (or, with `None`, all of it): resume points, events
+/// and the `watched` signals, in one transaction.
+pub async fn clear(db: &Db, user_id: i64, movie_id: Option<i64>) -> sqlx::Result<()> {
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        for table in ["watch_progress", "playback_events"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1 AND ($2 IS NULL OR movie_id = $2)"))
+                .bind(user_id)
+                .bind(movie_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        // What was forgotten stops steering recommendations too.
+        sqlx::query("DELETE FROM signals WHERE user_id = $1 AND kind = $3 AND ($2 IS NULL OR movie_id = $2)")
+            .bind(user_id)
+            .bind(movie_id)
+            .bind(Signal::Watched.as_str())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await
+    })
+}

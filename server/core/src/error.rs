@@ -1,0 +1,70 @@
+//! The domain's one error: what the user caused (a field to correct, an upload refused, a thing
+//! not found, a stale edit), and everything else, with its cause chain, for the log.
+
+/// A field the user must correct, with a message meant for them.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct FieldError {
+    /// The form field's name (`email`, `display_name`, `title`, …).
+    pub field: &'static str,
+    /// What is wrong, in plain words.
+    pub message: String,
+}
+
+impl FieldError {
+    /// A user-facing error for one field.
+    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
+        Self { field, message: message.into() }
+    }
+}
+
+/// Why a domain operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A submitted field is not acceptable; the message is meant for the user.
+    #[error(transparent)]
+    Invalid(#[from] FieldError),
+    /// An uploaded file (cover, photo, video) was refused for what it is; the message is meant
+    /// for the user and `field` names the form field it came in.
+    #[error("{field}: {message}")]
+    UploadRefused {
+        /// `cover`, `photo` or `video`.
+        field: &'static str,
+        /// Why, in plain words.
+        message: String,
+    },
+    /// The upload is larger than allowed; the message is meant for the user.
+    #[error("{0}")]
+    TooLarge(String),
+    /// No such thing, or not one this caller may see: the two are deliberately the same answer.
+    #[error("not found")]
+    NotFound,
+    /// Someone saved the movie since this edit began.
+    #[error("this movie was changed by someone else since you opened it")]
+    VersionConflict {
+        /// The version now stored.
+        current: i64,
+    },
+    /// The deletion can no longer be undone.
+    #[error("the undo window for this deletion has passed")]
+    UndoExpired,
+    /// A failure the user did not cause; logged with its whole chain, never shown.
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl Error {
+    /// An upload refused for what it is.
+    pub fn upload_refused(field: &'static str, message: impl Into<String>) -> Self {
+        Error::UploadRefused { field, message: message.into() }
+    }
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(e: sqlx::Error) -> Self {
+        Error::Unexpected(anyhow::Error::new(e).context("database"))
+    }
+}
+
+/// The domain's result.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

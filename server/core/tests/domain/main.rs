@@ -1,0 +1,14 @@
+//! The domain's integration tests, one module per feature, in one test binary: each links sqlx,
+//! the AWS SDK and the image codecs once. Every database test runs on SQLite and on PostgreSQL
+//! (`test_both_backends!`); media tests run on a local folder and on an in-process S3 server.
+
+mod accounts;
+mod catalog;
+mod covers;
+mod lists;
+mod movielens;
+mod playback;
+mod ratings;
+mod recommend;
+mod storage;
+mod videos;

@@ -1,0 +1,170 @@
+//! Accounts through the real router: admin-only functions, sign-in that gives nothing away and is
+//! throttled, field errors, profile photos, the first-admin link, and deleting an account.
+
+use std::time::{Duration, Instant};
+
+use app::{api::admin::AccountSummary, error::AppError};
+use cinecloud_core::{Backend, accounts, accounts::Role, test_both_backends};
+use reqwest::{StatusCode, header};
+
+use crate::support::{PASSWORD, TestApp, png};
+
+async fn admin_functions_refuse_anonymous_and_viewer_callers(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let db = &app.backends.services.db;
+    let viewer = app.signed_up("ada@example.com").await;
+    let ada = accounts::find_by_email(db, "ada@example.com").await.unwrap().unwrap();
+    let id = ada.id.to_string();
+    let form = [("user_id", id.as_str()), ("role", "admin")];
+
+    let anonymous = app.post::<AccountSummary>(&app.client(), "admin/set_user_role", &form).await;
+    assert_eq!(anonymous.unwrap_err().status, StatusCode::UNAUTHORIZED);
+    let by_viewer = app.post::<AccountSummary>(&viewer, "admin/set_user_role", &form).await;
+    assert_eq!(by_viewer.unwrap_err().status, StatusCode::FORBIDDEN);
+    let listed = app.post::<Vec<AccountSummary>>(&viewer, "admin/list_users", &[]).await;
+    assert_eq!(listed.unwrap_err().status, StatusCode::FORBIDDEN);
+    assert_eq!(accounts::find_user(db, ada.id).await.unwrap().role, Role::Viewer, "nothing changed");
+
+    let admin = app.admin().await;
+    // Read as sent: no hash may be in it.
+    let (status, body) = app.call(&admin, "admin/list_users", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("ada@example.com") && !body.contains("argon2"), "{body}");
+    let promoted = app.post::<AccountSummary>(&admin, "admin/set_user_role", &form).await.unwrap();
+    assert_eq!(promoted.role, "admin");
+    assert_eq!(accounts::find_user(db, ada.id).await.unwrap().role, Role::Admin);
+}
+
+async fn unknown_email_and_wrong_password_look_the_same(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.signed_up("ada@example.com").await;
+    let c = app.client();
+    let mut wrong_times = Vec::new();
+    let mut unknown_times = Vec::new();
+    let mut answers = Vec::new();
+    for i in 0..4 {
+        let started = Instant::now();
+        answers.push(app.call(&c, "log_in", &[("email", "ada@example.com"), ("password", "not the password")]).await);
+        wrong_times.push(started.elapsed());
+        let unknown = format!("nobody{i}@example.com");
+        let started = Instant::now();
+        answers.push(app.call(&c, "log_in", &[("email", &unknown), ("password", "not the password")]).await);
+        unknown_times.push(started.elapsed());
+    }
+    let first = answers[0].clone();
+    assert_eq!(first.0, StatusCode::UNAUTHORIZED);
+    assert!(answers.iter().all(|a| *a == first), "identical status and body: {answers:?}");
+    // Both paths run one argon2 verification; their medians must be of the same size.
+    let median = |mut v: Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2].as_secs_f64()
+    };
+    let ratio = median(unknown_times) / median(wrong_times);
+    assert!((0.5..2.0).contains(&ratio), "unknown/wrong time ratio {ratio:.2}");
+}
+
+async fn repeated_failures_are_rate_limited(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.signed_up("ada@example.com").await;
+    let c = app.client();
+    for _ in 0..5 {
+        let (status, _) = app.call(&c, "log_in", &[("email", "ada@example.com"), ("password", "wrong")]).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let (status, body) = app.call(&c, "log_in", &[("email", "ada@example.com"), ("password", PASSWORD)]).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+}
+
+async fn validation_errors_name_the_field_with_422(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let c = app.client();
+    let refused = app
+        .post::<()>(&c, "sign_up", &[("email", "nope"), ("display_name", "A"), ("password", PASSWORD)])
+        .await
+        .unwrap_err();
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(matches!(refused.error(), Some(AppError::Invalid { field, .. }) if field == "email"), "{refused:?}");
+    let refused = app
+        .post::<()>(&c, "sign_up", &[("email", "a@example.com"), ("display_name", "A"), ("password", "password")])
+        .await
+        .unwrap_err();
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.error().and_then(|e| e.field_message("password")).is_some_and(|m| m.contains("common")));
+}
+
+async fn profile_photo_is_served_with_ranges_and_caching(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let client = app.signed_up("ada@example.com").await;
+    let response = app.upload_photo(&client, png(400, 300)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let viewer = app.viewer(&client).await.unwrap();
+    let url = format!("{}{}", app.base, viewer.photo_url.as_deref().expect("a photo URL"));
+
+    let whole = client.get(&url).send().await.unwrap();
+    assert_eq!(whole.status(), StatusCode::OK);
+    assert_eq!(whole.headers()[header::CONTENT_TYPE], "image/jpeg");
+    assert_eq!(whole.headers()[header::ACCEPT_RANGES], "bytes");
+    assert!(whole.headers()[header::CACHE_CONTROL].to_str().unwrap().contains("immutable"));
+    let etag = whole.headers()[header::ETAG].clone();
+    let bytes = whole.bytes().await.unwrap();
+    assert_eq!(image::load_from_memory(&bytes).unwrap().width(), 256);
+
+    let part = client.get(&url).header(header::RANGE, "bytes=0-9").send().await.unwrap();
+    assert_eq!(part.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(part.headers()[header::CONTENT_RANGE], format!("bytes 0-9/{}", bytes.len()).as_str());
+    assert_eq!(part.bytes().await.unwrap(), bytes[..10]);
+    let beyond = client.get(&url).header(header::RANGE, "bytes=99999999-").send().await.unwrap();
+    assert_eq!(beyond.status(), StatusCode::RANGE_NOT_SATISFIABLE);
+    assert_eq!(beyond.headers()[header::CONTENT_RANGE], format!("bytes */{}", bytes.len()).as_str());
+    let cached = client.get(&url).header(header::IF_NONE_MATCH, etag).send().await.unwrap();
+    assert_eq!(cached.status(), StatusCode::NOT_MODIFIED);
+
+    for private in ["/media/videos/1/x.mp4", "/media/profiles/../../etc/passwd", "/media/profiles/1/missing.jpg"] {
+        let r = client.get(format!("{}{private}", app.base)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{private}");
+    }
+
+    // A bad upload keeps the photo and says why.
+    let response = app.upload_photo(&client, b"plain text".to_vec()).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(response.text().await.unwrap().contains("JPEG, PNG or WebP"));
+    assert_eq!(app.viewer(&client).await.unwrap().photo_url, viewer.photo_url);
+}
+
+async fn setup_link_creates_the_first_admin_once(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let token = accounts::issue_setup_token(&app.backends.services.db).await.unwrap().unwrap();
+    let c = app.client();
+    let form =
+        [("token", token.as_str()), ("email", "root@example.com"), ("display_name", "Root"), ("password", PASSWORD)];
+    let (status, body) = app.call(&c, "create_first_admin", &form).await;
+    assert!(status.is_success() || status.is_redirection(), "{status} {body}");
+    assert!(app.viewer(&c).await.unwrap().is_admin);
+    let again =
+        [("token", token.as_str()), ("email", "two@example.com"), ("display_name", "Two"), ("password", PASSWORD)];
+    let (status, _) = app.call(&app.client(), "create_first_admin", &again).await;
+    assert_eq!(status, StatusCode::GONE);
+    assert!(accounts::find_by_email(&app.backends.services.db, "two@example.com").await.unwrap().is_none());
+}
+
+async fn deleting_the_account_needs_the_password_and_signs_out(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let client = app.signed_up("ada@example.com").await;
+    let (status, _) = app.call(&client, "delete_account", &[("password", "wrong")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(accounts::find_by_email(&app.backends.services.db, "ada@example.com").await.unwrap().is_some());
+    let (status, _) = app.call(&client, "delete_account", &[("password", PASSWORD)]).await;
+    assert!(status.is_success() || status.is_redirection());
+    assert!(accounts::find_by_email(&app.backends.services.db, "ada@example.com").await.unwrap().is_none());
+    assert!(app.viewer(&client).await.is_none());
+}
+
+test_both_backends!(
+    admin_functions_refuse_anonymous_and_viewer_callers,
+    unknown_email_and_wrong_password_look_the_same,
+    repeated_failures_are_rate_limited,
+    validation_errors_name_the_field_with_422,
+    profile_photo_is_served_with_ranges_and_caching,
+    setup_link_creates_the_first_admin_once,
+    deleting_the_account_needs_the_password_and_signs_out,
+);

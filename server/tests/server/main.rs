@@ -1,0 +1,15 @@
+//! The server's integration tests, one module per feature, in one test binary. HTTP tests start
+//! the real router on a free port over a fresh SQLite or PostgreSQL database (every one runs on
+//! both) and call it as the browser does; `binary` and `recommend_cli` run the built `cinecloud`.
+
+mod accounts;
+mod binary;
+mod catalog;
+mod health;
+mod lists;
+mod recommend_cli;
+mod recommendations;
+mod security;
+mod sessions;
+mod support;
+mod videos;

@@ -1,0 +1,125 @@
+//! Sessions through the real router: a new id at sign-in, sign-out and password changes that end
+//! sessions on the server, the idle and absolute lifetimes, and cookies over HTTPS.
+
+use std::time::Duration;
+
+use cinecloud_core::{Backend, test_both_backends, testing::MediaBackend};
+use reqwest::{StatusCode, header};
+
+use crate::support::{PASSWORD, TestApp, raw_client, raw_sign_up, session_cookie};
+
+async fn session_id_changes_at_login_and_the_old_one_stops_working(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.signed_up("ada@example.com").await;
+    let raw = raw_client();
+    let log_in = |cookie: Option<String>| {
+        let mut request = raw
+            .post(format!("{}/api/log_in", app.base))
+            .header("sec-fetch-site", "same-origin")
+            .form(&[("email", "ada@example.com"), ("password", PASSWORD)]);
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        request.send()
+    };
+    let first = log_in(None).await.unwrap();
+    let first_cookie = session_cookie(first.headers()).expect("a session cookie at login");
+    let second = log_in(Some(first_cookie.clone())).await.unwrap();
+    let second_cookie = session_cookie(second.headers()).expect("a new session cookie at the next login");
+    assert_ne!(first_cookie, second_cookie, "the session id must change at login");
+
+    let viewer_with =
+        |cookie: String| raw.post(format!("{}/api/current_viewer", app.base)).header(header::COOKIE, cookie).send();
+    let old = viewer_with(first_cookie).await.unwrap().text().await.unwrap();
+    assert_eq!(old, "null", "the pre-login session id no longer signs anyone in");
+    let new = viewer_with(second_cookie).await.unwrap().text().await.unwrap();
+    assert!(new.contains("ada@example.com"), "{new}");
+
+    // The cookie is HttpOnly and SameSite.
+    let set_cookie = first.headers().get(header::SET_COOKIE).unwrap().to_str().unwrap().to_owned();
+    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+}
+
+async fn logout_ends_the_session_on_the_server(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let raw = raw_client();
+    let signup = raw_sign_up(&raw, &app.base, "ada@example.com").await;
+    let cookie = session_cookie(signup.headers()).unwrap();
+    let viewer = |cookie: &str| {
+        raw.post(format!("{}/api/current_viewer", app.base)).header(header::COOKIE, cookie.to_owned()).send()
+    };
+    assert!(viewer(&cookie).await.unwrap().text().await.unwrap().contains("Ada"));
+    let out = raw
+        .post(format!("{}/api/log_out", app.base))
+        .header("sec-fetch-site", "same-origin")
+        .header(header::COOKIE, cookie.clone())
+        .send()
+        .await
+        .unwrap();
+    assert!(out.status().is_success() || out.status().is_redirection());
+    // Replaying the old cookie, as a thief would, finds no session.
+    assert_eq!(viewer(&cookie).await.unwrap().text().await.unwrap(), "null");
+}
+
+async fn password_change_ends_every_other_session(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let phone = app.signed_up("ada@example.com").await;
+    let laptop = app.logged_in("ada@example.com", PASSWORD).await;
+    assert!(app.viewer(&laptop).await.is_some());
+    let (status, body) = app
+        .call(&phone, "change_password", &[("current_password", PASSWORD), ("new_password", "a brand new passphrase")])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(app.viewer(&laptop).await.is_none(), "the other session ended");
+    assert_eq!(app.viewer(&phone).await.unwrap().email, "ada@example.com", "the changing session stays");
+    let (status, _) = app.call(&app.client(), "log_in", &[("email", "ada@example.com"), ("password", PASSWORD)]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+async fn sessions_end_after_the_idle_and_the_absolute_timeout(backend: Backend) {
+    // Idle: a session unused for longer than the idle limit is gone.
+    let idle = TestApp::spawn_configured(backend, MediaBackend::Local, |s| s.session_idle_secs = 1).await;
+    let client = idle.signed_up("ada@example.com").await;
+    assert!(idle.viewer(&client).await.is_some());
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    assert!(idle.viewer(&client).await.is_none(), "idle session ended");
+
+    // Absolute: even a busy session ends that long after sign-in. Times are whole seconds, so the
+    // checks keep more than a second away from the limit on either side.
+    let absolute = TestApp::spawn_configured(backend, MediaBackend::Local, |s| s.session_max_secs = 3).await;
+    let client = absolute.signed_up("ada@example.com").await;
+    for _ in 0..3 {
+        assert!(absolute.viewer(&client).await.is_some(), "still inside the lifetime");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(3000)).await;
+    assert!(absolute.viewer(&client).await.is_none(), "absolute lifetime over");
+}
+
+async fn over_https_cookies_are_secure_and_hsts_is_sent(backend: Backend) {
+    let app = TestApp::spawn_configured(backend, MediaBackend::Local, |s| {
+        s.public_url = "https://cinecloud.example".parse().unwrap();
+    })
+    .await;
+    let raw = raw_client();
+    let response = raw_sign_up(&raw, &app.base, "ada@example.com").await;
+    let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
+    assert!(cookie.contains("Secure") && cookie.contains("HttpOnly"), "{cookie}");
+    assert!(response.headers().contains_key(header::STRICT_TRANSPORT_SECURITY));
+    // The public origin is what cross-site checks accept.
+    let own = raw
+        .post(format!("{}/api/current_viewer", app.base))
+        .header(header::ORIGIN, "https://cinecloud.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(own.status(), StatusCode::OK);
+}
+
+test_both_backends!(
+    session_id_changes_at_login_and_the_old_one_stops_working,
+    logout_ends_the_session_on_the_server,
+    password_change_ends_every_other_session,
+    sessions_end_after_the_idle_and_the_absolute_timeout,
+    over_https_cookies_are_secure_and_hsts_is_sent,
+);
