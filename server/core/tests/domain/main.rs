@@ -10,5 +10,6 @@ mod movielens;
 mod playback;
 mod ratings;
 mod recommend;
+mod schema;
 mod storage;
 mod videos;
