@@ -10,6 +10,17 @@ use crate::api::catalog::{CatalogQuery, MovieCardView, suggest_movies};
 /// Milliseconds of quiet typing before suggestions are fetched.
 const DEBOUNCE_MS: u64 = 120;
 
+/// The suggestion highlighted after an arrow key, among `n` (more than none): down from none is
+/// the first, up from none the last, and both wrap around.
+fn step(active: Option<usize>, n: usize, down: bool) -> usize {
+    match (active, down) {
+        (None, true) => 0,
+        (None, false) => n - 1,
+        (Some(i), true) => (i + 1) % n,
+        (Some(i), false) => (i + n - 1) % n,
+    }
+}
+
 /// The header's search field.
 #[component]
 pub fn SearchBox() -> impl IntoView {
@@ -68,15 +79,10 @@ pub fn SearchBox() -> impl IntoView {
         move |ev: leptos::ev::KeyboardEvent| {
             let n = count();
             match ev.key().as_str() {
-                "ArrowDown" if n > 0 => {
+                key @ ("ArrowDown" | "ArrowUp") if n > 0 => {
                     ev.prevent_default();
                     open.set(true);
-                    active.update(|a| *a = Some(a.map_or(0, |i| (i + 1) % n)));
-                }
-                "ArrowUp" if n > 0 => {
-                    ev.prevent_default();
-                    open.set(true);
-                    active.update(|a| *a = Some(a.map_or(n - 1, |i| (i + n - 1) % n)));
+                    active.update(|a| *a = Some(step(*a, n, key == "ArrowDown")));
                 }
                 "Escape" => {
                     if expanded_now() {
@@ -142,5 +148,19 @@ pub fn SearchBox() -> impl IntoView {
                 }).collect_view()}
             </ul>
         </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::step;
+
+    #[test]
+    fn arrows_start_at_either_end_and_wrap_around() {
+        assert_eq!(step(None, 3, true), 0);
+        assert_eq!(step(None, 3, false), 2);
+        assert_eq!(step(Some(2), 3, true), 0);
+        assert_eq!(step(Some(0), 3, false), 2);
+        assert_eq!(step(Some(1), 3, true), 2);
     }
 }

@@ -73,58 +73,95 @@ fn beacon(movie_id: i64, event: &str, (position_ms, duration_ms): (i64, i64)) {
     let _ = window().navigator().send_beacon_with_opt_url_search_params("/api/playback/report", Some(&params));
 }
 
-#[component]
-fn Player(source: PlaybackView) -> impl IntoView {
-    let movie_id = source.movie_id;
-    let video = NodeRef::<leptos::html::Video>::new();
-    let url = RwSignal::new(source.url.clone());
-    let offer = RwSignal::new(source.resume_at_ms);
-    let started = StoredValue::new(false);
-    let last_report = StoredValue::new(0.0f64);
-    // After a presigned URL expired mid-film: where to continue once the fresh one has loaded.
-    let continue_at = StoredValue::new(None::<f64>);
-    let refreshed = StoredValue::new(false);
-    let last_seen: LastSeen = Arc::default();
+/// What the player tells the server: start once per visit, progress every few seconds, pause,
+/// seek and finish, each at the video's position.
+#[derive(Clone, Copy)]
+struct Reporter {
+    movie_id: i64,
+    video: NodeRef<leptos::html::Video>,
+    started: StoredValue<bool>,
+    last_report: StoredValue<f64>,
+}
 
-    // Sends a report; false while the running time is not known yet (nothing to report against).
-    let report = move |event: &'static str| -> bool {
-        let Some(at) = video.get_untracked().and_then(|v| position(&v)) else { return false };
-        last_report.set_value(js_sys::Date::now());
+impl Reporter {
+    fn new(movie_id: i64, video: NodeRef<leptos::html::Video>) -> Self {
+        Reporter { movie_id, video, started: StoredValue::new(false), last_report: StoredValue::new(0.0) }
+    }
+
+    /// Sends a report; false while the running time is not known yet (nothing to report against).
+    fn report(self, event: &'static str) -> bool {
+        let Some(at) = self.video.get_untracked().and_then(|v| position(&v)) else { return false };
+        self.last_report.set_value(js_sys::Date::now());
+        let movie_id = self.movie_id;
         leptos::task::spawn_local(async move {
             if let Err(e) = report_playback(movie_id, event.to_owned(), at.0, at.1).await {
                 leptos::logging::warn!("could not save the playback position: {e}");
             }
         });
         true
-    };
-    // "start" once per visit, as soon as playing began and the running time is known.
-    let report_start = move || {
-        if !started.get_value() && report("start") {
-            started.set_value(true);
+    }
+
+    /// "start" once per visit, as soon as playing began and the running time is known.
+    fn start(self) {
+        if !self.started.get_value() && self.report("start") {
+            self.started.set_value(true);
         }
-    };
+    }
+
+    /// While playing: "start" if not yet sent, else "progress" when the last report is old enough.
+    fn playing(self) {
+        if !self.started.get_value() {
+            self.start();
+        } else if js_sys::Date::now() - self.last_report.get_value() >= REPORT_EVERY_MS {
+            self.report("progress");
+        }
+    }
+}
+
+/// "Resume at 12:34" or "Start over", while the viewer has not started playing.
+#[component]
+fn ResumeOffer(at: i64, resume: impl Fn(Option<i64>) + Copy + Send + Sync + 'static) -> impl IntoView {
+    view! {
+        <div class="resume-offer" role="group" aria-label="Where to start">
+            <button type="button" class="button" id="resume" on:click=move |_| resume(Some(at))>
+                {format!("Resume at {}", clock(at))}
+            </button>
+            <button type="button" class="button secondary" id="start-over" on:click=move |_| resume(None)>
+                "Start over"
+            </button>
+        </div>
+    }
+}
+
+#[component]
+fn Player(source: PlaybackView) -> impl IntoView {
+    let movie_id = source.movie_id;
+    let video = NodeRef::<leptos::html::Video>::new();
+    let url = RwSignal::new(source.url.clone());
+    let offer = RwSignal::new(source.resume_at_ms);
+    let reporter = Reporter::new(movie_id, video);
+    // After a presigned URL expired mid-film: where to continue once the fresh one has loaded.
+    let continue_at = StoredValue::new(None::<f64>);
+    let refreshed = StoredValue::new(false);
+    let last_seen: LastSeen = Arc::default();
+
     let seen = last_seen.clone();
     let on_time = move |_| {
         let Some(v) = video.get_untracked() else { return };
         if let Some(at) = position(&v) {
             *seen.lock().expect("unpoisoned") = Some(at);
         }
-        if v.paused() {
-            return;
-        }
-        if !started.get_value() {
-            report_start();
-        } else if js_sys::Date::now() - last_report.get_value() >= REPORT_EVERY_MS {
-            report("progress");
+        if !v.paused() {
+            reporter.playing();
         }
     };
     let on_play = move |_| {
         offer.set(None);
-        report_start();
+        reporter.start();
     };
     let on_pause = move |_| {
         if video.get_untracked().is_some_and(|v| !v.ended()) {
-            report("pause");
+            reporter.report("pause");
         }
     };
     let on_loaded = move |_| {
@@ -174,16 +211,7 @@ fn Player(source: PlaybackView) -> impl IntoView {
         <Title text=format!("Watch {}", source.title) />
         <section class="player" aria-labelledby="player-heading">
             <h1 id="player-heading">{source.title.clone()}</h1>
-            {move || offer.get().map(|at| view! {
-                <div class="resume-offer" role="group" aria-label="Where to start">
-                    <button type="button" class="button" id="resume" on:click=move |_| resume(Some(at))>
-                        {format!("Resume at {}", clock(at))}
-                    </button>
-                    <button type="button" class="button secondary" id="start-over" on:click=move |_| resume(None)>
-                        "Start over"
-                    </button>
-                </div>
-            })}
+            {move || offer.get().map(|at| view! { <ResumeOffer at resume /> })}
             <video
                 node_ref=video
                 id="player-video"
@@ -195,8 +223,8 @@ fn Player(source: PlaybackView) -> impl IntoView {
                 on:play=on_play
                 on:pause=on_pause
                 on:timeupdate=on_time
-                on:seeked=move |_| { report("seek"); }
-                on:ended=move |_| { report("finish"); }
+                on:seeked=move |_| { reporter.report("seek"); }
+                on:ended=move |_| { reporter.report("finish"); }
                 on:loadedmetadata=on_loaded
                 on:error=on_error
             >
