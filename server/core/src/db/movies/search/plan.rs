@@ -49,6 +49,28 @@ impl SearchPlan {
             Backend::Postgres => super::postgres::plan(query),
         }
     }
+
+    /// A plan from its parts.
+    pub(super) fn assemble(
+        filters: Filters,
+        paging: Paging,
+        searching: bool,
+        count: String,
+        page: String,
+        rest: Option<String>,
+    ) -> Self {
+        SearchPlan {
+            count,
+            page,
+            rest,
+            params: filters.params,
+            offset: paging.offset,
+            fetch: paging.fetch,
+            searching,
+            page_number: paging.page,
+            per_page: paging.per_page,
+        }
+    }
 }
 
 /// Words of a search, at most this many.
@@ -181,28 +203,4 @@ pub(super) fn count_sql(searching: bool, counted: &str) -> String {
 pub(super) fn page_sql(from: &str, filter: &str, order: &str, paging: Paging) -> String {
     let Paging { fetch, offset, .. } = paging;
     format!("SELECT {CARD_COLUMNS} FROM {from} WHERE {filter} ORDER BY {order} LIMIT {fetch} OFFSET {offset}")
-}
-
-impl SearchPlan {
-    /// A plan from its parts.
-    pub(super) fn assemble(
-        filters: Filters,
-        paging: Paging,
-        searching: bool,
-        count: String,
-        page: String,
-        rest: Option<String>,
-    ) -> Self {
-        SearchPlan {
-            count,
-            page,
-            rest,
-            params: filters.params,
-            offset: paging.offset,
-            fetch: paging.fetch,
-            searching,
-            page_number: paging.page,
-            per_page: paging.per_page,
-        }
-    }
 }
