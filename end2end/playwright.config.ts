@@ -20,6 +20,8 @@ export function serverEnv(port: number): Record<string, string> {
     LEPTOS_SITE_ROOT: siteRoot,
     CINECLOUD_LOG_FORMAT: "json",
     RUST_LOG: "warn",
+    // Every story signs up its own viewers, all from 127.0.0.1.
+    CINECLOUD_SIGN_UPS_PER_HOUR: "100000",
     // Train the recommender as soon as a story has given a few signals.
     CINECLOUD_RECOMMENDER_RETRAIN_AFTER: "5",
     CINECLOUD_RECOMMENDER_POLL_SECONDS: "2",

@@ -38,6 +38,9 @@ pub enum AppError {
     /// The upload is larger than allowed.
     #[error("{0}")]
     TooLarge(String),
+    /// The server is saturated with costly work; trying again shortly will work.
+    #[error("The server is busy right now. Please try again in a moment.")]
+    Busy,
     /// The setup link was used already or is not valid.
     #[error("This setup link is invalid or has already been used.")]
     SetupLinkSpent,
@@ -75,6 +78,17 @@ impl AppError {
             AppError::RateLimited => 429,
             AppError::Transport(_) => 400,
             AppError::Internal => 500,
+            AppError::Busy => 503,
+        }
+    }
+
+    /// Seconds a client should wait before trying again (`Retry-After`), for the statuses that
+    /// mean "not now" rather than "no".
+    pub fn retry_after(&self) -> Option<u32> {
+        match self {
+            AppError::RateLimited => Some(60),
+            AppError::Busy => Some(2),
+            _ => None,
         }
     }
 }
@@ -107,6 +121,8 @@ mod from_domain {
                     "Someone else saved this movie since you opened it. Reload to see their changes.",
                 ),
                 Error::UndoExpired => AppError::invalid("undo", "It is too late to undo this deletion."),
+                Error::RateLimited => AppError::RateLimited,
+                Error::Busy => AppError::Busy,
                 Error::Unexpected(e) => {
                     // `{:#}`: the whole chain of causes, for whoever reads the log.
                     tracing::error!(error = format!("{e:#}"), "unexpected failure");

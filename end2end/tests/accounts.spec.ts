@@ -54,6 +54,6 @@ test("a signed-up form with a common password explains what to fix", async ({ pa
   await page.getByLabel("Display name").fill("Weak");
   await page.getByLabel("Password").fill("password1");
   await page.getByRole("button", { name: "Sign up" }).click();
-  await expect(page.getByText("That password is one of the most common ones. Choose another.")).toBeVisible();
+  await expect(page.getByText("That password is too easy to guess: it is a common one or a simple variation of one. Choose another.")).toBeVisible();
   await expect(page.getByLabel("Password")).toHaveAttribute("aria-invalid", "true");
 });

@@ -153,6 +153,12 @@ pub struct Options {
     /// Days after sign-in after which a session ends, however active.
     #[arg(long, env = "CINECLOUD_SESSION_MAX_DAYS", default_value_t = 7, global = true)]
     pub session_max_days: u32,
+    /// Sign-ups allowed per client address per hour (raise it for test suites, not for people).
+    #[arg(long, env = "CINECLOUD_SIGN_UPS_PER_HOUR", default_value_t = 10, global = true)]
+    pub sign_ups_per_hour: u32,
+    /// Requests per minute each client address may make to /api/* (server functions, JSON API).
+    #[arg(long, env = "CINECLOUD_API_REQUESTS_PER_MINUTE", default_value_t = 1200, global = true)]
+    pub api_requests_per_minute: u32,
     /// Log format: auto (JSON unless on a terminal), json or pretty. Levels: RUST_LOG.
     #[arg(long, env = "CINECLOUD_LOG_FORMAT", default_value = "auto", global = true)]
     pub log_format: String,

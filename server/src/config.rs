@@ -45,6 +45,10 @@ pub struct Settings {
     pub session_idle_secs: i64,
     /// Absolute session lifetime, in seconds.
     pub session_max_secs: i64,
+    /// Sign-ups per client address per hour.
+    pub sign_ups_per_hour: u32,
+    /// Requests per minute per client address to `/api/*`.
+    pub api_requests_per_minute: u32,
     /// Log format.
     pub log_format: LogFormat,
     /// Folder with the compiled site (`pkg/`, public assets).
@@ -151,6 +155,8 @@ impl Settings {
             trust_proxy: o.trust_proxy,
             session_idle_secs: i64::from(o.session_idle_minutes) * 60,
             session_max_secs: i64::from(o.session_max_days) * 24 * 60 * 60,
+            sign_ups_per_hour: o.sign_ups_per_hour,
+            api_requests_per_minute: o.api_requests_per_minute,
             log_format,
             site_root: o.site_root.clone(),
             demo_catalog: o.demo_catalog,

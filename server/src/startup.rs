@@ -17,6 +17,8 @@ use axum::{
 use cinecloud_core::{
     Db, Services,
     accounts::{self, LoginThrottle},
+    limits::{self, Limit},
+    maintenance,
     recommend::Recommender,
     storage::{LocalStore, MediaStore, S3Store},
 };
@@ -33,7 +35,7 @@ use crate::{
     session_store::SessionRecords,
     state::AppState,
     tasks::supervise,
-    web::{api, health, media, middleware},
+    web::{api, health, media, middleware, throttle::RequestAllowance},
 };
 
 /// Opens the database (applying migrations) and the media storage.
@@ -71,6 +73,7 @@ pub async fn build_router(settings: &Settings, services: Services) -> anyhow::Re
     let auth = AuthSettings {
         sessions: SessionPolicy { idle_secs: settings.session_idle_secs, absolute_secs: settings.session_max_secs },
         throttle: LoginThrottle::default(),
+        sign_ups: Limit { max: i64::from(settings.sign_ups_per_hour), ..limits::SIGN_UPS },
     };
     let state = AppState {
         leptos_options: leptos_options(settings),
@@ -80,10 +83,11 @@ pub async fn build_router(settings: &Settings, services: Services) -> anyhow::Re
         trust_proxy: settings.trust_proxy,
         https: settings.https(),
         media_origin: services.media.browser_origin().map(Arc::from),
+        api_allowance: RequestAllowance::new(settings.api_requests_per_minute, Duration::from_secs(60)),
     };
     let records = SessionRecords::open(&services.db).await.context("opening the session store")?;
     let sessions = SessionManagerLayer::new(records.clone())
-        .with_name("cinecloud_session")
+        .with_name(session_cookie_name(settings.https()))
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(settings.https())
@@ -110,9 +114,11 @@ pub async fn build_router(settings: &Settings, services: Services) -> anyhow::Re
         .route("/api/v1/openapi.json", get(api::openapi))
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(from_fn_with_state(state.clone(), middleware::slide_session))
         .layer(sessions)
         .layer(from_fn_with_state(state.clone(), middleware::limit_request_body))
         .layer(from_fn_with_state(state.clone(), middleware::refuse_cross_site_writes))
+        .layer(from_fn_with_state(state.clone(), middleware::limit_api_requests))
         .layer(from_fn_with_state(state.clone(), middleware::record_client_addr))
         .layer(from_fn(middleware::private_by_default))
         .layer(from_fn_with_state(state.clone(), middleware::security_headers))
@@ -125,6 +131,13 @@ pub async fn build_router(settings: &Settings, services: Services) -> anyhow::Re
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state);
     Ok((router, records))
+}
+
+/// The session cookie's name: over HTTPS with the `__Host-` prefix, which browsers accept only
+/// when the cookie is `Secure`, for `/` and for this host alone (no `Domain`), so a sibling
+/// subdomain cannot plant or overwrite it.
+pub fn session_cookie_name(https: bool) -> &'static str {
+    if https { "__Host-cinecloud_session" } else { "cinecloud_session" }
 }
 
 /// Logs the one-time setup link while no admin exists.
@@ -163,6 +176,26 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
             records.continuously_delete_expired(Duration::from_secs(60 * 60)).await.context("deleting expired sessions")
         }
     });
+    // Purges taken-down movies past their undo window and prunes old rate-limit counters; of
+    // several servers, one per round does it.
+    let maintenance = supervise("maintenance", {
+        let services = services.clone();
+        move || {
+            let services = services.clone();
+            async move {
+                loop {
+                    cinecloud_core::maintenance::run_round(
+                        &services,
+                        cinecloud_core::clock::now_unix(),
+                        maintenance::EVERY,
+                    )
+                    .await
+                    .context("maintenance round")?;
+                    tokio::time::sleep(maintenance::EVERY).await;
+                }
+            }
+        }
+    });
     // Serve the stored model from the first request; then keep it current and train when due.
     if let Err(e) = services.recommender.refresh(&services).await {
         tracing::warn!(error = format!("{e:#}"), "no recommender model loaded at start-up; the next round retries");
@@ -187,6 +220,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         .await
         .context("serving HTTP")?;
     expiry.abort();
+    maintenance.abort();
     recommender.abort();
     tracing::info!("shut down cleanly");
     Ok(())

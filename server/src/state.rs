@@ -23,6 +23,8 @@ pub struct AppState {
     pub trust_proxy: bool,
     /// Served over HTTPS (HSTS, Secure cookies).
     pub https: bool,
+    /// Requests each client may make to `/api/*` per minute.
+    pub api_allowance: crate::web::throttle::RequestAllowance,
     /// Where presigned video URLs point (S3), for the pages' `media-src`.
     pub media_origin: Option<Arc<str>>,
 }

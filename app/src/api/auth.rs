@@ -51,7 +51,8 @@ pub async fn sign_up(email: String, display_name: String, password: String) -> R
     respond(async {
         let services = services()?;
         let form = accounts::SignUp { email: &email, display_name: &display_name, password: &password };
-        let user = accounts::sign_up(&services.db, form).await?;
+        let limit = auth_settings()?.sign_ups;
+        let user = accounts::sign_up(&services.db, form, &client_addr(), limit).await?;
         sign_in(&session().await?, &user).await?;
         leptos_axum::redirect("/");
         Ok(())
@@ -81,6 +82,7 @@ pub async fn log_out() -> Result<(), AppError> {
     use crate::ssr::session::*;
     crate::ssr::respond(async {
         sign_out(&session().await?).await?;
+        crate::ssr::clear_site_data();
         leptos_axum::redirect("/");
         Ok(())
     })
@@ -107,7 +109,10 @@ pub async fn change_password(current_password: String, new_password: String) -> 
     use cinecloud_core::accounts;
     respond(async {
         let user = require_user().await?;
-        let epoch = accounts::change_password(&services()?.db, user.id, &current_password, &new_password).await?;
+        let throttle = auth_settings()?.throttle;
+        let changed =
+            accounts::change_password(&services()?.db, user.id, &current_password, &new_password, throttle).await;
+        let epoch = end_session_if_throttled(changed).await?;
         renew_after_password_change(&session().await?, epoch).await
     })
     .await
@@ -120,8 +125,10 @@ pub async fn delete_account(password: String) -> Result<(), AppError> {
     use cinecloud_core::accounts;
     respond(async {
         let user = require_user().await?;
-        accounts::delete_account(&services()?, user.id, &password).await?;
+        let throttle = auth_settings()?.throttle;
+        end_session_if_throttled(accounts::delete_account(&services()?, user.id, &password, throttle).await).await?;
         sign_out(&session().await?).await?;
+        clear_site_data();
         leptos_axum::redirect("/");
         Ok(())
     })

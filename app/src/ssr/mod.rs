@@ -4,7 +4,7 @@
 pub mod security;
 pub mod session;
 
-use cinecloud_core::{Services, accounts::LoginThrottle};
+use cinecloud_core::{Services, accounts::LoginThrottle, limits::Limit};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 
@@ -12,8 +12,8 @@ use crate::error::AppError;
 
 pub use session::{SessionPolicy, current_user, require_admin, require_user, signed_in_user};
 
-/// The client's address as the server decided to trust it (peer address, or the first
-/// `X-Forwarded-For` hop when behind a configured proxy). Put into request extensions by the
+/// The client's address as the server decided to trust it (peer address, or the last
+/// `X-Forwarded-For` hop — the one the load balancer added — when behind a configured proxy). Put into request extensions by the
 /// server's middleware.
 #[derive(Clone, Debug)]
 pub struct ClientAddr(pub String);
@@ -25,6 +25,8 @@ pub struct AuthSettings {
     pub sessions: SessionPolicy,
     /// Sign-in throttling.
     pub throttle: LoginThrottle,
+    /// Sign-ups per client address.
+    pub sign_ups: Limit,
 }
 
 /// The shared handles, provided as context by the server.
@@ -59,8 +61,23 @@ pub async fn respond<T>(body: impl Future<Output = Result<T, AppError>>) -> Resu
         && let Ok(status) = http::StatusCode::from_u16(error.status())
     {
         options.set_status(status);
+        if let Some(seconds) = error.retry_after() {
+            options.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(seconds));
+        }
     }
     result
+}
+
+/// Tells the browser to drop what it cached and stored for this site (sign-out, account
+/// deletion). Cookies are left alone: the session cookie is already gone, the theme is not
+/// personal data.
+pub fn clear_site_data() {
+    if let Some(options) = use_context::<ResponseOptions>() {
+        options.insert_header(
+            http::header::HeaderName::from_static("clear-site-data"),
+            http::HeaderValue::from_static("\"cache\", \"storage\""),
+        );
+    }
 }
 
 /// Logs a failure of the session layer (which is not the domain's) and returns the generic error.

@@ -21,6 +21,14 @@ pub struct SessionPolicy {
     pub absolute_secs: i64,
 }
 
+impl SessionPolicy {
+    /// How long after its last refresh an active session is refreshed again: a tenth of the
+    /// idle window (at least a second).
+    pub fn refresh_after_secs(&self) -> i64 {
+        (self.idle_secs / 10).max(1)
+    }
+}
+
 impl Default for SessionPolicy {
     fn default() -> Self {
         Self { idle_secs: 2 * 60 * 60, absolute_secs: 7 * 24 * 60 * 60 }
@@ -35,6 +43,9 @@ struct SignedIn {
     epoch: i64,
     /// Unix seconds, for the absolute timeout.
     signed_in_at: i64,
+    /// Unix seconds of the last refresh of the session's expiry (see [`slide`]).
+    #[serde(default)]
+    seen_at: i64,
 }
 
 /// The caller's session (from the session layer).
@@ -45,7 +56,8 @@ pub async fn session() -> Result<Session, AppError> {
 /// Starts a signed-in session for `user` under a fresh session id (no fixation).
 pub async fn sign_in(session: &Session, user: &User) -> Result<(), AppError> {
     session.cycle_id().await.map_err(internal)?;
-    let state = SignedIn { user_id: user.id, epoch: user.session_epoch, signed_in_at: now_unix() };
+    let now = now_unix();
+    let state = SignedIn { user_id: user.id, epoch: user.session_epoch, signed_in_at: now, seen_at: now };
     session.insert(AUTH_KEY, state).await.map_err(internal)
 }
 
@@ -60,6 +72,23 @@ pub async fn renew_after_password_change(session: &Session, epoch: i64) -> Resul
 /// Ends the session server-side: its record is deleted from the store.
 pub async fn sign_out(session: &Session) -> Result<(), AppError> {
     session.flush().await.map_err(internal)
+}
+
+/// Keeps an active signed-in session alive: tower-sessions re-saves a session (with a new
+/// expiry, and re-issues its cookie) only when it was modified, so without this the idle timeout
+/// would end even a busy session. To spare the database a write per request, the session is
+/// touched only once a tenth of the idle window has passed since the last touch. Call it before
+/// the handler runs, so the session layer saves the change with this response.
+pub async fn slide(session: &Session, policy: &SessionPolicy) -> Result<(), AppError> {
+    let Some(mut state) = session.get::<SignedIn>(AUTH_KEY).await.map_err(internal)? else {
+        return Ok(());
+    };
+    let now = now_unix();
+    if now - state.seen_at >= policy.refresh_after_secs() {
+        state.seen_at = now;
+        session.insert(AUTH_KEY, state).await.map_err(internal)?;
+    }
+    Ok(())
 }
 
 /// The signed-in account, or `None`. A session past its absolute lifetime, or signed in before
@@ -89,6 +118,16 @@ pub async fn signed_in_user(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Passes a password re-check's result through; when it was throttled (too many wrong passwords
+/// from this signed-in session, which may be a stolen one), ends the session first.
+pub async fn end_session_if_throttled<T>(result: Result<T, accounts::AccountError>) -> Result<T, AppError> {
+    if let Err(accounts::AccountError::RateLimited) = &result {
+        tracing::warn!(client = %super::client_addr(), "too many wrong passwords from a signed-in session: ending it");
+        sign_out(&session().await?).await?;
+    }
+    Ok(result?)
 }
 
 /// The signed-in account, or 401.

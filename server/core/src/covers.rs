@@ -80,7 +80,8 @@ pub fn encode(movie_id: i64, image: &DynamicImage) -> Result<EncodedCover, Image
     Ok(EncodedCover { prefix: format!("covers/{movie_id}/{}", &digest[..32]), sizes })
 }
 
-/// Checks and encodes an uploaded cover (off the async runtime: decoding is CPU work).
+/// Checks and encodes an uploaded cover (off the async runtime: decoding is CPU work, and at
+/// most as many at once as [`crate::limits::IMAGE_DECODING`] lets through).
 pub async fn encode_upload(movie_id: i64, upload: Vec<u8>) -> Result<EncodedCover> {
     if upload.len() > MAX_COVER_BYTES {
         return Err(Error::upload_refused(
@@ -88,10 +89,14 @@ pub async fn encode_upload(movie_id: i64, upload: Vec<u8>) -> Result<EncodedCove
             format!("The image is larger than {} MB.", MAX_COVER_BYTES / 1024 / 1024),
         ));
     }
-    crate::blocking::spawn_blocking(move || images::decode_upload(&upload).and_then(|image| encode(movie_id, &image)))
-        .await
-        .context("cover processing task")?
-        .map_err(|e| Error::upload_refused("cover", e.to_string()))
+    let turn = crate::limits::IMAGE_DECODING.enter().await?;
+    crate::blocking::spawn_blocking(move || {
+        let _turn = turn;
+        images::decode_upload(&upload, images::COVER_LIMITS).and_then(|image| encode(movie_id, &image))
+    })
+    .await
+    .context("cover processing task")?
+    .map_err(|e| Error::upload_refused("cover", e.to_string()))
 }
 
 /// Replaces a movie's cover with an uploaded image, if the movie is still at `expected_version`.
@@ -104,6 +109,9 @@ pub async fn set_cover(
     upload: Vec<u8>,
     actor: Option<i64>,
 ) -> Result<Movie> {
+    if let Some(actor) = actor {
+        crate::limits::hit(&services.db, crate::limits::IMAGE_UPLOADS, &actor.to_string()).await?;
+    }
     // Fail fast (before any CPU work or storage) on a missing movie or a stale edit.
     let current = get_movie(&services.db, movie_id).await?;
     if current.version != expected_version {

@@ -48,6 +48,12 @@ pub enum Error {
     /// The deletion can no longer be undone.
     #[error("the undo window for this deletion has passed")]
     UndoExpired,
+    /// Too many attempts from this client or on this account in a short time.
+    #[error("too many attempts; try again later")]
+    RateLimited,
+    /// The server is saturated with costly work (password hashing, image decoding); retry soon.
+    #[error("the server is busy; try again in a moment")]
+    Busy,
     /// A failure the user did not cause; logged with its whole chain, never shown.
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),

@@ -23,13 +23,26 @@ pub enum ImageRejected {
     Corrupt,
 }
 
-/// Largest width or height accepted for an uploaded image.
-pub const MAX_SIDE: u32 = 8000;
+/// How large a decoded upload may be, sized to what it is for: a small file can claim a huge
+/// canvas (a 250 KB one-colour PNG of 8000 × 8000 decodes to 256 MB), so the limit is on pixels
+/// and on the decoder's memory, checked from the header before decoding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DecodeLimits {
+    /// Largest width or height.
+    pub max_side: u32,
+    /// Most memory the decoder may allocate, in bytes.
+    pub max_alloc: u64,
+}
+
+/// Profile photos end as 256 px squares; a phone camera's 4032 × 3024 still fits.
+pub const PHOTO_LIMITS: DecodeLimits = DecodeLimits { max_side: 4096, max_alloc: 80 * 1024 * 1024 };
+/// Covers are kept up to 1000 px wide; a print-size poster scan still fits.
+pub const COVER_LIMITS: DecodeLimits = DecodeLimits { max_side: 6000, max_alloc: 160 * 1024 * 1024 };
 /// Side of the square profile photo that is stored.
 pub const PROFILE_PHOTO_SIDE: u32 = 256;
 
-/// Decodes an upload that is JPEG, PNG or WebP by content, within the pixel and memory limits.
-pub fn decode_upload(bytes: &[u8]) -> Result<image::DynamicImage, ImageRejected> {
+/// Decodes an upload that is JPEG, PNG or WebP by content, within `within`.
+pub fn decode_upload(bytes: &[u8], within: DecodeLimits) -> Result<image::DynamicImage, ImageRejected> {
     let mut reader =
         ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|_| ImageRejected::UnsupportedType)?;
     match reader.format() {
@@ -37,19 +50,19 @@ pub fn decode_upload(bytes: &[u8]) -> Result<image::DynamicImage, ImageRejected>
         _ => return Err(ImageRejected::UnsupportedType),
     }
     let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_SIDE);
-    limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(256 * 1024 * 1024);
+    limits.max_image_width = Some(within.max_side);
+    limits.max_image_height = Some(within.max_side);
+    limits.max_alloc = Some(within.max_alloc);
     reader.limits(limits);
     reader.decode().map_err(|e| match e {
-        image::ImageError::Limits(_) => ImageRejected::TooManyPixels { max: MAX_SIDE },
+        image::ImageError::Limits(_) => ImageRejected::TooManyPixels { max: within.max_side },
         _ => ImageRejected::Corrupt,
     })
 }
 
 /// Turns an upload into a square 256 px JPEG profile photo.
 pub fn profile_photo(bytes: &[u8]) -> Result<Vec<u8>, ImageRejected> {
-    let image = decode_upload(bytes)?;
+    let image = decode_upload(bytes, PHOTO_LIMITS)?;
     let square = image.resize_to_fill(PROFILE_PHOTO_SIDE, PROFILE_PHOTO_SIDE, FilterType::Triangle);
     encode_jpeg(&square, 85)
 }
@@ -98,6 +111,24 @@ mod tests {
     fn a_decompression_bomb_is_refused_before_decoding() {
         // A valid PNG header claiming 20000 × 20000 pixels: the limit trips on the header.
         let bomb = png(20_000, 1);
-        assert_eq!(profile_photo(&bomb).unwrap_err(), ImageRejected::TooManyPixels { max: MAX_SIDE });
+        assert_eq!(profile_photo(&bomb).unwrap_err(), ImageRejected::TooManyPixels { max: 4096 });
+    }
+
+    fn one_colour_png(side: u32) -> Vec<u8> {
+        let img = image::GrayImage::from_pixel(side, side, image::Luma([7]));
+        let mut out = Vec::new();
+        img.write_to(&mut Cursor::new(&mut out), ImageFormat::Png).unwrap();
+        out
+    }
+
+    #[test]
+    fn a_small_file_claiming_a_huge_canvas_is_refused_for_a_photo_but_fits_a_cover() {
+        // 8000 × 8000 of one colour compresses to a few hundred KB and decodes to 256 MB as RGBA.
+        let amplifier = one_colour_png(5000);
+        assert!(amplifier.len() < 200 * 1024, "{} bytes", amplifier.len());
+        assert_eq!(profile_photo(&amplifier).unwrap_err(), ImageRejected::TooManyPixels { max: 4096 });
+        assert!(decode_upload(&amplifier, COVER_LIMITS).is_ok());
+        let bigger = one_colour_png(6500);
+        assert_eq!(decode_upload(&bigger, COVER_LIMITS).unwrap_err(), ImageRejected::TooManyPixels { max: 6000 });
     }
 }

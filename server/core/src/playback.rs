@@ -65,6 +65,10 @@ impl Progress {
     }
 }
 
+/// Playback events kept per viewer and movie (the newest); older ones are dropped as new ones
+/// arrive. A player reports every 15 s or so, so this is hours of viewing.
+pub const MAX_EVENTS_PER_MOVIE: i64 = 500;
+
 /// Records one report of the player and returns the viewer's place in the movie.
 pub async fn report(
     db: &Db,

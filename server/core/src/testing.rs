@@ -258,7 +258,9 @@ macro_rules! test_both_backends {
 /// domain function stored. Never for the application: it goes through the domain modules.
 pub mod stored {
     pub use crate::db::{
+        playback::count_events as count_playback_events,
         ratings::{all_ratings, all_signals},
         recommender::{ModelRow, latest_model, prune_models, try_lease},
+        setup_tokens::backdate as backdate_setup_tokens,
     };
 }

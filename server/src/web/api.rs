@@ -72,6 +72,9 @@ impl ListParams {
         if page == 0 {
             return Err(bad_request("page starts at 1"));
         }
+        if !catalog::within_paging_limit(page, per_page) {
+            return Err(bad_request(catalog::PAGING_LIMIT_MESSAGE));
+        }
         let text = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
         Ok(MovieQuery {
             text: text(&self.q),

@@ -19,8 +19,9 @@ use crate::state::AppState;
 ///
 /// Leptos server functions are plain POST endpoints with no CSRF token, so every non-safe
 /// method must come from our own pages: `Sec-Fetch-Site` (sent by all current browsers) must be
-/// `same-origin` (or `none`, typed by the user), else `Origin` must be ours. Requests with
-/// neither header are not from a browser and carry no ambient credentials to abuse.
+/// `same-origin` (or `none`, typed by the user), else `Origin` must be the configured public
+/// URL's — never whatever the request's own `Host` says, which an attacker's request sets.
+/// Requests with neither header are not from a browser and carry no ambient credentials.
 pub async fn refuse_cross_site_writes(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(request).await;
@@ -29,10 +30,7 @@ pub async fn refuse_cross_site_writes(State(state): State<AppState>, request: Re
     let verdict = if let Some(site) = headers.get("sec-fetch-site") {
         matches!(site.to_str(), Ok("same-origin" | "none"))
     } else if let Some(origin) = headers.get(header::ORIGIN) {
-        let origin = origin.to_str().unwrap_or_default();
-        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
-        origin == &*state.public_origin
-            || origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://")) == Some(host)
+        origin.to_str().is_ok_and(|origin| origin == &*state.public_origin)
     } else {
         true
     };
@@ -41,6 +39,47 @@ pub async fn refuse_cross_site_writes(State(state): State<AppState>, request: Re
     } else {
         tracing::warn!(method = %request.method(), path = request.uri().path(), "refused a cross-site write");
         (StatusCode::FORBIDDEN, "Cross-site request refused.").into_response()
+    }
+}
+
+/// Keeps active signed-in sessions alive ([`app::ssr::session::slide`]), before the handler
+/// runs so that the session layer saves the refreshed expiry with this very response. Only
+/// pages and server functions count as activity: assets and media never load the session.
+pub async fn slide_session(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let active = path.starts_with("/api/")
+        || request
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"));
+    let has_cookie = request.headers().contains_key(header::COOKIE);
+    if active
+        && has_cookie
+        && let Some(session) = request.extensions().get::<tower_sessions::Session>()
+        && let Err(e) = app::ssr::session::slide(session, &state.auth.sessions).await
+    {
+        tracing::warn!(error = %e, "could not refresh the session's expiry");
+    }
+    next.run(request).await
+}
+
+/// Refuses `/api/*` requests (server functions and the JSON API) past the client's allowance,
+/// with 429 and `Retry-After`. Runs after [`record_client_addr`], so behind a trusted proxy the
+/// client is the address the load balancer saw.
+pub async fn limit_api_requests(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if !request.uri().path().starts_with("/api/") {
+        return next.run(request).await;
+    }
+    let client = request.extensions().get::<ClientAddr>().map_or("unknown", |c| c.0.as_str());
+    match state.api_allowance.take(client, std::time::Instant::now()) {
+        Ok(()) => next.run(request).await,
+        Err(wait) => {
+            tracing::warn!(client, path = request.uri().path(), "API request allowance spent");
+            let mut response = (StatusCode::TOO_MANY_REQUESTS, "Too many requests. Please slow down.").into_response();
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait));
+            response
+        }
     }
 }
 
@@ -130,11 +169,20 @@ pub async fn security_headers(State(state): State<AppState>, mut request: Reques
     response
 }
 
-/// Signed-in pages and server-function answers must not be cached by shared caches.
+/// Nothing is cached by shared caches unless its handler says so; what a signed-in browser is
+/// sent (its pages, server-function answers) is not stored at all, not even in its own cache,
+/// so that the next person at a shared computer cannot page back through it.
 pub async fn private_by_default(request: Request, next: Next) -> Response {
+    let signed_in = request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|cookies| cookies.contains("cinecloud_session="));
     let mut response = next.run(request).await;
     if !response.headers().contains_key(header::CACHE_CONTROL) {
-        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+        let policy = if signed_in { "no-store" } else { "private, no-cache" };
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
     }
     response
 }

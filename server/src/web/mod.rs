@@ -4,3 +4,4 @@ pub mod api;
 pub mod health;
 pub mod media;
 pub mod middleware;
+pub mod throttle;

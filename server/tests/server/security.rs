@@ -1,7 +1,7 @@
 //! What no page may do: cross-site writes, oversized bodies, pages without their security headers
 //! or with secrets in them.
 
-use cinecloud_core::{Backend, accounts, test_both_backends};
+use cinecloud_core::{Backend, accounts, test_both_backends, testing::MediaBackend};
 use reqwest::{StatusCode, header};
 
 use crate::support::{PASSWORD, TestApp, raw_client, session_cookie};
@@ -77,7 +77,7 @@ async fn pages_render_with_a_nonce_csp_and_security_headers(backend: Backend) {
     assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
     assert_eq!(headers[header::REFERRER_POLICY], "strict-origin-when-cross-origin");
     assert!(headers.contains_key("x-request-id"));
-    assert_eq!(headers[header::CACHE_CONTROL], "private, no-cache");
+    assert_eq!(headers[header::CACHE_CONTROL], "no-store", "a signed-in page is not stored");
     let html = page.text().await.unwrap();
     assert!(html.contains(&format!("nonce=\"{nonce}\"")), "inline scripts carry the nonce");
     assert!(html.contains("Ada"), "the signed-in name is rendered on the server");
@@ -88,7 +88,64 @@ async fn pages_render_with_a_nonce_csp_and_security_headers(backend: Backend) {
     assert!(missing.text().await.unwrap().contains("Page not found"));
 }
 
+/// Item 12 of #15: `Origin` is compared with the configured public URL, never with the
+/// request's own `Host`, which whoever sends the request chooses.
+async fn an_origin_matching_only_the_host_header_is_refused(backend: Backend) {
+    let app = TestApp::spawn_configured(backend, MediaBackend::Local, |s| {
+        s.public_url = "https://cinecloud.example".parse().unwrap();
+    })
+    .await;
+    let raw = raw_client();
+    let spoofed = raw
+        .post(format!("{}/api/sign_up", app.base))
+        .header(header::ORIGIN, app.base.clone())
+        .form(&[("email", "ada@example.com"), ("display_name", "Ada"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(spoofed.status(), StatusCode::FORBIDDEN);
+    assert!(accounts::find_by_email(&app.backends.services.db, "ada@example.com").await.unwrap().is_none());
+}
+
+/// Items 4 and 8 of #15: sign-ups per client and API requests per client are limited, with
+/// 429 and `Retry-After`; a page past the paging limit is a 400 that says why.
+async fn abuse_limits_answer_429_with_retry_after(backend: Backend) {
+    let app = TestApp::spawn_configured(backend, MediaBackend::Local, |s| {
+        s.sign_ups_per_hour = 2;
+        s.api_requests_per_minute = 8;
+    })
+    .await;
+    for email in ["a@example.com", "b@example.com"] {
+        app.signed_up(email).await;
+    }
+    let third = app
+        .client()
+        .post(format!("{}/api/sign_up", app.base))
+        .form(&[("email", "c@example.com"), ("display_name", "C"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(third.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(third.headers()[header::RETRY_AFTER], "60");
+    assert!(accounts::find_by_email(&app.backends.services.db, "c@example.com").await.unwrap().is_none());
+
+    // Three requests so far; the deep page is refused by the API itself.
+    let raw = raw_client();
+    let deep = raw.get(format!("{}/api/v1/movies?page=5000&per_page=100", app.base)).send().await.unwrap();
+    assert_eq!(deep.status(), StatusCode::BAD_REQUEST);
+    assert!(deep.text().await.unwrap().contains("10,000"));
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        statuses.push(raw.get(format!("{}/api/v1/movies", app.base)).send().await.unwrap());
+    }
+    let codes: Vec<u16> = statuses.iter().map(|r| r.status().as_u16()).collect();
+    assert_eq!(codes, [200, 200, 200, 200, 429, 429], "eight per minute, then refused");
+    assert!(statuses[4].headers()[header::RETRY_AFTER].to_str().unwrap().parse::<u64>().unwrap() <= 60);
+}
+
 test_both_backends!(
+    an_origin_matching_only_the_host_header_is_refused,
+    abuse_limits_answer_429_with_retry_after,
     cross_site_posts_are_refused_and_change_nothing,
     oversized_bodies_get_413,
     pages_render_with_a_nonce_csp_and_security_headers,

@@ -48,7 +48,9 @@ async fn logout_ends_the_session_on_the_server(backend: Backend) {
     let viewer = |cookie: &str| {
         raw.post(format!("{}/api/current_viewer", app.base)).header(header::COOKIE, cookie.to_owned()).send()
     };
-    assert!(viewer(&cookie).await.unwrap().text().await.unwrap().contains("Ada"));
+    let signed_in = viewer(&cookie).await.unwrap();
+    assert_eq!(signed_in.headers()[header::CACHE_CONTROL], "no-store", "nothing signed-in is stored");
+    assert!(signed_in.text().await.unwrap().contains("Ada"));
     let out = raw
         .post(format!("{}/api/log_out", app.base))
         .header("sec-fetch-site", "same-origin")
@@ -57,6 +59,7 @@ async fn logout_ends_the_session_on_the_server(backend: Backend) {
         .await
         .unwrap();
     assert!(out.status().is_success() || out.status().is_redirection());
+    assert_eq!(out.headers()["clear-site-data"], "\"cache\", \"storage\"");
     // Replaying the old cookie, as a thief would, finds no session.
     assert_eq!(viewer(&cookie).await.unwrap().text().await.unwrap(), "null");
 }
@@ -96,6 +99,48 @@ async fn sessions_end_after_the_idle_and_the_absolute_timeout(backend: Backend) 
     assert!(absolute.viewer(&client).await.is_none(), "absolute lifetime over");
 }
 
+/// Item 1 of #15: tower-sessions re-saves a session only when it changed, so the idle timeout
+/// used to end even a busy session. An active one now outlives it; an idle one still ends.
+async fn an_active_session_outlives_the_idle_timeout(backend: Backend) {
+    let app = TestApp::spawn_configured(backend, MediaBackend::Local, |s| s.session_idle_secs = 3).await;
+    let client = app.signed_up("ada@example.com").await;
+    for second in 1..=7 {
+        tokio::time::sleep(Duration::from_millis(1000)).await;
+        assert!(app.viewer(&client).await.is_some(), "still signed in after {second} s of activity");
+    }
+    tokio::time::sleep(Duration::from_millis(4500)).await;
+    assert!(app.viewer(&client).await.is_none(), "idle for longer than the timeout: ended");
+}
+
+/// Item 3 of #15: a signed-in session cannot guess the password through the password change;
+/// past the allowance it is refused, and the session ends.
+async fn wrong_password_rechecks_end_the_session(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let client = app.signed_up("ada@example.com").await;
+    for i in 0..5 {
+        let guess = format!("guess number {i}");
+        let (status, _) = app
+            .call(
+                &client,
+                "change_password",
+                &[("current_password", &guess), ("new_password", "a brand new passphrase")],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let sixth = client
+        .post(format!("{}/api/change_password", app.base))
+        .form(&[("current_password", PASSWORD), ("new_password", "a brand new passphrase")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sixth.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(sixth.headers()[header::RETRY_AFTER], "60");
+    assert!(app.viewer(&client).await.is_none(), "the session ended");
+    let (status, _) = app.call(&app.client(), "log_in", &[("email", "ada@example.com"), ("password", PASSWORD)]).await;
+    assert!(status.is_success() || status.is_redirection(), "the password did not change: {status}");
+}
+
 async fn over_https_cookies_are_secure_and_hsts_is_sent(backend: Backend) {
     let app = TestApp::spawn_configured(backend, MediaBackend::Local, |s| {
         s.public_url = "https://cinecloud.example".parse().unwrap();
@@ -105,6 +150,8 @@ async fn over_https_cookies_are_secure_and_hsts_is_sent(backend: Backend) {
     let response = raw_sign_up(&raw, &app.base, "ada@example.com").await;
     let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
     assert!(cookie.contains("Secure") && cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.starts_with("__Host-cinecloud_session=") && cookie.contains("Path=/"), "{cookie}");
+    assert!(!cookie.contains("Domain"), "{cookie}");
     assert!(response.headers().contains_key(header::STRICT_TRANSPORT_SECURITY));
     // The public origin is what cross-site checks accept.
     let own = raw
@@ -122,4 +169,6 @@ test_both_backends!(
     password_change_ends_every_other_session,
     sessions_end_after_the_idle_and_the_absolute_timeout,
     over_https_cookies_are_secure_and_hsts_is_sent,
+    an_active_session_outlives_the_idle_timeout,
+    wrong_password_rechecks_end_the_session,
 );

@@ -99,12 +99,16 @@ impl TestApp {
             "127.0.0.1:0",
         ])
         .unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
         let mut settings = Settings::from_options(&cli.options).unwrap();
+        // The address the tests reach it by is its public URL (the cross-site check's origin).
+        settings.public_url = format!("http://{addr}").parse().unwrap();
+        // Stories sign up many viewers from 127.0.0.1; the limit's own test lowers it again.
+        settings.sign_ups_per_hour = 10_000;
         configure(&mut settings);
         backends.services.videos = settings.videos.clone();
         let (router, _records) = startup::build_router(&settings, backends.services.clone()).await.unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
         let server = tokio::spawn(async move {
             let _site = site;
             axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
@@ -269,7 +273,7 @@ pub fn session_cookie(response_headers: &reqwest::header::HeaderMap) -> Option<S
         .get_all(reqwest::header::SET_COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("cinecloud_session="))
+        .find(|v| v.starts_with("cinecloud_session=") || v.starts_with("__Host-cinecloud_session="))
         .map(|v| v.split(';').next().unwrap().to_owned())
 }
 

@@ -3,6 +3,8 @@
 use std::sync::LazyLock;
 
 use anyhow::Context;
+
+use crate::limits::PASSWORD_HASHING;
 use argon2::{
     Algorithm, Argon2, Params, Version,
     password_hash::{PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng},
@@ -36,9 +38,13 @@ pub fn argon2id() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
-/// Hashes a password with a fresh random salt, off the async runtime (it takes ~20 ms).
-pub async fn hash_password(password: String) -> anyhow::Result<PasswordHash> {
-    crate::blocking::spawn_blocking(move || {
+/// Hashes a password with a fresh random salt, off the async runtime (it takes ~20 ms), at most
+/// as many at once as there are cores ([`PASSWORD_HASHING`]): [`crate::Error::Busy`] when the
+/// server is saturated.
+pub async fn hash_password(password: String) -> crate::Result<PasswordHash> {
+    let turn = PASSWORD_HASHING.enter().await?;
+    let hashed = crate::blocking::spawn_blocking(move || {
+        let _turn = turn;
         let salt = SaltString::generate(&mut OsRng);
         argon2id()
             .hash_password(password.as_bytes(), &salt)
@@ -46,7 +52,8 @@ pub async fn hash_password(password: String) -> anyhow::Result<PasswordHash> {
             .map_err(|e| anyhow::anyhow!("argon2 hashing failed: {e}"))
     })
     .await
-    .context("password hashing task")?
+    .context("password hashing task")?;
+    Ok(hashed?)
 }
 
 /// A hash of a random password, verified against when the email is unknown so that an unknown
@@ -58,9 +65,12 @@ static DUMMY_HASH: LazyLock<PasswordHash> = LazyLock::new(|| {
 });
 
 /// Checks `password` against `hash` (or against a dummy hash when there is no account), off the
-/// async runtime. Returns false for a wrong password or an unparsable hash.
-pub async fn verify_password(password: String, hash: Option<PasswordHash>) -> anyhow::Result<bool> {
-    crate::blocking::spawn_blocking(move || {
+/// async runtime and under the same cap as hashing. Returns false for a wrong password or an
+/// unparsable hash.
+pub async fn verify_password(password: String, hash: Option<PasswordHash>) -> crate::Result<bool> {
+    let turn = PASSWORD_HASHING.enter().await?;
+    let verified = crate::blocking::spawn_blocking(move || {
+        let _turn = turn;
         let known = hash.is_some();
         let hash = hash.unwrap_or_else(|| DUMMY_HASH.clone());
         let Ok(parsed) = argon2::PasswordHash::new(hash.as_str()) else {
@@ -72,7 +82,8 @@ pub async fn verify_password(password: String, hash: Option<PasswordHash>) -> an
         ok && known
     })
     .await
-    .context("password verification task")
+    .context("password verification task")?;
+    Ok(verified)
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 //! What a viewer or admin does with an account. Each function takes the handles it needs and is
 //! what both the server functions and the tests call.
 
+use std::time::Duration;
+
 use anyhow::Context;
 use base64::Engine;
 use sha2::{Digest, Sha256};
@@ -14,27 +16,60 @@ use crate::{
     db::{
         Db,
         setup_tokens::{self, FirstAdminError},
-        users::{self, InsertUserError, NewUser},
+        users::{self, Guarded, InsertUserError, NewUser},
     },
-    images,
+    images, limits,
 };
 
-/// How many failed sign-ins are tolerated, and over what window.
+/// How many sign-in attempts are tolerated, and over what window. Every attempt is counted
+/// before its password is verified, in one atomic step, so parallel guesses cannot outrun it.
 #[derive(Clone, Copy, Debug)]
 pub struct LoginThrottle {
-    /// Length of the sliding window, in seconds.
+    /// Length of the window, in seconds.
     pub window_secs: i64,
-    /// Failures allowed for one email within the window.
-    pub per_account: i64,
-    /// Failures allowed from one client address within the window.
+    /// Attempts allowed for one account from one client address: past it, that client is
+    /// refused for that account (and a signed-in password re-check ends the session).
+    pub per_account_client: i64,
+    /// Attempts allowed from one client address across all accounts: past it, refused.
     pub per_client: i64,
+    /// Failed attempts on one account, from anywhere, after which each further attempt is
+    /// slowed down (never refused: a guesser elsewhere must not lock the owner out).
+    pub per_account: i64,
+    /// The first slow-down; it doubles with each further attempt.
+    pub slowdown: Duration,
+    /// The longest slow-down.
+    pub max_slowdown: Duration,
 }
 
 impl Default for LoginThrottle {
     fn default() -> Self {
-        Self { window_secs: 15 * 60, per_account: 5, per_client: 30 }
+        Self {
+            window_secs: 15 * 60,
+            per_account_client: 5,
+            per_client: 30,
+            per_account: 5,
+            slowdown: Duration::from_millis(250),
+            max_slowdown: Duration::from_secs(8),
+        }
     }
 }
+
+impl LoginThrottle {
+    /// How long the `attempts`-th attempt on one account waits before it is verified.
+    pub fn delay(&self, attempts: i64) -> Duration {
+        let beyond = attempts - self.per_account;
+        if beyond <= 0 {
+            return Duration::ZERO;
+        }
+        let doubled = self.slowdown.saturating_mul(1u32 << (beyond - 1).min(16) as u32);
+        doubled.min(self.max_slowdown)
+    }
+}
+
+const PAIR: &str = "login:account-client";
+const CLIENT: &str = "login:client";
+const ACCOUNT: &str = "login:account";
+const RECHECK: &str = "password-recheck";
 
 /// The fields of the sign-up form, as typed.
 pub struct SignUp<'a> {
@@ -46,10 +81,12 @@ pub struct SignUp<'a> {
     pub password: &'a str,
 }
 
-/// Validates the form and creates a viewer account.
+/// Validates the form and creates a viewer account; at most `limit` per client address (the
+/// server's default is [`limits::SIGN_UPS`]).
 #[tracing::instrument(skip_all)]
-pub async fn sign_up(db: &Db, form: SignUp<'_>) -> Result<User> {
+pub async fn sign_up(db: &Db, form: SignUp<'_>, client_addr: &str, limit: limits::Limit) -> Result<User> {
     let (email, name, password) = validate_new_account(&form)?;
+    limits::hit(db, limit, client_addr).await?;
     let hash = hash_password(password.expose().to_owned()).await?;
     let new = NewUser { email: email.as_str(), display_name: name.as_str(), password_hash: &hash, role: Role::Viewer };
     users::insert(db, &new, now_unix()).await.map_err(|e| match e {
@@ -62,7 +99,7 @@ fn validate_new_account(form: &SignUp<'_>) -> Result<(Email, DisplayName, NewPas
     Ok((
         Email::parse(form.email)?,
         DisplayName::parse(form.display_name)?,
-        NewPassword::parse(form.password, "password")?,
+        NewPassword::parse(form.password, "password", &[form.email, form.display_name])?,
     ))
 }
 
@@ -71,7 +108,8 @@ fn email_taken() -> Error {
 }
 
 /// Checks credentials under the throttle. Unknown email and wrong password take the same time
-/// and return the same error; every failure is counted against the email and the client.
+/// and return the same error. The attempt is counted — per account and client, per client, per
+/// account — before the password is verified; a success takes it back.
 #[tracing::instrument(skip(db, password, throttle))]
 pub async fn log_in(
     db: &Db,
@@ -81,22 +119,60 @@ pub async fn log_in(
     throttle: LoginThrottle,
 ) -> Result<User, AccountError> {
     let email = Email::normalize(email);
-    let now = now_unix();
-    let since = now - throttle.window_secs;
-    let (by_account, by_client) = users::count_login_failures(db, &email, client_addr, since).await?;
-    if by_account >= throttle.per_account || by_client >= throttle.per_client {
-        tracing::warn!(by_account, by_client, "sign-in throttled");
+    let window = throttle.window_secs;
+    let pair = format!("{email}\n{client_addr}");
+    let by_pair = limits::count(db, PAIR, &pair, window).await?;
+    let by_client = limits::count(db, CLIENT, client_addr, window).await?;
+    let by_account = limits::count(db, ACCOUNT, &email, window).await?;
+    if by_pair > throttle.per_account_client || by_client > throttle.per_client {
+        tracing::warn!(by_pair, by_client, "sign-in throttled");
         return Err(AccountError::RateLimited);
+    }
+    let delay = throttle.delay(by_account);
+    if !delay.is_zero() {
+        tracing::info!(by_account, delay_ms = delay.as_millis() as u64, "sign-in slowed down");
+        tokio::time::sleep(delay).await;
     }
     let user = users::find_by_email(db, &email).await?;
     let hash = user.as_ref().map(|u| u.password_hash.clone());
     if verify_password(password.to_owned(), hash).await? {
-        users::clear_login_failures(db, &email, since).await?;
+        limits::forget(db, PAIR, &pair).await?;
+        limits::forget(db, ACCOUNT, &email).await?;
+        limits::take_back(db, CLIENT, client_addr).await?;
         // `verify_password` is only true when the account exists.
         user.ok_or(AccountError::InvalidCredentials)
     } else {
-        users::record_login_failure(db, &email, client_addr, now).await?;
         Err(AccountError::InvalidCredentials)
+    }
+}
+
+/// Re-checks a signed-in account's password (before a password change or a deletion), under the
+/// sign-in throttle's per-account-and-client allowance: [`AccountError::RateLimited`] once it is
+/// used up, and the caller should then end the session, which may have been stolen.
+async fn recheck_password(
+    db: &Db,
+    user: &User,
+    password: &str,
+    field: &'static str,
+    throttle: LoginThrottle,
+) -> Result<(), AccountError> {
+    let who = user.id.to_string();
+    let tries = limits::count(db, RECHECK, &who, throttle.window_secs).await?;
+    if tries > throttle.per_account_client {
+        tracing::warn!(user_id = user.id, tries, "password re-check throttled");
+        return Err(AccountError::RateLimited);
+    }
+    if verify_password(password.to_owned(), Some(user.password_hash.clone())).await? {
+        limits::forget(db, RECHECK, &who).await?;
+        Ok(())
+    } else {
+        tracing::warn!(user_id = user.id, tries, "password re-check failed");
+        let message = if field == "current_password" {
+            "Your current password is not correct."
+        } else {
+            "Your password is not correct."
+        };
+        Err(FieldError::new(field, message).into())
     }
 }
 
@@ -124,29 +200,41 @@ pub async fn change_display_name(db: &Db, user_id: i64, name: &str) -> Result<Us
     find_user(db, user_id).await
 }
 
-/// Changes the password after checking the current one. Returns the new session epoch: every
-/// session signed in under an older epoch is thereby ended.
-#[tracing::instrument(skip(db, current, new))]
-pub async fn change_password(db: &Db, user_id: i64, current: &str, new: &str) -> Result<i64> {
+/// Changes the password after checking the current one (throttled like sign-in). Returns the
+/// new session epoch: every session signed in under an older epoch is thereby ended.
+#[tracing::instrument(skip(db, current, new, throttle))]
+pub async fn change_password(
+    db: &Db,
+    user_id: i64,
+    current: &str,
+    new: &str,
+    throttle: LoginThrottle,
+) -> Result<i64, AccountError> {
     let user = find_user(db, user_id).await?;
-    if !verify_password(current.to_owned(), Some(user.password_hash)).await? {
-        return Err(FieldError::new("current_password", "Your current password is not correct.").into());
-    }
-    let new = NewPassword::parse(new, "new_password")?;
+    recheck_password(db, &user, current, "current_password", throttle).await?;
+    let new = NewPassword::parse(new, "new_password", &[&user.email, &user.display_name])?;
     let hash = hash_password(new.expose().to_owned()).await?;
-    users::set_password(db, user_id, &hash, now_unix()).await?.ok_or(Error::NotFound)
+    Ok(users::set_password(db, user_id, &hash, now_unix()).await?.ok_or(Error::NotFound)?)
 }
 
-/// Deletes the account once `password` confirms it, then its profile photo. The photo goes only
-/// after the row is gone, so a crash in between leaves an unreferenced object, never a dangling
-/// reference.
-#[tracing::instrument(skip(services, password))]
-pub async fn delete_account(services: &Services, user_id: i64, password: &str) -> Result<()> {
+/// Deletes the account once `password` confirms it (throttled like sign-in), then its profile
+/// photo. The photo goes only after the row is gone, so a crash in between leaves an
+/// unreferenced object, never a dangling reference.
+#[tracing::instrument(skip(services, password, throttle))]
+pub async fn delete_account(
+    services: &Services,
+    user_id: i64,
+    password: &str,
+    throttle: LoginThrottle,
+) -> Result<(), AccountError> {
     let user = find_user(&services.db, user_id).await?;
-    if !verify_password(password.to_owned(), Some(user.password_hash)).await? {
-        return Err(FieldError::new("password", "Your password is not correct.").into());
-    }
-    let user = users::delete(&services.db, user_id).await?.ok_or(Error::NotFound)?;
+    recheck_password(&services.db, &user, password, "password", throttle).await?;
+    let user = match users::delete(&services.db, user_id).await? {
+        Guarded::Done(user) => user,
+        Guarded::NotFound => return Err(Error::NotFound.into()),
+        Guarded::LastAdmin => return Err(last_admin("password").into()),
+    };
+    limits::forget(&services.db, ACCOUNT, &user.email).await?;
     if let Some(key) = user.photo_key {
         remove_media_quietly(services, &key).await;
     }
@@ -167,10 +255,15 @@ pub async fn set_profile_photo(services: &Services, user_id: i64, upload: Vec<u8
             format!("The photo is larger than {} MB.", MAX_PHOTO_BYTES / 1024 / 1024),
         ));
     }
-    let jpeg = spawn_blocking(move || images::profile_photo(&upload))
-        .await
-        .context("photo processing task")?
-        .map_err(|e| Error::upload_refused("photo", e.to_string()))?;
+    limits::hit(&services.db, limits::IMAGE_UPLOADS, &user_id.to_string()).await?;
+    let turn = limits::IMAGE_DECODING.enter().await?;
+    let jpeg = spawn_blocking(move || {
+        let _turn = turn;
+        images::profile_photo(&upload)
+    })
+    .await
+    .context("photo processing task")?
+    .map_err(|e| Error::upload_refused("photo", e.to_string()))?;
     let digest = hex::encode(Sha256::digest(&jpeg));
     let key = format!("profiles/{user_id}/{}.jpg", &digest[..32]);
     services.media.put(&key, jpeg.into(), "image/jpeg").await.context("storing the profile photo")?;
@@ -202,15 +295,19 @@ pub async fn list_users(db: &Db, limit: i64, offset: i64) -> Result<Vec<User>> {
     Ok(users::list(db, limit.clamp(1, 200), offset.max(0)).await?)
 }
 
-/// Changes an account's role; refuses to remove the last admin.
+/// Changes an account's role; refuses to remove the last admin (checked and changed in one
+/// transaction, so two admins demoting each other at once cannot both succeed).
 #[tracing::instrument(skip(db))]
 pub async fn set_role(db: &Db, user_id: i64, role: Role) -> Result<User> {
-    let user = find_user(db, user_id).await?;
-    if user.role == Role::Admin && role == Role::Viewer && users::count_admins(db).await? <= 1 {
-        return Err(FieldError::new("role", "Cinecloud needs at least one admin.").into());
+    match users::set_role(db, user_id, role, now_unix()).await? {
+        Guarded::Done(_) => find_user(db, user_id).await,
+        Guarded::NotFound => Err(Error::NotFound),
+        Guarded::LastAdmin => Err(last_admin("role").into()),
     }
-    users::set_role(db, user_id, role, now_unix()).await?;
-    find_user(db, user_id).await
+}
+
+fn last_admin(field: &'static str) -> FieldError {
+    FieldError::new(field, "Cinecloud needs at least one admin: make another account an admin first.")
 }
 
 /// Gives the admin role to the account with this email (`cinecloud admin promote`).
@@ -246,9 +343,14 @@ pub async fn issue_setup_token(db: &Db) -> Result<Option<String>> {
     Ok(Some(token))
 }
 
-/// Whether this setup token can still create the first admin.
+/// How long a setup link works after it was issued. A new one is logged at every start while no
+/// admin exists, and `cinecloud admin setup-link` prints one on request.
+pub const SETUP_LINK_LIFETIME_SECS: i64 = 24 * 60 * 60;
+
+/// Whether this setup token can still create the first admin (unused, not expired, no admin yet).
 pub async fn setup_token_is_valid(db: &Db, token: &str) -> Result<bool> {
-    Ok(users::count_admins(db).await? == 0 && setup_tokens::is_unused(db, &hash_token(token)).await?)
+    let issued_after = now_unix() - SETUP_LINK_LIFETIME_SECS;
+    Ok(users::count_admins(db).await? == 0 && setup_tokens::is_unused(db, &hash_token(token), issued_after).await?)
 }
 
 /// Spends the setup token and creates the first admin, atomically; works once only.
@@ -260,10 +362,15 @@ pub async fn create_first_admin(db: &Db, token: &str, form: SignUp<'_>) -> Resul
     let (email, name, password) = validate_new_account(&form)?;
     let hash = hash_password(password.expose().to_owned()).await?;
     let new = NewUser { email: email.as_str(), display_name: name.as_str(), password_hash: &hash, role: Role::Admin };
-    let id = setup_tokens::create_first_admin(db, &hash_token(token), &new, now_unix()).await.map_err(|e| match e {
-        FirstAdminError::LinkSpent => AccountError::SetupLinkSpent,
-        FirstAdminError::EmailTaken => email_taken().into(),
-        FirstAdminError::Database(e) => e.into(),
-    })?;
+    let now = now_unix();
+    let issued_after = now - SETUP_LINK_LIFETIME_SECS;
+    let id =
+        setup_tokens::create_first_admin(db, &hash_token(token), issued_after, &new, now).await.map_err(
+            |e| match e {
+                FirstAdminError::LinkSpent => AccountError::SetupLinkSpent,
+                FirstAdminError::EmailTaken => email_taken().into(),
+                FirstAdminError::Database(e) => e.into(),
+            },
+        )?;
     Ok(find_user(db, id).await?)
 }

@@ -5,13 +5,25 @@ use super::{
     AuditEntry, Change, Filmography, Genre, Movie, MovieCard, MovieForm, MovieInput, MovieQuery, Page, Person,
 };
 use crate::{
-    Error, Result, Services,
+    Error, FieldError, Result, Services,
     clock::now_unix,
     db::{Db, movies},
 };
 
 /// How long a deletion can be undone, in seconds; after that the movie is purged.
 pub const UNDO_WINDOW_SECS: i64 = 10 * 60;
+
+/// How far into a result list anyone can page: a deep offset makes the database walk and
+/// discard every row before it, and nobody reads 10,000 movies page by page (#15).
+pub const MAX_RESULT_OFFSET: u64 = 10_000;
+
+/// What a caller is told past [`MAX_RESULT_OFFSET`].
+pub const PAGING_LIMIT_MESSAGE: &str = "Only the first 10,000 results can be paged through: narrow the search instead.";
+
+/// Whether `page` (1-based) of `per_page` starts within [`MAX_RESULT_OFFSET`].
+pub fn within_paging_limit(page: u32, per_page: u32) -> bool {
+    u64::from(page.max(1) - 1) * u64::from(per_page) < MAX_RESULT_OFFSET
+}
 
 /// The current calendar year (UTC), for validating release years.
 pub fn current_year() -> i32 {
@@ -26,6 +38,9 @@ pub async fn get_movie(db: &Db, id: i64) -> Result<Movie> {
 
 /// One page of movies matching the query.
 pub async fn browse(db: &Db, query: &MovieQuery) -> Result<Page<MovieCard>> {
+    if !within_paging_limit(query.page, query.per_page) {
+        return Err(FieldError::new("page", PAGING_LIMIT_MESSAGE).into());
+    }
     Ok(movies::search(db, query).await?)
 }
 

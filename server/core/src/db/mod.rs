@@ -10,6 +10,7 @@ pub(crate) mod lists;
 pub(crate) mod movielens;
 pub(crate) mod movies;
 pub(crate) mod playback;
+pub(crate) mod rate_counters;
 pub(crate) mod ratings;
 pub(crate) mod recommender;
 pub(crate) mod setup_tokens;

@@ -62,6 +62,17 @@ pub async fn record(db: &Db, r: &Report) -> sqlx::Result<Option<Progress>> {
         .bind(r.now)
         .execute(&mut *tx)
         .await?;
+        // A viewer's events for one movie are kept to the newest few hundred: a script reporting
+        // in a loop must not grow the table without bound (#15).
+        sqlx::query(
+            "DELETE FROM playback_events WHERE user_id = $1 AND movie_id = $2 AND id NOT IN \
+             (SELECT id FROM playback_events WHERE user_id = $1 AND movie_id = $2 ORDER BY id DESC LIMIT $3)",
+        )
+        .bind(r.user_id)
+        .bind(r.movie_id)
+        .bind(crate::playback::MAX_EVENTS_PER_MOVIE)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(Some(progress))
     })
@@ -132,4 +143,14 @@ pub async fn clear(db: &Db, user_id: i64, movie_id: Option<i64>) -> sqlx::Result
             .await?;
         tx.commit().await
     })
+}
+
+/// How many playback events are stored for this viewer and movie (tests of the cap).
+#[cfg(feature = "test-support")]
+pub async fn count_events(db: &Db, user_id: i64, movie_id: i64) -> sqlx::Result<i64> {
+    on_db!(db, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM playback_events WHERE user_id = $1 AND movie_id = $2")
+        .bind(user_id)
+        .bind(movie_id)
+        .fetch_one(pool)
+        .await)
 }

@@ -37,6 +37,20 @@ macro_rules! refresh_summary {
     }};
 }
 
+/// One statement that recomputes the count, sum and score of each of `movie_ids` from the
+/// ratings left (a deleted account's are gone); the update locks those movie rows.
+pub(crate) fn refresh_summaries_sql(movie_ids: &[i64]) -> String {
+    let count = "(SELECT COUNT(*) FROM ratings r WHERE r.movie_id = movies.id)";
+    let sum = "(SELECT COALESCE(SUM(half_stars), 0) FROM ratings r WHERE r.movie_id = movies.id)";
+    format!(
+        "UPDATE movies SET rating_count = {count}, rating_sum = {sum}, \
+         rating_score = CASE WHEN {count} = 0 THEN NULL \
+             ELSE CAST({sum} + 30 AS DOUBLE PRECISION) / (2 * ({count} + 5)) END \
+         WHERE id IN ({})",
+        super::id_list(movie_ids)
+    )
+}
+
 /// Sets a viewer's rating of a movie (1–10 half stars, checked by the caller). `None` when the
 /// movie does not exist or is deleted.
 pub async fn set(

@@ -16,12 +16,14 @@ pub async fn replace_unused(db: &Db, token_hash: &str, now: i64) -> sqlx::Result
     })
 }
 
-/// Whether an unused token with this hash exists (without spending it).
-pub async fn is_unused(db: &Db, token_hash: &str) -> sqlx::Result<bool> {
+/// Whether an unused token with this hash, issued after `issued_after`, exists (without
+/// spending it).
+pub async fn is_unused(db: &Db, token_hash: &str, issued_after: i64) -> sqlx::Result<bool> {
     on_db!(db, |pool| sqlx::query_scalar::<_, i64>(
-        "SELECT COUNT(*) FROM setup_tokens WHERE token_hash = $1 AND used_at IS NULL"
+        "SELECT COUNT(*) FROM setup_tokens WHERE token_hash = $1 AND used_at IS NULL AND created_at > $2"
     )
     .bind(token_hash)
+    .bind(issued_after)
     .fetch_one(pool)
     .await)
     .map(|n| n > 0)
@@ -41,21 +43,26 @@ pub enum FirstAdminError {
     Database(#[from] sqlx::Error),
 }
 
-/// Spends the token and creates the admin in one transaction: both happen, or neither does.
+/// Spends the token (if issued after `issued_after`) and creates the admin in one transaction:
+/// both happen, or neither does.
 pub async fn create_first_admin(
     db: &Db,
     token_hash: &str,
+    issued_after: i64,
     new: &crate::db::users::NewUser<'_>,
     now: i64,
 ) -> Result<i64, FirstAdminError> {
     let result: Result<i64, FirstAdminError> = on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
-        let spent = sqlx::query("UPDATE setup_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL")
-            .bind(now)
-            .bind(token_hash)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        let spent = sqlx::query(
+            "UPDATE setup_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND created_at > $3",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .bind(issued_after)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
         let admins: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin'").fetch_one(&mut *tx).await?;
         if spent != 1 || admins > 0 {
@@ -78,4 +85,14 @@ pub async fn create_first_admin(
         Ok(id)
     });
     result
+}
+
+/// Moves every token's issue time `secs` into the past (tests of the link's lifetime).
+#[cfg(feature = "test-support")]
+pub async fn backdate(db: &Db, secs: i64) -> sqlx::Result<()> {
+    on_db!(db, |pool| sqlx::query("UPDATE setup_tokens SET created_at = created_at - $1")
+        .bind(secs)
+        .execute(pool)
+        .await
+        .map(drop))
 }

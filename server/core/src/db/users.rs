@@ -134,15 +134,61 @@ pub async fn set_password(db: &Db, id: i64, hash: &PasswordHash, now: i64) -> sq
     .await)
 }
 
-/// Changes the role; false when no such account exists.
-pub async fn set_role(db: &Db, id: i64, role: Role, now: i64) -> sqlx::Result<bool> {
-    on_db!(db, |pool| sqlx::query("UPDATE users SET role = $1, updated_at = $2 WHERE id = $3")
-        .bind(role.as_str())
-        .bind(now)
-        .bind(id)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected() == 1))
+/// What a change guarded by "Cinecloud keeps at least one admin" did.
+#[derive(Debug)]
+pub enum Guarded<T> {
+    /// Done; the account as it was before.
+    Done(T),
+    /// No such account.
+    NotFound,
+    /// Refused: it would leave no admin.
+    LastAdmin,
+}
+
+/// Locks every admin row, as the transaction's first statement: on SQLite any write takes the
+/// database's one write lock; on PostgreSQL the update locks the rows, so two transactions
+/// that each remove an admin run one after the other, and the second counts what the first left.
+macro_rules! lock_admins {
+    ($tx:expr) => {
+        sqlx::query("UPDATE users SET role = role WHERE role = 'admin'").execute(&mut *$tx).await?
+    };
+}
+
+/// Reads the account and, if it is the last admin and `leaves_admins` says the change removes
+/// it, returns early with `LastAdmin`. Expands to an early `return` inside a transaction body.
+macro_rules! guard_last_admin {
+    ($tx:expr, $id:expr, $removes_admin:expr) => {{
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+        let Some(user) = sqlx::query_as::<_, UserRow>(&sql).bind($id).fetch_optional(&mut *$tx).await? else {
+            return Ok(Guarded::NotFound);
+        };
+        let user = User::from(user);
+        if user.role == Role::Admin && $removes_admin {
+            let admins: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin'").fetch_one(&mut *$tx).await?;
+            if admins <= 1 {
+                return Ok(Guarded::LastAdmin);
+            }
+        }
+        user
+    }};
+}
+
+/// Changes the role, unless that would leave no admin; checked and done in one transaction.
+pub async fn set_role(db: &Db, id: i64, role: Role, now: i64) -> sqlx::Result<Guarded<User>> {
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        lock_admins!(tx);
+        let user = guard_last_admin!(tx, id, role != Role::Admin);
+        sqlx::query("UPDATE users SET role = $1, updated_at = $2 WHERE id = $3")
+            .bind(role.as_str())
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Guarded::Done(user))
+    })
 }
 
 /// Points the account at a new profile photo and returns the key it pointed at before, in one
@@ -166,45 +212,23 @@ pub async fn swap_photo_key(db: &Db, id: i64, key: Option<&str>, now: i64) -> sq
     })
 }
 
-/// Deletes the account and returns what it was, so its media can be removed afterwards.
-pub async fn delete(db: &Db, id: i64) -> sqlx::Result<Option<User>> {
-    let sql = format!("DELETE FROM users WHERE id = $1 RETURNING {USER_COLUMNS}");
-    on_db!(db, |pool| sqlx::query_as::<_, UserRow>(&sql).bind(id).fetch_optional(pool).await)
-        .map(|row| row.map(User::from))
-}
-
-/// Records a failed sign-in, for throttling.
-pub async fn record_login_failure(db: &Db, email: &str, client_addr: &str, now: i64) -> sqlx::Result<()> {
-    on_db!(db, |pool| sqlx::query("INSERT INTO login_failures (email, client_addr, failed_at) VALUES ($1, $2, $3)")
-        .bind(email)
-        .bind(client_addr)
-        .bind(now)
-        .execute(pool)
-        .await
-        .map(|_| ()))
-}
-
-/// Failed sign-ins since `since`, for this email and for this client address.
-pub async fn count_login_failures(db: &Db, email: &str, client_addr: &str, since: i64) -> sqlx::Result<(i64, i64)> {
-    on_db!(db, |pool| sqlx::query_as::<_, (i64, i64)>(
-        "SELECT \
-           (SELECT COUNT(*) FROM login_failures WHERE email = $1 AND failed_at >= $3), \
-           (SELECT COUNT(*) FROM login_failures WHERE client_addr = $2 AND failed_at >= $3)"
-    )
-    .bind(email)
-    .bind(client_addr)
-    .bind(since)
-    .fetch_one(pool)
-    .await)
-}
-
-/// Forgets the failures of this email (after a successful sign-in) and every failure older than
-/// `before`, so the table stays small.
-pub async fn clear_login_failures(db: &Db, email: &str, before: i64) -> sqlx::Result<()> {
-    on_db!(db, |pool| sqlx::query("DELETE FROM login_failures WHERE email = $1 OR failed_at < $2")
-        .bind(email)
-        .bind(before)
-        .execute(pool)
-        .await
-        .map(|_| ()))
+/// Deletes the account, unless it is the last admin, and returns what it was, so its media can
+/// be removed afterwards. In the same transaction, the movies it rated get their rating count,
+/// sum and score recomputed without its ratings (which the foreign keys delete).
+pub async fn delete(db: &Db, id: i64) -> sqlx::Result<Guarded<User>> {
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        lock_admins!(tx);
+        let user = guard_last_admin!(tx, id, true);
+        let rated: Vec<i64> = sqlx::query_scalar("SELECT movie_id FROM ratings WHERE user_id = $1 ORDER BY movie_id")
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM users WHERE id = $1").bind(id).execute(&mut *tx).await?;
+        if !rated.is_empty() {
+            sqlx::query(&super::ratings::refresh_summaries_sql(&rated)).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(Guarded::Done(user))
+    })
 }

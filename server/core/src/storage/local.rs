@@ -92,7 +92,12 @@ impl LocalStore {
             }
             Err(e) => return Err(anyhow::Error::new(e).context(format!("opening {key}")).into()),
         };
-        let total_len = file.metadata().await.context("reading object metadata")?.len();
+        let meta = file.metadata().await.context("reading object metadata")?;
+        // A folder is not an object (on S3 a "folder" key simply does not exist).
+        if !meta.is_file() {
+            return Err(StorageError::NotFound(key.to_owned()));
+        }
+        let total_len = meta.len();
         let resolved = match range {
             Some(r) => Some(r.resolve(total_len).ok_or(StorageError::RangeNotSatisfiable { total: total_len })?),
             None => None,

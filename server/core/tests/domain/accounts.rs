@@ -1,19 +1,46 @@
 //! Account repository and service tests, run once on SQLite and once on PostgreSQL.
 
+use std::time::{Duration, Instant};
+
 use cinecloud_core::{
     Backend, Db, Error,
     accounts::{self, AccountError, LoginThrottle, Role, SignUp},
+    catalog::{self, MovieForm},
+    limits::Limit,
+    ratings,
     storage::StorageError,
     test_both_backends,
-    testing::{TestDb, TestServices},
+    testing::{self, TestDb, TestServices},
 };
 
 const PASSWORD: &str = "a long enough passphrase";
 
+/// Sign-ups per client: plenty for a test, each from its own address.
+const SIGN_UPS: Limit = Limit { name: "sign-up", max: 1000, window_secs: 3600 };
+
 async fn sign_up(db: &Db, email: &str) -> accounts::User {
-    accounts::sign_up(db, SignUp { email, display_name: "Ada Lovelace", password: PASSWORD })
+    accounts::sign_up(db, SignUp { email, display_name: "Ada Lovelace", password: PASSWORD }, "10.9.9.9", SIGN_UPS)
         .await
         .expect("sign-up succeeds")
+}
+
+/// A throttle without slow-downs, so tests do not wait.
+fn quick(per_account_client: i64, per_client: i64) -> LoginThrottle {
+    LoginThrottle {
+        window_secs: 600,
+        per_account_client,
+        per_client,
+        per_account: 1_000,
+        slowdown: Duration::ZERO,
+        max_slowdown: Duration::ZERO,
+    }
+}
+
+fn account_field_of(error: AccountError) -> &'static str {
+    match error {
+        AccountError::Domain(e) => field_of(e),
+        other => panic!("expected a field error, got {other:?}"),
+    }
 }
 
 fn field_of(error: Error) -> &'static str {
@@ -37,18 +64,32 @@ async fn sign_up_creates_a_viewer_and_normalises_the_email(backend: Backend) {
 async fn sign_up_refuses_a_taken_email_and_bad_fields(backend: Backend) {
     let t = TestDb::new(backend).await;
     sign_up(&t.db, "ada@example.com").await;
-    let taken =
-        accounts::sign_up(&t.db, SignUp { email: "ADA@example.com", display_name: "Other", password: PASSWORD })
-            .await
-            .unwrap_err();
+    let taken = accounts::sign_up(
+        &t.db,
+        SignUp { email: "ADA@example.com", display_name: "Other", password: PASSWORD },
+        "a",
+        SIGN_UPS,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(field_of(taken), "email");
-    let weak = accounts::sign_up(&t.db, SignUp { email: "b@example.com", display_name: "B", password: "password1" })
-        .await
-        .unwrap_err();
+    let weak = accounts::sign_up(
+        &t.db,
+        SignUp { email: "b@example.com", display_name: "B", password: "password1" },
+        "a",
+        SIGN_UPS,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(field_of(weak), "password");
-    let nameless = accounts::sign_up(&t.db, SignUp { email: "c@example.com", display_name: "  ", password: PASSWORD })
-        .await
-        .unwrap_err();
+    let nameless = accounts::sign_up(
+        &t.db,
+        SignUp { email: "c@example.com", display_name: "  ", password: PASSWORD },
+        "a",
+        SIGN_UPS,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(field_of(nameless), "display_name");
     assert_eq!(accounts::list_users(&t.db, 10, 0).await.unwrap().len(), 1, "nothing half-written");
 }
@@ -66,17 +107,19 @@ async fn log_in_accepts_the_right_password_only(backend: Backend) {
     assert_eq!(wrong.unwrap_err().to_string(), unknown.unwrap_err().to_string());
 }
 
-async fn log_in_is_throttled_per_account_and_per_client(backend: Backend) {
+async fn log_in_is_throttled_per_account_and_client_and_per_client(backend: Backend) {
     let t = TestDb::new(backend).await;
     sign_up(&t.db, "ada@example.com").await;
-    let throttle = LoginThrottle { window_secs: 600, per_account: 3, per_client: 5 };
-    for i in 0..3 {
-        let r = accounts::log_in(&t.db, "ada@example.com", "wrong", &format!("10.0.0.{i}"), throttle).await;
+    let throttle = quick(3, 5);
+    for _ in 0..3 {
+        let r = accounts::log_in(&t.db, "ada@example.com", "wrong", "10.0.0.1", throttle).await;
         assert!(matches!(r, Err(AccountError::InvalidCredentials)));
     }
-    // Even the right password is refused while the account is throttled.
-    let r = accounts::log_in(&t.db, "ada@example.com", PASSWORD, "10.0.0.9", throttle).await;
+    // That client is refused for that account, even with the right password…
+    let r = accounts::log_in(&t.db, "ada@example.com", PASSWORD, "10.0.0.1", throttle).await;
     assert!(matches!(r, Err(AccountError::RateLimited)), "{r:?}");
+    // …but the owner, elsewhere, is not locked out.
+    accounts::log_in(&t.db, "ada@example.com", PASSWORD, "10.0.0.9", throttle).await.unwrap();
 
     // One client guessing across many accounts is throttled too.
     for i in 0..5 {
@@ -87,10 +130,66 @@ async fn log_in_is_throttled_per_account_and_per_client(backend: Backend) {
     assert!(matches!(r, Err(AccountError::RateLimited)), "{r:?}");
 }
 
+/// Item 2 of #15: failures used to be counted before argon2 and recorded after, so parallel
+/// guesses all saw a clean slate and all were verified. Now each is counted first, atomically.
+async fn parallel_wrong_guesses_are_counted_before_any_is_verified(backend: Backend) {
+    let t = TestDb::new(backend).await;
+    sign_up(&t.db, "ada@example.com").await;
+    let throttle = quick(5, 1_000);
+    let guesses = (0..40).map(|i| {
+        let db = t.db.clone();
+        tokio::spawn(async move {
+            accounts::log_in(&db, "ada@example.com", &format!("guess number {i}"), "203.0.113.5", throttle).await
+        })
+    });
+    let mut verified = 0;
+    let mut refused = 0;
+    for guess in futures::future::join_all(guesses).await {
+        match guess.unwrap() {
+            Err(AccountError::InvalidCredentials) => verified += 1,
+            Err(AccountError::RateLimited) => refused += 1,
+            other => panic!("unexpected: {other:?}"),
+        }
+    }
+    assert_eq!(verified, 5, "exactly the allowance was verified ({refused} refused)");
+    assert_eq!(refused, 35);
+}
+
+/// Item 5 of #15: toward one account from many clients, attempts are slowed down, not refused.
+async fn guesses_from_many_clients_slow_the_account_down_without_locking_it(backend: Backend) {
+    let t = TestDb::new(backend).await;
+    sign_up(&t.db, "ada@example.com").await;
+    // Slow-downs long against one argon2 verification in a debug build (~0.2 s), so the
+    // check below cannot pass by accident of timing.
+    let throttle = LoginThrottle {
+        window_secs: 600,
+        per_account_client: 5,
+        per_client: 1_000,
+        per_account: 3,
+        slowdown: Duration::from_millis(1500),
+        max_slowdown: Duration::from_millis(3000),
+    };
+    assert_eq!(throttle.delay(3), Duration::ZERO);
+    assert_eq!(throttle.delay(4), Duration::from_millis(1500));
+    assert_eq!(throttle.delay(5), Duration::from_millis(3000));
+    assert_eq!(throttle.delay(60), Duration::from_millis(3000), "capped");
+    for i in 0..3 {
+        let r = accounts::log_in(&t.db, "ada@example.com", "wrong", &format!("198.51.100.{i}"), throttle).await;
+        assert!(matches!(r, Err(AccountError::InvalidCredentials)));
+    }
+    let started = Instant::now();
+    accounts::log_in(&t.db, "ada@example.com", PASSWORD, "10.0.0.1", throttle).await.expect("the owner gets in");
+    assert!(started.elapsed() >= Duration::from_millis(1500), "the fourth attempt waited");
+    // The success forgot the account's count: the next attempt is not slowed.
+    let started = Instant::now();
+    accounts::log_in(&t.db, "ada@example.com", PASSWORD, "10.0.0.1", throttle).await.unwrap();
+    assert!(started.elapsed() < Duration::from_millis(1500), "{:?}", started.elapsed());
+}
+
 async fn successful_log_in_clears_the_account_failures(backend: Backend) {
     let t = TestDb::new(backend).await;
     sign_up(&t.db, "ada@example.com").await;
-    let throttle = LoginThrottle { window_secs: 600, per_account: 3, per_client: 100 };
+    let throttle = quick(3, 100);
     for _ in 0..2 {
         let _ = accounts::log_in(&t.db, "ada@example.com", "wrong", "10.0.0.1", throttle).await;
     }
@@ -101,14 +200,54 @@ async fn successful_log_in_clears_the_account_failures(backend: Backend) {
     accounts::log_in(&t.db, "ada@example.com", PASSWORD, "10.0.0.1", throttle).await.unwrap();
 }
 
+/// Item 3 of #15: a signed-in session (perhaps a stolen one) cannot guess the password through
+/// the password change or the account deletion.
+async fn password_rechecks_are_throttled(backend: Backend) {
+    let t = TestServices::new(backend).await;
+    let s = &t.services;
+    let user = sign_up(&s.db, "ada@example.com").await;
+    let throttle = quick(3, 100);
+    for i in 0..3 {
+        let r =
+            accounts::change_password(&s.db, user.id, &format!("guess {i}"), "another fine passphrase", throttle).await;
+        assert!(
+            matches!(r, Err(AccountError::Domain(Error::Invalid(ref e))) if e.field == "current_password"),
+            "{r:?}"
+        );
+    }
+    let r = accounts::change_password(&s.db, user.id, PASSWORD, "another fine passphrase", throttle).await;
+    assert!(matches!(r, Err(AccountError::RateLimited)), "even the right one is refused now: {r:?}");
+    let r = accounts::delete_account(s, user.id, PASSWORD, throttle).await;
+    assert!(matches!(r, Err(AccountError::RateLimited)), "deletion shares the allowance: {r:?}");
+    assert!(accounts::find_user(&s.db, user.id).await.is_ok(), "nothing was deleted");
+}
+
+/// Item 4 of #15: sign-ups are limited per client address.
+async fn sign_ups_are_limited_per_client(backend: Backend) {
+    let t = TestDb::new(backend).await;
+    let limit = Limit { name: "sign-up", max: 2, window_secs: 3600 };
+    let form = |email| SignUp { email, display_name: "Ada", password: PASSWORD };
+    accounts::sign_up(&t.db, form("a@example.com"), "192.0.2.1", limit).await.unwrap();
+    accounts::sign_up(&t.db, form("b@example.com"), "192.0.2.1", limit).await.unwrap();
+    let third = accounts::sign_up(&t.db, form("c@example.com"), "192.0.2.1", limit).await;
+    assert!(matches!(third, Err(Error::RateLimited)), "{third:?}");
+    assert!(accounts::find_by_email(&t.db, "c@example.com").await.unwrap().is_none());
+    accounts::sign_up(&t.db, form("c@example.com"), "192.0.2.2", limit).await.expect("another client may");
+}
+
 async fn change_password_needs_the_current_one_and_bumps_the_epoch(backend: Backend) {
     let t = TestDb::new(backend).await;
     let user = sign_up(&t.db, "ada@example.com").await;
-    let wrong = accounts::change_password(&t.db, user.id, "not it", "another fine passphrase").await.unwrap_err();
-    assert_eq!(field_of(wrong), "current_password");
-    let weak = accounts::change_password(&t.db, user.id, PASSWORD, "12345678").await.unwrap_err();
-    assert_eq!(field_of(weak), "new_password");
-    let epoch = accounts::change_password(&t.db, user.id, PASSWORD, "another fine passphrase").await.unwrap();
+    let throttle = quick(5, 100);
+    let wrong =
+        accounts::change_password(&t.db, user.id, "not it", "another fine passphrase", throttle).await.unwrap_err();
+    assert_eq!(account_field_of(wrong), "current_password");
+    let weak = accounts::change_password(&t.db, user.id, PASSWORD, "12345678", throttle).await.unwrap_err();
+    assert_eq!(account_field_of(weak), "new_password");
+    let named =
+        accounts::change_password(&t.db, user.id, PASSWORD, "lovelace forever 1815", throttle).await.unwrap_err();
+    assert_eq!(account_field_of(named), "new_password", "the display name is not a password");
+    let epoch = accounts::change_password(&t.db, user.id, PASSWORD, "another fine passphrase", throttle).await.unwrap();
     assert_eq!(epoch, user.session_epoch + 1);
     let throttle = LoginThrottle::default();
     assert!(accounts::log_in(&t.db, "ada@example.com", PASSWORD, "a", throttle).await.is_err());
@@ -156,9 +295,10 @@ async fn profile_photo_replaces_the_old_object_and_deletion_removes_it(backend: 
     let too_big = accounts::set_profile_photo(s, user.id, vec![0u8; accounts::MAX_PHOTO_BYTES + 1]).await;
     assert!(matches!(too_big, Err(Error::UploadRefused { field: "photo", .. })));
 
-    let wrong = accounts::delete_account(s, user.id, "not my password").await.unwrap_err();
-    assert_eq!(field_of(wrong), "password");
-    accounts::delete_account(s, user.id, PASSWORD).await.unwrap();
+    let throttle = LoginThrottle::default();
+    let wrong = accounts::delete_account(s, user.id, "not my password", throttle).await.unwrap_err();
+    assert_eq!(account_field_of(wrong), "password");
+    accounts::delete_account(s, user.id, PASSWORD, throttle).await.unwrap();
     assert!(matches!(accounts::find_user(&s.db, user.id).await, Err(Error::NotFound)));
     assert!(
         matches!(s.media.get(&second, None).await, Err(StorageError::NotFound(_))),
@@ -238,12 +378,86 @@ async fn roles_change_but_the_last_admin_stays(backend: Backend) {
     assert_eq!(listed.iter().map(|u| u.id).collect::<Vec<_>>(), vec![admin.id, viewer.id]);
 }
 
+/// Item 10 of #15: a deleted viewer's ratings leave the movies' counts and averages at once,
+/// not when someone next rates.
+async fn deleting_an_account_takes_its_ratings_out_of_the_averages(backend: Backend) {
+    let t = TestServices::new(backend).await;
+    let s = &t.services;
+    let ada = sign_up(&s.db, "ada@example.com").await;
+    let bob = testing::viewer(&s.db, "bob").await;
+    let form = |title: &str| MovieForm { title: title.into(), year: "1927".into(), ..MovieForm::default() };
+    let shared = catalog::create_movie(&s.db, &form("Metropolis"), None).await.unwrap().id;
+    let only_ada = catalog::create_movie(&s.db, &form("Sunrise"), None).await.unwrap().id;
+    ratings::rate(&s.db, ada.id, shared, 10).await.unwrap();
+    ratings::rate(&s.db, bob, shared, 4).await.unwrap();
+    ratings::rate(&s.db, ada.id, only_ada, 8).await.unwrap();
+
+    accounts::delete_account(s, ada.id, PASSWORD, LoginThrottle::default()).await.unwrap();
+    let left = ratings::summary(&s.db, shared).await.unwrap();
+    assert_eq!((left.count, left.average()), (1, Some(2.0)), "only Bob's 2★ is left");
+    let none = ratings::summary(&s.db, only_ada).await.unwrap();
+    assert_eq!((none.count, none.average()), (0, None));
+}
+
+/// Item 10 of #15: the last admin can neither delete their account nor lose the role, and the
+/// check holds when two admins remove each other at the same moment.
+async fn the_last_admin_cannot_leave(backend: Backend) {
+    let t = TestServices::new(backend).await;
+    let s = &t.services;
+    let root =
+        accounts::create_admin(&s.db, SignUp { email: "root@example.com", display_name: "Root", password: PASSWORD })
+            .await
+            .unwrap();
+    let refused = accounts::delete_account(s, root.id, PASSWORD, LoginThrottle::default()).await.unwrap_err();
+    assert_eq!(account_field_of(refused), "password");
+    assert!(accounts::find_user(&s.db, root.id).await.is_ok(), "still there");
+
+    // Two admins, each demoting the other at once: one must stay.
+    for round in 0..5 {
+        let other = accounts::create_admin(
+            &s.db,
+            SignUp { email: &format!("other{round}@example.com"), display_name: "Other", password: PASSWORD },
+        )
+        .await
+        .unwrap();
+        let (a, b) = tokio::join!(
+            accounts::set_role(&s.db, root.id, Role::Viewer),
+            accounts::set_role(&s.db, other.id, Role::Viewer)
+        );
+        assert!(a.is_ok() != b.is_ok(), "exactly one demotion succeeds: {a:?} {b:?}");
+        assert_eq!(accounts::count_admins(&s.db).await.unwrap(), 1);
+        // Put root back as the only admin for the next round.
+        if a.is_ok() {
+            accounts::set_role(&s.db, root.id, Role::Admin).await.unwrap();
+            accounts::set_role(&s.db, other.id, Role::Viewer).await.unwrap();
+        }
+    }
+}
+
+/// Item 12 of #15: a setup link expires a day after it was issued; a new one works.
+async fn a_setup_link_expires_after_a_day(backend: Backend) {
+    let t = TestDb::new(backend).await;
+    let old = accounts::issue_setup_token(&t.db).await.unwrap().unwrap();
+    testing::stored::backdate_setup_tokens(&t.db, accounts::SETUP_LINK_LIFETIME_SECS + 1).await.unwrap();
+    assert!(!accounts::setup_token_is_valid(&t.db, &old).await.unwrap());
+    let form = SignUp { email: "root@example.com", display_name: "Root", password: PASSWORD };
+    assert!(matches!(accounts::create_first_admin(&t.db, &old, form).await, Err(AccountError::SetupLinkSpent)));
+    let new = accounts::issue_setup_token(&t.db).await.unwrap().expect("still no admin: a new link");
+    let form = SignUp { email: "root@example.com", display_name: "Root", password: PASSWORD };
+    assert_eq!(accounts::create_first_admin(&t.db, &new, form).await.unwrap().role, Role::Admin);
+}
+
 test_both_backends!(
+    a_setup_link_expires_after_a_day,
     sign_up_creates_a_viewer_and_normalises_the_email,
     sign_up_refuses_a_taken_email_and_bad_fields,
     log_in_accepts_the_right_password_only,
-    log_in_is_throttled_per_account_and_per_client,
+    log_in_is_throttled_per_account_and_client_and_per_client,
+    parallel_wrong_guesses_are_counted_before_any_is_verified,
+    guesses_from_many_clients_slow_the_account_down_without_locking_it,
     successful_log_in_clears_the_account_failures,
+    password_rechecks_are_throttled,
+    sign_ups_are_limited_per_client,
     change_password_needs_the_current_one_and_bumps_the_epoch,
     display_name_changes_and_is_validated,
     profile_photo_replaces_the_old_object_and_deletion_removes_it,
@@ -251,4 +465,6 @@ test_both_backends!(
     first_admin_setup_token_works_once_only,
     a_newer_setup_token_replaces_the_unused_one,
     roles_change_but_the_last_admin_stays,
+    deleting_an_account_takes_its_ratings_out_of_the_averages,
+    the_last_admin_cannot_leave,
 );

@@ -451,7 +451,63 @@ async fn genre_lists_follow_edits_deletes_and_restores(backend: Backend) {
     assert_eq!(catalog::browse(db, &war).await.unwrap().total, 2);
 }
 
+/// Item 9 of #15: purging used to have no caller outside tests. A maintenance round purges what
+/// is past its undo window, media included, and only one server runs each round.
+async fn maintenance_rounds_purge_taken_down_movies_once_per_window(backend: Backend) {
+    use cinecloud_core::maintenance::{Report, run_round};
+    let t = TestServices::new(backend).await;
+    let db = &t.services.db;
+    let id = catalog::create_movie(
+        db,
+        &MovieForm { title: "Nosferatu".into(), year: "1922".into(), ..MovieForm::default() },
+        None,
+    )
+    .await
+    .unwrap()
+    .id;
+    let movie = catalog::get_movie(db, id).await.unwrap();
+    let mut png = Vec::new();
+    image::RgbImage::from_pixel(200, 300, image::Rgb([90, 20, 20]))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    cinecloud_core::covers::set_cover(&t.services, id, movie.version, png, None).await.unwrap();
+    assert!(!t.services.media.list("covers/").await.unwrap().is_empty());
+    catalog::delete_movie(db, id, None).await.unwrap();
+
+    let every = std::time::Duration::from_secs(600);
+    let now = now_unix();
+    assert_eq!(run_round(&t.services, now, every).await.unwrap(), Some(Report::default()), "inside the undo window");
+    let later = now + UNDO_WINDOW_SECS + 1;
+    // Another server's round at the same moment: this window's round was already taken.
+    assert_eq!(run_round(&t.services, now + 1, every).await.unwrap(), None);
+    let round = run_round(&t.services, later, every).await.unwrap().expect("a new window, a new round");
+    assert_eq!(round.purged_movies, 1);
+    assert!(matches!(catalog::get_movie(db, id).await, Err(Error::NotFound)));
+    assert_eq!(t.services.media.list("covers/").await.unwrap(), Vec::<String>::new(), "the cover went with it");
+}
+
+/// Item 8 of #15: anonymous callers cannot make a search expensive — deep pages are refused with
+/// a clear message, and a one-letter word is a whole word, not a prefix of half the index.
+async fn deep_pages_are_refused_and_one_letter_words_are_not_prefixes(backend: Backend) {
+    let t = TestDb::new(backend).await;
+    let db = &t.db;
+    catalog::create_movie(db, &form("Nosferatu", 1922, &["Horror"], &["F. W. Murnau"]), None).await.unwrap();
+    catalog::create_movie(db, &form("Plan 9 from Outer Space", 1957, &["Horror"], &[]), None).await.unwrap();
+    let deep = MovieQuery { page: 10_000 / 24 + 2, per_page: 24, ..MovieQuery::default() };
+    match catalog::browse(db, &deep).await {
+        Err(Error::Invalid(e)) => assert_eq!((e.field, e.message.as_str()), ("page", catalog::PAGING_LIMIT_MESSAGE)),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    let last = MovieQuery { page: 10_000 / 24, per_page: 24, ..MovieQuery::default() };
+    assert_eq!(catalog::browse(db, &last).await.unwrap().items.len(), 0, "within the limit: just empty");
+    assert_eq!(search(db, "n").await, Vec::<String>::new(), "one letter is not a prefix");
+    assert_eq!(search(db, "no").await, vec!["Nosferatu"]);
+    assert_eq!(search(db, "plan 9").await, vec!["Plan 9 from Outer Space"], "a one-letter word still matches whole");
+}
+
 test_both_backends!(
+    deep_pages_are_refused_and_one_letter_words_are_not_prefixes,
+    maintenance_rounds_purge_taken_down_movies_once_per_window,
     broad_searches_count_up_to_the_cap_and_page_to_the_end,
     title_matches_rank_first,
     genre_lists_follow_edits_deletes_and_restores,

@@ -96,7 +96,24 @@ async fn history_entries_can_be_removed_or_cleared(backend: Backend) {
     assert_eq!(playback::history(db, bob, 10).await.unwrap().len(), 1);
 }
 
+/// Item 12 of #15: a player (or a script) reporting in a loop keeps a bounded number of events.
+async fn stored_events_per_movie_are_capped(backend: Backend) {
+    let t = TestDb::new(backend).await;
+    let db = &t.db;
+    let ada = viewer(db, "ada").await;
+    let film = movie(db, "Greed").await;
+    let extra = 7;
+    for i in 0..playback::MAX_EVENTS_PER_MOVIE + extra {
+        playback::report(db, ada, film, Progress, i * 1000, HOUR).await.unwrap();
+    }
+    let stored = cinecloud_core::testing::stored::count_playback_events(db, ada, film).await.unwrap();
+    assert_eq!(stored, playback::MAX_EVENTS_PER_MOVIE);
+    let at = playback::progress(db, ada, film).await.unwrap().unwrap();
+    assert_eq!(at.position_ms, (playback::MAX_EVENTS_PER_MOVIE + extra - 1) * 1000, "the newest is kept");
+}
+
 test_both_backends!(
+    stored_events_per_movie_are_capped,
     positions_resume_and_the_90_percent_rule,
     bad_reports_change_nothing,
     history_entries_can_be_removed_or_cleared,

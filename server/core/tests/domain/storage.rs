@@ -46,6 +46,10 @@ async fn local_folder_store() {
     let dir = tempfile::tempdir().unwrap();
     let store = MediaStore::Local(LocalStore::open(dir.path().join("media")).unwrap());
     exercise(&store).await;
+    // A folder is not an object (#15: `/media/profiles/1` used to answer 200 with a broken body).
+    store.put("profiles/1/b.jpg", Bytes::from_static(b"x"), "image/jpeg").await.unwrap();
+    assert!(matches!(store.get("profiles/1", None).await, Err(StorageError::NotFound(_))));
+    assert!(matches!(store.get("profiles", None).await, Err(StorageError::NotFound(_))));
 }
 
 #[tokio::test]

@@ -76,6 +76,16 @@ impl SearchPlan {
 /// Words of a search, at most this many.
 const MAX_TERMS: usize = 8;
 
+/// Shortest word searched as a prefix. A one-letter prefix matches a large share of every word
+/// in the index, and eight of them made an anonymous search expensive; a one-letter word is
+/// matched as a whole word instead (#15).
+pub(super) const MIN_PREFIX_CHARS: usize = 2;
+
+/// Whether `term` is searched as a prefix of words (else as a whole word).
+pub(super) fn is_prefix(term: &str) -> bool {
+    term.chars().count() >= MIN_PREFIX_CHARS
+}
+
 /// The search words of `query`, folded (none for a list).
 pub(super) fn terms(query: &MovieQuery) -> Vec<String> {
     query.text.as_deref().map(|t| text::query_terms(t, MAX_TERMS)).unwrap_or_default()

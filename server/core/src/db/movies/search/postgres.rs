@@ -2,7 +2,7 @@
 //! by title: movies whose title holds every word, then the rest (people, synopsis). Ranking with
 //! `ts_rank` would visit every match's row first.
 
-use super::plan::{Filters, Paging, Param, SearchPlan, count_sql, page_sql, terms};
+use super::plan::{Filters, Paging, Param, SearchPlan, count_sql, is_prefix, page_sql, terms};
 use crate::{
     catalog::{MovieQuery, Sort},
     db::movies::CARD_COLUMNS,
@@ -15,7 +15,13 @@ pub(super) fn plan(query: &MovieQuery) -> SearchPlan {
     // The full-text condition, and the title conditions of relevance's first tier.
     let mut tier: Option<(String, String, String)> = None;
     if !terms.is_empty() {
-        let p = f.bind(Param::Text(terms.iter().map(|t| format!("{t}:*")).collect::<Vec<_>>().join(" & ")));
+        let p = f.bind(Param::Text(
+            terms
+                .iter()
+                .map(|t| if is_prefix(t) { format!("{t}:*") } else { t.clone() })
+                .collect::<Vec<_>>()
+                .join(" & "),
+        ));
         let matched = format!("m.search_vector @@ to_tsquery('simple', {p})");
         // The first tier is found by the title's own word index (migration 0011; on
         // `movie_genres` in a genre), and a title match is a match, so it is not tested again.

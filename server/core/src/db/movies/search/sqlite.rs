@@ -1,7 +1,7 @@
 //! SQLite's plans. Words are matched in the FTS5 table `movies_fts` (visible movies only,
 //! migration 0009) and ranked by bm25.
 
-use super::plan::{Filters, Paging, Param, SearchPlan, count_sql, page_sql, terms};
+use super::plan::{Filters, Paging, Param, SearchPlan, count_sql, is_prefix, page_sql, terms};
 use crate::{
     catalog::{MovieQuery, Sort},
     db::movies::CARD_COLUMNS,
@@ -12,8 +12,15 @@ pub(super) fn plan(query: &MovieQuery) -> SearchPlan {
     let mut f = Filters::new(query);
     let terms = terms(query);
     // Each word a quoted prefix: FTS5 query syntax in the words is never interpreted.
-    let fts = (!terms.is_empty())
-        .then(|| f.bind(Param::Text(terms.iter().map(|t| format!("\"{t}\"*")).collect::<Vec<_>>().join(" "))));
+    let fts = (!terms.is_empty()).then(|| {
+        f.bind(Param::Text(
+            terms
+                .iter()
+                .map(|t| if is_prefix(t) { format!("\"{t}\"*") } else { format!("\"{t}\"") })
+                .collect::<Vec<_>>()
+                .join(" "),
+        ))
+    });
     f.narrow(query);
     let paging = Paging::of(query);
     let (k, id) = (f.k, f.id);

@@ -1,0 +1,35 @@
+//! Rate-limit counters on SQLite and PostgreSQL: concurrent hits each see their own count, and a
+//! window restarts once it has passed.
+
+use cinecloud_core::{
+    Backend, Error,
+    limits::{self, Limit},
+    test_both_backends,
+    testing::TestDb,
+};
+
+async fn concurrent_hits_each_see_a_different_count(backend: Backend) {
+    let t = TestDb::new(backend).await;
+    let limit = Limit { name: "test", max: 10, window_secs: 600 };
+    let hits = (0..30).map(|_| {
+        let db = t.db.clone();
+        tokio::spawn(async move { limits::hit(&db, limit, "192.0.2.1").await })
+    });
+    let results: Vec<_> = futures::future::join_all(hits).await.into_iter().map(Result::unwrap).collect();
+    let allowed = results.iter().filter(|r| r.is_ok()).count();
+    let refused = results.iter().filter(|r| matches!(r, Err(Error::RateLimited))).count();
+    assert_eq!((allowed, refused), (10, 20), "exactly the allowance passes: {results:?}");
+    // Another key has its own count.
+    limits::hit(&t.db, limit, "192.0.2.2").await.unwrap();
+}
+
+async fn a_window_restarts_once_it_has_passed(backend: Backend) {
+    let t = TestDb::new(backend).await;
+    let limit = Limit { name: "short", max: 1, window_secs: 1 };
+    limits::hit(&t.db, limit, "a").await.unwrap();
+    assert!(matches!(limits::hit(&t.db, limit, "a").await, Err(Error::RateLimited)));
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    limits::hit(&t.db, limit, "a").await.expect("a new window");
+}
+
+test_both_backends!(concurrent_hits_each_see_a_different_count, a_window_restarts_once_it_has_passed);
