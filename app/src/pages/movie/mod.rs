@@ -58,14 +58,26 @@ pub fn MoviePage() -> impl IntoView {
 }
 
 /// A blank movie page in edit mode, for admins to add a movie.
+///
+/// The editor itself is made only in the browser, once the page is interactive. Rendered on the
+/// server inside this page's `Transition`, its browser-only suggestion resources (genres,
+/// people) were read while the server waited for the boundary to resolve, and the response
+/// stalled after the header on most fresh servers (#15). An editor is nothing to index or to
+/// show before the page can be used, so nothing is lost.
 #[component]
 pub fn NewMoviePage() -> impl IntoView {
     let ctx = expect_context::<ViewerContext>();
+    let mounted = RwSignal::new(false);
+    Effect::new(move |_| mounted.set(true));
     view! {
         <Title text="New movie" />
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || ctx.viewer.get().map(|viewer| match viewer {
-                Ok(Some(v)) if v.is_admin => view! { <MovieEditor initial=MovieView::default() is_new=true related=None /> }.into_any(),
+                Ok(Some(v)) if v.is_admin => view! {
+                    <Show when=move || mounted.get() fallback=|| view! { <p class="loading">"Loading the editor…"</p> }>
+                        <MovieEditor initial=MovieView::default() is_new=true related=None />
+                    </Show>
+                }.into_any(),
                 Ok(Some(_)) => view! { <p role="alert" class="form-error">"Only admins can add movies."</p> }.into_any(),
                 _ => view! { <p>"Please " <A href="/login">"log in"</A> " as an admin to add movies."</p> }.into_any(),
             })}

@@ -1,0 +1,42 @@
+import { expect, test, type Locator, type Page } from "@playwright/test";
+import { openHydrated, signInAsNewAdmin, signUp, uniqueEmail } from "./support";
+
+// Stories mostly reach pages by clicking, which renders them in the browser. A bookmark, a
+// shared link or a reload asks the server for the whole page instead, and that path once hung
+// (`/movies/new` for a signed-in admin stalled after the header, #15). Each page is opened
+// here directly, reloaded, and fetched whole by a plain request with a deadline.
+
+/** Opens `path` directly, then reloads it; both times `ready` must show once hydrated. */
+async function openAndReload(page: Page, path: string, ready: (page: Page) => Locator) {
+  await openHydrated(page, path);
+  await expect(ready(page)).toBeVisible();
+  await page.reload();
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "", { timeout: 30_000 });
+  await expect(ready(page)).toBeVisible();
+  // The server's answer ends (no stalled stream) within a deadline, as curl would see it.
+  const response = await page.request.get(path, { timeout: 10_000 });
+  expect(response.status(), path).toBe(200);
+  expect(await response.text(), `${path} is a whole document`).toContain("</html>");
+}
+
+test("an admin opens every admin page directly and by reload", async ({ page, baseURL }) => {
+  await signInAsNewAdmin(page, baseURL!, "Direct Admin");
+  await openAndReload(page, "/movies/new", (p) => p.getByRole("button", { name: "Create movie" }));
+  await openAndReload(page, "/admin/users", (p) => p.getByRole("heading", { level: 1, name: "Users" }));
+  await openAndReload(page, "/admin/recommender", (p) => p.getByRole("heading", { level: 1, name: "Recommender" }));
+  await openAndReload(page, "/profile", (p) => p.getByRole("heading", { level: 1, name: "Your profile" }));
+  await openAndReload(page, "/movies/1", (p) => p.getByRole("button", { name: "Edit" }));
+  // The editor opened directly still works: a movie can be created from it.
+  await openHydrated(page, "/movies/new");
+  const title = `Direct Road ${Date.now()}`;
+  await page.getByLabel("Title", { exact: true }).fill(title);
+  await page.getByLabel("Year", { exact: true }).fill("1960");
+  await page.getByRole("button", { name: "Create movie" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+});
+
+test("a viewer opening an admin page directly is told it is for admins", async ({ page }) => {
+  await signUp(page, uniqueEmail("direct"), "Direct Viewer");
+  await openAndReload(page, "/movies/new", (p) => p.getByText("Only admins can add movies."));
+  await openAndReload(page, "/lists", (p) => p.getByRole("heading", { level: 1, name: "My lists" }));
+});
