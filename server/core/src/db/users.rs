@@ -154,7 +154,7 @@ macro_rules! lock_admins {
     };
 }
 
-/// Reads the account and, if it is the last admin and `leaves_admins` says the change removes
+/// Reads the account and, if it is the last admin and `$removes_admin` says the change removes
 /// it, returns early with `LastAdmin`. Expands to an early `return` inside a transaction body.
 macro_rules! guard_last_admin {
     ($tx:expr, $id:expr, $removes_admin:expr) => {{
