@@ -12,9 +12,9 @@ use crate::error::AppError;
 
 pub use session::{SessionPolicy, current_user, require_admin, require_user, signed_in_user};
 
-/// The client's address as the server decided to trust it (peer address, or the last
-/// `X-Forwarded-For` hop — the one the load balancer added — when behind a configured proxy). Put into request extensions by the
-/// server's middleware.
+/// The client's address as the server decided to trust it: the peer address, or behind a
+/// configured proxy the last `X-Forwarded-For` hop (the one the load balancer added). Put into
+/// request extensions by the server's middleware.
 #[derive(Clone, Debug)]
 pub struct ClientAddr(pub String);
 
