@@ -24,18 +24,27 @@ pub struct ListSummaryView {
     pub movie_count: i64,
 }
 
-/// One list with its movies in order.
+/// One list with one page of its movies in order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListView {
-    /// The list.
+    /// The list (its `movie_count` counts every page).
     pub list: ListSummaryView,
     /// Whether the caller owns it (and may change it).
     pub mine: bool,
-    /// Its movies, in order.
+    /// This page of its movies, in order.
     pub movies: Vec<MovieCardView>,
-    /// Which of them the caller (not the owner) has watched.
+    /// Which page this is (from 1).
+    pub page: u32,
+    /// How many pages there are (at least 1).
+    pub page_count: u32,
+    /// Where this page starts in the whole list (0 on the first).
+    pub offset: usize,
+    /// Which movies on this page the caller has watched.
     #[serde(default)]
     pub watched: Vec<i64>,
+    /// How many of the list's movies (on every page) the caller has watched.
+    #[serde(default)]
+    pub watched_count: i64,
 }
 
 #[cfg(feature = "ssr")]
@@ -57,7 +66,7 @@ fn form(name: String, description: String, is_public: bool) -> cinecloud_core::l
     cinecloud_core::lists::ListForm { name, description, is_public }
 }
 
-/// The signed-in viewer's lists, the watchlist first.
+/// The signed-in viewer's lists, the watchlist first (once it exists: reads only).
 #[server(prefix = "/api", endpoint = "lists/mine", input = GetUrl)]
 pub async fn my_lists() -> Result<Vec<ListSummaryView>, AppError> {
     use crate::ssr::*;
@@ -69,14 +78,15 @@ pub async fn my_lists() -> Result<Vec<ListSummaryView>, AppError> {
     .await
 }
 
-/// A list: its owner's always, anyone's when public (404 otherwise, as for a missing one).
+/// One page of a list (`page` from 1, 60 movies each): its owner's always, anyone's when public
+/// (404 otherwise, as for a missing one).
 #[server(prefix = "/api", endpoint = "lists/get", input = GetUrl)]
-pub async fn get_list(id: i64) -> Result<ListView, AppError> {
+pub async fn get_list(id: i64, #[server(default)] page: Option<u32>) -> Result<ListView, AppError> {
     use crate::ssr::*;
     respond(async {
         let viewer = current_user().await?.map(|u| u.id);
         let db = services()?.db;
-        let view = cinecloud_core::lists::view_list(&db, viewer, id).await?;
+        let view = cinecloud_core::lists::view_list(&db, viewer, id, page.unwrap_or(1)).await?;
         let mine = viewer == Some(view.list.user_id);
         let mut movies: Vec<MovieCardView> = view.movies.into_iter().map(MovieCardView::from).collect();
         crate::api::catalog::add_viewer_state(movies.iter_mut()).await?;
@@ -87,7 +97,17 @@ pub async fn get_list(id: i64) -> Result<ListView, AppError> {
             }
             None => Vec::new(),
         };
-        Ok(ListView { list: view.list.into(), mine, movies, watched })
+        let offset = (view.page as usize - 1) * cinecloud_core::lists::PAGE_SIZE as usize;
+        Ok(ListView {
+            list: view.list.into(),
+            mine,
+            movies,
+            page: view.page,
+            page_count: view.page_count,
+            offset,
+            watched,
+            watched_count: view.watched,
+        })
     })
     .await
 }
@@ -175,8 +195,8 @@ pub struct ListChoice {
     pub holds: bool,
 }
 
-/// The signed-in viewer's lists (the watchlist first), each with whether it holds `movie_id`: what
-/// a card's or a movie page's "Save to…" menu shows.
+/// The signed-in viewer's lists (the watchlist first, once it exists), each with whether it holds
+/// `movie_id`: what a card's or a movie page's "Save to…" menu shows. Reads only.
 #[server(prefix = "/api", endpoint = "lists/for_movie", input = GetUrl)]
 pub async fn lists_for_movie(movie_id: i64) -> Result<Vec<ListChoice>, AppError> {
     use crate::ssr::*;
@@ -199,7 +219,8 @@ pub async fn move_in_list(list_id: i64, movie_id: i64, index: usize) -> Result<(
     use crate::ssr::*;
     respond(async {
         let user = require_user().await?;
-        Ok(cinecloud_core::lists::move_movie(&services()?.db, user.id, list_id, movie_id, index).await?)
+        cinecloud_core::lists::move_movie(&services()?.db, user.id, list_id, movie_id, index).await?;
+        Ok(())
     })
     .await
 }

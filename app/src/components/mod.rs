@@ -5,6 +5,7 @@ pub mod error;
 pub mod form;
 pub mod header;
 pub mod movie_card;
+pub mod pager;
 pub mod search_box;
 pub mod star_rating;
 pub mod toast;

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{
     components::A,
-    hooks::{use_navigate, use_params_map},
+    hooks::{use_navigate, use_params_map, use_query_map},
 };
 
 use crate::{
@@ -17,6 +17,7 @@ use crate::{
     components::{
         form::{FormError, last_error},
         movie_card::MovieCard,
+        pager::pager,
         toast::Toasts,
     },
     error::AppError,
@@ -70,8 +71,17 @@ pub fn MyListsPage() -> impl IntoView {
 
 #[component]
 fn ListTable(lists: Vec<ListSummaryView>) -> impl IntoView {
+    // The watchlist is made by the first add to it; until then it is shown, empty, without a link.
+    let no_watchlist_yet = !lists.iter().any(|l| l.kind == "watchlist");
     view! {
         <ul class="list-summaries">
+            {no_watchlist_yet.then(|| view! {
+                <li>
+                    <span>"Watchlist"</span>
+                    <span class="muted">{count_label(0)}</span>
+                    <span class="badge">"Private"</span>
+                </li>
+            })}
             {lists.into_iter().map(|l| view! {
                 <li>
                     <A href=format!("/lists/{}", l.id)>{l.name.clone()}</A>
@@ -87,14 +97,16 @@ fn ListTable(lists: Vec<ListSummaryView>) -> impl IntoView {
 #[component]
 pub fn ListPage() -> impl IntoView {
     let params = use_params_map();
+    let query = use_query_map();
     let id = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok());
+    let page = move || query.read().get("page").and_then(|v| v.parse::<u32>().ok());
     let reload = RwSignal::new(0u32);
     let update = ServerAction::<UpdateList>::new();
     let list = Resource::new(
-        move || (id(), reload.get(), update.version().get()),
-        |(id, _, _)| async move {
+        move || (id(), page(), reload.get(), update.version().get()),
+        |(id, page, _, _)| async move {
             match id {
-                Some(id) => get_list(id).await,
+                Some(id) => get_list(id, page).await,
                 None => Err(AppError::NotFound),
             }
         },
@@ -113,10 +125,11 @@ pub fn ListPage() -> impl IntoView {
 #[component]
 fn ListBody(view: ListView, reload: RwSignal<u32>, update: ServerAction<UpdateList>) -> impl IntoView {
     let toasts = expect_context::<Toasts>();
-    let ListView { list, mine, movies, watched } = view;
+    let ListView { list, mine, movies, page, page_count, offset, watched, watched_count } = view;
     let list_id = list.id;
-    let count = movies.len();
-    let watched_label = (!watched.is_empty()).then(|| format!(" · you have watched {} of {count}", watched.len()));
+    // Positions are in the whole list, not this page: a move from page 2 names its real place.
+    let count = list.movie_count as usize;
+    let watched_label = (watched_count > 0).then(|| format!(" · you have watched {watched_count} of {count}"));
     let change = Action::new(move |(movie_id, to): &(i64, Option<usize>)| {
         let (movie_id, to) = (*movie_id, *to);
         async move {
@@ -137,7 +150,7 @@ fn ListBody(view: ListView, reload: RwSignal<u32>, update: ServerAction<UpdateLi
         let Some(movie_id) = dragged.get_untracked() else { return };
         dragged.set(None);
         if let Some(index) = drop_index(&ev) {
-            change.dispatch((movie_id, Some(index)));
+            change.dispatch((movie_id, Some(offset + index)));
         }
     };
     let navigate = use_navigate();
@@ -198,7 +211,8 @@ fn ListBody(view: ListView, reload: RwSignal<u32>, update: ServerAction<UpdateLi
                 on:dragover=move |ev: leptos::ev::DragEvent| if dragged.get_untracked().is_some() { ev.prevent_default(); }
                 on:drop=on_drop
             >
-                {movies.into_iter().enumerate().map(|(index, movie)| {
+                {movies.into_iter().enumerate().map(|(on_page, movie)| {
+                    let index = offset + on_page;
                     let (movie_id, title) = (movie.id, movie.title.clone());
                     let note = watched.contains(&movie_id).then(|| "✓ Watched".to_owned());
                     let controls = mine.then(|| view! {
@@ -227,6 +241,7 @@ fn ListBody(view: ListView, reload: RwSignal<u32>, update: ServerAction<UpdateLi
                     view! { <MovieCard movie scope="list" note=note lists=!mine>{controls}</MovieCard> }
                 }).collect_view()}
             </ol>
+            {pager(page, page_count, move |p| format!("/lists/{list_id}?page={p}"))}
         </section>
     }
     .into_any()

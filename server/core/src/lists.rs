@@ -9,11 +9,13 @@ use crate::{
     clock::now_unix,
     db::{
         Db,
-        lists::{self, Addition},
+        lists::{self, Addition, NewPlaylist},
         ratings as signal_rows,
     },
     ratings::Signal,
 };
+
+pub use crate::db::lists::Moved;
 
 crate::spelling::spelled_enum! {
     /// What a list is for.
@@ -65,6 +67,12 @@ pub const WATCHLIST_NAME: &str = "Watchlist";
 pub const MAX_NAME: usize = 80;
 /// Longest description, in characters.
 pub const MAX_DESCRIPTION: usize = 500;
+/// Most movies one list holds.
+pub const MAX_ITEMS: i64 = 1_000;
+/// Most playlists one viewer keeps (besides the watchlist).
+pub const MAX_PLAYLISTS: i64 = 100;
+/// Movies on one page of a list.
+pub const PAGE_SIZE: i64 = 60;
 
 /// A list as its owner edits it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -95,30 +103,43 @@ impl ListForm {
     }
 }
 
-/// A list and its movies in order.
+/// A list and one page of its movies in order.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListWithMovies {
-    /// The list.
+    /// The list (its `movie_count` counts every page).
     pub list: List,
-    /// Its visible movies, in the owner's order.
+    /// This page of its visible movies, in the owner's order.
     pub movies: Vec<MovieCard>,
+    /// Which page this is (from 1).
+    pub page: u32,
+    /// How many pages there are (at least 1).
+    pub page_count: u32,
+    /// How many of its movies (on every page) the viewer asking has watched.
+    pub watched: i64,
 }
 
-/// The viewer's watchlist (made on first use).
+/// The viewer's watchlist, made on first use: for writes (adding to it); reads use [`my_lists`].
 pub async fn watchlist(db: &Db, user_id: i64) -> Result<List> {
     Ok(lists::watchlist(db, user_id, WATCHLIST_NAME, now_unix()).await?)
 }
 
-/// The viewer's lists, the watchlist first.
+/// The viewer's lists, the watchlist first. Reads only: a viewer who has never added to the
+/// watchlist has none yet.
 pub async fn my_lists(db: &Db, user_id: i64) -> Result<Vec<List>> {
-    watchlist(db, user_id).await?;
     Ok(lists::owned(db, user_id).await?)
 }
 
-/// Creates a playlist.
+/// Creates a playlist, unless the viewer already keeps [`MAX_PLAYLISTS`].
 pub async fn create_playlist(db: &Db, user_id: i64, form: &ListForm) -> Result<List> {
     let form = form.validate()?;
-    let id = lists::insert_playlist(db, user_id, &form.name, &form.description, form.is_public, now_unix()).await?;
+    let new = NewPlaylist { name: &form.name, description: &form.description, is_public: form.is_public };
+    let Some(id) = lists::insert_playlist(db, user_id, &new, MAX_PLAYLISTS, now_unix()).await? else {
+        return Err(FieldError::new(
+            "name",
+            format!("You have {MAX_PLAYLISTS} playlists, as many as one viewer may keep. Delete one to make room."),
+        )
+        .into());
+    };
     lists::find(db, id).await?.ok_or(Error::NotFound)
 }
 
@@ -145,22 +166,38 @@ pub async fn delete_list(db: &Db, user_id: i64, list_id: i64) -> Result<()> {
     if lists::delete_playlist(db, user_id, list_id).await? { Ok(()) } else { Err(Error::NotFound) }
 }
 
-/// A list for `viewer` (`None`: not signed in): the owner sees it always, anyone else only when
-/// it is public.
-pub async fn view_list(db: &Db, viewer: Option<i64>, list_id: i64) -> Result<ListWithMovies> {
+/// Page `page` (from 1; [`PAGE_SIZE`] movies each) of a list for `viewer` (`None`: not signed
+/// in): the owner sees it always, anyone else only when it is public. A page past the last is
+/// empty.
+pub async fn view_list(db: &Db, viewer: Option<i64>, list_id: i64, page: u32) -> Result<ListWithMovies> {
     let list = lists::find(db, list_id).await?.ok_or(Error::NotFound)?;
     if !list.is_public && viewer != Some(list.user_id) {
         return Err(Error::NotFound);
     }
-    let movies = lists::movies(db, list_id).await?;
-    Ok(ListWithMovies { list, movies })
+    let page = page.max(1);
+    // Lists hold at most MAX_ITEMS, so the count and the offset stay small.
+    let page_count = (list.movie_count.max(1) as u64).div_ceil(PAGE_SIZE as u64) as u32;
+    let offset = i64::from(page - 1).saturating_mul(PAGE_SIZE);
+    let movies =
+        if offset < list.movie_count { lists::movies(db, list_id, PAGE_SIZE, offset).await? } else { Vec::new() };
+    let watched = match viewer {
+        Some(viewer) => lists::watched_count(db, list_id, viewer).await?,
+        None => 0,
+    };
+    Ok(ListWithMovies { list, movies, page, page_count, watched })
 }
 
-/// Adds a movie at the end of one of the viewer's lists (again: nothing changes).
+/// Adds a movie at the end of one of the viewer's lists (again: nothing changes), unless it
+/// holds [`MAX_ITEMS`] already.
 pub async fn add_movie(db: &Db, user_id: i64, list_id: i64, movie_id: i64) -> Result<()> {
     let list = owned(db, user_id, list_id).await?;
-    match lists::add(db, user_id, list_id, movie_id, now_unix()).await? {
+    match lists::add(db, user_id, list_id, movie_id, MAX_ITEMS, now_unix()).await? {
         Addition::NotFound => Err(Error::NotFound),
+        Addition::Full => Err(FieldError::new(
+            "list",
+            format!("{} holds {MAX_ITEMS} movies, as many as a list may. Remove one to make room.", list.name),
+        )
+        .into()),
         Addition::Added | Addition::AlreadyThere => {
             if list.kind == ListKind::Watchlist {
                 signal_rows::add_signal(db, user_id, movie_id, Signal::Watchlisted, now_unix()).await?;
@@ -193,14 +230,13 @@ pub async fn reorder(db: &Db, user_id: i64, list_id: i64, order: &[i64]) -> Resu
 }
 
 /// Moves one movie of one of the viewer's lists to `index` (0 = first; past the end = last): what
-/// the keyboard's "move up/down" and a drop do.
-pub async fn move_movie(db: &Db, user_id: i64, list_id: i64, movie_id: i64, index: usize) -> Result<()> {
+/// the keyboard's "move up/down" and a drop do. Writes the one row (see [`lists::move_to`]).
+pub async fn move_movie(db: &Db, user_id: i64, list_id: i64, movie_id: i64, index: usize) -> Result<Moved> {
     owned(db, user_id, list_id).await?;
-    let mut order = lists::item_ids(db, list_id).await?;
-    let from = order.iter().position(|m| *m == movie_id).ok_or(Error::NotFound)?;
-    let id = order.remove(from);
-    order.insert(index.min(order.len()), id);
-    reorder(db, user_id, list_id, &order).await
+    match lists::move_to(db, user_id, list_id, movie_id, index, now_unix()).await? {
+        Moved::NotFound => Err(Error::NotFound),
+        done => Ok(done),
+    }
 }
 
 /// The list if the viewer owns it; otherwise the same "not found" a missing list gets.

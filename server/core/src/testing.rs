@@ -231,6 +231,20 @@ pub async fn viewer(db: &Db, name: &str) -> i64 {
     users::insert(db, &new, crate::clock::now_unix()).await.expect("inserting a test viewer").id
 }
 
+/// `n` bare movies ("Bulk film 1", …, year 1950) inserted in one statement; returns their ids in
+/// order. For tests that need many movies and nothing else about them.
+pub async fn bare_movies(db: &Db, n: usize) -> Vec<i64> {
+    let now = crate::clock::now_unix();
+    let sql = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < CAST($1 AS BIGINT)) \
+               INSERT INTO movies (title, sort_title, year, created_at, updated_at) \
+               SELECT 'Bulk film ' || i, 'bulk film ' || i, 1950, $2, $2 FROM n ORDER BY i RETURNING id";
+    let mut ids: Vec<i64> =
+        crate::db::on_db!(db, |pool| sqlx::query_scalar(sql).bind(n as i64).bind(now).fetch_all(pool).await)
+            .expect("inserting bare movies");
+    ids.sort_unstable();
+    ids
+}
+
 /// Declares one `#[tokio::test]` per database backend for an `async fn(Backend)` test body.
 #[macro_export]
 macro_rules! test_both_backends {
@@ -258,6 +272,7 @@ macro_rules! test_both_backends {
 /// domain function stored. Never for the application: it goes through the domain modules.
 pub mod stored {
     pub use crate::db::{
+        lists::{count_owned as count_lists, fill as fill_list, positions as list_positions},
         playback::count_events as count_playback_events,
         ratings::{all_ratings, all_signals},
         recommender::{ModelRow, latest_model, prune_models, try_lease},

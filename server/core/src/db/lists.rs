@@ -94,27 +94,48 @@ pub async fn find(db: &Db, list_id: i64) -> sqlx::Result<Option<List>> {
     Ok(row.map(List::from))
 }
 
-/// Creates a playlist.
+/// A new playlist's name, description and visibility.
+pub struct NewPlaylist<'a> {
+    /// Its name.
+    pub name: &'a str,
+    /// Its description.
+    pub description: &'a str,
+    /// Whether anyone with the link may see it.
+    pub is_public: bool,
+}
+
+/// Creates a playlist unless the owner already has `max` of them (`Ok(None)`). The owner's row
+/// is locked first, so two creations at once cannot both slip under the cap.
 pub async fn insert_playlist(
     db: &Db,
     user_id: i64,
-    name: &str,
-    description: &str,
-    is_public: bool,
+    new: &NewPlaylist<'_>,
+    max: i64,
     now: i64,
-) -> sqlx::Result<i64> {
+) -> sqlx::Result<Option<i64>> {
     on_db!(db, |pool| {
-        sqlx::query_scalar(
+        let mut tx = pool.begin().await?;
+        sqlx::query("UPDATE users SET updated_at = updated_at WHERE id = $1").bind(user_id).execute(&mut *tx).await?;
+        let playlists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM lists WHERE user_id = $1 AND kind = 'playlist'")
+            .bind(user_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        if playlists >= max {
+            return Ok(None);
+        }
+        let id = sqlx::query_scalar(
             "INSERT INTO lists (user_id, kind, name, description, is_public, created_at, updated_at) \
              VALUES ($1, 'playlist', $2, $3, $4, $5, $5) RETURNING id",
         )
         .bind(user_id)
-        .bind(name)
-        .bind(description)
-        .bind(is_public)
+        .bind(new.name)
+        .bind(new.description)
+        .bind(new.is_public)
         .bind(now)
-        .fetch_one(pool)
-        .await
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Some(id))
     })
 }
 
@@ -157,14 +178,30 @@ pub async fn delete_playlist(db: &Db, user_id: i64, list_id: i64) -> sqlx::Resul
     })
 }
 
-/// The list's visible movies in order.
-pub async fn movies(db: &Db, list_id: i64) -> sqlx::Result<Vec<MovieCard>> {
+/// One page of the list's visible movies in order: `limit` of them after the first `offset`.
+pub async fn movies(db: &Db, list_id: i64, limit: i64, offset: i64) -> sqlx::Result<Vec<MovieCard>> {
     let sql = format!(
         "SELECT {CARD_COLUMNS} FROM list_items i JOIN movies m ON m.id = i.movie_id \
-         WHERE i.list_id = $1 AND m.deleted_at IS NULL ORDER BY i.position, i.added_at, m.id"
+         WHERE i.list_id = $1 AND m.deleted_at IS NULL ORDER BY i.position, i.added_at, m.id LIMIT $2 OFFSET $3"
     );
-    let rows: Vec<CardRow> = on_db!(db, |pool| sqlx::query_as(&sql).bind(list_id).fetch_all(pool).await)?;
+    let rows: Vec<CardRow> =
+        on_db!(db, |pool| sqlx::query_as(&sql).bind(list_id).bind(limit).bind(offset).fetch_all(pool).await)?;
     Ok(rows.into_iter().map(MovieCard::from).collect())
+}
+
+/// How many of the list's visible movies `user_id` has watched.
+pub async fn watched_count(db: &Db, list_id: i64, user_id: i64) -> sqlx::Result<i64> {
+    on_db!(db, |pool| {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM list_items i JOIN movies m ON m.id = i.movie_id \
+             JOIN watch_progress w ON w.movie_id = i.movie_id AND w.user_id = $2 AND w.watched \
+             WHERE i.list_id = $1 AND m.deleted_at IS NULL",
+        )
+        .bind(list_id)
+        .bind(user_id)
+        .fetch_one(pool)
+        .await
+    })
 }
 
 /// Which of the owner's lists hold which of `movie_ids`, by movie then list. Reads only; a viewer
@@ -188,18 +225,35 @@ pub enum Addition {
     Added,
     /// It was there already.
     AlreadyThere,
+    /// The list already holds as many movies as it may.
+    Full,
     /// The list is not the owner's, or the movie is missing or deleted.
     NotFound,
 }
 
-/// Appends a visible movie to the owner's list, in one transaction that locks the list row.
-pub async fn add(db: &Db, user_id: i64, list_id: i64, movie_id: i64, now: i64) -> sqlx::Result<Addition> {
+/// Appends a visible movie to the owner's list unless it holds `max` movies already, in one
+/// transaction that locks the list row (so two additions at once cannot both pass the cap).
+pub async fn add(db: &Db, user_id: i64, list_id: i64, movie_id: i64, max: i64, now: i64) -> sqlx::Result<Addition> {
     on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
         let owned = touch_owned!(tx, list_id, user_id, now);
         let visible = movie_visible!(&mut *tx, movie_id);
         if !owned || !visible {
             return Ok(Addition::NotFound);
+        }
+        let (held, holds_it): (i64, bool) = sqlx::query_as(
+            "SELECT COUNT(*), COALESCE(MAX(CASE WHEN movie_id = $2 THEN 1 ELSE 0 END), 0) = 1 \
+             FROM list_items WHERE list_id = $1",
+        )
+        .bind(list_id)
+        .bind(movie_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if holds_it {
+            return Ok(Addition::AlreadyThere);
+        }
+        if held >= max {
+            return Ok(Addition::Full);
         }
         let inserted = sqlx::query(
             "INSERT INTO list_items (list_id, movie_id, position, added_at) \
@@ -235,13 +289,78 @@ pub async fn remove(db: &Db, user_id: i64, list_id: i64, movie_id: i64, now: i64
     })
 }
 
-/// Every movie id on the list in order, deleted ones included (a reorder must name them all).
-pub async fn item_ids(db: &Db, list_id: i64) -> sqlx::Result<Vec<i64>> {
+/// What moving a movie wrote.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Moved {
+    /// Nothing: it was already there.
+    Unchanged,
+    /// The moved movie's row alone, placed between its new neighbours.
+    OneRow,
+    /// Every row: there was no room left between the neighbours, so the list was renumbered.
+    Renumbered,
+    /// The list is not the owner's, or the movie is not on it.
+    NotFound,
+}
+
+/// Where a movie moved to `index` of `rest` (the list's `(movie_id, position)` rows in order,
+/// without it) goes: a position between its new neighbours, or `None` when they leave no room.
+fn position_between(rest: &[(i64, i64)], index: usize) -> Option<i64> {
+    let before = index.checked_sub(1).and_then(|i| rest.get(i)).map(|r| r.1);
+    let after = rest.get(index).map(|r| r.1);
+    match (before, after) {
+        (None, None) => Some(STEP),
+        (Some(b), None) => b.checked_add(STEP),
+        (None, Some(a)) => a.checked_sub(STEP),
+        (Some(b), Some(a)) => (a - b >= 2).then(|| b + (a - b) / 2),
+    }
+}
+
+/// Moves a movie of the owner's list to `index` (0 = first; past the end = last), in one
+/// transaction that locks the list row. Positions are sparse, so this writes the one row; only when
+/// its new neighbours leave no room between them is the whole list renumbered.
+pub async fn move_to(
+    db: &Db,
+    user_id: i64,
+    list_id: i64,
+    movie_id: i64,
+    index: usize,
+    now: i64,
+) -> sqlx::Result<Moved> {
     on_db!(db, |pool| {
-        sqlx::query_scalar("SELECT movie_id FROM list_items WHERE list_id = $1 ORDER BY position, added_at, movie_id")
-            .bind(list_id)
-            .fetch_all(pool)
-            .await
+        let mut tx = pool.begin().await?;
+        if !touch_owned!(tx, list_id, user_id, now) {
+            return Ok(Moved::NotFound);
+        }
+        let mut rows: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT movie_id, position FROM list_items WHERE list_id = $1 ORDER BY position, added_at, movie_id",
+        )
+        .bind(list_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let Some(from) = rows.iter().position(|r| r.0 == movie_id) else {
+            return Ok(Moved::NotFound);
+        };
+        let moved = rows.remove(from);
+        let index = index.min(rows.len());
+        if index == from {
+            return Ok(Moved::Unchanged);
+        }
+        let set = "UPDATE list_items SET position = $3 WHERE list_id = $1 AND movie_id = $2";
+        let done = match position_between(&rows, index) {
+            Some(position) => {
+                sqlx::query(set).bind(list_id).bind(movie_id).bind(position).execute(&mut *tx).await?;
+                Moved::OneRow
+            }
+            None => {
+                rows.insert(index, moved);
+                for (i, (id, _)) in rows.iter().enumerate() {
+                    sqlx::query(set).bind(list_id).bind(id).bind((i as i64 + 1) * STEP).execute(&mut *tx).await?;
+                }
+                Moved::Renumbered
+            }
+        };
+        tx.commit().await?;
+        Ok(done)
     })
 }
 
@@ -275,4 +394,35 @@ pub async fn reorder(db: &Db, user_id: i64, list_id: i64, order: &[i64], now: i6
         tx.commit().await?;
         Ok(true)
     })
+}
+
+/// Test support: the list's `(movie_id, position)` rows in order, as stored.
+pub async fn positions(db: &Db, list_id: i64) -> sqlx::Result<Vec<(i64, i64)>> {
+    on_db!(db, |pool| {
+        sqlx::query_as("SELECT movie_id, position FROM list_items WHERE list_id = $1 ORDER BY position, movie_id")
+            .bind(list_id)
+            .fetch_all(pool)
+            .await
+    })
+}
+
+/// Test support: how many lists (the watchlist included) the viewer has.
+pub async fn count_owned(db: &Db, user_id: i64) -> sqlx::Result<i64> {
+    on_db!(db, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM lists WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_one(pool)
+        .await)
+}
+
+/// Test support: puts `movie_ids` on the list in that order, in one statement (filling a list to
+/// its cap one addition at a time would take the suite seconds).
+pub async fn fill(db: &Db, list_id: i64, movie_ids: &[i64]) -> sqlx::Result<()> {
+    let now = crate::clock::now_unix();
+    let rows: Vec<String> = movie_ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| format!("({list_id}, {id}, {}, {now})", (i as i64 + 1) * STEP))
+        .collect();
+    let sql = format!("INSERT INTO list_items (list_id, movie_id, position, added_at) VALUES {}", rows.join(","));
+    on_db!(db, |pool| sqlx::query(&sql).execute(pool).await.map(|_| ()))
 }
