@@ -23,6 +23,7 @@ use crate::{
     components::{error::PageError, header::Header, toast::ToastHost},
     pages::{
         admin_recommender::AdminRecommenderPage,
+        admin_security::AdminSecurityPage,
         admin_users::AdminUsersPage,
         history::HistoryPage,
         home::HomePage,
@@ -104,6 +105,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/history") view=HistoryPage />
                         <Route path=path!("/admin/users") view=AdminUsersPage />
                         <Route path=path!("/admin/recommender") view=AdminRecommenderPage />
+                        <Route path=path!("/admin/security") view=AdminSecurityPage />
                     </Routes>
                 </ErrorBoundary>
             </main>

@@ -24,6 +24,10 @@ test("an admin opens every admin page directly and by reload", async ({ page, ba
   await openAndReload(page, "/movies/new", (p) => p.getByRole("button", { name: "Create movie" }));
   await openAndReload(page, "/admin/users", (p) => p.getByRole("heading", { level: 1, name: "Users" }));
   await openAndReload(page, "/admin/recommender", (p) => p.getByRole("heading", { level: 1, name: "Recommender" }));
+  // The admin's own sign-in is among the recent security events.
+  await openAndReload(page, "/admin/security", (p) =>
+    p.getByRole("table", { name: "Security events, newest first" }).getByRole("cell", { name: "Sign-in" }).first(),
+  );
   await openAndReload(page, "/profile", (p) => p.getByRole("heading", { level: 1, name: "Your profile" }));
   await openAndReload(page, "/movies/1", (p) => p.getByRole("button", { name: "Edit" }));
   // The editor opened directly still works: a movie can be created from it.

@@ -49,6 +49,8 @@ pub struct Settings {
     pub sign_ups_per_hour: u32,
     /// Requests per minute per client address to `/api/*`.
     pub api_requests_per_minute: u32,
+    /// Read deadlines for slow clients.
+    pub read_timeouts: ReadTimeouts,
     /// Log format.
     pub log_format: LogFormat,
     /// Folder with the compiled site (`pkg/`, public assets).
@@ -59,6 +61,15 @@ pub struct Settings {
     pub recommender: RecommenderSettings,
     /// Video upload limit and playback URL lifetime.
     pub videos: VideoSettings,
+}
+
+/// How long the server waits on a slow client before it drops the request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReadTimeouts {
+    /// For the whole request head, from its first byte.
+    pub header: std::time::Duration,
+    /// Between two chunks of a request body.
+    pub body_idle: std::time::Duration,
 }
 
 /// A configuration value that is wrong, naming its environment variable.
@@ -147,6 +158,18 @@ impl Settings {
             max_bytes: o.max_video_mb * 1024 * 1024,
             url_ttl: std::time::Duration::from_secs(o.video_url_seconds),
         };
+        for (variable, seconds) in [
+            ("CINECLOUD_HEADER_READ_SECONDS", o.header_read_seconds),
+            ("CINECLOUD_BODY_IDLE_SECONDS", o.body_idle_seconds),
+        ] {
+            if !(1..=600).contains(&seconds) {
+                return Err(bad(variable, "must be between 1 and 600"));
+            }
+        }
+        let read_timeouts = ReadTimeouts {
+            header: std::time::Duration::from_secs(o.header_read_seconds),
+            body_idle: std::time::Duration::from_secs(o.body_idle_seconds),
+        };
         Ok(Settings {
             database_url: o.database_url.clone(),
             media,
@@ -157,6 +180,7 @@ impl Settings {
             session_max_secs: i64::from(o.session_max_days) * 24 * 60 * 60,
             sign_ups_per_hour: o.sign_ups_per_hour,
             api_requests_per_minute: o.api_requests_per_minute,
+            read_timeouts,
             log_format,
             site_root: o.site_root.clone(),
             demo_catalog: o.demo_catalog,

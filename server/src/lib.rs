@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod listener;
 pub mod progress;
 pub mod recommend;
 pub mod session_store;

@@ -1,6 +1,6 @@
 //! Building the services and the router, and serving until SIGTERM.
 
-use std::{net::SocketAddr, sync::Arc, time::Duration};
+use std::{sync::Arc, time::Duration};
 
 use anyhow::Context;
 use app::{
@@ -25,8 +25,10 @@ use cinecloud_core::{
 use leptos::{nonce::Nonce, prelude::*};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::{
+    LatencyUnit,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
-    trace::TraceLayer,
+    timeout::RequestBodyTimeoutLayer,
+    trace::{DefaultOnResponse, TraceLayer},
 };
 use tower_sessions::{ExpiredDeletion, Expiry, SessionManagerLayer, cookie::SameSite};
 
@@ -117,16 +119,24 @@ pub async fn build_router(settings: &Settings, services: Services) -> anyhow::Re
         .layer(from_fn_with_state(state.clone(), middleware::slide_session))
         .layer(sessions)
         .layer(from_fn_with_state(state.clone(), middleware::limit_request_body))
+        // A body that stops arriving ends its request (the listener bounds the head the same way).
+        .layer(RequestBodyTimeoutLayer::new(settings.read_timeouts.body_idle))
         .layer(from_fn_with_state(state.clone(), middleware::refuse_cross_site_writes))
         .layer(from_fn_with_state(state.clone(), middleware::limit_api_requests))
         .layer(from_fn_with_state(state.clone(), middleware::record_client_addr))
         .layer(from_fn(middleware::private_by_default))
         .layer(from_fn_with_state(state.clone(), middleware::security_headers))
-        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
-            let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
-            // The path only: query strings can carry one-time tokens.
-            tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id)
-        }))
+        // The access log: one line per response at info (status and latency, in the request's
+        // span with its method, path and id).
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request<Body>| {
+                    let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+                    // The path only: query strings can carry one-time tokens.
+                    tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id)
+                })
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO).latency_unit(LatencyUnit::Micros)),
+        )
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state);
@@ -215,8 +225,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("CINECLOUD_LISTEN: cannot listen on {}", settings.listen))?;
     tracing::info!(address = %settings.listen, public_url = %settings.public_url, "Cinecloud is listening");
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
+    crate::listener::serve(listener, router, settings.read_timeouts.header, shutdown_signal())
         .await
         .context("serving HTTP")?;
     expiry.abort();

@@ -51,9 +51,65 @@ pub async fn set_user_role(user_id: i64, role: String) -> Result<AccountSummary,
     use crate::ssr::*;
     use cinecloud_core::accounts::{self, Role};
     respond(async {
-        require_admin().await?;
+        let admin = require_admin().await?;
         let role: Role = role.parse().map_err(|_| AppError::invalid("role", "Choose viewer or admin."))?;
-        Ok(AccountSummary::from(accounts::set_role(&services()?.db, user_id, role).await?))
+        let client = client_addr();
+        let by = accounts::ChangedBy { actor_id: Some(admin.id), client: &client };
+        Ok(AccountSummary::from(accounts::set_role(&services()?.db, user_id, role, by).await?))
+    })
+    .await
+}
+
+/// One security event as the admin page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecurityEventView {
+    /// Increasing id (the page's "older" link pages back from the last one shown).
+    pub id: i64,
+    /// Unix seconds.
+    pub at: i64,
+    /// `sign_in`, `sign_up`, `sign_out`, `password_change`, `account_deletion`, `role_change`,
+    /// `setup_link` or `refused`.
+    pub kind: String,
+    /// `success`, `failure`, `throttled` or `refused`.
+    pub outcome: String,
+    /// The account concerned: its email while it exists, else `#id`; empty when unknown.
+    pub account: String,
+    /// Who acted on it (an admin), the same way; empty when it was the account itself.
+    pub actor: String,
+    /// Client address.
+    pub client: String,
+    /// The note (the new role, the refused path).
+    pub detail: String,
+}
+
+#[cfg(feature = "ssr")]
+impl From<cinecloud_core::security_events::StoredEvent> for SecurityEventView {
+    fn from(e: cinecloud_core::security_events::StoredEvent) -> Self {
+        let name = |email: Option<String>, id: Option<i64>| {
+            email.or_else(|| id.map(|id| format!("#{id}"))).unwrap_or_default()
+        };
+        SecurityEventView {
+            id: e.id,
+            at: e.at,
+            kind: e.kind,
+            outcome: e.outcome,
+            account: name(e.email, e.user_id),
+            actor: name(e.actor_email, e.actor_id),
+            client: e.client,
+            detail: e.detail,
+        }
+    }
+}
+
+/// The 100 security events before the one with id `before` (the newest, without it), newest
+/// first (admins only).
+#[server(prefix = "/api", endpoint = "admin/security_events", input = leptos::server_fn::codec::GetUrl)]
+pub async fn security_events(#[server(default)] before: Option<i64>) -> Result<Vec<SecurityEventView>, AppError> {
+    use crate::ssr::*;
+    respond(async {
+        require_admin().await?;
+        let events = cinecloud_core::security_events::recent(&services()?.db, before).await?;
+        Ok(events.into_iter().map(SecurityEventView::from).collect())
     })
     .await
 }

@@ -80,8 +80,14 @@ pub async fn log_in(email: String, password: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "log_out")]
 pub async fn log_out() -> Result<(), AppError> {
     use crate::ssr::session::*;
+    use cinecloud_core::security_events::{EventKind, Outcome};
     crate::ssr::respond(async {
-        sign_out(&session().await?).await?;
+        let session = session().await?;
+        let user = crate::ssr::current_user().await?;
+        sign_out(&session).await?;
+        if let Some(user) = user {
+            crate::ssr::security_event(EventKind::SignOut, Outcome::Success, Some(user.id), "").await;
+        }
         crate::ssr::clear_site_data();
         leptos_axum::redirect("/");
         Ok(())
@@ -107,13 +113,15 @@ pub async fn change_display_name(display_name: String) -> Result<Viewer, AppErro
 pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
     use crate::ssr::{session::*, *};
     use cinecloud_core::accounts;
+    use cinecloud_core::security_events::EventKind;
     respond(async {
         let user = require_user().await?;
         let throttle = auth_settings()?.throttle;
         let changed =
             accounts::change_password(&services()?.db, user.id, &current_password, &new_password, throttle).await;
-        let epoch = end_session_if_throttled(changed).await?;
-        renew_after_password_change(&session().await?, epoch).await
+        let epoch = end_session_if_throttled(changed).await;
+        security_event(EventKind::PasswordChange, outcome_of(&epoch), Some(user.id), "").await;
+        renew_after_password_change(&session().await?, epoch?).await
     })
     .await
 }
@@ -123,10 +131,14 @@ pub async fn change_password(current_password: String, new_password: String) -> 
 pub async fn delete_account(password: String) -> Result<(), AppError> {
     use crate::ssr::{session::*, *};
     use cinecloud_core::accounts;
+    use cinecloud_core::security_events::EventKind;
     respond(async {
         let user = require_user().await?;
         let throttle = auth_settings()?.throttle;
-        end_session_if_throttled(accounts::delete_account(&services()?, user.id, &password, throttle).await).await?;
+        let deleted =
+            end_session_if_throttled(accounts::delete_account(&services()?, user.id, &password, throttle).await).await;
+        security_event(EventKind::AccountDeletion, outcome_of(&deleted), Some(user.id), "").await;
+        deleted?;
         sign_out(&session().await?).await?;
         clear_site_data();
         leptos_axum::redirect("/");
@@ -175,11 +187,14 @@ pub async fn create_first_admin(
     password: String,
 ) -> Result<(), AppError> {
     use crate::ssr::{session::*, *};
-    use cinecloud_core::accounts;
+    use cinecloud_core::{accounts, security_events::EventKind};
     respond(async {
         let services = services()?;
         let form = accounts::SignUp { email: &email, display_name: &display_name, password: &password };
-        let user = accounts::create_first_admin(&services.db, &token, form).await?;
+        let created = accounts::create_first_admin(&services.db, &token, form).await.map_err(AppError::from);
+        let user_id = created.as_ref().ok().map(|u| u.id);
+        security_event(EventKind::SetupLink, outcome_of(&created), user_id, "").await;
+        let user = created?;
         sign_in(&session().await?, &user).await?;
         leptos_axum::redirect("/admin/users");
         Ok(())

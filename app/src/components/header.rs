@@ -31,6 +31,7 @@ pub fn Header() -> impl IntoView {
                     {move || viewer().filter(|v| v.is_admin).map(|_| view! {
                         <A href="/admin/users">"Users"</A>
                         <A href="/admin/recommender">"Recommender"</A>
+                        <A href="/admin/security">"Security"</A>
                     })}
                 </Transition>
             </nav>

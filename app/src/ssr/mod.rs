@@ -4,7 +4,12 @@
 pub mod security;
 pub mod session;
 
-use cinecloud_core::{Services, accounts::LoginThrottle, limits::Limit};
+use cinecloud_core::{
+    Services,
+    accounts::LoginThrottle,
+    limits::Limit,
+    security_events::{self, Event, EventKind, Outcome},
+};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 
@@ -50,6 +55,33 @@ pub fn client_addr() -> String {
     use_context::<http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<ClientAddr>().map(|a| a.0.clone()))
         .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// Logs and stores a security event about the calling client (see
+/// [`cinecloud_core::security_events`]).
+pub async fn security_event(kind: EventKind, outcome: Outcome, user_id: Option<i64>, detail: &str) {
+    match services() {
+        Ok(services) => {
+            let client = client_addr();
+            security_events::record(&services.db, Event::new(kind, outcome, user_id, &client).detail(detail)).await;
+        }
+        Err(_) => tracing::error!(kind = kind.as_str(), "a security event could not be recorded"),
+    }
+}
+
+/// The outcome a server function's result stands for in a security event.
+pub fn outcome_of<T>(result: &Result<T, AppError>) -> Outcome {
+    match result {
+        Ok(_) => Outcome::Success,
+        Err(AppError::RateLimited) => Outcome::Throttled,
+        Err(AppError::Unauthorized | AppError::Forbidden) => Outcome::Refused,
+        Err(_) => Outcome::Failure,
+    }
+}
+
+/// The path the caller asked for (no query string: it can carry one-time tokens).
+pub fn request_path() -> String {
+    use_context::<http::request::Parts>().map(|p| p.uri.path().to_owned()).unwrap_or_default()
 }
 
 /// Runs a server function's body and sets the response status from its error, so HTTP clients

@@ -136,7 +136,18 @@ pub async fn require_user() -> Result<User, AppError> {
 }
 
 /// The signed-in admin: 401 when nobody is signed in, 403 for a viewer.
+/// Both refusals are security events: a viewer's (403) is stored with their id; a visitor's (401)
+/// only logged, so anonymous probing cannot fill the table.
 pub async fn require_admin() -> Result<User, AppError> {
-    let user = require_user().await?;
-    if user.role == Role::Admin { Ok(user) } else { Err(AppError::Forbidden) }
+    use cinecloud_core::security_events::{EventKind, Outcome};
+    let Some(user) = current_user().await? else {
+        tracing::warn!(target: "security", kind = "refused", outcome = "refused", client = %super::client_addr(),
+            detail = %super::request_path(), "admin call without signing in");
+        return Err(AppError::Unauthorized);
+    };
+    if user.role == Role::Admin {
+        return Ok(user);
+    }
+    super::security_event(EventKind::Refused, Outcome::Refused, Some(user.id), &super::request_path()).await;
+    Err(AppError::Forbidden)
 }

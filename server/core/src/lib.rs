@@ -20,6 +20,7 @@ pub mod movielens;
 pub mod playback;
 pub mod ratings;
 pub mod recommend;
+pub mod security_events;
 pub mod services;
 pub mod spelling;
 pub mod storage;

@@ -1,10 +1,14 @@
 //! Periodic clean-up, done by one server per round however many run: taken-down movies whose
 //! undo window has passed are purged with their covers and videos, and old rate-limit counters
-//! are pruned.
+//! and security events past their keeping time are pruned.
 
 use std::time::Duration;
 
-use crate::{Result, Services, catalog, db::rate_counters, limits};
+use crate::{
+    Result, Services, catalog,
+    db::{rate_counters, security_events},
+    limits,
+};
 
 /// What one round did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -13,6 +17,8 @@ pub struct Report {
     pub purged_movies: usize,
     /// Rate-limit counters deleted.
     pub pruned_counters: u64,
+    /// Security events past their keeping time deleted.
+    pub pruned_events: u64,
 }
 
 /// How often the server runs a round.
@@ -30,8 +36,9 @@ pub async fn run_round(services: &Services, now: i64, every: Duration) -> Result
     let purged_movies = catalog::purge_deleted(services, now).await?;
     // The longest limit window is an hour; a day's margin keeps every live count.
     let pruned_counters = rate_counters::prune(&services.db, now - 24 * 60 * 60).await?;
-    if purged_movies > 0 || pruned_counters > 0 {
-        tracing::info!(purged_movies, pruned_counters, "maintenance round");
+    let pruned_events = security_events::prune(&services.db, now - crate::security_events::KEEP_SECS).await?;
+    if purged_movies > 0 || pruned_counters > 0 || pruned_events > 0 {
+        tracing::info!(purged_movies, pruned_counters, pruned_events, "maintenance round");
     }
-    Ok(Some(Report { purged_movies, pruned_counters }))
+    Ok(Some(Report { purged_movies, pruned_counters, pruned_events }))
 }

@@ -4,6 +4,8 @@
 use cinecloud_core::{Backend, accounts, test_both_backends, testing::MediaBackend};
 use reqwest::{StatusCode, header};
 
+use app::api::admin::SecurityEventView;
+
 use crate::support::{PASSWORD, TestApp, raw_client, session_cookie};
 
 async fn cross_site_posts_are_refused_and_change_nothing(backend: Backend) {
@@ -149,4 +151,100 @@ test_both_backends!(
     cross_site_posts_are_refused_and_change_nothing,
     oversized_bodies_get_413,
     pages_render_with_a_nonce_csp_and_security_headers,
+    security_events_are_recorded_and_admins_read_them,
 );
+
+/// Opens a raw connection, sends `request`, and reads until the server hangs up (within 5 s);
+/// returns what it answered and how long it took.
+async fn answer_to_a_stalled_request(base: &str, request: &[u8]) -> (String, std::time::Duration) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(base.trim_start_matches("http://")).await.unwrap();
+    stream.write_all(request).await.unwrap();
+    let started = std::time::Instant::now();
+    let mut answer = Vec::new();
+    tokio::time::timeout(std::time::Duration::from_secs(5), stream.read_to_end(&mut answer))
+        .await
+        .expect("the server still holds the stalled connection after 5 s")
+        .unwrap();
+    (String::from_utf8_lossy(&answer).into_owned(), started.elapsed())
+}
+
+#[tokio::test]
+async fn slow_clients_are_dropped_at_the_read_deadlines() {
+    let app = TestApp::spawn_configured(Backend::Sqlite, MediaBackend::Local, |s| {
+        s.read_timeouts = server::config::ReadTimeouts {
+            header: std::time::Duration::from_secs(1),
+            body_idle: std::time::Duration::from_secs(1),
+        };
+    })
+    .await;
+    let host = app.base.trim_start_matches("http://").to_owned();
+
+    // Half a request head, then nothing (slowloris): the connection is closed at the deadline.
+    let (_, waited) =
+        answer_to_a_stalled_request(&app.base, format!("GET /healthz HTTP/1.1\r\nHost: {host}\r\n").as_bytes()).await;
+    assert!(waited >= std::time::Duration::from_millis(900), "closed only at the deadline, after {waited:?}");
+
+    // A whole head, then a body that stops after 10 of the 1,000 bytes it announced: the request
+    // is answered with an error and the connection closed, instead of waiting for the rest.
+    let head = format!(
+        "POST /api/log_in HTTP/1.1\r\nHost: {host}\r\nOrigin: {base}\r\nSec-Fetch-Site: same-origin\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\nConnection: close\r\n\r\nemail=ada%",
+        base = app.base
+    );
+    let (answer, waited) = answer_to_a_stalled_request(&app.base, head.as_bytes()).await;
+    let status = answer.lines().next().unwrap_or_default().to_owned();
+    assert!(status.starts_with("HTTP/1.1 4") || status.starts_with("HTTP/1.1 5"), "{status:?} after {waited:?}");
+    assert!(waited >= std::time::Duration::from_millis(900), "answered only at the deadline, after {waited:?}");
+
+    // A client that sends its request in time is served as always.
+    let healthy = reqwest::get(format!("{}/healthz", app.base)).await.unwrap();
+    assert_eq!(healthy.status(), StatusCode::OK);
+}
+
+/// Item 11 of #15: what happens through the pages is recorded — sign-out, password changes
+/// (failed and done), a viewer refused an admin call, a role change with who made it, deletion —
+/// and admins (only) read it back, newest first.
+async fn security_events_are_recorded_and_admins_read_them(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let ada = app.signed_up("ada@example.com").await;
+    let wrong = [("current_password", "not my password"), ("new_password", "a brand new passphrase")];
+    assert_eq!(app.call(&ada, "change_password", &wrong).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+    let right = [("current_password", PASSWORD), ("new_password", "a brand new passphrase")];
+    assert!(app.call(&ada, "change_password", &right).await.0.is_success());
+    let refused = app.get::<Vec<SecurityEventView>>(&ada, "admin/security_events").await.unwrap_err();
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let done = |status: StatusCode| status.is_success() || status.is_redirection();
+    assert!(done(app.call(&ada, "log_out", &[]).await.0));
+
+    let root = app.admin().await;
+    let ada_id = accounts::find_by_email(&app.backends.services.db, "ada@example.com").await.unwrap().unwrap().id;
+    let id = ada_id.to_string();
+    assert!(app.call(&root, "admin/set_user_role", &[("user_id", &id), ("role", "admin")]).await.0.is_success());
+    let ada = app.logged_in("ada@example.com", "a brand new passphrase").await;
+    assert!(done(app.call(&ada, "delete_account", &[("password", "a brand new passphrase")]).await.0));
+
+    let events: Vec<SecurityEventView> = app.get(&root, "admin/security_events").await.unwrap();
+    let seen: Vec<(&str, &str, &str, &str, &str)> = events
+        .iter()
+        .rev()
+        .map(|e| (e.kind.as_str(), e.outcome.as_str(), e.account.as_str(), e.actor.as_str(), e.detail.as_str()))
+        .collect();
+    // Ada's account is gone, so events about her name her by id.
+    let ada = format!("#{ada_id}");
+    assert_eq!(
+        seen,
+        vec![
+            ("sign_up", "success", ada.as_str(), "", ""),
+            ("password_change", "failure", ada.as_str(), "", ""),
+            ("password_change", "success", ada.as_str(), "", ""),
+            ("refused", "refused", ada.as_str(), "", "/api/admin/security_events"),
+            ("sign_out", "success", ada.as_str(), "", ""),
+            ("sign_in", "success", "root@example.com", "", ""),
+            ("role_change", "success", ada.as_str(), "root@example.com", "admin"),
+            ("sign_in", "success", ada.as_str(), "", ""),
+            ("account_deletion", "success", ada.as_str(), "", ""),
+        ]
+    );
+    assert!(events.iter().all(|e| e.client == "127.0.0.1"), "{events:?}");
+}

@@ -1,8 +1,6 @@
 //! Starts the real router on a free port over a fresh database, with a cookie-keeping client, and
 //! calls server functions with the app's own wire types.
 
-use std::net::SocketAddr;
-
 use app::{
     api::{
         auth::Viewer,
@@ -109,9 +107,10 @@ impl TestApp {
         configure(&mut settings);
         backends.services.videos = settings.videos.clone();
         let (router, _records) = startup::build_router(&settings, backends.services.clone()).await.unwrap();
+        let settings_header_timeout = settings.read_timeouts.header;
         let server = tokio::spawn(async move {
             let _site = site;
-            axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
+            server::listener::serve(listener, router, settings_header_timeout, std::future::pending()).await.unwrap();
         });
         Self { base: format!("http://{addr}"), backends, server }
     }

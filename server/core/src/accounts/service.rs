@@ -19,6 +19,7 @@ use crate::{
         users::{self, Guarded, InsertUserError, NewUser},
     },
     images, limits,
+    security_events::{self, Event, EventKind, Outcome},
 };
 
 /// How many sign-in attempts are tolerated, and over what window. Every attempt is counted
@@ -86,13 +87,21 @@ pub struct SignUp<'a> {
 #[tracing::instrument(skip_all)]
 pub async fn sign_up(db: &Db, form: SignUp<'_>, client_addr: &str, limit: limits::Limit) -> Result<User> {
     let (email, name, password) = validate_new_account(&form)?;
-    limits::hit(db, limit, client_addr).await?;
+    let event = |outcome, user_id| Event::new(EventKind::SignUp, outcome, user_id, client_addr);
+    if let Err(e) = limits::hit(db, limit, client_addr).await {
+        if matches!(e, Error::RateLimited) {
+            security_events::record(db, event(Outcome::Throttled, None)).await;
+        }
+        return Err(e);
+    }
     let hash = hash_password(password.expose().to_owned()).await?;
     let new = NewUser { email: email.as_str(), display_name: name.as_str(), password_hash: &hash, role: Role::Viewer };
-    users::insert(db, &new, now_unix()).await.map_err(|e| match e {
+    let user = users::insert(db, &new, now_unix()).await.map_err(|e| match e {
         InsertUserError::EmailTaken => email_taken(),
         InsertUserError::Database(e) => e.into(),
-    })
+    })?;
+    security_events::record(db, event(Outcome::Success, Some(user.id))).await;
+    Ok(user)
 }
 
 fn validate_new_account(form: &SignUp<'_>) -> Result<(Email, DisplayName, NewPassword), FieldError> {
@@ -124,8 +133,10 @@ pub async fn log_in(
     let by_pair = limits::count(db, PAIR, &pair, window).await?;
     let by_client = limits::count(db, CLIENT, client_addr, window).await?;
     let by_account = limits::count(db, ACCOUNT, &email, window).await?;
+    let event = |outcome, user_id| Event::new(EventKind::SignIn, outcome, user_id, client_addr);
     if by_pair > throttle.per_account_client || by_client > throttle.per_client {
         tracing::warn!(by_pair, by_client, "sign-in throttled");
+        security_events::record(db, event(Outcome::Throttled, None)).await;
         return Err(AccountError::RateLimited);
     }
     let delay = throttle.delay(by_account);
@@ -140,8 +151,11 @@ pub async fn log_in(
         limits::forget(db, ACCOUNT, &email).await?;
         limits::take_back(db, CLIENT, client_addr).await?;
         // `verify_password` is only true when the account exists.
-        user.ok_or(AccountError::InvalidCredentials)
+        let user = user.ok_or(AccountError::InvalidCredentials)?;
+        security_events::record(db, event(Outcome::Success, Some(user.id))).await;
+        Ok(user)
     } else {
+        security_events::record(db, event(Outcome::Failure, user.map(|u| u.id))).await;
         Err(AccountError::InvalidCredentials)
     }
 }
@@ -294,12 +308,34 @@ pub async fn list_users(db: &Db, limit: i64, offset: i64) -> Result<Vec<User>> {
     Ok(users::list(db, limit.clamp(1, 200), offset.max(0)).await?)
 }
 
+/// Who changes a role: an admin from a client address, or the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChangedBy<'a> {
+    /// The admin's account; `None` from the command line.
+    pub actor_id: Option<i64>,
+    /// Their client address (`command line` from there).
+    pub client: &'a str,
+}
+
+impl ChangedBy<'static> {
+    /// `cinecloud admin …` on the server itself.
+    pub const COMMAND_LINE: ChangedBy<'static> = ChangedBy { actor_id: None, client: "command line" };
+}
+
 /// Changes an account's role; refuses to remove the last admin (checked and changed in one
-/// transaction, so two admins demoting each other at once cannot both succeed).
+/// transaction, so two admins demoting each other at once cannot both succeed). The change is
+/// recorded as a security event, with who made it, in the same transaction.
 #[tracing::instrument(skip(db))]
-pub async fn set_role(db: &Db, user_id: i64, role: Role) -> Result<User> {
-    match users::set_role(db, user_id, role, now_unix()).await? {
-        Guarded::Done(_) => find_user(db, user_id).await,
+pub async fn set_role(db: &Db, user_id: i64, role: Role, by: ChangedBy<'_>) -> Result<User> {
+    let audit = Event {
+        actor_id: by.actor_id,
+        ..Event::new(EventKind::RoleChange, Outcome::Success, Some(user_id), by.client).detail(role.as_str())
+    };
+    match users::set_role(db, user_id, role, &audit, now_unix()).await? {
+        Guarded::Done(_) => {
+            audit.log();
+            find_user(db, user_id).await
+        }
         Guarded::NotFound => Err(Error::NotFound),
         Guarded::LastAdmin => Err(last_admin("role").into()),
     }
@@ -312,7 +348,7 @@ fn last_admin(field: &'static str) -> FieldError {
 /// Gives the admin role to the account with this email (`cinecloud admin promote`).
 pub async fn promote(db: &Db, email: &str) -> Result<User> {
     let user = find_by_email(db, email).await?.ok_or(Error::NotFound)?;
-    set_role(db, user.id, Role::Admin).await
+    set_role(db, user.id, Role::Admin, ChangedBy::COMMAND_LINE).await
 }
 
 /// Creates an admin account directly (`cinecloud admin create`).

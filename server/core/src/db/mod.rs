@@ -13,6 +13,7 @@ pub(crate) mod playback;
 pub(crate) mod rate_counters;
 pub(crate) mod ratings;
 pub(crate) mod recommender;
+pub(crate) mod security_events;
 pub(crate) mod setup_tokens;
 pub(crate) mod users;
 pub(crate) mod videos;

@@ -174,8 +174,15 @@ macro_rules! guard_last_admin {
     }};
 }
 
-/// Changes the role, unless that would leave no admin; checked and done in one transaction.
-pub async fn set_role(db: &Db, id: i64, role: Role, now: i64) -> sqlx::Result<Guarded<User>> {
+/// Changes the role, unless that would leave no admin, and records `audit`; checked and done in
+/// one transaction.
+pub async fn set_role(
+    db: &Db,
+    id: i64,
+    role: Role,
+    audit: &crate::security_events::Event<'_>,
+    now: i64,
+) -> sqlx::Result<Guarded<User>> {
     on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
         lock_admins!(tx);
@@ -186,6 +193,8 @@ pub async fn set_role(db: &Db, id: i64, role: Role, now: i64) -> sqlx::Result<Gu
             .bind(id)
             .execute(&mut *tx)
             .await?;
+        // The audit record commits with the change, or neither does.
+        crate::db::security_events::insert_event!(&mut *tx, audit, now);
         tx.commit().await?;
         Ok(Guarded::Done(user))
     })

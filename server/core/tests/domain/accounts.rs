@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use cinecloud_core::{
     Backend, Db, Error,
-    accounts::{self, AccountError, LoginThrottle, Role, SignUp},
+    accounts::{self, AccountError, ChangedBy, LoginThrottle, Role, SignUp},
     catalog::{self, MovieForm},
     limits::Limit,
     ratings,
@@ -367,11 +367,11 @@ async fn roles_change_but_the_last_admin_stays(backend: Backend) {
             .await
             .unwrap();
     let viewer = sign_up(&t.db, "ada@example.com").await;
-    let err = accounts::set_role(&t.db, admin.id, Role::Viewer).await.unwrap_err();
+    let err = accounts::set_role(&t.db, admin.id, Role::Viewer, ChangedBy::COMMAND_LINE).await.unwrap_err();
     assert_eq!(field_of(err), "role");
     let promoted = accounts::promote(&t.db, "ADA@example.com").await.unwrap();
     assert_eq!((promoted.id, promoted.role), (viewer.id, Role::Admin));
-    let demoted = accounts::set_role(&t.db, admin.id, Role::Viewer).await.unwrap();
+    let demoted = accounts::set_role(&t.db, admin.id, Role::Viewer, ChangedBy::COMMAND_LINE).await.unwrap();
     assert_eq!(demoted.role, Role::Viewer);
     assert!(matches!(accounts::promote(&t.db, "nobody@example.com").await, Err(Error::NotFound)));
     let listed = accounts::list_users(&t.db, 50, 0).await.unwrap();
@@ -421,15 +421,15 @@ async fn the_last_admin_cannot_leave(backend: Backend) {
         .await
         .unwrap();
         let (a, b) = tokio::join!(
-            accounts::set_role(&s.db, root.id, Role::Viewer),
-            accounts::set_role(&s.db, other.id, Role::Viewer)
+            accounts::set_role(&s.db, root.id, Role::Viewer, ChangedBy::COMMAND_LINE),
+            accounts::set_role(&s.db, other.id, Role::Viewer, ChangedBy::COMMAND_LINE)
         );
         assert!(a.is_ok() != b.is_ok(), "exactly one demotion succeeds: {a:?} {b:?}");
         assert_eq!(accounts::count_admins(&s.db).await.unwrap(), 1);
         // Put root back as the only admin for the next round.
         if a.is_ok() {
-            accounts::set_role(&s.db, root.id, Role::Admin).await.unwrap();
-            accounts::set_role(&s.db, other.id, Role::Viewer).await.unwrap();
+            accounts::set_role(&s.db, root.id, Role::Admin, ChangedBy::COMMAND_LINE).await.unwrap();
+            accounts::set_role(&s.db, other.id, Role::Viewer, ChangedBy::COMMAND_LINE).await.unwrap();
         }
     }
 }
@@ -447,7 +447,77 @@ async fn a_setup_link_expires_after_a_day(backend: Backend) {
     assert_eq!(accounts::create_first_admin(&t.db, &new, form).await.unwrap().role, Role::Admin);
 }
 
+/// The recorded events, oldest first, as (kind, outcome, user, actor, client, detail).
+async fn events(db: &Db) -> Vec<(String, String, Option<i64>, Option<i64>, String, String)> {
+    let mut all = cinecloud_core::security_events::recent(db, None).await.unwrap();
+    all.reverse();
+    all.into_iter().map(|e| (e.kind, e.outcome, e.user_id, e.actor_id, e.client, e.detail)).collect()
+}
+
+fn event(
+    kind: &str,
+    outcome: &str,
+    user: Option<i64>,
+    actor: Option<i64>,
+    client: &str,
+    detail: &str,
+) -> (String, String, Option<i64>, Option<i64>, String, String) {
+    (kind.into(), outcome.into(), user, actor, client.into(), detail.into())
+}
+
+/// Item 11 of #15: sign-ups, sign-ins (succeeded, failed, throttled) and role changes are
+/// recorded with the account, the client and the outcome; a role change with who made it, in the
+/// same transaction (a refused one records nothing).
+async fn security_events_are_recorded_with_account_client_and_outcome(backend: Backend) {
+    let t = TestDb::new(backend).await;
+    let db = &t.db;
+    let one = Limit { name: "sign-up", max: 1, window_secs: 3600 };
+    let form = |email| SignUp { email, display_name: "Ada", password: PASSWORD };
+    let ada = accounts::sign_up(db, form("ada@example.com"), "192.0.2.1", one).await.unwrap();
+    accounts::sign_up(db, form("bob@example.com"), "192.0.2.1", one).await.unwrap_err();
+    let throttle = quick(2, 100);
+    accounts::log_in(db, "ada@example.com", PASSWORD, "192.0.2.7", throttle).await.unwrap();
+    accounts::log_in(db, "ada@example.com", "wrong one", "192.0.2.7", throttle).await.unwrap_err();
+    accounts::log_in(db, "nobody@example.com", "wrong one", "192.0.2.7", throttle).await.unwrap_err();
+    accounts::log_in(db, "ada@example.com", "wrong two", "192.0.2.7", throttle).await.unwrap_err();
+    accounts::log_in(db, "ada@example.com", "wrong three", "192.0.2.7", throttle).await.unwrap_err();
+    let root =
+        accounts::create_admin(db, SignUp { email: "root@example.com", display_name: "Root", password: PASSWORD })
+            .await
+            .unwrap();
+    let by_root = ChangedBy { actor_id: Some(root.id), client: "192.0.2.9" };
+    accounts::set_role(db, ada.id, Role::Admin, by_root).await.unwrap();
+    accounts::set_role(db, ada.id, Role::Viewer, ChangedBy::COMMAND_LINE).await.unwrap();
+    // Refused: root is the last admin. Nothing is recorded for a change that did not happen.
+    accounts::set_role(db, root.id, Role::Viewer, by_root).await.unwrap_err();
+
+    let (me, client) = (Some(ada.id), "192.0.2.7");
+    assert_eq!(
+        events(db).await,
+        vec![
+            event("sign_up", "success", me, None, "192.0.2.1", ""),
+            event("sign_up", "throttled", None, None, "192.0.2.1", ""),
+            event("sign_in", "success", me, None, client, ""),
+            event("sign_in", "failure", me, None, client, ""),
+            event("sign_in", "failure", None, None, client, ""),
+            event("sign_in", "failure", me, None, client, ""),
+            event("sign_in", "throttled", None, None, client, ""),
+            event("role_change", "success", me, Some(root.id), "192.0.2.9", "admin"),
+            event("role_change", "success", me, None, "command line", "viewer"),
+        ]
+    );
+    // Newest first, a page at a time: the page before an event holds only older ones.
+    let newest = cinecloud_core::security_events::recent(db, None).await.unwrap();
+    let older = cinecloud_core::security_events::recent(db, Some(newest[2].id)).await.unwrap();
+    assert_eq!(older.len(), newest.len() - 3);
+    assert_eq!(
+        (newest[0].email.as_deref(), newest[1].actor_email.as_deref()),
+        (Some("ada@example.com"), Some("root@example.com"))
+    );
+}
+
 test_both_backends!(
+    security_events_are_recorded_with_account_client_and_outcome,
     a_setup_link_expires_after_a_day,
     sign_up_creates_a_viewer_and_normalises_the_email,
     sign_up_refuses_a_taken_email_and_bad_fields,
