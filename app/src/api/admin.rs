@@ -113,3 +113,20 @@ pub async fn security_events(#[server(default)] before: Option<i64>) -> Result<V
     })
     .await
 }
+
+/// Ends every session of an account (admins only): it must sign in again everywhere.
+#[server(prefix = "/api", endpoint = "admin/end_user_sessions")]
+pub async fn end_user_sessions(user_id: i64) -> Result<(), AppError> {
+    use crate::ssr::*;
+    use cinecloud_core::security_events::{self, Event, EventKind, Outcome};
+    respond(async {
+        let admin = require_admin().await?;
+        let db = services()?.db;
+        cinecloud_core::sign_ins::end_sessions(&db, user_id, None).await?;
+        let client = client_addr();
+        let event = Event::new(EventKind::SessionsEnded, Outcome::Success, Some(user_id), &client).detail("all");
+        security_events::record(&db, Event { actor_id: Some(admin.id), ..event }).await;
+        Ok(())
+    })
+    .await
+}

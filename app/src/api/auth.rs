@@ -2,7 +2,7 @@
 
 use leptos::{
     prelude::*,
-    server_fn::codec::{MultipartData, MultipartFormData},
+    server_fn::codec::{GetUrl, MultipartData, MultipartFormData},
 };
 use serde::{Deserialize, Serialize};
 
@@ -84,6 +84,9 @@ pub async fn log_out() -> Result<(), AppError> {
     crate::ssr::respond(async {
         let session = session().await?;
         let user = crate::ssr::current_user().await?;
+        if let Some(token) = sign_in_token(&session).await? {
+            cinecloud_core::sign_ins::forget(&crate::ssr::services()?.db, &token).await?;
+        }
         sign_out(&session).await?;
         if let Some(user) = user {
             crate::ssr::security_event(EventKind::SignOut, Outcome::Success, Some(user.id), "").await;
@@ -121,7 +124,7 @@ pub async fn change_password(current_password: String, new_password: String) -> 
             accounts::change_password(&services()?.db, user.id, &current_password, &new_password, throttle).await;
         let epoch = end_session_if_throttled(changed).await;
         security_event(EventKind::PasswordChange, outcome_of(&epoch), Some(user.id), "").await;
-        renew_after_password_change(&session().await?, epoch?).await
+        renew_under_epoch(&session().await?, epoch?).await
     })
     .await
 }
@@ -198,6 +201,61 @@ pub async fn create_first_admin(
         sign_in(&session().await?, &user).await?;
         leptos_axum::redirect("/admin/users");
         Ok(())
+    })
+    .await
+}
+
+/// One place the signed-in account is signed in, as the profile lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInView {
+    /// Browser and system, e.g. "Firefox on Linux".
+    pub device: String,
+    /// The client address it signed in from.
+    pub client: String,
+    /// Unix seconds.
+    pub signed_in_at: i64,
+    /// Unix seconds of its last recorded activity (recorded every few minutes, not per request).
+    pub seen_at: i64,
+    /// Whether it is the session asking.
+    pub current: bool,
+}
+
+/// Where the signed-in account is signed in: its live sessions, the most recently active first.
+#[server(prefix = "/api", endpoint = "my_sign_ins", input = GetUrl)]
+pub async fn my_sign_ins() -> Result<Vec<SignInView>, AppError> {
+    use crate::ssr::{session::*, *};
+    respond(async {
+        let user = require_user().await?;
+        let policy = auth_settings()?.sessions;
+        let mine = sign_in_token(&session().await?).await?;
+        let live =
+            cinecloud_core::sign_ins::live(&services()?.db, user.id, policy.idle_secs, policy.absolute_secs).await?;
+        Ok(live
+            .into_iter()
+            .map(|s| SignInView {
+                current: mine.as_deref() == Some(s.token.as_str()),
+                device: s.device,
+                client: s.client,
+                signed_in_at: s.signed_in_at,
+                seen_at: s.seen_at,
+            })
+            .collect())
+    })
+    .await
+}
+
+/// Signs the account out everywhere but here.
+#[server(prefix = "/api", endpoint = "sign_out_other_sessions")]
+pub async fn sign_out_other_sessions() -> Result<(), AppError> {
+    use crate::ssr::{session::*, *};
+    use cinecloud_core::security_events::{EventKind, Outcome};
+    respond(async {
+        let user = require_user().await?;
+        let session = session().await?;
+        let keep = sign_in_token(&session).await?;
+        let epoch = cinecloud_core::sign_ins::end_sessions(&services()?.db, user.id, keep.as_deref()).await?;
+        security_event(EventKind::SessionsEnded, Outcome::Success, Some(user.id), "others").await;
+        renew_under_epoch(&session, epoch).await
     })
     .await
 }

@@ -22,6 +22,7 @@ fn kind_label(kind: &str) -> &str {
         "role_change" => "Role change",
         "setup_link" => "Setup link",
         "refused" => "Refused admin call",
+        "sessions_ended" => "Sessions ended",
         other => other,
     }
 }

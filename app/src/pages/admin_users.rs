@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::{
-    api::admin::{AccountSummary, SetUserRole, list_users},
+    api::admin::{AccountSummary, EndUserSessions, SetUserRole, list_users},
     components::form::last_error,
 };
 
@@ -12,8 +12,10 @@ use crate::{
 #[component]
 pub fn AdminUsersPage() -> impl IntoView {
     let set_role = ServerAction::<SetUserRole>::new();
+    let end_sessions = ServerAction::<EndUserSessions>::new();
     let users = Resource::new(move || set_role.version().get(), |_| list_users());
-    let error = last_error(set_role);
+    let (role_error, sessions_error) = (last_error(set_role), last_error(end_sessions));
+    let error = Signal::derive(move || role_error.get().or_else(|| sessions_error.get()));
     view! {
         <Title text="Users" />
         <section class="wide-page">
@@ -21,9 +23,12 @@ pub fn AdminUsersPage() -> impl IntoView {
             <Show when=move || error.get().is_some()>
                 <p role="alert" class="form-error">{move || error.get().map(|e| e.to_string())}</p>
             </Show>
+            <Show when=move || matches!(end_sessions.value().get(), Some(Ok(())))>
+                <p role="status" class="saved">"Their sessions were ended: they must sign in again."</p>
+            </Show>
             <Suspense fallback=|| view! { <p class="loading">"Loading users…"</p> }>
                 {move || users.get().map(|result| match result {
-                    Ok(users) => view! { <UserTable users set_role /> }.into_any(),
+                    Ok(users) => view! { <UserTable users set_role end_sessions /> }.into_any(),
                     Err(e) => view! { <p role="alert" class="form-error">{e.to_string()}</p> }.into_any(),
                 })}
             </Suspense>
@@ -32,7 +37,11 @@ pub fn AdminUsersPage() -> impl IntoView {
 }
 
 #[component]
-fn UserTable(users: Vec<AccountSummary>, set_role: ServerAction<SetUserRole>) -> impl IntoView {
+fn UserTable(
+    users: Vec<AccountSummary>,
+    set_role: ServerAction<SetUserRole>,
+    end_sessions: ServerAction<EndUserSessions>,
+) -> impl IntoView {
     view! {
         <div class="table-scroll">
             <table>
@@ -42,6 +51,7 @@ fn UserTable(users: Vec<AccountSummary>, set_role: ServerAction<SetUserRole>) ->
                     {users.into_iter().map(|user| {
                         let next = if user.role == "admin" { "viewer" } else { "admin" };
                         let label = if next == "admin" { "Make admin" } else { "Make viewer" };
+                        let end_label = format!("End sessions: {}", user.display_name);
                         view! {
                             <tr>
                                 <td>{user.display_name.clone()}</td>
@@ -52,6 +62,10 @@ fn UserTable(users: Vec<AccountSummary>, set_role: ServerAction<SetUserRole>) ->
                                         <input type="hidden" name="user_id" value=user.id />
                                         <input type="hidden" name="role" value=next />
                                         <button type="submit" class="button secondary" aria-label=format!("{label}: {}", user.display_name)>{label}</button>
+                                    </ActionForm>
+                                    <ActionForm action=end_sessions attr:class="inline">
+                                        <input type="hidden" name="user_id" value=user.id />
+                                        <button type="submit" class="button secondary" aria-label=end_label>"End sessions"</button>
                                     </ActionForm>
                                 </td>
                             </tr>

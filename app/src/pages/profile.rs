@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use crate::{
-    api::auth::{ChangeDisplayName, ChangePassword, Viewer},
+    api::auth::{ChangeDisplayName, ChangePassword, SignInView, SignOutOtherSessions, Viewer, my_sign_ins},
     components::form::{Field, FormError, last_error},
     error::AppError,
     viewer::ViewerContext,
@@ -97,6 +97,8 @@ fn ProfileForms(viewer: Viewer, actions: ProfileActions) -> impl IntoView {
             </ActionForm>
         </section>
 
+        <SignIns password />
+
         <section aria-labelledby="delete-heading" class="card danger">
             <h2 id="delete-heading">"Delete account"</h2>
             <p>"This removes your account, your photo and everything linked to it. It cannot be undone."</p>
@@ -105,6 +107,48 @@ fn ProfileForms(viewer: Viewer, actions: ProfileActions) -> impl IntoView {
                 <Field label="Password to confirm" name="password" kind="password" autocomplete="current-password" error=delete_error />
                 <button type="submit" class="button danger">"Delete my account"</button>
             </ActionForm>
+        </section>
+    }
+}
+
+/// "Where you're signed in": the account's live sessions, and a button that ends all but this one.
+#[component]
+fn SignIns(password: ServerAction<ChangePassword>) -> impl IntoView {
+    let others = ServerAction::<SignOutOtherSessions>::new();
+    let error = last_error(others);
+    let sign_ins = Resource::new(move || (others.version().get(), password.version().get()), |_| my_sign_ins());
+    let list = move |all: Vec<SignInView>| {
+        let alone = all.iter().all(|s| s.current);
+        view! {
+            <ul class="sign-ins">
+                {all.into_iter().map(|s| view! {
+                    <li>
+                        <strong>{s.device}</strong>
+                        {s.current.then(|| view! { <span class="badge">"This device"</span> })}
+                        <span class="muted">
+                            {format!(" · {} · last active {}", s.client, crate::pages::movie::utc_time(s.seen_at))}
+                        </span>
+                    </li>
+                }).collect_view()}
+            </ul>
+            <ActionForm action=others>
+                <FormError error />
+                <button type="submit" class="button secondary" disabled=alone>"Sign out other sessions"</button>
+            </ActionForm>
+        }
+    };
+    view! {
+        <section aria-labelledby="sign-ins-heading" class="card">
+            <h2 id="sign-ins-heading">"Where you're signed in"</h2>
+            <Suspense fallback=|| view! { <p class="loading">"Loading your sessions…"</p> }>
+                {move || sign_ins.get().map(|result| match result {
+                    Ok(all) => list(all).into_any(),
+                    Err(e) => view! { <p role="alert" class="form-error">{e.to_string()}</p> }.into_any(),
+                })}
+            </Suspense>
+            <Show when=move || matches!(others.value().get(), Some(Ok(())))>
+                <p role="status" class="saved">"Every other session was signed out."</p>
+            </Show>
         </section>
     }
 }

@@ -46,6 +46,10 @@ struct SignedIn {
     /// Unix seconds of the last refresh of the session's expiry (see [`slide`]).
     #[serde(default)]
     seen_at: i64,
+    /// Its row in `sign_ins` (where the account is signed in); `None` for sessions from before
+    /// that list existed.
+    #[serde(default)]
+    sign_in: Option<String>,
 }
 
 /// The caller's session (from the session layer).
@@ -53,20 +57,37 @@ pub async fn session() -> Result<Session, AppError> {
     leptos_axum::extract::<Session>().await.map_err(internal)
 }
 
-/// Starts a signed-in session for `user` under a fresh session id (no fixation).
+/// Starts a signed-in session for `user` under a fresh session id (no fixation), and records
+/// where it signed in from (the browser named by its User-Agent, the client address).
 pub async fn sign_in(session: &Session, user: &User) -> Result<(), AppError> {
     session.cycle_id().await.map_err(internal)?;
+    let user_agent = leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|p| p.headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned))
+        .unwrap_or_default();
+    let db = services()?.db;
+    let token =
+        cinecloud_core::sign_ins::record(&db, user.id, user.session_epoch, &user_agent, &super::client_addr()).await?;
     let now = now_unix();
-    let state = SignedIn { user_id: user.id, epoch: user.session_epoch, signed_in_at: now, seen_at: now };
+    let state =
+        SignedIn { user_id: user.id, epoch: user.session_epoch, signed_in_at: now, seen_at: now, sign_in: Some(token) };
     session.insert(AUTH_KEY, state).await.map_err(internal)
 }
 
-/// After a password change: keep this session signed in under the new epoch and a new id.
-pub async fn renew_after_password_change(session: &Session, epoch: i64) -> Result<(), AppError> {
+/// After a change that moved the account's session epoch on (a password change, "sign out other
+/// sessions"): keep this session signed in under the new epoch and a new id.
+pub async fn renew_under_epoch(session: &Session, epoch: i64) -> Result<(), AppError> {
     let mut state: SignedIn = session.get(AUTH_KEY).await.map_err(internal)?.ok_or(AppError::Unauthorized)?;
     state.epoch = epoch;
+    if let Some(token) = &state.sign_in {
+        cinecloud_core::sign_ins::follow_epoch(&services()?.db, token, epoch).await?;
+    }
     session.cycle_id().await.map_err(internal)?;
     session.insert(AUTH_KEY, state).await.map_err(internal)
+}
+
+/// This session's row in the list of where the account is signed in, if it has one.
+pub async fn sign_in_token(session: &Session) -> Result<Option<String>, AppError> {
+    Ok(session.get::<SignedIn>(AUTH_KEY).await.map_err(internal)?.and_then(|s| s.sign_in))
 }
 
 /// Ends the session server-side: its record is deleted from the store.
@@ -79,13 +100,17 @@ pub async fn sign_out(session: &Session) -> Result<(), AppError> {
 /// would end even a busy session. To spare the database a write per request, the session is
 /// touched only once a tenth of the idle window has passed since the last touch. Call it before
 /// the handler runs, so the session layer saves the change with this response.
-pub async fn slide(session: &Session, policy: &SessionPolicy) -> Result<(), AppError> {
+/// The same refresh marks the session's row in `sign_ins` as active.
+pub async fn slide(session: &Session, policy: &SessionPolicy, db: &cinecloud_core::Db) -> Result<(), AppError> {
     let Some(mut state) = session.get::<SignedIn>(AUTH_KEY).await.map_err(internal)? else {
         return Ok(());
     };
     let now = now_unix();
     if now - state.seen_at >= policy.refresh_after_secs() {
         state.seen_at = now;
+        if let Some(token) = &state.sign_in {
+            cinecloud_core::sign_ins::touch(db, token).await?;
+        }
         session.insert(AUTH_KEY, state).await.map_err(internal)?;
     }
     Ok(())

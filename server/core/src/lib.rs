@@ -22,6 +22,7 @@ pub mod ratings;
 pub mod recommend;
 pub mod security_events;
 pub mod services;
+pub mod sign_ins;
 pub mod spelling;
 pub mod storage;
 pub mod videos;

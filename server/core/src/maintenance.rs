@@ -1,6 +1,6 @@
 //! Periodic clean-up, done by one server per round however many run: taken-down movies whose
-//! undo window has passed are purged with their covers and videos, and old rate-limit counters
-//! and security events past their keeping time are pruned.
+//! undo window has passed are purged with their covers and videos; old rate-limit counters,
+//! security events past their keeping time and long-unseen sign-in rows are pruned.
 
 use std::time::Duration;
 
@@ -17,7 +17,7 @@ pub struct Report {
     pub purged_movies: usize,
     /// Rate-limit counters deleted.
     pub pruned_counters: u64,
-    /// Security events past their keeping time deleted.
+    /// Security events past their keeping time, and long-unseen sign-in rows, deleted.
     pub pruned_events: u64,
 }
 
@@ -36,7 +36,8 @@ pub async fn run_round(services: &Services, now: i64, every: Duration) -> Result
     let purged_movies = catalog::purge_deleted(services, now).await?;
     // The longest limit window is an hour; a day's margin keeps every live count.
     let pruned_counters = rate_counters::prune(&services.db, now - 24 * 60 * 60).await?;
-    let pruned_events = security_events::prune(&services.db, now - crate::security_events::KEEP_SECS).await?;
+    let pruned_events = security_events::prune(&services.db, now - crate::security_events::KEEP_SECS).await?
+        + crate::sign_ins::prune(&services.db, now).await?;
     if purged_movies > 0 || pruned_counters > 0 || pruned_events > 0 {
         tracing::info!(purged_movies, pruned_counters, pruned_events, "maintenance round");
     }

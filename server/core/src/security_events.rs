@@ -25,6 +25,8 @@ crate::spelling::spelled_enum! {
         SetupLink = "setup_link",
         /// A signed-in viewer was refused an admin call (403).
         Refused = "refused",
+        /// Sessions were ended: a viewer's other sessions, or all of an account's by an admin.
+        SessionsEnded = "sessions_ended",
     }
 }
 

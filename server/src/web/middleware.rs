@@ -57,7 +57,7 @@ pub async fn slide_session(State(state): State<AppState>, request: Request, next
     if active
         && has_cookie
         && let Some(session) = request.extensions().get::<tower_sessions::Session>()
-        && let Err(e) = app::ssr::session::slide(session, &state.auth.sessions).await
+        && let Err(e) = app::ssr::session::slide(session, &state.auth.sessions, &state.services.db).await
     {
         tracing::warn!(error = %e, "could not refresh the session's expiry");
     }

@@ -163,7 +163,79 @@ async fn over_https_cookies_are_secure_and_hsts_is_sent(backend: Backend) {
     assert_eq!(own.status(), StatusCode::OK);
 }
 
+/// A client that signs in as `email` with the given User-Agent, like a browser on another device.
+async fn signed_in_from(app: &TestApp, email: &str, user_agent: &str) -> reqwest::Client {
+    let mut headers = header::HeaderMap::new();
+    headers.insert("sec-fetch-site", "same-origin".parse().unwrap());
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .user_agent(user_agent)
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(headers)
+        .build()
+        .unwrap();
+    let (status, body) = app.call(&client, "log_in", &[("email", email), ("password", PASSWORD)]).await;
+    assert!(status.is_success() || status.is_redirection(), "{status} {body}");
+    client
+}
+
+const LAPTOP: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0";
+const PHONE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
+
+/// Item 14 of #15: a viewer sees where they are signed in and signs the other sessions out; an
+/// admin ends all of an account's sessions. A signed-out session no longer shows.
+async fn viewers_see_and_end_their_sessions_and_admins_end_them_all(backend: Backend) {
+    use app::api::auth::SignInView;
+    let app = TestApp::spawn(backend).await;
+    app.signed_up("ada@example.com").await; // a third session, signed out below
+    let laptop = signed_in_from(&app, "ada@example.com", LAPTOP).await;
+    let phone = signed_in_from(&app, "ada@example.com", PHONE).await;
+    let seen =
+        |all: &[SignInView]| -> Vec<(String, bool)> { all.iter().map(|s| (s.device.clone(), s.current)).collect() };
+
+    let all: Vec<SignInView> = app.get(&laptop, "my_sign_ins").await.unwrap();
+    assert_eq!(all.len(), 3, "{all:?}");
+    assert!(all.iter().all(|s| s.client == "127.0.0.1" && s.seen_at >= s.signed_in_at));
+    assert_eq!(all.iter().filter(|s| s.current).map(|s| s.device.as_str()).collect::<Vec<_>>(), ["Firefox on Linux"]);
+    let from_phone: Vec<SignInView> = app.get(&phone, "my_sign_ins").await.unwrap();
+    assert!(seen(&from_phone).contains(&("Safari on iOS".to_owned(), true)), "{from_phone:?}");
+    assert!(
+        app.get::<Vec<SignInView>>(&app.client(), "my_sign_ins").await.unwrap_err().status == StatusCode::UNAUTHORIZED
+    );
+
+    // From the laptop: sign out the others. The phone is signed out; the laptop stays.
+    let (status, body) = app.call(&laptop, "sign_out_other_sessions", &[]).await;
+    assert!(status.is_success(), "{status} {body}");
+    assert!(app.viewer(&phone).await.is_none(), "the phone was signed out");
+    assert!(app.viewer(&laptop).await.is_some(), "the laptop stays signed in");
+    let left: Vec<SignInView> = app.get(&laptop, "my_sign_ins").await.unwrap();
+    assert_eq!(seen(&left), [("Firefox on Linux".to_owned(), true)]);
+
+    // Signing out takes the session off the list.
+    let phone = signed_in_from(&app, "ada@example.com", PHONE).await;
+    assert_eq!(app.get::<Vec<SignInView>>(&laptop, "my_sign_ins").await.unwrap().len(), 2);
+    app.call(&phone, "log_out", &[]).await;
+    assert_eq!(app.get::<Vec<SignInView>>(&laptop, "my_sign_ins").await.unwrap().len(), 1);
+
+    // An admin ends all of Ada's sessions; only admins may.
+    let ada_id = cinecloud_core::accounts::find_by_email(&app.backends.services.db, "ada@example.com")
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string();
+    let (status, _) = app.call(&laptop, "admin/end_user_sessions", &[("user_id", &ada_id)]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let root = app.admin().await;
+    let (status, body) = app.call(&root, "admin/end_user_sessions", &[("user_id", &ada_id)]).await;
+    assert!(status.is_success(), "{status} {body}");
+    assert!(app.viewer(&laptop).await.is_none(), "signed out by the admin");
+    let again = signed_in_from(&app, "ada@example.com", LAPTOP).await;
+    assert_eq!(app.get::<Vec<SignInView>>(&again, "my_sign_ins").await.unwrap().len(), 1, "only the new one");
+}
+
 test_both_backends!(
+    viewers_see_and_end_their_sessions_and_admins_end_them_all,
     session_id_changes_at_login_and_the_old_one_stops_working,
     logout_ends_the_session_on_the_server,
     password_change_ends_every_other_session,

@@ -311,7 +311,7 @@ fn position_between(rest: &[(i64, i64)], index: usize) -> Option<i64> {
         (None, None) => Some(STEP),
         (Some(b), None) => b.checked_add(STEP),
         (None, Some(a)) => a.checked_sub(STEP),
-        (Some(b), Some(a)) => (a - b >= 2).then(|| b + (a - b) / 2),
+        (Some(b), Some(a)) => a.checked_sub(b).filter(|gap| *gap >= 2).map(|gap| b + gap / 2),
     }
 }
 
@@ -425,4 +425,23 @@ pub async fn fill(db: &Db, list_id: i64, movie_ids: &[i64]) -> sqlx::Result<()> 
         .collect();
     let sql = format!("INSERT INTO list_items (list_id, movie_id, position, added_at) VALUES {}", rows.join(","));
     on_db!(db, |pool| sqlx::query(&sql).execute(pool).await.map(|_| ()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{STEP, position_between};
+
+    #[test]
+    fn a_moved_movie_goes_between_its_new_neighbours_or_asks_for_a_renumbering() {
+        let rows = [(1, 1024), (2, 2048), (3, 2049), (4, 2049)];
+        assert_eq!(position_between(&rows, 0), Some(1024 - STEP), "before the first");
+        assert_eq!(position_between(&rows, 1), Some(1536), "the midpoint");
+        assert_eq!(position_between(&rows, 4), Some(2049 + STEP), "after the last");
+        assert_eq!(position_between(&rows, 2), None, "neighbours 1 apart leave no room");
+        assert_eq!(position_between(&rows, 3), None, "equal neighbours leave no room");
+        assert_eq!(position_between(&[], 0), Some(STEP), "alone on the list");
+        // Far-apart extremes neither overflow nor wrap.
+        assert_eq!(position_between(&[(1, i64::MIN), (2, i64::MAX)], 1), None);
+        assert_eq!(position_between(&[(1, i64::MAX)], 1), None);
+    }
 }

@@ -15,6 +15,7 @@ pub(crate) mod ratings;
 pub(crate) mod recommender;
 pub(crate) mod security_events;
 pub(crate) mod setup_tokens;
+pub(crate) mod sign_ins;
 pub(crate) mod users;
 pub(crate) mod videos;
 
