@@ -43,4 +43,10 @@ test("a viewer opening an admin page directly is told it is for admins", async (
   await signUp(page, uniqueEmail("direct"), "Direct Viewer");
   await openAndReload(page, "/movies/new", (p) => p.getByText("Only admins can add movies."));
   await openAndReload(page, "/lists", (p) => p.getByRole("heading", { level: 1, name: "My lists" }));
+  // A new viewer has no watchlist row yet; the page still shows one, empty.
+  await expect(page.locator(".list-summaries").getByText("Watchlist")).toBeVisible();
+  // The profile lists where they are signed in: here, marked as this device.
+  await openAndReload(page, "/profile", (p) =>
+    p.getByRole("region", { name: "Where you're signed in" }).getByText("This device"),
+  );
 });
