@@ -85,7 +85,7 @@ impl<'a> Event<'a> {
 }
 
 /// An event as stored, with the emails of the accounts it names (while they exist).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct StoredEvent {
     /// Increasing id (for paging back).
     pub id: i64,

@@ -6,7 +6,7 @@
 use crate::{Error, Result, clock::now_unix, db::Db, db::sign_ins as rows};
 
 /// One signed-in session.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct SignIn {
     /// The handle the session record keeps.
     pub token: String,

@@ -1,7 +1,5 @@
 //! The security-event record: appended to, read newest first, pruned by age.
 
-use sqlx::FromRow;
-
 use crate::{
     db::{Db, on_db},
     security_events::{Event, StoredEvent},
@@ -36,20 +34,6 @@ pub async fn insert(db: &Db, event: &Event<'_>, now: i64) -> sqlx::Result<()> {
     })
 }
 
-#[derive(FromRow)]
-struct EventRow {
-    id: i64,
-    at: i64,
-    kind: String,
-    outcome: String,
-    user_id: Option<i64>,
-    actor_id: Option<i64>,
-    client: String,
-    detail: String,
-    email: Option<String>,
-    actor_email: Option<String>,
-}
-
 /// Up to `limit` events older than the one with id `before` (all, when `None`), newest first,
 /// with the emails of the accounts they name while those accounts exist.
 pub async fn recent(db: &Db, before: Option<i64>, limit: i64) -> sqlx::Result<Vec<StoredEvent>> {
@@ -57,23 +41,11 @@ pub async fn recent(db: &Db, before: Option<i64>, limit: i64) -> sqlx::Result<Ve
                u.email AS email, a.email AS actor_email FROM security_events e \
                LEFT JOIN users u ON u.id = e.user_id LEFT JOIN users a ON a.id = e.actor_id \
                WHERE e.id < $1 ORDER BY e.id DESC LIMIT $2";
-    let rows: Vec<EventRow> =
-        on_db!(db, |pool| sqlx::query_as(sql).bind(before.unwrap_or(i64::MAX)).bind(limit).fetch_all(pool).await)?;
-    Ok(rows
-        .into_iter()
-        .map(|r| StoredEvent {
-            id: r.id,
-            at: r.at,
-            kind: r.kind,
-            outcome: r.outcome,
-            user_id: r.user_id,
-            actor_id: r.actor_id,
-            client: r.client,
-            detail: r.detail,
-            email: r.email,
-            actor_email: r.actor_email,
-        })
-        .collect())
+    on_db!(db, |pool| sqlx::query_as::<_, StoredEvent>(sql)
+        .bind(before.unwrap_or(i64::MAX))
+        .bind(limit)
+        .fetch_all(pool)
+        .await)
 }
 
 /// Deletes events from before `cutoff` (unix seconds); returns how many.

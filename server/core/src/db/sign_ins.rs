@@ -1,7 +1,5 @@
 //! Where accounts are signed in: a row per signed-in session (see migration 0014).
 
-use sqlx::FromRow;
-
 use crate::{
     db::{Db, on_db},
     sign_ins::SignIn,
@@ -42,41 +40,18 @@ pub async fn delete(db: &Db, token: &str) -> sqlx::Result<()> {
     on_db!(db, |pool| sqlx::query("DELETE FROM sign_ins WHERE token = $1").bind(token).execute(pool).await.map(|_| ()))
 }
 
-#[derive(FromRow)]
-struct Row {
-    token: String,
-    user_id: i64,
-    epoch: i64,
-    device: String,
-    client: String,
-    signed_in_at: i64,
-    seen_at: i64,
-}
-
 /// The account's sessions that are still live: signed in under its current epoch, seen since
 /// `seen_after` and signed in since `signed_in_after`; the most recently active first.
 pub async fn live(db: &Db, user_id: i64, seen_after: i64, signed_in_after: i64) -> sqlx::Result<Vec<SignIn>> {
     let sql = "SELECT s.token, s.user_id, s.epoch, s.device, s.client, s.signed_in_at, s.seen_at \
                FROM sign_ins s JOIN users u ON u.id = s.user_id AND u.session_epoch = s.epoch \
                WHERE s.user_id = $1 AND s.seen_at > $2 AND s.signed_in_at > $3 ORDER BY s.seen_at DESC, s.token";
-    let rows: Vec<Row> = on_db!(db, |pool| sqlx::query_as(sql)
+    on_db!(db, |pool| sqlx::query_as::<_, SignIn>(sql)
         .bind(user_id)
         .bind(seen_after)
         .bind(signed_in_after)
         .fetch_all(pool)
-        .await)?;
-    Ok(rows
-        .into_iter()
-        .map(|r| SignIn {
-            token: r.token,
-            user_id: r.user_id,
-            epoch: r.epoch,
-            device: r.device,
-            client: r.client,
-            signed_in_at: r.signed_in_at,
-            seen_at: r.seen_at,
-        })
-        .collect())
+        .await)
 }
 
 /// Ends every session of the account except the one holding `keep` (all, when `None`), in one
