@@ -18,6 +18,11 @@ struct ProfileActions {
     rename: ServerAction<ChangeDisplayName>,
     password: ServerAction<ChangePassword>,
     photo: PhotoUpload,
+    sign_out_others: ServerAction<SignOutOtherSessions>,
+    /// The account's live sessions. Created here, at page level: a resource created inside the
+    /// suspended forms would exist twice on the server but once in the browser, which then
+    /// hydrates from the wrong value and panics (seen in CI on /profile).
+    sign_ins: Resource<Result<Vec<SignInView>, AppError>>,
 }
 
 /// Where the last photo upload stands.
@@ -32,10 +37,16 @@ struct PhotoUpload {
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let ctx = expect_context::<ViewerContext>();
+    let password = ServerAction::<ChangePassword>::new();
+    let sign_out_others = ServerAction::<SignOutOtherSessions>::new();
+    let sign_ins =
+        Resource::new(move || (sign_out_others.version().get(), password.version().get()), |_| my_sign_ins());
     let actions = ProfileActions {
         rename: ServerAction::new(),
-        password: ServerAction::new(),
+        password,
         photo: PhotoUpload { error: RwSignal::new(None), pending: RwSignal::new(false), saved: RwSignal::new(false) },
+        sign_out_others,
+        sign_ins,
     };
     Effect::new(move |_| {
         if matches!(actions.rename.value().get(), Some(Ok(_))) {
@@ -62,7 +73,7 @@ pub fn ProfilePage() -> impl IntoView {
 #[component]
 fn ProfileForms(viewer: Viewer, actions: ProfileActions) -> impl IntoView {
     let ctx = expect_context::<ViewerContext>();
-    let ProfileActions { rename, password, photo } = actions;
+    let ProfileActions { rename, password, photo, sign_out_others, sign_ins } = actions;
     let rename_error = last_error(rename);
     let password_error = last_error(password);
     let delete = ctx.delete_account;
@@ -97,7 +108,7 @@ fn ProfileForms(viewer: Viewer, actions: ProfileActions) -> impl IntoView {
             </ActionForm>
         </section>
 
-        <SignIns password />
+        <SignIns others=sign_out_others sign_ins />
 
         <section aria-labelledby="delete-heading" class="card danger">
             <h2 id="delete-heading">"Delete account"</h2>
@@ -113,10 +124,11 @@ fn ProfileForms(viewer: Viewer, actions: ProfileActions) -> impl IntoView {
 
 /// "Where you're signed in": the account's live sessions, and a button that ends all but this one.
 #[component]
-fn SignIns(password: ServerAction<ChangePassword>) -> impl IntoView {
-    let others = ServerAction::<SignOutOtherSessions>::new();
+fn SignIns(
+    others: ServerAction<SignOutOtherSessions>,
+    sign_ins: Resource<Result<Vec<SignInView>, AppError>>,
+) -> impl IntoView {
     let error = last_error(others);
-    let sign_ins = Resource::new(move || (others.version().get(), password.version().get()), |_| my_sign_ins());
     let list = move |all: Vec<SignInView>| {
         let alone = all.iter().all(|s| s.current);
         view! {
