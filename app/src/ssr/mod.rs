@@ -36,18 +36,31 @@ pub struct AuthSettings {
 
 /// The shared handles, provided as context by the server.
 pub fn services() -> Result<Services, AppError> {
-    use_context::<Services>().ok_or_else(|| {
-        tracing::error!("Services missing from the Leptos context");
-        AppError::Internal
-    })
+    use_context::<Services>().ok_or_else(|| missing_context("Services"))
 }
 
 /// Authentication settings, provided as context by the server.
 pub fn auth_settings() -> Result<AuthSettings, AppError> {
-    use_context::<AuthSettings>().ok_or_else(|| {
-        tracing::error!("AuthSettings missing from the Leptos context");
-        AppError::Internal
-    })
+    use_context::<AuthSettings>().ok_or_else(|| missing_context("AuthSettings"))
+}
+
+/// Whether the request this code runs for is gone. leptos_axum provides the request's parts to
+/// every render and server function; they are missing only once the client went away mid-page
+/// and the page's reactive owner was dropped under a resource that was still loading.
+pub fn request_gone() -> bool {
+    use_context::<http::request::Parts>().is_none()
+}
+
+/// The error for a missing context value: after the client went away that is expected (a debug
+/// line; the access log already shows the abandoned request); otherwise the server is
+/// misconfigured, which is an error.
+pub fn missing_context(what: &str) -> AppError {
+    if request_gone() {
+        tracing::debug!(what, "the client went away before this part of the page was rendered");
+    } else {
+        tracing::error!(what, "missing from the Leptos context");
+    }
+    AppError::Internal
 }
 
 /// The calling client's address, for throttling.

@@ -54,6 +54,9 @@ struct SignedIn {
 
 /// The caller's session (from the session layer).
 pub async fn session() -> Result<Session, AppError> {
+    if super::request_gone() {
+        return Err(super::missing_context("the request's Parts"));
+    }
     leptos_axum::extract::<Session>().await.map_err(internal)
 }
 

@@ -95,3 +95,59 @@ fn admin_commands_create_promote_and_issue_links() {
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("not found"));
 }
+
+/// A client that goes away mid-page (a closed tab, wrk stopping) is not a server error: the
+/// page's resources that were still loading find their request gone, and say so at debug.
+#[test]
+fn clients_that_go_away_mid_page_log_no_errors() {
+    use std::io::{Read, Write};
+    let data = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let child = command(data.path())
+        .env("CINECLOUD_LISTEN", format!("127.0.0.1:{port}"))
+        .env("CINECLOUD_PUBLIC_URL", format!("http://127.0.0.1:{port}"))
+        .env("CINECLOUD_DEMO_CATALOG", "false")
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(started.elapsed() < Duration::from_secs(30), "the server did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Rounds of clients that read the first bytes of a streamed page (the shell goes out before
+    // the page's data has loaded) and hang up.
+    for _ in 0..5 {
+        let clients: Vec<_> = (0..32)
+            .map(|i| {
+                std::thread::spawn(move || {
+                    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+                    let path = ["/", "/lists", "/history", "/profile"][i % 4];
+                    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").unwrap();
+                    let mut first = [0u8; 64];
+                    let n = stream.read(&mut first).unwrap();
+                    // 200 for the home page, 401 for a visitor's private pages: both stream a page.
+                    let head = &first[..n];
+                    assert!(
+                        head.starts_with(b"HTTP/1.1 200") || head.starts_with(b"HTTP/1.1 401"),
+                        "{}",
+                        String::from_utf8_lossy(head)
+                    );
+                })
+            })
+            .collect();
+        for client in clients {
+            client.join().unwrap();
+        }
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap().success());
+    let output = child.wait_with_output().unwrap();
+    let logs = String::from_utf8_lossy(&output.stdout);
+    let requests = logs.lines().filter(|l| l.contains("finished processing request")).count();
+    assert!(requests >= 100, "the access log shows the requests ({requests}): {logs}");
+    let errors: Vec<_> = logs.lines().filter(|l| l.contains(r#""level":"ERROR""#)).collect();
+    assert!(errors.is_empty(), "{} error lines, e.g. {:?}", errors.len(), errors.first());
+}
