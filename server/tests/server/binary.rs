@@ -22,6 +22,32 @@ fn command(data: &std::path::Path) -> Command {
     command
 }
 
+/// `cinecloud serve` on `port`, its output captured.
+fn serve(data: &std::path::Path, port: u16) -> Command {
+    let mut command = command(data);
+    command
+        .env("CINECLOUD_LISTEN", format!("127.0.0.1:{port}"))
+        .env("CINECLOUD_PUBLIC_URL", format!("http://127.0.0.1:{port}"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    command
+}
+
+/// Waits until the server accepts connections on `port`.
+fn wait_for(port: u16) {
+    let started = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(started.elapsed() < Duration::from_secs(30), "the server did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Sends SIGTERM and collects what the server printed.
+fn stop(child: std::process::Child) -> std::process::Output {
+    assert!(Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap().success());
+    child.wait_with_output().unwrap()
+}
+
 #[test]
 fn a_wrong_variable_stops_start_up_naming_it() {
     let data = tempfile::tempdir().unwrap();
@@ -39,24 +65,9 @@ fn a_wrong_variable_stops_start_up_naming_it() {
 fn serves_then_shuts_down_cleanly_on_sigterm_and_logs_the_setup_link() {
     let data = tempfile::tempdir().unwrap();
     let port = free_port();
-    let child = command(data.path())
-        .env("CINECLOUD_LISTEN", format!("127.0.0.1:{port}"))
-        .env("CINECLOUD_PUBLIC_URL", format!("http://127.0.0.1:{port}"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    loop {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            break;
-        }
-        assert!(started.elapsed() < Duration::from_secs(30), "the server did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
-    assert!(status.success());
-    let output = child.wait_with_output().unwrap();
+    let child = serve(data.path(), port).spawn().unwrap();
+    wait_for(port);
+    let output = stop(child);
     assert!(output.status.success(), "exit status {:?}", output.status);
     let logs = String::from_utf8_lossy(&output.stdout);
     assert!(logs.contains("shut down cleanly"), "{logs}");
@@ -103,20 +114,9 @@ fn clients_that_go_away_mid_page_log_no_errors() {
     use std::io::{Read, Write};
     let data = tempfile::tempdir().unwrap();
     let port = free_port();
-    let child = command(data.path())
-        .env("CINECLOUD_LISTEN", format!("127.0.0.1:{port}"))
-        .env("CINECLOUD_PUBLIC_URL", format!("http://127.0.0.1:{port}"))
-        .env("CINECLOUD_DEMO_CATALOG", "false")
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(started.elapsed() < Duration::from_secs(30), "the server did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let child =
+        serve(data.path(), port).env("CINECLOUD_DEMO_CATALOG", "false").env("RUST_LOG", "info").spawn().unwrap();
+    wait_for(port);
     // Rounds of clients that read the first bytes of a streamed page (the shell goes out before
     // the page's data has loaded) and hang up.
     for _ in 0..5 {
@@ -143,8 +143,7 @@ fn clients_that_go_away_mid_page_log_no_errors() {
         }
     }
     std::thread::sleep(Duration::from_millis(500));
-    assert!(Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap().success());
-    let output = child.wait_with_output().unwrap();
+    let output = stop(child);
     let logs = String::from_utf8_lossy(&output.stdout);
     let requests = logs.lines().filter(|l| l.contains("finished processing request")).count();
     assert!(requests >= 100, "the access log shows the requests ({requests}): {logs}");
