@@ -25,10 +25,18 @@ async fn concurrent_hits_each_see_a_different_count(backend: Backend) {
 
 async fn a_window_restarts_once_it_has_passed(backend: Backend) {
     let t = TestDb::new(backend).await;
-    let limit = Limit { name: "short", max: 1, window_secs: 1 };
+    // Windows are counted in whole seconds: start just after a second ticks over, so the two
+    // hits below land in one window however slow the database is (up to the window's length)
+    // and not either side of a boundary.
+    let limit = Limit { name: "short", max: 1, window_secs: 2 };
+    let since_tick = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_millis();
+    tokio::time::sleep(std::time::Duration::from_millis(u64::from(1010 - since_tick))).await;
+    let started = std::time::Instant::now();
     limits::hit(&t.db, limit, "a").await.unwrap();
-    assert!(matches!(limits::hit(&t.db, limit, "a").await, Err(Error::RateLimited)));
-    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    let second = limits::hit(&t.db, limit, "a").await;
+    assert!(started.elapsed().as_millis() < 1900, "the two hits took {:?}", started.elapsed());
+    assert!(matches!(second, Err(Error::RateLimited)), "the second hit in a window is refused: {second:?}");
+    tokio::time::sleep(std::time::Duration::from_millis(2000) - started.elapsed()).await;
     limits::hit(&t.db, limit, "a").await.expect("a new window");
 }
 
