@@ -71,6 +71,14 @@ ensure_build_tools() {
   export PATH="$ROOT/scripts/tools/node_modules/.bin:$PATH"
 }
 
+# The release build every script serves: cargo-leptos's build, then the brotli and gzip copies of
+# the bundle the server sends instead of compressing it per request. Output goes to "$1" if given.
+build_release() {
+  local log="${1:-/dev/stdout}"
+  cargo leptos build --release >"$log" 2>&1 || { [ "$log" = /dev/stdout ] || tail -n 60 "$log"; return 1; }
+  "$ROOT/target/release/cinecloud" precompress --site-root "$ROOT/target/site" >>"$log" 2>&1
+}
+
 # ffmpeg makes the demo catalog's short clips (a test pattern with a tone) and the clips the
 # tests play; nothing is downloaded but the Debian package.
 ensure_ffmpeg() {

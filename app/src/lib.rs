@@ -2,6 +2,8 @@
 //! and with `hydrate` into the WebAssembly bundle that makes the server-rendered pages live.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod assets;
 mod components;
 pub mod error;
 pub mod format;
@@ -12,7 +14,7 @@ mod theme;
 pub mod viewer;
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::{
     SsrMode,
     components::{Route, Router, Routes},
@@ -41,8 +43,11 @@ use crate::{
     },
 };
 
-/// The HTML document around the app, rendered on the server only.
+/// The HTML document around the app, rendered on the server only. The bundle's URLs come from
+/// the server as [`assets::AssetUrls`] context (content-hashed names), else the plain names.
+#[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let urls = use_context::<assets::AssetUrls>().unwrap_or_else(|| assets::AssetUrls::unhashed(&options));
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -52,7 +57,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light dark" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <assets::BundleTags urls />
                 <MetaTags />
             </head>
             <body>
@@ -78,7 +83,6 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/cinecloud.css" />
         <Title formatter=|text: String| if text.is_empty() { "Cinecloud".to_owned() } else { format!("{text} · Cinecloud") } />
         <theme::ThemeAttribute />
         <Router>

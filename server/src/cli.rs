@@ -38,6 +38,14 @@ pub enum Command {
     /// Import rating data.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Write brotli (`.br`) and gzip (`.gz`) copies beside the built site's JavaScript,
+    /// WebAssembly, CSS and other text files, for the server to send instead of compressing on
+    /// every request. Run it after each `cargo leptos build --release`.
+    Precompress {
+        /// The built site (cargo-leptos's site-root).
+        #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+        site_root: std::path::PathBuf,
+    },
 }
 
 /// `cinecloud import …`.

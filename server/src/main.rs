@@ -25,6 +25,29 @@ async fn main() -> ExitCode {
             }
         };
     }
+    if let Some(Command::Precompress { site_root }) = &cli.command {
+        return match server::web::assets::precompress(site_root) {
+            Ok(report) => {
+                let percent =
+                    |part: u64| if report.bytes == 0 { 0.0 } else { 100.0 * part as f64 / report.bytes as f64 };
+                println!(
+                    "Precompressed {} files under {}: {} bytes, {} with brotli ({:.1} %), {} with gzip ({:.1} %).",
+                    report.files,
+                    site_root.display(),
+                    report.bytes,
+                    report.brotli_bytes,
+                    percent(report.brotli_bytes),
+                    report.gzip_bytes,
+                    percent(report.gzip_bytes),
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("cinecloud: {e:#}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let settings = match Settings::from_options(&cli.options) {
         Ok(settings) => settings,
         Err(e) => {
@@ -37,7 +60,7 @@ async fn main() -> ExitCode {
         Command::Serve => startup::serve(settings).await,
         Command::Admin(command) => admin(settings, command).await,
         Command::Seed { synthetic, seed } => seed_catalog(settings, synthetic, seed).await,
-        Command::Recommend(_) => unreachable!("handled before the settings are read"),
+        Command::Recommend(_) | Command::Precompress { .. } => unreachable!("handled before the settings are read"),
         Command::Import(ImportCommand::Movielens { dir }) => import_movielens(settings, &dir).await,
     };
     match result {

@@ -25,6 +25,8 @@ pub struct AppState {
     pub https: bool,
     /// Requests each client may make to `/api/*` per minute.
     pub api_allowance: crate::web::throttle::RequestAllowance,
+    /// The browser bundle's hashed names and precompressed files.
+    pub assets: Arc<crate::web::assets::SiteAssets>,
     /// Where presigned video URLs point (S3), for the pages' `media-src`.
     pub media_origin: Option<Arc<str>>,
 }

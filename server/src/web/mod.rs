@@ -1,6 +1,7 @@
-//! HTTP pieces around the Leptos app: middleware, media, health checks.
+//! HTTP pieces around the Leptos app: middleware, the browser bundle, media, health checks.
 
 pub mod api;
+pub mod assets;
 pub mod health;
 pub mod media;
 pub mod middleware;

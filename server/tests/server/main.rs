@@ -12,4 +12,5 @@ mod recommendations;
 mod security;
 mod sessions;
 mod support;
+mod transfer;
 mod videos;

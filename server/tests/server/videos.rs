@@ -20,7 +20,7 @@ use crate::support::{Answer, TestApp};
 const MIB: usize = 1024 * 1024;
 
 /// `len` bytes that start like a WebM file; byte `i` after the header is `i % 251`.
-fn webm(len: usize) -> Vec<u8> {
+pub(crate) fn webm(len: usize) -> Vec<u8> {
     let mut bytes =
         vec![0x1A, 0x45, 0xDF, 0xA3, 0x9F, 0x42, 0x86, 0x81, 0x01, 0x42, 0x82, 0x84, b'w', b'e', b'b', b'm'];
     bytes.extend((bytes.len()..len).map(|i| (i % 251) as u8));

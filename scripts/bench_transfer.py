@@ -1,0 +1,99 @@
+"""What a first visit downloads (run by scripts/bench-transfer): starts the release server on a
+fresh SQLite file with the demo catalog, opens each page as a browser with an empty cache would
+(the HTML, then the stylesheet, the JavaScript glue and the WebAssembly it links to), once for
+each Accept-Encoding, and counts the bytes as they come over the wire (bodies not decoded).
+Prints a table, then one JSON object per page and encoding."""
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+BIN = sys.argv[1]
+PAGES = sys.argv[2:] or ["/", "/movies"]
+ENCODINGS = [("br", "br, gzip"), ("gzip", "gzip"), ("identity", "identity")]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start():
+    data = tempfile.mkdtemp(prefix="cinecloud-transfer-")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = dict(os.environ,
+               DATABASE_URL=f"sqlite://{data}/cinecloud.db",
+               CINECLOUD_MEDIA_DIR=f"{data}/media",
+               CINECLOUD_LISTEN=f"127.0.0.1:{port}",
+               CINECLOUD_PUBLIC_URL=base,
+               LEPTOS_SITE_ROOT=os.path.join(os.path.dirname(BIN), "..", "site"),
+               RUST_LOG="warn")
+    proc = subprocess.Popen([BIN, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(400):
+        try:
+            urllib.request.urlopen(base + "/readyz", timeout=1).read()
+            return proc, base
+        except OSError:
+            time.sleep(0.05)
+    proc.kill()
+    raise SystemExit("the server did not start")
+
+
+def fetch(url, accept):
+    """(bytes on the wire, Content-Encoding, body as sent)."""
+    request = urllib.request.Request(url, headers={"Accept-Encoding": accept})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        body = response.read()  # urllib does not decode: these are the bytes sent
+        return len(body), response.headers.get("Content-Encoding", "identity"), body
+
+
+def bundle(html):
+    """The URLs a page loads before it is interactive: stylesheet, glue module, WebAssembly."""
+    text = html.decode()
+    css = re.search(r'<link rel="stylesheet"[^>]*href="([^"]+)"', text)
+    js = re.search(r'<link rel="modulepreload" href="([^"]+)"', text)
+    wasm = re.search(r'<link rel="preload" href="([^"]+\.wasm)"', text)
+    missing = [n for n, m in (("css", css), ("js", js), ("wasm", wasm)) if not m]
+    if missing:
+        raise SystemExit(f"the page links no {', '.join(missing)}")
+    return {"css": css.group(1), "js": js.group(1), "wasm": wasm.group(1)}
+
+
+def main():
+    proc, base = start()
+    rows = []
+    try:
+        for page in PAGES:
+            _, _, plain = fetch(base + page, "identity")
+            links = bundle(plain)
+            for name, accept in ENCODINGS:
+                row = {"page": page, "accept": name}
+                html_bytes, html_encoding, _ = fetch(base + page, accept)
+                row["html"] = html_bytes
+                encodings = {"html": html_encoding}
+                for kind, url in links.items():
+                    size, encoding, _ = fetch(base + url, accept)
+                    row[kind] = size
+                    encodings[kind] = encoding
+                row["total"] = row["html"] + row["css"] + row["js"] + row["wasm"]
+                row["encodings"] = encodings
+                rows.append(row)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    print(f"{'page':<10} {'accept':<9} {'html':>9} {'css':>9} {'js':>9} {'wasm':>10} {'total':>10}")
+    for r in rows:
+        print(f"{r['page']:<10} {r['accept']:<9} {r['html']:>9,} {r['css']:>9,} {r['js']:>9,} {r['wasm']:>10,} {r['total']:>10,}")
+    for r in rows:
+        print(json.dumps(r))
+
+
+main()

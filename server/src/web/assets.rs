@@ -1,0 +1,321 @@
+//! The browser bundle under `/pkg`: content-hashed names that are cached for a year,
+//! precompressed variants chosen by `Accept-Encoding`, and the build step that writes them.
+//!
+//! cargo-leptos writes `pkg/cinecloud.{js,wasm,css}`. At start-up [`SiteAssets::scan`] hashes
+//! each and serves it also as `pkg/cinecloud.<hash>.<ext>`, the name pages link to; those
+//! answers are `immutable`, so a returning browser asks for nothing, and the next release's
+//! pages name new files. [`precompress`] (`cinecloud precompress`, run after a release build)
+//! writes `.br` and `.gz` beside each file; the server sends one when the browser accepts it.
+
+use std::{
+    collections::HashMap,
+    io::Write,
+    path::{Path, PathBuf},
+    time::SystemTime,
+};
+
+use anyhow::Context;
+use app::assets::AssetUrls;
+use axum::{
+    body::Body,
+    extract::{Request, State},
+    http::{HeaderValue, StatusCode, Uri, header},
+    response::{IntoResponse, Response},
+};
+use sha2::{Digest, Sha256};
+use tower::ServiceExt;
+use tower_http::services::ServeDir;
+
+use crate::state::AppState;
+
+/// A year: what a content-hashed name may be cached for.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+/// Anything else in the bundle folder: cacheable, but revalidated before each use.
+const REVALIDATE: &str = "public, no-cache";
+/// The kinds of file worth precompressing (the rest are already compressed, or tiny).
+const COMPRESSIBLE: [&str; 7] = ["js", "wasm", "css", "html", "svg", "json", "txt"];
+/// The precompressed variants, as the file-name suffix [`ServeDir`] looks for.
+const VARIANTS: [&str; 2] = ["br", "gz"];
+
+/// The bundle folder and the hashed name of each of its files.
+#[derive(Clone, Debug)]
+pub struct SiteAssets {
+    dir: PathBuf,
+    /// `cinecloud.<hash>.wasm` → `cinecloud.wasm`.
+    hashed: HashMap<String, String>,
+    urls: AssetUrls,
+    /// Whether the `.br`/`.gz` files beside the bundle may be served (none is stale).
+    precompressed: bool,
+}
+
+impl SiteAssets {
+    /// Hashes the bundle in `site_root/pkg_dir`. A file that is missing (a test server without
+    /// a built bundle) keeps its plain name. Variants older than their file (a rebuild that did
+    /// not precompress again) are deleted, so a browser is never sent yesterday's code.
+    pub fn scan(site_root: &Path, pkg_dir: &str, output_name: &str) -> Self {
+        let dir = site_root.join(pkg_dir);
+        let mut hashed = HashMap::new();
+        let mut url = |ext: &str, candidates: &[String]| -> String {
+            for file in candidates {
+                if let Ok(bytes) = std::fs::read(dir.join(file)) {
+                    let name = format!("{output_name}.{}.{ext}", content_hash(&bytes));
+                    let url = format!("/{pkg_dir}/{name}");
+                    hashed.insert(name, file.clone());
+                    return url;
+                }
+            }
+            format!("/{pkg_dir}/{}", candidates[0])
+        };
+        let urls = AssetUrls {
+            js: url("js", &[format!("{output_name}.js")]),
+            // wasm-bindgen's own name, when the build did not set LEPTOS_OUTPUT_NAME.
+            wasm: url("wasm", &[format!("{output_name}.wasm"), format!("{output_name}_bg.wasm")]),
+            css: url("css", &[format!("{output_name}.css")]),
+        };
+        let precompressed = match remove_stale_variants(&dir) {
+            Ok(removed) => {
+                if removed > 0 {
+                    tracing::warn!(
+                        removed,
+                        dir = %dir.display(),
+                        "deleted precompressed files older than the bundle; run `cinecloud precompress` after building"
+                    );
+                }
+                true
+            }
+            Err(e) => {
+                tracing::warn!(
+                    error = format!("{e:#}"),
+                    "cannot check the precompressed bundle files; serving uncompressed ones"
+                );
+                false
+            }
+        };
+        Self { dir, hashed, urls, precompressed }
+    }
+
+    /// The URLs pages link to.
+    pub fn urls(&self) -> &AssetUrls {
+        &self.urls
+    }
+}
+
+/// The first 64 bits of the content's SHA-256, in hex: a name that changes when the file does.
+fn content_hash(bytes: &[u8]) -> String {
+    hex::encode(&Sha256::digest(bytes)[..8])
+}
+
+/// `GET /pkg/{*file}`: a hashed name is the current file, cached for a year; any other name is
+/// served from the folder as it is, revalidated each time. Either way the browser gets the
+/// brotli or gzip variant when it accepts one and one was written.
+pub async fn serve_pkg(State(state): State<AppState>, request: Request) -> Response {
+    let assets = &state.assets;
+    let prefix = format!("/{}/", state.leptos_options.site_pkg_dir);
+    let Some(requested) = request.uri().path().strip_prefix(&prefix) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let (file, policy) = match assets.hashed.get(requested) {
+        Some(file) => (file.clone(), IMMUTABLE),
+        None => (requested.to_owned(), REVALIDATE),
+    };
+    let (mut parts, body) = request.into_parts();
+    parts.uri = match Uri::try_from(format!("/{file}")) {
+        Ok(uri) => uri,
+        Err(_) => return StatusCode::NOT_FOUND.into_response(),
+    };
+    let request = Request::from_parts(parts, body);
+    let serve = ServeDir::new(&assets.dir);
+    let serve = if assets.precompressed { serve.precompressed_br().precompressed_gzip() } else { serve };
+    let mut response = match serve.oneshot(request).await {
+        Ok(response) => response.map(Body::new),
+        Err(never) => match never {},
+    };
+    let status = response.status();
+    if status.is_success() || status == StatusCode::NOT_MODIFIED {
+        let headers = response.headers_mut();
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+        if assets.precompressed {
+            // The same URL has different bodies for different browsers: caches must tell them apart.
+            headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        }
+    }
+    response
+}
+
+/// Deletes each `.br`/`.gz` whose file is gone or newer than it; returns how many.
+fn remove_stale_variants(dir: &Path) -> anyhow::Result<usize> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e).with_context(|| format!("reading {}", dir.display())),
+    };
+    let mut removed = 0;
+    for entry in entries {
+        let path = entry?.path();
+        let is_variant = path.extension().and_then(|e| e.to_str()).is_some_and(|e| VARIANTS.contains(&e));
+        if !is_variant {
+            continue;
+        }
+        let source = path.with_extension("");
+        let stale = match (modified(&source), modified(&path)) {
+            (Some(source), Some(variant)) => source > variant,
+            _ => true,
+        };
+        if stale {
+            std::fs::remove_file(&path).with_context(|| format!("deleting {}", path.display()))?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+fn modified(path: &Path) -> Option<SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+/// What [`precompress`] wrote.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Precompressed {
+    /// Files looked at.
+    pub files: usize,
+    /// Their total size.
+    pub bytes: u64,
+    /// The total of the brotli variants (or the file, where brotli did not make it smaller).
+    pub brotli_bytes: u64,
+    /// The same for gzip.
+    pub gzip_bytes: u64,
+}
+
+/// Writes `<file>.br` (quality 11) and `<file>.gz` (level 9) beside every compressible file
+/// under `root`, and removes a variant that would not be smaller than its file. Each variant
+/// is written to a temporary name and renamed into place, so a server never reads half of one.
+pub fn precompress(root: &Path) -> anyhow::Result<Precompressed> {
+    let mut report = Precompressed::default();
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))? {
+            let path = entry?.path();
+            if path.is_dir() {
+                pending.push(path);
+                continue;
+            }
+            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
+            if !COMPRESSIBLE.contains(&ext) {
+                continue;
+            }
+            let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+            report.files += 1;
+            report.bytes += bytes.len() as u64;
+            report.brotli_bytes += write_variant(&path, "br", &brotli(&bytes)?, bytes.len())?;
+            report.gzip_bytes += write_variant(&path, "gz", &gzip(&bytes)?, bytes.len())?;
+        }
+    }
+    Ok(report)
+}
+
+/// Writes `compressed` as `path.<suffix>` if it is smaller than the original (else removes any
+/// old variant); returns what a browser accepting it will download.
+fn write_variant(path: &Path, suffix: &str, compressed: &[u8], original: usize) -> anyhow::Result<u64> {
+    let mut variant = path.as_os_str().to_owned();
+    variant.push(format!(".{suffix}"));
+    let variant = PathBuf::from(variant);
+    if compressed.len() >= original {
+        match std::fs::remove_file(&variant) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(e).with_context(|| format!("deleting {}", variant.display()));
+            }
+            _ => return Ok(original as u64),
+        }
+    }
+    let mut partial = variant.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    std::fs::write(&partial, compressed).with_context(|| format!("writing {}", partial.display()))?;
+    std::fs::rename(&partial, &variant).with_context(|| format!("renaming {}", partial.display()))?;
+    Ok(compressed.len() as u64)
+}
+
+fn brotli(bytes: &[u8]) -> anyhow::Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(bytes.len() / 3);
+    let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 24, ..Default::default() };
+    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params).context("brotli")?;
+    Ok(out)
+}
+
+fn gzip(bytes: &[u8]) -> anyhow::Result<Vec<u8>> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 3), flate2::Compression::best());
+    encoder.write_all(bytes).context("gzip")?;
+    encoder.finish().context("gzip")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site() -> tempfile::TempDir {
+        let site = tempfile::tempdir().unwrap();
+        let pkg = site.path().join("pkg");
+        std::fs::create_dir(&pkg).unwrap();
+        std::fs::write(pkg.join("cinecloud.js"), "export default function init() {}\n".repeat(200)).unwrap();
+        std::fs::write(pkg.join("cinecloud_bg.wasm"), b"\0asm".repeat(500)).unwrap();
+        std::fs::write(pkg.join("tiny.css"), "a{}").unwrap();
+        site
+    }
+
+    #[test]
+    fn names_follow_the_content() {
+        let site = site();
+        let assets = SiteAssets::scan(site.path(), "pkg", "cinecloud");
+        let urls = assets.urls().clone();
+        let hash = urls.js.strip_prefix("/pkg/cinecloud.").and_then(|rest| rest.strip_suffix(".js"));
+        assert!(hash.is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit())), "{urls:?}");
+        assert!(urls.wasm.ends_with(".wasm") && urls.wasm != "/pkg/cinecloud.wasm", "found the _bg name: {urls:?}");
+        assert_eq!(urls.css, "/pkg/cinecloud.css", "a missing file keeps its plain name");
+        // Same bytes, same name; different bytes, a different one.
+        assert_eq!(SiteAssets::scan(site.path(), "pkg", "cinecloud").urls(), &urls);
+        std::fs::write(site.path().join("pkg/cinecloud.js"), "export default 1;").unwrap();
+        let changed = SiteAssets::scan(site.path(), "pkg", "cinecloud");
+        assert_ne!(changed.urls().js, urls.js);
+        assert_eq!(changed.urls().wasm, urls.wasm);
+    }
+
+    #[test]
+    fn precompressing_writes_smaller_variants_and_only_those() {
+        let site = site();
+        let report = precompress(site.path()).unwrap();
+        let pkg = site.path().join("pkg");
+        assert_eq!(report.files, 3);
+        for file in ["cinecloud.js", "cinecloud_bg.wasm"] {
+            let original = std::fs::read(pkg.join(file)).unwrap();
+            let br = std::fs::read(pkg.join(format!("{file}.br"))).unwrap();
+            let mut decoded = Vec::new();
+            brotli::BrotliDecompress(&mut &br[..], &mut decoded).unwrap();
+            assert_eq!(decoded, original, "{file}.br decodes to the file");
+            let gz = std::fs::read(pkg.join(format!("{file}.gz"))).unwrap();
+            let mut decoded = Vec::new();
+            std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut decoded).unwrap();
+            assert_eq!(decoded, original, "{file}.gz decodes to the file");
+            assert!(br.len() < original.len() / 10, "{file}: {} of {}", br.len(), original.len());
+        }
+        // Three bytes of CSS only grow: no variant, and the report counts the file as sent.
+        assert!(!pkg.join("tiny.css.br").exists() && !pkg.join("tiny.css.gz").exists());
+        assert!(report.brotli_bytes < report.bytes && report.gzip_bytes < report.bytes);
+        assert!(std::fs::read_dir(&pkg).unwrap().all(|e| !e.unwrap().path().to_string_lossy().ends_with(".partial")));
+    }
+
+    #[test]
+    fn variants_older_than_their_file_are_deleted_at_start_up() {
+        let site = site();
+        precompress(site.path()).unwrap();
+        let pkg = site.path().join("pkg");
+        // A rebuild rewrites the glue but not its variants; another variant has lost its file.
+        let later = SystemTime::now() + std::time::Duration::from_secs(5);
+        std::fs::File::options().write(true).open(pkg.join("cinecloud.js")).unwrap().set_modified(later).unwrap();
+        std::fs::write(pkg.join("gone.js.br"), b"old").unwrap();
+        let assets = SiteAssets::scan(site.path(), "pkg", "cinecloud");
+        assert!(assets.precompressed);
+        assert!(!pkg.join("cinecloud.js.br").exists() && !pkg.join("cinecloud.js.gz").exists());
+        assert!(!pkg.join("gone.js.br").exists());
+        assert!(pkg.join("cinecloud_bg.wasm.br").exists(), "a current variant stays");
+    }
+}
