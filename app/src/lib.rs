@@ -14,7 +14,7 @@ mod theme;
 pub mod viewer;
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Title, provide_meta_context};
+use leptos_meta::{Title, provide_meta_context};
 use leptos_router::{
     SsrMode,
     components::{Route, Router, Routes},
@@ -47,6 +47,7 @@ use crate::{
 /// the server as [`assets::AssetUrls`] context (content-hashed names), else the plain names.
 #[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    use leptos_meta::MetaTags;
     let urls = use_context::<assets::AssetUrls>().unwrap_or_else(|| assets::AssetUrls::unhashed(&options));
     view! {
         <!DOCTYPE html>

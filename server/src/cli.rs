@@ -40,12 +40,9 @@ pub enum Command {
     Import(ImportCommand),
     /// Write brotli (`.br`) and gzip (`.gz`) copies beside the built site's JavaScript,
     /// WebAssembly, CSS and other text files, for the server to send instead of compressing on
-    /// every request. Run it after each `cargo leptos build --release`.
-    Precompress {
-        /// The built site (cargo-leptos's site-root).
-        #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
-        site_root: std::path::PathBuf,
-    },
+    /// every request. Run it after each `cargo leptos build --release`; `--site-root` names
+    /// the built site.
+    Precompress,
 }
 
 /// `cinecloud import …`.

@@ -207,6 +207,17 @@ mod tests {
     use super::*;
     use crate::cli::Cli;
 
+    /// Clap's own checks of the whole command line (unique argument names across global
+    /// options and sub-commands…), which otherwise fail only when a command is run.
+    #[test]
+    fn the_command_line_is_well_formed() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+        let cli = Cli::try_parse_from(["cinecloud", "precompress", "--site-root", "/srv/site"]).unwrap();
+        assert!(matches!(cli.command, Some(crate::cli::Command::Precompress)));
+        assert_eq!(cli.options.site_root, "/srv/site");
+    }
+
     fn options(args: &[&str]) -> Options {
         let mut argv = vec!["cinecloud"];
         argv.extend_from_slice(args);

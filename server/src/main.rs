@@ -25,7 +25,8 @@ async fn main() -> ExitCode {
             }
         };
     }
-    if let Some(Command::Precompress { site_root }) = &cli.command {
+    if let Some(Command::Precompress) = &cli.command {
+        let site_root = std::path::Path::new(&cli.options.site_root);
         return match server::web::assets::precompress(site_root) {
             Ok(report) => {
                 let percent =
@@ -60,7 +61,7 @@ async fn main() -> ExitCode {
         Command::Serve => startup::serve(settings).await,
         Command::Admin(command) => admin(settings, command).await,
         Command::Seed { synthetic, seed } => seed_catalog(settings, synthetic, seed).await,
-        Command::Recommend(_) | Command::Precompress { .. } => unreachable!("handled before the settings are read"),
+        Command::Recommend(_) | Command::Precompress => unreachable!("handled before the settings are read"),
         Command::Import(ImportCommand::Movielens { dir }) => import_movielens(settings, &dir).await,
     };
     match result {
