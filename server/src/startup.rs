@@ -163,7 +163,7 @@ pub async fn build_router(settings: &Settings, services: Services) -> anyhow::Re
 /// server-function answers. Not video, audio or images, which are compressed already (and
 /// whose range requests must stay byte-exact), nor a bundle file sent precompressed. Brotli at
 /// quality 4 compresses HTML about as well as gzip -9 at a fraction of its CPU.
-fn response_compression() -> CompressionLayer<impl Predicate + Clone> {
+fn response_compression() -> CompressionLayer<impl Predicate> {
     let predicate = DefaultPredicate::new()
         .and(NotForContentType::const_new("video/"))
         .and(NotForContentType::const_new("audio/"))
