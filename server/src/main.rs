@@ -16,35 +16,20 @@ use server::{
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     // Offline tools that need neither a database nor media storage.
-    if let Some(Command::Recommend(RecommendCommand::Eval(args))) = &cli.command {
-        return match server::recommend::eval(args) {
+    let offline = match &cli.command {
+        Some(Command::Recommend(RecommendCommand::Eval(args))) => Some(server::recommend::eval(args)),
+        Some(Command::Precompress) => Some(
+            server::web::assets::precompress(std::path::Path::new(&cli.options.site_root))
+                .map(|report| println!("{report}"))
+                .map_err(|e| format!("{e:#}")),
+        ),
+        _ => None,
+    };
+    if let Some(result) = offline {
+        return match result {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("cinecloud: {e}");
-                ExitCode::FAILURE
-            }
-        };
-    }
-    if let Some(Command::Precompress) = &cli.command {
-        let site_root = std::path::Path::new(&cli.options.site_root);
-        return match server::web::assets::precompress(site_root) {
-            Ok(report) => {
-                let percent =
-                    |part: u64| if report.bytes == 0 { 0.0 } else { 100.0 * part as f64 / report.bytes as f64 };
-                println!(
-                    "Precompressed {} files under {}: {} bytes, {} with brotli ({:.1} %), {} with gzip ({:.1} %).",
-                    report.files,
-                    site_root.display(),
-                    report.bytes,
-                    report.brotli_bytes,
-                    percent(report.brotli_bytes),
-                    report.gzip_bytes,
-                    percent(report.gzip_bytes),
-                );
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("cinecloud: {e:#}");
                 ExitCode::FAILURE
             }
         };

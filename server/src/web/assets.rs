@@ -186,6 +186,22 @@ pub struct Precompressed {
     pub gzip_bytes: u64,
 }
 
+impl std::fmt::Display for Precompressed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let percent = |part: u64| if self.bytes == 0 { 0.0 } else { 100.0 * part as f64 / self.bytes as f64 };
+        write!(
+            f,
+            "Precompressed {} files: {} bytes, {} with brotli ({:.1} %), {} with gzip ({:.1} %).",
+            self.files,
+            self.bytes,
+            self.brotli_bytes,
+            percent(self.brotli_bytes),
+            self.gzip_bytes,
+            percent(self.gzip_bytes),
+        )
+    }
+}
+
 /// Writes `<file>.br` (quality 11) and `<file>.gz` (level 9) beside every compressible file
 /// under `root`, and removes a variant that would not be smaller than its file. Each variant
 /// is written to a temporary name and renamed into place, so a server never reads half of one.
