@@ -51,19 +51,30 @@ ensure_node() {
   fi
 }
 
+# Build tools are compiled once per machine. Their own release profiles ask for fat LTO and one
+# codegen unit (cargo-leptos: 17 minutes on 2 cores); they only drive builds, so they are built
+# at opt-level 1 with neither, in one shared target folder so the two share what they can.
+install_tool() {
+  say "cargo install $* (once per machine)"
+  CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    CARGO_PROFILE_RELEASE_DEBUG=0 CARGO_PROFILE_RELEASE_STRIP=true \
+    CARGO_TARGET_DIR="${CARGO_HOME:-$HOME/.cargo}/cinecloud-tools-target" cargo install "$@"
+}
+
 ensure_build_tools() {
   ensure_rust
   ensure_node
   ensure_ffmpeg
   if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
-    say "cargo install cargo-leptos $CARGO_LEPTOS_VERSION (takes 15-30 minutes once)"
-    cargo install cargo-leptos --locked --version "$CARGO_LEPTOS_VERSION" --features no_downloads
+    install_tool cargo-leptos --locked --version "$CARGO_LEPTOS_VERSION" --features no_downloads
   fi
   if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
-    # Not --locked: its lock file names a crate version the registry no longer serves.
-    say "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION (must equal the app's wasm-bindgen pin)"
-    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+    # Not --locked: its lock file names a crate version the registry no longer serves. Its
+    # version must equal the app's wasm-bindgen pin.
+    install_tool wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
   fi
+  # The tools' build folder (a few GB) is of no use once both are installed.
+  rm -rf "${CARGO_HOME:-$HOME/.cargo}/cinecloud-tools-target"
   if [ ! -x "$ROOT/scripts/tools/node_modules/.bin/wasm-opt" ]; then
     say "npm ci in scripts/tools (wasm-opt from binaryen 132)"
     (cd "$ROOT/scripts/tools" && npm ci --no-audit --no-fund --silent)

@@ -170,6 +170,13 @@ pub struct Options {
     /// Seconds a request body may go without sending anything before the request is dropped.
     #[arg(long, env = "CINECLOUD_BODY_IDLE_SECONDS", default_value_t = 30, global = true)]
     pub body_idle_seconds: u64,
+    /// Milliseconds between reads of the catalog's version: how long an edit made on another
+    /// server can stay unseen here (its counts, genre menu and list pages are kept per version).
+    #[arg(long, env = "CINECLOUD_CATALOG_RECHECK_MS", default_value_t = 1000, global = true)]
+    pub catalog_recheck_ms: u64,
+    /// Seconds a cached list page is used: how old the rating totals on its cards can be.
+    #[arg(long, env = "CINECLOUD_CATALOG_PAGE_SECONDS", default_value_t = 15, global = true)]
+    pub catalog_page_seconds: u64,
     /// Log format: auto (JSON unless on a terminal), json or pretty. Levels: RUST_LOG.
     #[arg(long, env = "CINECLOUD_LOG_FORMAT", default_value = "auto", global = true)]
     pub log_format: String,

@@ -3,7 +3,9 @@
 
 use std::net::SocketAddr;
 
-use cinecloud_core::{Backend, recommend::RecommenderSettings, storage::S3Settings, videos::VideoSettings};
+use cinecloud_core::{
+    Backend, catalog::CatalogCacheSettings, recommend::RecommenderSettings, storage::S3Settings, videos::VideoSettings,
+};
 use url::Url;
 
 use crate::cli::Options;
@@ -61,6 +63,8 @@ pub struct Settings {
     pub recommender: RecommenderSettings,
     /// Video upload limit and playback URL lifetime.
     pub videos: VideoSettings,
+    /// How fresh each server keeps its catalog caches.
+    pub catalog: CatalogCacheSettings,
 }
 
 /// How long the server waits on a slow client before it drops the request.
@@ -166,6 +170,16 @@ impl Settings {
                 return Err(bad(variable, "must be between 1 and 600"));
             }
         }
+        if o.catalog_recheck_ms > 60_000 {
+            return Err(bad("CINECLOUD_CATALOG_RECHECK_MS", "must be at most 60000 (a minute)"));
+        }
+        if o.catalog_page_seconds > 3600 {
+            return Err(bad("CINECLOUD_CATALOG_PAGE_SECONDS", "must be at most 3600 (an hour)"));
+        }
+        let catalog = CatalogCacheSettings {
+            recheck: std::time::Duration::from_millis(o.catalog_recheck_ms),
+            page_max_age: std::time::Duration::from_secs(o.catalog_page_seconds),
+        };
         let read_timeouts = ReadTimeouts {
             header: std::time::Duration::from_secs(o.header_read_seconds),
             body_idle: std::time::Duration::from_secs(o.body_idle_seconds),
@@ -186,6 +200,7 @@ impl Settings {
             demo_catalog: o.demo_catalog,
             recommender,
             videos,
+            catalog,
         })
     }
 

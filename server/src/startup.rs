@@ -17,6 +17,7 @@ use axum::{
 use cinecloud_core::{
     Db, Services,
     accounts::{self, LoginThrottle},
+    catalog::CatalogCache,
     limits::{self, Limit},
     maintenance,
     recommend::Recommender,
@@ -59,6 +60,7 @@ pub async fn connect_services(settings: &Settings) -> anyhow::Result<Services> {
         media,
         recommender: Recommender::new(settings.recommender.clone()),
         videos: settings.videos.clone(),
+        catalog: CatalogCache::new(settings.catalog),
     })
 }
 
@@ -131,6 +133,7 @@ pub async fn build_router(settings: &Settings, services: Services) -> anyhow::Re
         .route("/api/v1/openapi.json", get(api::openapi))
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(from_fn_with_state(state.clone(), middleware::catalog_writes))
         .layer(from_fn_with_state(state.clone(), middleware::slide_session))
         .layer(sessions)
         .layer(from_fn_with_state(state.clone(), middleware::limit_request_body))

@@ -368,7 +368,7 @@ pub async fn browse_movies(
     // An unfiltered query has no fields at all in the URL.
     #[server(default)] query: CatalogQuery,
 ) -> Result<MoviePageView, AppError> {
-    use cinecloud_core::catalog::{self, MovieQuery, Sort};
+    use cinecloud_core::catalog::{MovieQuery, Sort};
     crate::ssr::respond(async {
         let q = MovieQuery {
             text: query.q,
@@ -382,7 +382,8 @@ pub async fn browse_movies(
             page: query.page.unwrap_or(1),
             per_page: 24,
         };
-        let mut page: MoviePageView = catalog::browse(&crate::ssr::services()?.db, &q).await?.into();
+        let services = crate::ssr::services()?;
+        let mut page: MoviePageView = services.catalog.browse(&services.db, &q).await?.into();
         add_viewer_state(page.items.iter_mut()).await?;
         Ok(page)
     })
@@ -393,7 +394,8 @@ pub async fn browse_movies(
 #[server(prefix = "/api", endpoint = "genres", input = GetUrl)]
 pub async fn list_genres() -> Result<Vec<GenreView>, AppError> {
     crate::ssr::respond(async {
-        let genres = cinecloud_core::catalog::genres(&crate::ssr::services()?.db).await?;
+        let services = crate::ssr::services()?;
+        let genres = services.catalog.genres(&services.db).await?;
         Ok(genres.into_iter().map(|g| GenreView { slug: g.slug, name: g.name }).collect())
     })
     .await
@@ -567,13 +569,14 @@ pub(crate) async fn add_viewer_state<'a>(
 /// Up to six movies matching what is typed in the header search, best first.
 #[server(prefix = "/api", endpoint = "suggest_movies", input = GetUrl)]
 pub async fn suggest_movies(q: String) -> Result<Vec<MovieCardView>, AppError> {
-    use cinecloud_core::catalog::{self, MovieQuery};
+    use cinecloud_core::catalog::MovieQuery;
     crate::ssr::respond(async {
         if q.trim().is_empty() {
             return Ok(Vec::new());
         }
         let query = MovieQuery { text: Some(q), per_page: 6, ..MovieQuery::default() };
-        let page = catalog::browse(&crate::ssr::services()?.db, &query).await?;
+        let services = crate::ssr::services()?;
+        let page = services.catalog.browse(&services.db, &query).await?;
         Ok(page.items.into_iter().map(MovieCardView::from).collect())
     })
     .await

@@ -1,6 +1,6 @@
 //! The long-lived handles every request needs, cloned cheaply into each handler.
 
-use crate::{db::Db, recommend::Recommender, storage::MediaStore, videos::VideoSettings};
+use crate::{catalog::CatalogCache, db::Db, recommend::Recommender, storage::MediaStore, videos::VideoSettings};
 
 /// Database and media storage, shared by the web server, server functions and the CLI.
 #[derive(Clone, Debug)]
@@ -13,4 +13,6 @@ pub struct Services {
     pub recommender: Recommender,
     /// Video upload limit and playback URL lifetime.
     pub videos: VideoSettings,
+    /// Catalog counts, genres and list pages this process keeps per catalog version.
+    pub catalog: CatalogCache,
 }

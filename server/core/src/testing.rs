@@ -210,6 +210,7 @@ impl TestServices {
                 media: store,
                 recommender: Default::default(),
                 videos: Default::default(),
+                catalog: Default::default(),
             },
             db,
             _media_dir: media_dir,

@@ -5,7 +5,7 @@ use app::error::AppError;
 use axum::{
     Json,
     extract::{Path, Query, State},
-    http::{StatusCode, header},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use cinecloud_core::{
@@ -15,7 +15,7 @@ use cinecloud_core::{
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::state::AppState;
+use crate::{state::AppState, web::assets::content_hash};
 
 /// The query string of `GET /api/v1/movies`, as text: numbers are parsed here so that a bad one
 /// gets a message naming the parameter.
@@ -113,14 +113,46 @@ fn cover_json(prefix: Option<&str>) -> Option<serde_json::Value> {
     prefix.map(|p| json!({ "card": url(p, "card"), "detail": url(p, "detail"), "full": url(p, "full") }))
 }
 
-/// `GET /api/v1/movies`.
+/// What a cache may do with an API answer: keep it, but ask again each time (with the ETag, so
+/// an unchanged answer costs a `304` and no body). Nothing here depends on who asks.
+const REVALIDATE: HeaderValue = HeaderValue::from_static("public, no-cache");
+
+/// A JSON answer with a weak ETag over its body (weak: the same JSON goes out brotli, gzip or
+/// plain), or `304 Not Modified` when the request's `If-None-Match` names that tag already.
+fn revalidated(request: &HeaderMap, body: &serde_json::Value) -> Response {
+    let bytes = serde_json::to_vec(body).expect("JSON values always serialize");
+    let tag = format!("W/\"{}\"", content_hash(&bytes));
+    let etag = HeaderValue::from_str(&tag).expect("hex is a valid header value");
+    let headers = [(header::ETAG, etag), (header::CACHE_CONTROL, REVALIDATE)];
+    if if_none_match_names(request, &tag) {
+        return (StatusCode::NOT_MODIFIED, headers).into_response();
+    }
+    let json = HeaderValue::from_static("application/json");
+    (headers, [(header::CONTENT_TYPE, json)], bytes).into_response()
+}
+
+/// Whether `If-None-Match` lists `tag` or `*`, comparing weakly (RFC 9110, 13.1.2).
+fn if_none_match_names(request: &HeaderMap, tag: &str) -> bool {
+    let opaque = |t: &str| t.trim().trim_start_matches("W/").to_owned();
+    let wanted = opaque(tag);
+    request
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|t| t.trim() == "*" || opaque(t) == wanted)
+}
+
+/// `GET /api/v1/movies`: from this server's catalog cache, like the browse page.
 pub async fn list_movies(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Query(params): Query<ListParams>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let query = params.to_query()?;
-    let page = catalog::browse(&state.services.db, &query).await.map_err(failure)?;
-    Ok(Json(json!({
+    let services = &state.services;
+    let page = services.catalog.browse(&services.db, &query).await.map_err(failure)?;
+    let body = json!({
             "page_count": page.page_count(),
             "total": page.total,
             "total_exact": page.total_exact,
@@ -134,14 +166,16 @@ pub async fn list_movies(
                 year: m.year,
                 cover: cover_json(m.cover_key.as_deref()),
             }).collect::<Vec<_>>(),
-    })))
+    });
+    Ok(revalidated(&headers, &body))
 }
 
 /// `GET /api/v1/movies/{id}`.
 pub async fn get_movie(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Path(id): Path<String>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let id = id.parse::<i64>().map_err(|_| bad_request("the movie id must be a whole number"))?;
     let m = catalog::get_movie(&state.services.db, id).await.map_err(failure)?;
     let people = |role: CreditRole| {
@@ -151,7 +185,7 @@ pub async fn get_movie(
             .map(|c| json!({ "person_id": c.person.id, "name": c.person.name, "character": c.character }))
             .collect::<Vec<_>>()
     };
-    Ok(Json(json!({
+    let body = json!({
         "id": m.id,
         "title": m.input.title,
         "original_title": m.input.original_title,
@@ -169,7 +203,8 @@ pub async fn get_movie(
         "rating": rating_json(m.rating),
         "updated_at": m.updated_at,
         "url": format!("/movies/{}", m.id),
-    })))
+    });
+    Ok(revalidated(&headers, &body))
 }
 
 /// A domain error as the API answers it: the status and message the app's own error gives it

@@ -101,7 +101,7 @@ impl SiteAssets {
 }
 
 /// The first 64 bits of the content's SHA-256, in hex: a name that changes when the file does.
-fn content_hash(bytes: &[u8]) -> String {
+pub(crate) fn content_hash(bytes: &[u8]) -> String {
     hex::encode(&Sha256::digest(bytes)[..8])
 }
 

@@ -83,6 +83,19 @@ pub async fn limit_api_requests(State(state): State<AppState>, request: Request,
     }
 }
 
+/// After an admin write (`POST /api/admin/…`) that succeeded, tells this server's catalog caches
+/// that the catalog may have changed, so the admin sees their edit on the next list at once
+/// (other servers see it within `CINECLOUD_CATALOG_RECHECK_MS`). Writes commit before their
+/// answer is made, so the next version read sees them.
+pub async fn catalog_writes(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let admin_write = request.method() != Method::GET && request.uri().path().starts_with("/api/admin/");
+    let response = next.run(request).await;
+    if admin_write && response.status().is_success() {
+        state.services.catalog.changed();
+    }
+    response
+}
+
 /// Largest request body for ordinary requests (form posts to server functions).
 pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
 /// Largest request body for photo uploads (the photo limit plus multipart overhead).

@@ -275,7 +275,122 @@ async fn viewers_rate_movies_and_anonymous_callers_cannot(backend: Backend) {
     assert_eq!(summary().await.count, 0);
 }
 
+/// Titles `GET {base}/api/v1/movies?q=…` lists.
+async fn api_titles(client: &reqwest::Client, base: &str, q: &str) -> Vec<String> {
+    let page: serde_json::Value =
+        client.get(format!("{base}/api/v1/movies?q={q}")).send().await.unwrap().json().await.unwrap();
+    page["items"].as_array().unwrap().iter().map(|m| m["title"].as_str().unwrap().to_owned()).collect()
+}
+
+/// Renames a movie through the editor, as an admin on `app`.
+async fn rename(app: &TestApp, admin: &reqwest::Client, id: i64, title: &str) {
+    let movie = app.movie(admin, id).await.unwrap();
+    let form = MovieFormView {
+        title: title.into(),
+        year: movie.year.map(|y| y.to_string()).unwrap_or_default(),
+        genres: movie.genres.iter().map(|g| g.name.clone()).collect(),
+        ..MovieFormView::default()
+    };
+    let edit = json!({ "id": id, "version": movie.version, "form": form });
+    app.post_json::<MovieView>(admin, "admin/update_movie", &edit).await.unwrap();
+}
+
+/// Part 2 of #16: two servers of a fleet on one database, each with its own pool and catalog
+/// cache. An admin's edit on one shows on its own lists at once and on the other's within the
+/// recheck interval (1 s by default) plus one version read, with no message between them.
+async fn an_edit_on_one_server_shows_on_another_within_a_second(backend: Backend) {
+    use std::time::{Duration, Instant};
+    let a = TestApp::spawn(backend).await;
+    catalog::seed::seed_demo_if_empty(&a.backends.services.db).await.unwrap();
+    let b = a.another_server(|_| {}).await;
+    let recheck = b.services.catalog.settings().recheck;
+    assert_eq!(recheck, Duration::from_secs(1), "the default");
+    let c = a.client();
+    // Both warm: B answers the same list from its cache.
+    for base in [&a.base, &b.base, &b.base] {
+        assert_eq!(api_titles(&c, base, "nosferatu").await, ["Nosferatu"]);
+    }
+    assert!(b.services.catalog.stats().page_hits >= 1, "{:?}", b.services.catalog.stats());
+
+    let admin = a.admin().await;
+    let id = catalog::browse(
+        &a.backends.services.db,
+        &catalog::MovieQuery { text: Some("nosferatu".into()), ..Default::default() },
+    )
+    .await
+    .unwrap()
+    .items[0]
+        .id;
+    rename(&a, &admin, id, "Nosferatu, a Symphony of Horror").await;
+    let edited = Instant::now();
+    assert_eq!(
+        api_titles(&c, &a.base, "nosferatu").await,
+        ["Nosferatu, a Symphony of Horror"],
+        "at once where it was made"
+    );
+    let html = c.get(format!("{}/movies?q=nosferatu", a.base)).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("Nosferatu, a Symphony of Horror"), "the browse page too");
+
+    // B: poll until it shows; the bound is the recheck interval plus a read's worth of margin.
+    let seen_after = loop {
+        if api_titles(&c, &b.base, "nosferatu").await == ["Nosferatu, a Symphony of Horror"] {
+            break edited.elapsed();
+        }
+        assert!(edited.elapsed() < recheck * 3, "server B still lists the old title after {:?}", edited.elapsed());
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    };
+    assert!(seen_after <= recheck + Duration::from_millis(500), "seen on B after {seen_after:?}");
+    eprintln!("server B listed the edit {seen_after:?} after it was saved on A");
+}
+
+/// Part 2 of #16: the JSON API tags each answer and answers an unchanged one with `304` and no
+/// body, so a client or a shared cache that asks again gets a few bytes back.
+async fn the_json_api_answers_unchanged_reads_with_304(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    catalog::seed::seed_demo_if_empty(&app.backends.services.db).await.unwrap();
+    let c = app.client();
+    let admin = app.admin().await;
+    let list = format!("{}/api/v1/movies?q=metropolis", app.base);
+    let first = c.get(&list).send().await.unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    let header = |r: &reqwest::Response, name: &str| r.headers().get(name).map(|v| v.to_str().unwrap().to_owned());
+    assert_eq!(header(&first, "cache-control").as_deref(), Some("public, no-cache"));
+    let etag = header(&first, "etag").expect("an ETag");
+    assert!(etag.starts_with("W/\"") && etag.ends_with('"'), "{etag}");
+    let id = first.json::<serde_json::Value>().await.unwrap()["items"][0]["id"].as_i64().unwrap();
+
+    let again = c.get(&list).header("if-none-match", &etag).send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(header(&again, "etag").as_deref(), Some(etag.as_str()));
+    assert!(again.bytes().await.unwrap().is_empty(), "no body");
+    // Any of several tags, and the same tag sent strong, match too; another does not.
+    let listed = format!("\"0000000000000000\", {}", etag.trim_start_matches("W/"));
+    assert_eq!(c.get(&list).header("if-none-match", listed).send().await.unwrap().status(), StatusCode::NOT_MODIFIED);
+    let other = c.get(&list).header("if-none-match", "W/\"0000000000000000\"").send().await.unwrap();
+    assert_eq!(other.status(), StatusCode::OK);
+
+    let movie = format!("{}/api/v1/movies/{id}", app.base);
+    let one = c.get(&movie).send().await.unwrap();
+    let movie_tag = header(&one, "etag").expect("an ETag on one movie");
+    let unchanged = c.get(&movie).header("if-none-match", &movie_tag).send().await.unwrap();
+    assert_eq!(unchanged.status(), StatusCode::NOT_MODIFIED);
+
+    // Edited: both answers change, and the old tags get the whole new answer.
+    rename(&app, &admin, id, "Metropolis (restored)").await;
+    let changed = c.get(&list).header("if-none-match", &etag).send().await.unwrap();
+    assert_eq!(changed.status(), StatusCode::OK);
+    assert_ne!(header(&changed, "etag"), Some(etag));
+    assert_eq!(changed.json::<serde_json::Value>().await.unwrap()["items"][0]["title"], "Metropolis (restored)");
+    let changed = c.get(&movie).header("if-none-match", &movie_tag).send().await.unwrap();
+    assert_eq!(changed.status(), StatusCode::OK);
+    // A refusal is not tagged.
+    let bad = c.get(format!("{}/api/v1/movies?page=x", app.base)).send().await.unwrap();
+    assert_eq!((bad.status(), header(&bad, "etag")), (StatusCode::BAD_REQUEST, None));
+}
+
 test_both_backends!(
+    an_edit_on_one_server_shows_on_another_within_a_second,
+    the_json_api_answers_unchanged_reads_with_304,
     catalog_pages_render_search_results_and_movie_facts,
     the_json_api_lists_searches_and_describes_itself,
     only_admins_change_the_catalog,

@@ -29,6 +29,62 @@ pub struct TestApp {
     server: tokio::task::JoinHandle<()>,
 }
 
+/// A second server started by [`TestApp::another_server`].
+pub struct OtherServer {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    /// Its own pool and caches.
+    pub services: cinecloud_core::Services,
+    server: tokio::task::JoinHandle<()>,
+    _media: tempfile::TempDir,
+}
+
+impl Drop for OtherServer {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+/// A test server's settings over the database at `url` (plus `args`), with an empty site folder
+/// unless `configure` names another, and a listener on a free port whose address is its public
+/// URL (the cross-site check's origin).
+async fn settings_for(
+    url: &str,
+    args: &[&str],
+    configure: impl FnOnce(&mut Settings),
+) -> (Settings, tokio::net::TcpListener, tempfile::TempDir) {
+    let site = tempfile::tempdir().unwrap();
+    let site_root = site.path().to_str().unwrap().to_owned();
+    let mut argv = vec!["cinecloud", "--database-url", url, "--listen", "127.0.0.1:0", "--site-root", &site_root];
+    argv.extend_from_slice(args);
+    let cli = Cli::try_parse_from(argv).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut settings = Settings::from_options(&cli.options).unwrap();
+    settings.public_url = format!("http://{addr}").parse().unwrap();
+    // Stories sign up many viewers from 127.0.0.1; the limit's own test lowers it again.
+    settings.sign_ups_per_hour = 10_000;
+    configure(&mut settings);
+    (settings, listener, site)
+}
+
+/// Serves the real router over `services` on `listener`; `site` lives as long as the server.
+async fn serve(
+    settings: Settings,
+    listener: tokio::net::TcpListener,
+    site: tempfile::TempDir,
+    services: cinecloud_core::Services,
+) -> (String, tokio::task::JoinHandle<()>) {
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (router, _records) = startup::build_router(&settings, services).await.unwrap();
+    let header_timeout = settings.read_timeouts.header;
+    let server = tokio::spawn(async move {
+        let _site = site;
+        server::listener::serve(listener, router, header_timeout, std::future::pending()).await.unwrap();
+    });
+    (base, server)
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         self.server.abort();
@@ -86,33 +142,23 @@ impl TestApp {
         configure: impl FnOnce(&mut Settings),
     ) -> Self {
         let mut backends = TestServices::with_media(backend, media).await;
-        let site = tempfile::tempdir().unwrap();
-        let cli = Cli::try_parse_from([
-            "cinecloud",
-            "--database-url",
-            &backends.db.url,
-            "--site-root",
-            site.path().to_str().unwrap(),
-            "--listen",
-            "127.0.0.1:0",
-        ])
-        .unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let mut settings = Settings::from_options(&cli.options).unwrap();
-        // The address the tests reach it by is its public URL (the cross-site check's origin).
-        settings.public_url = format!("http://{addr}").parse().unwrap();
-        // Stories sign up many viewers from 127.0.0.1; the limit's own test lowers it again.
-        settings.sign_ups_per_hour = 10_000;
-        configure(&mut settings);
+        let (settings, listener, site) = settings_for(&backends.db.url, &[], configure).await;
         backends.services.videos = settings.videos.clone();
-        let (router, _records) = startup::build_router(&settings, backends.services.clone()).await.unwrap();
-        let settings_header_timeout = settings.read_timeouts.header;
-        let server = tokio::spawn(async move {
-            let _site = site;
-            server::listener::serve(listener, router, settings_header_timeout, std::future::pending()).await.unwrap();
-        });
-        Self { base: format!("http://{addr}"), backends, server }
+        backends.services.catalog = cinecloud_core::catalog::CatalogCache::new(settings.catalog);
+        let (base, server) = serve(settings, listener, site, backends.services.clone()).await;
+        Self { base, backends, server }
+    }
+
+    /// Another server of the same fleet: it opens the same database the way `cinecloud serve`
+    /// does (its own pool, caches and media folder) and serves on its own port.
+    pub async fn another_server(&self, configure: impl FnOnce(&mut Settings)) -> OtherServer {
+        let media = tempfile::tempdir().unwrap();
+        let media_dir = media.path().to_str().unwrap().to_owned();
+        let (settings, listener, site) =
+            settings_for(&self.backends.db.url, &["--media-dir", &media_dir], configure).await;
+        let services = startup::connect_services(&settings).await.unwrap();
+        let (base, server) = serve(settings, listener, site, services.clone()).await;
+        OtherServer { base, services, server, _media: media }
     }
 
     /// A browser-like client: keeps cookies, does not follow redirects, sends same-origin

@@ -1,12 +1,14 @@
 //! The movie catalog: movies with their genres and credits, search and filters, edits with a
 //! version check and an audit trail, deletion with a short undo window.
 
+mod cache;
 mod fields;
 mod query;
 pub mod seed;
 mod service;
 pub mod text;
 
+pub use cache::{CacheStats, CatalogCache, CatalogCacheSettings};
 pub use fields::{CastMember, MovieForm, MovieInput};
 pub use query::{MovieQuery, Page, SEARCH_COUNT_CAP, Sort};
 pub use service::*;

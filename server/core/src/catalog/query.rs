@@ -29,7 +29,7 @@ impl Sort {
 }
 
 /// A request for one page of movies.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct MovieQuery {
     /// Words to find in titles, people and synopses (each as a prefix).
     pub text: Option<String>,

@@ -36,11 +36,19 @@ pub async fn get_movie(db: &Db, id: i64) -> Result<Movie> {
     movies::find(db, id).await?.ok_or(Error::NotFound)
 }
 
-/// One page of movies matching the query.
-pub async fn browse(db: &Db, query: &MovieQuery) -> Result<Page<MovieCard>> {
-    if !within_paging_limit(query.page, query.per_page) {
-        return Err(FieldError::new("page", PAGING_LIMIT_MESSAGE).into());
+/// A field error for a page past [`MAX_RESULT_OFFSET`].
+pub(crate) fn check_paging(query: &MovieQuery) -> Result<()> {
+    if within_paging_limit(query.page, query.per_page) {
+        Ok(())
+    } else {
+        Err(FieldError::new("page", PAGING_LIMIT_MESSAGE).into())
     }
+}
+
+/// One page of movies matching the query, read from the database (servers answer lists
+/// through [`super::CatalogCache::browse`]).
+pub async fn browse(db: &Db, query: &MovieQuery) -> Result<Page<MovieCard>> {
+    check_paging(query)?;
     Ok(movies::search(db, query).await?)
 }
 

@@ -505,7 +505,86 @@ async fn deep_pages_are_refused_and_one_letter_words_are_not_prefixes(backend: B
     assert_eq!(search(db, "plan 9").await, vec!["Plan 9 from Outer Space"], "a one-letter word still matches whole");
 }
 
+/// Part 2 of #16: a server's catalog cache answers repeated lists without the database, sees
+/// another server's edit once it reads the version again (the triggers of migration 0015 move
+/// it in the writing transaction), sees its own edit at once, and ages pages out so rating
+/// totals, which do not move the version, are at most `page_max_age` old.
+async fn catalog_caches_follow_the_version_and_age_out(backend: Backend) {
+    use std::time::Duration;
+
+    use cinecloud_core::{
+        catalog::{CacheStats, CatalogCache, CatalogCacheSettings},
+        ratings, testing,
+    };
+    let t = TestDb::new(backend).await;
+    let db = &t.db;
+    let ids = seed(db).await;
+    let settings = |recheck: u64, page: u64| CatalogCacheSettings {
+        recheck: Duration::from_millis(recheck),
+        page_max_age: Duration::from_millis(page),
+    };
+    let two = |page| MovieQuery { sort: Sort::Title, per_page: 2, page, ..MovieQuery::default() };
+    let shown =
+        |page: &catalog::Page<catalog::MovieCard>| titles(page).into_iter().map(str::to_owned).collect::<Vec<_>>();
+
+    // One server that reads the version once an hour: after the first read, no database at all.
+    let hourly = CatalogCache::new(settings(3_600_000, 3_600_000));
+    let first = hourly.browse(db, &two(1)).await.unwrap();
+    assert_eq!(shown(&first), ["Le Fabuleux Destin d'Amélie Poulain", "The Kid"]);
+    assert_eq!(first, catalog::browse(db, &two(1)).await.unwrap(), "the same page as the database gives");
+    assert_eq!(hourly.browse(db, &two(1)).await.unwrap(), first);
+    // The next page of the same list is read, but its count is not.
+    assert_eq!(hourly.browse(db, &two(2)).await.unwrap().total, 5);
+    assert_eq!(hourly.stats(), CacheStats { page_hits: 1, page_misses: 2, count_hits: 1, version_reads: 1 });
+    let genres = hourly.genres(db).await.unwrap();
+    assert_eq!(hourly.genres(db).await.unwrap(), genres);
+    assert_eq!(hourly.stats().version_reads, 1);
+
+    // Another server renames a movie and adds a genre: unseen here until this server reads the
+    // version again, which `changed` (this server's own edits) makes it do at once.
+    let always = CatalogCache::new(settings(0, 3_600_000));
+    always.browse(db, &two(1)).await.unwrap();
+    let kid = catalog::get_movie(db, ids[2]).await.unwrap();
+    let renamed = form("Kid Auto Races", 1914, &["Comedy", "Western"], &["Charlie Chaplin"]);
+    catalog::update_movie(db, ids[2], kid.version, &renamed, None).await.unwrap();
+    assert_eq!(shown(&hourly.browse(db, &two(1)).await.unwrap()), shown(&first), "not read again yet");
+    assert!(!hourly.genres(db).await.unwrap().iter().any(|g| g.slug == "western"));
+    hourly.changed();
+    let after = ["Le Fabuleux Destin d'Amélie Poulain", "Kid Auto Races"];
+    assert_eq!(shown(&hourly.browse(db, &two(1)).await.unwrap()), after);
+    assert!(hourly.genres(db).await.unwrap().iter().any(|g| g.slug == "western"));
+    // A server that reads the version on every request sees it with no help.
+    assert_eq!(shown(&always.browse(db, &two(1)).await.unwrap()), after);
+    assert_eq!(always.stats().page_misses, 2);
+
+    // A rating does not move the version: the cached page keeps its old totals...
+    let ada = testing::viewer(db, "ada").await;
+    let rated_before = |page: &catalog::Page<catalog::MovieCard>| page.items[0].rating_count;
+    assert_eq!(rated_before(&always.browse(db, &two(1)).await.unwrap()), 0);
+    ratings::rate(db, ada, ids[0], 8).await.unwrap();
+    assert_eq!(rated_before(&always.browse(db, &two(1)).await.unwrap()), 0, "the version stayed");
+    // ...until the page is older than page_max_age.
+    let young = CatalogCache::new(settings(0, 300));
+    young.browse(db, &two(1)).await.unwrap();
+    ratings::rate(db, ada, ids[0], 6).await.unwrap();
+    assert_eq!(young.stats().page_misses, 1);
+    tokio::time::sleep(Duration::from_millis(350)).await;
+    let aged = young.browse(db, &two(1)).await.unwrap();
+    assert_eq!((aged.items[0].rating_count, aged.items[0].rating_sum), (1, 6));
+    assert_eq!(young.stats().page_misses, 2);
+
+    // Deleting and restoring move the version too.
+    catalog::delete_movie(db, ids[0], None).await.unwrap();
+    assert_eq!(always.browse(db, &two(1)).await.unwrap().total, 4);
+    catalog::undo_delete(db, ids[0], None).await.unwrap();
+    assert_eq!(always.browse(db, &two(1)).await.unwrap().total, 5);
+    // Paging limits hold in front of the cache as well.
+    let deep = MovieQuery { page: 10_000, ..MovieQuery::default() };
+    assert!(matches!(always.browse(db, &deep).await, Err(Error::Invalid(_))));
+}
+
 test_both_backends!(
+    catalog_caches_follow_the_version_and_age_out,
     deep_pages_are_refused_and_one_letter_words_are_not_prefixes,
     maintenance_rounds_purge_taken_down_movies_once_per_window,
     broad_searches_count_up_to_the_cap_and_page_to_the_end,

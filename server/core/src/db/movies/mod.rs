@@ -7,7 +7,7 @@ mod write;
 
 use sqlx::FromRow;
 
-pub(crate) use search::search;
+pub(crate) use search::{CountKey, search, search_counted};
 pub(crate) use write::{
     UpdateError, insert, insert_many, purge_deleted, restore, set_cover, soft_delete, update, write_audit,
 };
@@ -165,6 +165,14 @@ pub async fn find(db: &Db, id: i64) -> sqlx::Result<Option<Movie>> {
         rating: RatingSummary::from_sum(row.rating_count, row.rating_sum),
         video_type: row.video_type,
     }))
+}
+
+/// The catalog's version: moved on by triggers, in the writing transaction, whenever what a list
+/// shows or counts can change (migration 0015).
+pub async fn catalog_version(db: &Db) -> sqlx::Result<i64> {
+    on_db!(db, |pool| sqlx::query_scalar::<_, i64>("SELECT version FROM catalog_state WHERE id = 1")
+        .fetch_one(pool)
+        .await)
 }
 
 /// Every genre that has at least one visible movie, by name.

@@ -8,7 +8,7 @@ use crate::{
 };
 
 /// A value bound to a `$n` placeholder, in order.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Param {
     /// An integer (years, runtimes).
     Int(i64),
