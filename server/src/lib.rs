@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod config;
 pub mod listener;
+pub mod memory;
 pub mod progress;
 pub mod recommend;
 pub mod session_store;
