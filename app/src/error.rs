@@ -35,6 +35,16 @@ pub enum AppError {
     /// Too many attempts in a short time.
     #[error("Too many attempts. Please wait a few minutes and try again.")]
     RateLimited,
+    /// The account's allowance for sign-ins from new devices is used up (someone may be guessing
+    /// its password); devices that signed in to it before still can.
+    #[error(
+        "Too many sign-in attempts on this account from devices it was never used on. Sign in on a device you used before, or try again in {} minutes.",
+        retry_after_secs.div_ceil(60)
+    )]
+    NewDevicesLimited {
+        /// Seconds until new devices may try again.
+        retry_after_secs: u32,
+    },
     /// The upload is larger than allowed.
     #[error("{0}")]
     TooLarge(String),
@@ -75,7 +85,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::SetupLinkSpent => 410,
             AppError::TooLarge(_) => 413,
-            AppError::RateLimited => 429,
+            AppError::RateLimited | AppError::NewDevicesLimited { .. } => 429,
             AppError::Transport(_) => 400,
             AppError::Internal => 500,
             AppError::Busy => 503,
@@ -87,6 +97,7 @@ impl AppError {
     pub fn retry_after(&self) -> Option<u32> {
         match self {
             AppError::RateLimited => Some(60),
+            AppError::NewDevicesLimited { retry_after_secs } => Some(*retry_after_secs),
             AppError::Busy => Some(2),
             _ => None,
         }
@@ -137,9 +148,27 @@ mod from_domain {
             match error {
                 AccountError::InvalidCredentials => AppError::InvalidCredentials,
                 AccountError::RateLimited => AppError::RateLimited,
+                AccountError::NewDevicesLimited { retry_after_secs } => AppError::NewDevicesLimited {
+                    retry_after_secs: u32::try_from(retry_after_secs).unwrap_or(u32::MAX),
+                },
                 AccountError::SetupLinkSpent => AppError::SetupLinkSpent,
                 AccountError::Domain(e) => e.into(),
             }
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        /// Item 6 of #33: "not now" refusals reach the client as 503 or 429 with `Retry-After`.
+        #[test]
+        fn refusals_for_now_say_when_to_retry() {
+            let busy = AppError::from(Error::Busy);
+            assert_eq!((busy.status(), busy.retry_after()), (503, Some(2)));
+            let limited = AppError::from(AccountError::NewDevicesLimited { retry_after_secs: 125 });
+            assert_eq!((limited.status(), limited.retry_after()), (429, Some(125)));
+            assert!(limited.to_string().contains("try again in 3 minutes"), "{limited}");
         }
     }
 }

@@ -164,7 +164,8 @@ pub struct Options {
     /// Requests per minute each client address may make to /api/* (server functions, JSON API).
     #[arg(long, env = "CINECLOUD_API_REQUESTS_PER_MINUTE", default_value_t = 1200, global = true)]
     pub api_requests_per_minute: u32,
-    /// Seconds a client has to send a request's head (method, path, headers) once it starts.
+    /// Seconds a client has to send a request's head (method, path, headers): its first one from
+    /// when it connects, each later one from when it starts.
     #[arg(long, env = "CINECLOUD_HEADER_READ_SECONDS", default_value_t = 10, global = true)]
     pub header_read_seconds: u64,
     /// Seconds a request body may go without sending anything before the request is dropped.

@@ -84,6 +84,7 @@ pub async fn build_router(settings: &Settings, services: Services) -> anyhow::Re
         sessions: SessionPolicy { idle_secs: settings.session_idle_secs, absolute_secs: settings.session_max_secs },
         throttle: LoginThrottle::default(),
         sign_ups: Limit { max: i64::from(settings.sign_ups_per_hour), ..limits::SIGN_UPS },
+        https: settings.https(),
     };
     let leptos_options = leptos_options(settings);
     let assets = Arc::new(SiteAssets::scan(

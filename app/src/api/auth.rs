@@ -68,8 +68,12 @@ pub async fn log_in(email: String, password: String) -> Result<(), AppError> {
     respond(async {
         let services = services()?;
         let throttle = auth_settings()?.throttle;
-        let user = accounts::log_in(&services.db, &email, &password, &client_addr(), throttle).await?;
-        sign_in(&session().await?, &user).await?;
+        let client = client_addr();
+        let device = device_token();
+        let attempt = accounts::Attempt { client_addr: &client, device_token: device.as_deref() };
+        let signed_in = accounts::log_in(&services.db, &email, &password, attempt, throttle).await?;
+        sign_in(&session().await?, &signed_in.user).await?;
+        remember_device(&signed_in.device_token)?;
         leptos_axum::redirect("/");
         Ok(())
     })

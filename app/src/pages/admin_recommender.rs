@@ -12,7 +12,9 @@ use crate::{
 /// The model's facts and held-out metrics.
 #[component]
 pub fn AdminRecommenderPage() -> impl IntoView {
-    let status = Resource::new(|| (), |_| recommender_status());
+    // Blocking: this answer decides the page's status (401, 403, 404), which must be set before
+    // the response head is sent; a streamed page would answer 200 or 403 depending on timing.
+    let status = Resource::new_blocking(|| (), |_| recommender_status());
     view! {
         <Title text="Recommender" />
         <section class="wide-page">

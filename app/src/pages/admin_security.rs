@@ -32,7 +32,9 @@ fn kind_label(kind: &str) -> &str {
 pub fn AdminSecurityPage() -> impl IntoView {
     let query = use_query_map();
     let before = move || query.read().get("before").and_then(|v| v.parse::<i64>().ok());
-    let events = Resource::new(before, security_events);
+    // Blocking: this answer decides the page's status (401, 403, 404), which must be set before
+    // the response head is sent; a streamed page would answer 200 or 403 depending on timing.
+    let events = Resource::new_blocking(before, security_events);
     view! {
         <Title text="Security events" />
         <section class="wide-page">

@@ -13,7 +13,9 @@ use crate::{
 pub fn AdminUsersPage() -> impl IntoView {
     let set_role = ServerAction::<SetUserRole>::new();
     let end_sessions = ServerAction::<EndUserSessions>::new();
-    let users = Resource::new(move || set_role.version().get(), |_| list_users());
+    // Blocking: this answer decides the page's status (401, 403, 404), which must be set before
+    // the response head is sent; a streamed page would answer 200 or 403 depending on timing.
+    let users = Resource::new_blocking(move || set_role.version().get(), |_| list_users());
     let (role_error, sessions_error) = (last_error(set_role), last_error(end_sessions));
     let error = Signal::derive(move || role_error.get().or_else(|| sessions_error.get()));
     view! {

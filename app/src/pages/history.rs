@@ -24,7 +24,9 @@ pub fn describe(progress: &ProgressView) -> String {
 #[component]
 pub fn HistoryPage() -> impl IntoView {
     let reload = RwSignal::new(0u32);
-    let entries = Resource::new(move || reload.get(), |_| watch_history());
+    // Blocking: this answer decides the page's status (401, 403, 404), which must be set before
+    // the response head is sent; a streamed page would answer 200 or 403 depending on timing.
+    let entries = Resource::new_blocking(move || reload.get(), |_| watch_history());
     let forget = Action::new(move |id: &i64| {
         let id = *id;
         async move {

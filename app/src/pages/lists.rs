@@ -36,7 +36,9 @@ fn count_label(n: i64) -> String {
 #[component]
 pub fn MyListsPage() -> impl IntoView {
     let create = ServerAction::<CreateList>::new();
-    let lists = Resource::new(move || create.version().get(), |_| my_lists());
+    // Blocking: this answer decides the page's status (401, 403, 404), which must be set before
+    // the response head is sent; a streamed page would answer 200 or 403 depending on timing.
+    let lists = Resource::new_blocking(move || create.version().get(), |_| my_lists());
     let error = last_error(create);
     view! {
         <Title text="My lists" />

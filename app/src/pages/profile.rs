@@ -39,8 +39,10 @@ pub fn ProfilePage() -> impl IntoView {
     let ctx = expect_context::<ViewerContext>();
     let password = ServerAction::<ChangePassword>::new();
     let sign_out_others = ServerAction::<SignOutOtherSessions>::new();
+    // Blocking: this answer decides the page's status (401, 403, 404), which must be set before
+    // the response head is sent; a streamed page would answer 200 or 403 depending on timing.
     let sign_ins =
-        Resource::new(move || (sign_out_others.version().get(), password.version().get()), |_| my_sign_ins());
+        Resource::new_blocking(move || (sign_out_others.version().get(), password.version().get()), |_| my_sign_ins());
     let actions = ProfileActions {
         rename: ServerAction::new(),
         password,

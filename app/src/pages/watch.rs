@@ -28,7 +28,9 @@ pub fn clock(ms: i64) -> String {
 pub fn WatchPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok());
-    let source = Resource::new(id, |id| async move {
+    // Blocking: this answer decides the page's status (401, 403, 404), which must be set before
+    // the response head is sent; a streamed page would answer 200 or 403 depending on timing.
+    let source = Resource::new_blocking(id, |id| async move {
         match id {
             Some(id) => playback_source(id).await,
             None => Err(AppError::NotFound),

@@ -32,6 +32,8 @@ pub struct AuthSettings {
     pub throttle: LoginThrottle,
     /// Sign-ups per client address.
     pub sign_ups: Limit,
+    /// Whether the public URL is HTTPS (cookie names and the `Secure` flag).
+    pub https: bool,
 }
 
 /// The shared handles, provided as context by the server.
@@ -86,7 +88,7 @@ pub async fn security_event(kind: EventKind, outcome: Outcome, user_id: Option<i
 pub fn outcome_of<T>(result: &Result<T, AppError>) -> Outcome {
     match result {
         Ok(_) => Outcome::Success,
-        Err(AppError::RateLimited) => Outcome::Throttled,
+        Err(AppError::RateLimited | AppError::NewDevicesLimited { .. }) => Outcome::Throttled,
         Err(AppError::Unauthorized | AppError::Forbidden) => Outcome::Refused,
         Err(_) => Outcome::Failure,
     }

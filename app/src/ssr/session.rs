@@ -76,6 +76,44 @@ pub async fn sign_in(session: &Session, user: &User) -> Result<(), AppError> {
     session.insert(AUTH_KEY, state).await.map_err(internal)
 }
 
+/// The device cookie's name: over HTTPS with the `__Host-` prefix, as the session cookie.
+fn device_cookie_name(https: bool) -> &'static str {
+    if https { "__Host-cinecloud_device" } else { "cinecloud_device" }
+}
+
+/// The device token this browser presents, if any: it got one at its last sign-in (see
+/// [`cinecloud_core::accounts::LoginThrottle`]). Anything that cannot be a token is ignored.
+pub fn device_token() -> Option<String> {
+    let https = auth_settings().ok()?.https;
+    let parts = leptos::prelude::use_context::<http::request::Parts>()?;
+    let prefix = format!("{}=", device_cookie_name(https));
+    parts
+        .headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().strip_prefix(prefix.as_str()))
+        .find(|token| token.len() <= 64 && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+        .map(str::to_owned)
+}
+
+/// Has the browser keep `token` as its device token for a year. It is not a session and signs
+/// nobody in; it only gives this browser its own sign-in allowance. Sign-out leaves it.
+pub fn remember_device(token: &str) -> Result<(), AppError> {
+    let https = auth_settings()?.https;
+    let options = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+        .ok_or_else(|| super::missing_context("ResponseOptions"))?;
+    let secure = if https { "; Secure" } else { "" };
+    let cookie = format!(
+        "{}={token}; Path=/; Max-Age={}; HttpOnly; SameSite=Strict{secure}",
+        device_cookie_name(https),
+        cinecloud_core::maintenance::KEEP_DEVICES_SECS
+    );
+    options.append_header(http::header::SET_COOKIE, http::HeaderValue::from_str(&cookie).map_err(internal)?);
+    Ok(())
+}
+
 /// After a change that moved the account's session epoch on (a password change, "sign out other
 /// sessions"): keep this session signed in under the new epoch and a new id.
 pub async fn renew_under_epoch(session: &Session, epoch: i64) -> Result<(), AppError> {

@@ -44,6 +44,13 @@ pub(crate) async fn count(db: &Db, name: &str, who: &str, window_secs: i64) -> R
     Ok(rate_counters::hit(db, &key(name, who), now_unix(), window_secs).await?)
 }
 
+/// As [`count`], and also returns the seconds left in the window (how long a refusal lasts).
+pub(crate) async fn count_in_window(db: &Db, name: &str, who: &str, window_secs: i64) -> Result<(i64, i64)> {
+    let now = now_unix();
+    let (hits, started) = rate_counters::hit_in_window(db, &key(name, who), now, window_secs).await?;
+    Ok((hits, (started + window_secs - now).max(1)))
+}
+
 /// Counts one hit for `who`; [`Error::RateLimited`] once the window's allowance is used up.
 pub async fn hit(db: &Db, limit: Limit, who: &str) -> Result<()> {
     let hits = count(db, limit.name, who, limit.window_secs).await?;

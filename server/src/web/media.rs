@@ -16,6 +16,9 @@ use tower_sessions::Session;
 
 use crate::state::AppState;
 
+/// How a browser may keep a streamed video: see [`stream_video`].
+const STREAM_CACHE_CONTROL: &str = "private, no-cache";
+
 /// Key prefixes anyone may read; everything else in storage is private.
 const PUBLIC_PREFIXES: &[&str] = &["profiles/", "covers/"];
 
@@ -27,9 +30,13 @@ pub async fn serve_media(State(state): State<AppState>, Path(key): Path<String>,
     serve_object(&state, &key, &headers, "public, max-age=31536000, immutable").await
 }
 
-/// Streams a movie's video to a signed-in viewer (401 otherwise, 404 without a video). Every
-/// upload gets a new key, so a browser may keep what it fetched, but only in its own cache. On
-/// S3 the viewer is sent to a short-lived presigned URL instead.
+/// Streams a movie's video to a signed-in viewer (401 otherwise, 404 without a video). On S3 the
+/// viewer is sent to a short-lived presigned URL instead.
+///
+/// The answer may be kept only in the viewer's own browser and must be revalidated before each
+/// use (`private, no-cache`): the right to watch is checked per request, and a cached copy that
+/// outlived it would keep playing after sign-out, account deletion or a takedown. Revalidation
+/// is cheap: the key is the entity tag, so an unchanged video answers 304 without a body.
 pub async fn stream_video(
     State(state): State<AppState>,
     Path(movie_id): Path<i64>,
@@ -46,7 +53,7 @@ pub async fn stream_video(
     }
     match videos::source(&state.services, movie_id).await {
         Ok(videos::Source::Stream(video)) => {
-            serve_object(&state, &video.object_key, &headers, "private, max-age=86400").await
+            serve_object(&state, &video.object_key, &headers, STREAM_CACHE_CONTROL).await
         }
         Ok(videos::Source::Url { url, .. }) => Redirect::temporary(&url).into_response(),
         Err(cinecloud_core::Error::NotFound) => StatusCode::NOT_FOUND.into_response(),

@@ -3,7 +3,10 @@
 
 use std::time::{Duration, Instant};
 
-use app::{api::admin::AccountSummary, error::AppError};
+use app::{
+    api::admin::{AccountSummary, SecurityEventView},
+    error::AppError,
+};
 use cinecloud_core::{Backend, accounts, accounts::Role, test_both_backends};
 use reqwest::{StatusCode, header};
 
@@ -145,6 +148,16 @@ async fn setup_link_creates_the_first_admin_once(backend: Backend) {
     let (status, _) = app.call(&app.client(), "create_first_admin", &again).await;
     assert_eq!(status, StatusCode::GONE);
     assert!(accounts::find_by_email(&app.backends.services.db, "two@example.com").await.unwrap().is_none());
+
+    // Item 6 of #33: both uses of the link are security events, the refused one too.
+    let events: Vec<SecurityEventView> = app.get(&c, "admin/security_events").await.unwrap();
+    let uses: Vec<(&str, &str)> = events
+        .iter()
+        .rev()
+        .filter(|e| e.kind == "setup_link")
+        .map(|e| (e.outcome.as_str(), e.account.as_str()))
+        .collect();
+    assert_eq!(uses, [("success", "root@example.com"), ("failure", "")], "{events:?}");
 }
 
 async fn deleting_the_account_needs_the_password_and_signs_out(backend: Backend) {
@@ -153,13 +166,69 @@ async fn deleting_the_account_needs_the_password_and_signs_out(backend: Backend)
     let (status, _) = app.call(&client, "delete_account", &[("password", "wrong")]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(accounts::find_by_email(&app.backends.services.db, "ada@example.com").await.unwrap().is_some());
-    let (status, _) = app.call(&client, "delete_account", &[("password", PASSWORD)]).await;
-    assert!(status.is_success() || status.is_redirection());
+    let deleted =
+        client.post(format!("{}/api/delete_account", app.base)).form(&[("password", PASSWORD)]).send().await.unwrap();
+    assert!(deleted.status().is_success() || deleted.status().is_redirection(), "{}", deleted.status());
+    // Item 6 of #33: the browser is told to drop what it cached and stored for the site.
+    assert_eq!(deleted.headers().get("clear-site-data").map(|v| v.to_str().unwrap()), Some("\"cache\", \"storage\""));
     assert!(accounts::find_by_email(&app.backends.services.db, "ada@example.com").await.unwrap().is_none());
     assert!(app.viewer(&client).await.is_none());
 }
 
+/// Item 1 of #33, from outside: 40 wrong passwords sent at once from 8 client addresses
+/// (127.0.0.2–9), half of them to each of two servers on one database, are verified at most 10
+/// times; meanwhile the owner's browser, which signed in before, gets in, and the owner on a new
+/// browser is told why not and when to try again.
+async fn guessing_from_many_addresses_on_two_servers_is_bounded_and_the_owner_gets_in(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let other = app.another_server(|_| {}).await;
+    app.signed_up("ada@example.com").await;
+    let owner = app.logged_in("ada@example.com", PASSWORD).await;
+
+    let browser_at = |last: u8| {
+        let mut headers = header::HeaderMap::new();
+        headers.insert("sec-fetch-site", "same-origin".parse().unwrap());
+        reqwest::Client::builder()
+            .local_address(std::net::IpAddr::from([127, 0, 0, last]))
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .default_headers(headers)
+            .build()
+            .unwrap()
+    };
+    let guessers: Vec<reqwest::Client> = (2..=9).map(browser_at).collect();
+    let servers = [app.base.clone(), other.base.clone()];
+    let guesses = (0..40).map(|i| {
+        let client = guessers[i % 8].clone();
+        let url = format!("{}/api/log_in", servers[i / 8 % 2]);
+        tokio::spawn(async move {
+            let form = [("email", "ada@example.com".to_owned()), ("password", format!("guess {i}"))];
+            client.post(url).form(&form).send().await.unwrap().status()
+        })
+    });
+    let statuses: Vec<StatusCode> = futures::future::join_all(guesses).await.into_iter().map(Result::unwrap).collect();
+    let verified = statuses.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count();
+    let refused = statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count();
+    assert_eq!(verified + refused, 40, "{statuses:?}");
+    assert!(verified <= 10, "{verified} of 40 guesses were verified");
+
+    // The owner's browser signs in on either server during the attack.
+    for base in &servers {
+        let form = [("email", "ada@example.com"), ("password", PASSWORD)];
+        let status = owner.post(format!("{base}/api/log_in")).form(&form).send().await.unwrap().status();
+        assert!(status.is_success() || status.is_redirection(), "the owner's device on {base}: {status}");
+    }
+    // A browser that never signed in is told what happened and when to try again.
+    let (status, body) =
+        app.call(&browser_at(10), "log_in", &[("email", "ada@example.com"), ("password", PASSWORD)]).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    let refusal: AppError = serde_json::from_str(&body).unwrap();
+    assert!(matches!(refusal, AppError::NewDevicesLimited { retry_after_secs } if retry_after_secs > 0), "{refusal:?}");
+    assert!(refusal.to_string().contains("device you used before"), "{refusal}");
+}
+
 test_both_backends!(
+    guessing_from_many_addresses_on_two_servers_is_bounded_and_the_owner_gets_in,
     admin_functions_refuse_anonymous_and_viewer_callers,
     unknown_email_and_wrong_password_look_the_same,
     repeated_failures_are_rate_limited,

@@ -145,7 +145,80 @@ async fn abuse_limits_answer_429_with_retry_after(backend: Backend) {
     assert!(statuses[4].headers()[header::RETRY_AFTER].to_str().unwrap().parse::<u64>().unwrap() <= 60);
 }
 
+/// Item 6 of #33: behind the load balancer the client is the LAST `X-Forwarded-For` hop (the one
+/// the balancer added); a first entry the client wrote itself changes nothing.
+async fn the_client_is_the_last_forwarded_hop(backend: Backend) {
+    let app = TestApp::spawn_configured(backend, MediaBackend::Local, |s| s.trust_proxy = true).await;
+    app.signed_up("ada@example.com").await;
+    let attempt = |forwarded: String, password: &'static str| {
+        app.client()
+            .post(format!("{}/api/log_in", app.base))
+            .header("x-forwarded-for", forwarded)
+            .form(&[("email", "ada@example.com"), ("password", password)])
+            .send()
+    };
+    // Five wrong passwords from one client, each claiming another first address…
+    for i in 0..5 {
+        let status = attempt(format!("203.0.113.{i}, 198.51.100.7"), "wrong").await.unwrap().status();
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    // …use up that client's allowance for the account, whatever it claims next…
+    let refused = attempt("192.0.2.200, 198.51.100.7".into(), PASSWORD).await.unwrap().status();
+    assert_eq!(refused, StatusCode::TOO_MANY_REQUESTS);
+    // …while another client (another last hop) still gets in.
+    let other = attempt("203.0.113.1, 198.51.100.8".into(), PASSWORD).await.unwrap().status();
+    assert!(other.is_success() || other.is_redirection(), "{other}");
+}
+
+/// Item 4 of #33, on both databases. Not in the test command: its 300 page loads meet Leptos's
+/// stalled server rendering (leptos-rs/leptos#4647; docs/architecture.md, "Known problems") in
+/// about one full run in two here, and a stalled page also stalls the next one. Run it with
+/// `cargo test -p server -- --ignored answer_their_status`.
+#[tokio::test]
+#[ignore = "stalls with leptos-rs/leptos#4647 about one run in two; run by hand"]
+async fn sqlite_refused_and_missing_pages_answer_their_status_every_time() {
+    refused_and_missing_pages_answer_their_status_every_time(Backend::Sqlite).await;
+}
+
+/// See [`sqlite_refused_and_missing_pages_answer_their_status_every_time`].
+#[tokio::test]
+#[ignore = "stalls with leptos-rs/leptos#4647 about one run in two; run by hand"]
+async fn postgres_refused_and_missing_pages_answer_their_status_every_time() {
+    refused_and_missing_pages_answer_their_status_every_time(Backend::Postgres).await;
+}
+
+/// Item 4 of #33: a page opened directly that refuses or cannot find what was asked answers its
+/// status every time — decided before the response head goes out, not while the page streams
+/// (a viewer opening `/admin/recommender` got 403 on one try and 200 on another).
+async fn refused_and_missing_pages_answer_their_status_every_time(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let viewer = app.signed_up("ada@example.com").await;
+    let visitor = app.client();
+    let kinds: [(&reqwest::Client, &[&str], StatusCode); 3] = [
+        (&viewer, &["/admin/recommender", "/admin/users", "/admin/security"], StatusCode::FORBIDDEN),
+        (&visitor, &["/profile", "/history", "/lists", "/watch/1", "/admin/users"], StatusCode::UNAUTHORIZED),
+        (&viewer, &["/movies/999999", "/people/999999", "/watch/999999", "/no/such/page"], StatusCode::NOT_FOUND),
+    ];
+    let mut wrong = Vec::new();
+    for (client, paths, expected) in kinds {
+        for i in 0..50 {
+            let path = paths[i % paths.len()];
+            let page = client
+                .get(format!("{}{path}", app.base))
+                .timeout(std::time::Duration::from_secs(20))
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("load {i} of {path}: {e}"));
+            if page.status() != expected {
+                wrong.push(format!("{path}: {} instead of {expected}", page.status()));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{} of 150 direct loads had the wrong status: {wrong:?}", wrong.len());
+}
+
 test_both_backends!(
+    the_client_is_the_last_forwarded_hop,
     an_origin_matching_only_the_host_header_is_refused,
     abuse_limits_answer_429_with_retry_after,
     cross_site_posts_are_refused_and_change_nothing,
@@ -200,6 +273,49 @@ async fn slow_clients_are_dropped_at_the_read_deadlines() {
     // A client that sends its request in time is served as always.
     let healthy = reqwest::get(format!("{}/healthz", app.base)).await.unwrap();
     assert_eq!(healthy.status(), StatusCode::OK);
+}
+
+/// Item 2 of #33: a socket that sends nothing, or half of the HTTP/2 preface, is closed at the
+/// head deadline (hyper-util sniffs the protocol before hyper's own head timer starts), and 500
+/// of them at once do not keep `/healthz` from answering.
+#[tokio::test]
+async fn silent_connections_are_closed_at_the_head_deadline() {
+    use tokio::io::AsyncReadExt;
+    let deadline = std::time::Duration::from_secs(1);
+    let app = TestApp::spawn_configured(Backend::Sqlite, MediaBackend::Local, |s| {
+        s.read_timeouts = server::config::ReadTimeouts { header: deadline, body_idle: deadline };
+    })
+    .await;
+    let late = deadline + std::time::Duration::from_secs(1);
+    for (what, sent) in [("nothing", &b""[..]), ("half an HTTP/2 preface", &b"PRI * HTTP/2.0\r\n"[..])] {
+        let (_, waited) = answer_to_a_stalled_request(&app.base, sent).await;
+        assert!(waited >= deadline - std::time::Duration::from_millis(100), "{what}: closed early, after {waited:?}");
+        assert!(waited <= late, "{what}: still open {waited:?} after it was sent");
+    }
+
+    let address = app.base.trim_start_matches("http://").to_owned();
+    let opened = std::time::Instant::now();
+    let mut silent = tokio::task::JoinSet::new();
+    for _ in 0..500 {
+        let stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+        silent.spawn(async move {
+            let mut stream = stream;
+            let mut rest = Vec::new();
+            let _ = stream.read_to_end(&mut rest).await;
+        });
+    }
+    for _ in 0..5 {
+        let asked = std::time::Instant::now();
+        let health = reqwest::get(format!("{}/healthz", app.base)).await.unwrap();
+        assert_eq!(health.status(), StatusCode::OK);
+        assert!(asked.elapsed() < std::time::Duration::from_millis(500), "/healthz took {:?}", asked.elapsed());
+    }
+    let all_closed =
+        tokio::time::timeout(late.saturating_sub(opened.elapsed()) + std::time::Duration::from_millis(200), async {
+            while silent.join_next().await.is_some() {}
+        })
+        .await;
+    assert!(all_closed.is_ok(), "{} of 500 silent sockets still open after {:?}", silent.len(), opened.elapsed());
 }
 
 /// Item 11 of #15: what happens through the pages is recorded — sign-out, password changes

@@ -35,9 +35,18 @@ async fn session_id_changes_at_login_and_the_old_one_stops_working(backend: Back
     let new = viewer_with(second_cookie).await.unwrap().text().await.unwrap();
     assert!(new.contains("ada@example.com"), "{new}");
 
-    // The cookie is HttpOnly and SameSite.
-    let set_cookie = first.headers().get(header::SET_COOKIE).unwrap().to_str().unwrap().to_owned();
-    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+    // The session cookie is HttpOnly and SameSite; so is the device cookie sign-in also sets.
+    let set_cookie = |name: &str| {
+        let all = first.headers().get_all(header::SET_COOKIE);
+        all.iter().filter_map(|v| v.to_str().ok()).find(|c| c.starts_with(name)).map(str::to_owned)
+    };
+    let session = set_cookie("cinecloud_session=").expect("a session cookie");
+    assert!(session.contains("HttpOnly") && session.contains("SameSite=Lax"), "{session}");
+    let device = set_cookie("cinecloud_device=").expect("a device cookie");
+    assert!(
+        device.contains("HttpOnly") && device.contains("SameSite=Strict") && device.contains("Max-Age="),
+        "{device}"
+    );
 }
 
 async fn logout_ends_the_session_on_the_server(backend: Backend) {

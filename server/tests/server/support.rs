@@ -166,7 +166,15 @@ impl TestApp {
     pub fn client(&self) -> Client {
         let mut headers = reqwest::header::HeaderMap::new();
         headers.insert("sec-fetch-site", "same-origin".parse().unwrap());
-        Client::builder().cookie_store(true).redirect(Policy::none()).default_headers(headers).build().unwrap()
+        // A page that never comes (leptos-rs/leptos#4647) fails its test within a minute instead
+        // of holding the whole run until CI's limit.
+        Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .default_headers(headers)
+            .timeout(std::time::Duration::from_secs(60))
+            .build()
+            .unwrap()
     }
 
     /// POSTs form fields to a server function; returns status and body as sent.

@@ -81,7 +81,8 @@ async fn the_local_stream_serves_ranges_to_signed_in_viewers_only(backend: Backe
     assert_eq!(headers[header::CONTENT_TYPE], "video/webm");
     assert_eq!(headers[header::CONTENT_LENGTH], "1000");
     assert_eq!(headers[header::ACCEPT_RANGES], "bytes");
-    assert_eq!(headers[header::CACHE_CONTROL], "private, max-age=86400");
+    // Item 5 of #33: never kept past the viewer's right to watch; revalidated on each use.
+    assert_eq!(headers[header::CACHE_CONTROL], "private, no-cache");
     let etag = headers[header::ETAG].to_str().unwrap().to_owned();
     assert!(full.bytes().await.unwrap() == clip);
 
@@ -101,6 +102,9 @@ async fn the_local_stream_serves_ranges_to_signed_in_viewers_only(backend: Backe
     // Validators: an unchanged video is not sent again; a range of another version is not mixed in.
     let cached = viewer.get(&url).header(header::IF_NONE_MATCH, &etag).send().await.unwrap();
     assert_eq!(cached.status(), StatusCode::NOT_MODIFIED);
+    // Revalidation still checks who asks: a copy kept by a browser gets no 304 for a visitor.
+    let revalidated = app.client().get(&url).header(header::IF_NONE_MATCH, &etag).send().await.unwrap();
+    assert_eq!(revalidated.status(), StatusCode::UNAUTHORIZED);
     let other =
         viewer.get(&url).header(header::RANGE, "bytes=0-9").header(header::IF_RANGE, "\"old\"").send().await.unwrap();
     assert_eq!(other.status(), StatusCode::OK);

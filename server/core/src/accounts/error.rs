@@ -12,6 +12,13 @@ pub enum AccountError {
     /// Too many failed sign-ins for this account or from this address.
     #[error("too many sign-in attempts")]
     RateLimited,
+    /// Browsers that never signed in to this account have used up its allowance for now; the
+    /// owner can still sign in on a device they used before, or after `retry_after_secs`.
+    #[error("too many sign-in attempts from new devices")]
+    NewDevicesLimited {
+        /// Seconds until new devices may try again.
+        retry_after_secs: i64,
+    },
     /// The setup link is unknown, used, or an admin already exists.
     #[error("this setup link is invalid or has already been used")]
     SetupLinkSpent,

@@ -4,7 +4,7 @@ use std::sync::LazyLock;
 
 use anyhow::Context;
 
-use crate::limits::PASSWORD_HASHING;
+use crate::limits::{Gate, PASSWORD_HASHING};
 use argon2::{
     Algorithm, Argon2, Params, Version,
     password_hash::{PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng},
@@ -42,7 +42,12 @@ pub fn argon2id() -> Argon2<'static> {
 /// as many at once as there are cores ([`PASSWORD_HASHING`]): [`crate::Error::Busy`] when the
 /// server is saturated.
 pub async fn hash_password(password: String) -> crate::Result<PasswordHash> {
-    let turn = PASSWORD_HASHING.enter().await?;
+    hash_password_through(&PASSWORD_HASHING, password).await
+}
+
+/// [`hash_password`], taking its turn at `gate`.
+async fn hash_password_through(gate: &Gate, password: String) -> crate::Result<PasswordHash> {
+    let turn = gate.enter().await?;
     let hashed = crate::blocking::spawn_blocking(move || {
         let _turn = turn;
         let salt = SaltString::generate(&mut OsRng);
@@ -68,7 +73,12 @@ static DUMMY_HASH: LazyLock<PasswordHash> = LazyLock::new(|| {
 /// async runtime and under the same cap as hashing. Returns false for a wrong password or an
 /// unparsable hash.
 pub async fn verify_password(password: String, hash: Option<PasswordHash>) -> crate::Result<bool> {
-    let turn = PASSWORD_HASHING.enter().await?;
+    verify_password_through(&PASSWORD_HASHING, password, hash).await
+}
+
+/// [`verify_password`], taking its turn at `gate`.
+async fn verify_password_through(gate: &Gate, password: String, hash: Option<PasswordHash>) -> crate::Result<bool> {
+    let turn = gate.enter().await?;
     let verified = crate::blocking::spawn_blocking(move || {
         let _turn = turn;
         let known = hash.is_some();
@@ -100,6 +110,22 @@ mod tests {
         assert_eq!((params.m_cost(), params.t_cost(), params.p_cost()), (19_456, 2, 1));
         assert!(verify_password("correct horse battery staple".into(), Some(hash.clone())).await.unwrap());
         assert!(!verify_password("wrong horse battery staple".into(), Some(hash)).await.unwrap());
+    }
+
+    /// Item 6 of #33: hashing and verifying wait for a turn at the gate, and a saturated gate
+    /// answers busy (503 with `Retry-After` at the edge) instead of queueing without bound.
+    #[tokio::test]
+    async fn hashing_and_verifying_take_a_turn_at_the_gate() {
+        let gate = Gate::new("test hashing", 1, std::time::Duration::from_millis(100));
+        let held = gate.enter().await.unwrap();
+        let busy = hash_password_through(&gate, "a long enough passphrase".into()).await;
+        assert!(matches!(busy, Err(crate::Error::Busy)), "{busy:?}");
+        let busy = verify_password_through(&gate, "a long enough passphrase".into(), None).await;
+        assert!(matches!(busy, Err(crate::Error::Busy)), "{busy:?}");
+        drop(held);
+        let hash = hash_password_through(&gate, "a long enough passphrase".into()).await.expect("a free turn");
+        assert!(verify_password_through(&gate, "a long enough passphrase".into(), Some(hash)).await.unwrap());
+        assert_eq!(gate.available(), 1, "each turn was given back");
     }
 
     #[tokio::test]

@@ -1,8 +1,6 @@
 //! What a viewer or admin does with an account. Each function takes the handles it needs and is
 //! what both the server functions and the tests call.
 
-use std::time::Duration;
-
 use anyhow::Context;
 use base64::Engine;
 use sha2::{Digest, Sha256};
@@ -14,7 +12,7 @@ use crate::{
     blocking::spawn_blocking,
     clock::now_unix,
     db::{
-        Db,
+        Db, known_devices,
         setup_tokens::{self, FirstAdminError},
         users::{self, Guarded, InsertUserError, NewUser},
     },
@@ -24,52 +22,64 @@ use crate::{
 
 /// How many sign-in attempts are tolerated, and over what window. Every attempt is counted
 /// before its password is verified, in one atomic step, so parallel guesses cannot outrun it.
+///
+/// A browser that has signed in to an account before carries a device token ([`log_in`]) and
+/// has an allowance of its own there; every other browser shares the account's allowance for
+/// new devices (OWASP's "device cookies"), so guessing from many addresses is bounded, and the
+/// owner keeps signing in on the devices they use while someone guesses.
 #[derive(Clone, Copy, Debug)]
 pub struct LoginThrottle {
     /// Length of the window, in seconds.
     pub window_secs: i64,
-    /// Attempts allowed for one account from one client address: past it, that client is
-    /// refused for that account (and a signed-in password re-check ends the session).
+    /// Attempts allowed for one account from one client address, or from one known device:
+    /// past it, that client is refused for that account (and a signed-in password re-check
+    /// ends the session).
     pub per_account_client: i64,
     /// Attempts allowed from one client address across all accounts: past it, refused.
     pub per_client: i64,
-    /// Failed attempts on one account, from anywhere, after which each further attempt is
-    /// slowed down (never refused: a guesser elsewhere must not lock the owner out).
-    pub per_account: i64,
-    /// The first slow-down; it doubles with each further attempt.
-    pub slowdown: Duration,
-    /// The longest slow-down.
-    pub max_slowdown: Duration,
+    /// Attempts on one account from browsers that never signed in to it, from anywhere
+    /// together: past it, such browsers are refused until the window ends. Known devices are
+    /// not counted here and not refused by it.
+    pub per_account_new_devices: i64,
 }
 
 impl Default for LoginThrottle {
     fn default() -> Self {
-        Self {
-            window_secs: 15 * 60,
-            per_account_client: 5,
-            per_client: 30,
-            per_account: 5,
-            slowdown: Duration::from_millis(250),
-            max_slowdown: Duration::from_secs(8),
-        }
+        Self { window_secs: 15 * 60, per_account_client: 5, per_client: 30, per_account_new_devices: 10 }
     }
 }
 
-impl LoginThrottle {
-    /// How long the `attempts`-th attempt on one account waits before it is verified.
-    pub fn delay(&self, attempts: i64) -> Duration {
-        let beyond = attempts - self.per_account;
-        if beyond <= 0 {
-            return Duration::ZERO;
-        }
-        let doubled = self.slowdown.saturating_mul(1u32 << (beyond - 1).min(16) as u32);
-        doubled.min(self.max_slowdown)
+/// A successful sign-in: the account, and the device token the browser should keep (a new one
+/// unless it presented a valid token of this account).
+#[derive(Debug)]
+pub struct SignedIn {
+    /// The account signed in to.
+    pub user: User,
+    /// The browser's device token for this account (a credential of sorts: never log it).
+    pub device_token: String,
+}
+
+/// Where a sign-in attempt comes from.
+#[derive(Clone, Copy, Debug)]
+pub struct Attempt<'a> {
+    /// The client address.
+    pub client_addr: &'a str,
+    /// The device token the browser presented, if any (unchecked).
+    pub device_token: Option<&'a str>,
+}
+
+impl<'a> Attempt<'a> {
+    /// An attempt from `client_addr` by a browser that presents no device token.
+    pub fn from_addr(client_addr: &'a str) -> Self {
+        Self { client_addr, device_token: None }
     }
 }
 
 const PAIR: &str = "login:account-client";
 const CLIENT: &str = "login:client";
 const ACCOUNT: &str = "login:account";
+const DEVICE: &str = "login:account-device";
+const NEW_DEVICES: &str = "login:account-new-devices";
 const RECHECK: &str = "password-recheck";
 
 /// The fields of the sign-up form, as typed.
@@ -117,47 +127,71 @@ fn email_taken() -> Error {
 }
 
 /// Checks credentials under the throttle. Unknown email and wrong password take the same time
-/// and return the same error. The attempt is counted — per account and client, per client, per
-/// account — before the password is verified; a success takes it back.
-#[tracing::instrument(skip(db, password, throttle))]
+/// and return the same error. The attempt is counted — per account and client (or known device),
+/// per client, and per account from new devices — before the password is verified; a success
+/// takes it back.
+#[tracing::instrument(skip(db, password, throttle, attempt), fields(client = attempt.client_addr))]
 pub async fn log_in(
     db: &Db,
     email: &str,
     password: &str,
-    client_addr: &str,
+    attempt: Attempt<'_>,
     throttle: LoginThrottle,
-) -> Result<User, AccountError> {
+) -> Result<SignedIn, AccountError> {
     let email = Email::normalize(email);
+    let client_addr = attempt.client_addr;
     let window = throttle.window_secs;
-    let pair = format!("{email}\n{client_addr}");
-    let by_pair = limits::count(db, PAIR, &pair, window).await?;
-    let by_client = limits::count(db, CLIENT, client_addr, window).await?;
-    let by_account = limits::count(db, ACCOUNT, &email, window).await?;
     let event = |outcome, user_id| Event::new(EventKind::SignIn, outcome, user_id, client_addr);
+    let user = users::find_by_email(db, &email).await?;
+    let device_hash = attempt.device_token.map(hash_token);
+    let known_device = match (&device_hash, &user) {
+        (Some(hash), Some(user)) => known_devices::owner(db, hash).await? == Some(user.id),
+        _ => false,
+    };
+    // A known device's allowance goes with the device wherever it connects from.
+    let (pair_name, pair) = match (&device_hash, known_device) {
+        (Some(hash), true) => (DEVICE, format!("{email}\n{hash}")),
+        _ => (PAIR, format!("{email}\n{client_addr}")),
+    };
+    let by_pair = limits::count(db, pair_name, &pair, window).await?;
+    let by_client = limits::count(db, CLIENT, client_addr, window).await?;
     if by_pair > throttle.per_account_client || by_client > throttle.per_client {
-        tracing::warn!(by_pair, by_client, "sign-in throttled");
+        tracing::warn!(by_pair, by_client, known_device, "sign-in throttled");
         security_events::record(db, event(Outcome::Throttled, None)).await;
         return Err(AccountError::RateLimited);
     }
-    let delay = throttle.delay(by_account);
-    if !delay.is_zero() {
-        tracing::info!(by_account, delay_ms = delay.as_millis() as u64, "sign-in slowed down");
-        tokio::time::sleep(delay).await;
+    if !known_device {
+        let (by_account, retry_after_secs) = limits::count_in_window(db, NEW_DEVICES, &email, window).await?;
+        if by_account > throttle.per_account_new_devices {
+            tracing::warn!(by_account, "sign-in from a new device refused: the account's allowance is used up");
+            security_events::record(db, event(Outcome::Throttled, user.as_ref().map(|u| u.id))).await;
+            return Err(AccountError::NewDevicesLimited { retry_after_secs });
+        }
     }
-    let user = users::find_by_email(db, &email).await?;
     let hash = user.as_ref().map(|u| u.password_hash.clone());
-    if verify_password(password.to_owned(), hash).await? {
-        limits::forget(db, PAIR, &pair).await?;
-        limits::forget(db, ACCOUNT, &email).await?;
-        limits::take_back(db, CLIENT, client_addr).await?;
-        // `verify_password` is only true when the account exists.
-        let user = user.ok_or(AccountError::InvalidCredentials)?;
-        security_events::record(db, event(Outcome::Success, Some(user.id))).await;
-        Ok(user)
-    } else {
+    if !verify_password(password.to_owned(), hash).await? {
         security_events::record(db, event(Outcome::Failure, user.map(|u| u.id))).await;
-        Err(AccountError::InvalidCredentials)
+        return Err(AccountError::InvalidCredentials);
     }
+    // `verify_password` is only true when the account exists.
+    let user = user.ok_or(AccountError::InvalidCredentials)?;
+    limits::forget(db, pair_name, &pair).await?;
+    limits::take_back(db, CLIENT, client_addr).await?;
+    let now = now_unix();
+    let device_token = match (attempt.device_token, device_hash) {
+        (Some(token), Some(hash)) if known_device => {
+            known_devices::touch(db, &hash, now).await?;
+            token.to_owned()
+        }
+        _ => {
+            limits::take_back(db, NEW_DEVICES, &email).await?;
+            let token = new_token();
+            known_devices::remember(db, user.id, &hash_token(&token), now).await?;
+            token
+        }
+    };
+    security_events::record(db, event(Outcome::Success, Some(user.id))).await;
+    Ok(SignedIn { user, device_token })
 }
 
 /// Re-checks a signed-in account's password (before a password change or a deletion), under the
@@ -362,6 +396,12 @@ pub async fn create_admin(db: &Db, form: SignUp<'_>) -> Result<User> {
     })
 }
 
+/// A new secret token (setup links, device tokens): 256 random bits, URL-safe base64.
+fn new_token() -> String {
+    let bytes: [u8; 32] = rand::random();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
 fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
@@ -372,8 +412,7 @@ pub async fn issue_setup_token(db: &Db) -> Result<Option<String>> {
     if users::count_admins(db).await? > 0 {
         return Ok(None);
     }
-    let bytes: [u8; 32] = rand::random();
-    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let token = new_token();
     setup_tokens::replace_unused(db, &hash_token(&token), now_unix()).await?;
     Ok(Some(token))
 }

@@ -8,13 +8,18 @@ use super::{Db, on_db};
 /// Counts one hit on `key` and returns the hits in its current window, this one included. A
 /// window older than `window_secs` is restarted at `now`.
 pub async fn hit(db: &Db, key: &str, now: i64, window_secs: i64) -> sqlx::Result<i64> {
+    Ok(hit_in_window(db, key, now, window_secs).await?.0)
+}
+
+/// As [`hit`], and also returns when the current window began.
+pub async fn hit_in_window(db: &Db, key: &str, now: i64, window_secs: i64) -> sqlx::Result<(i64, i64)> {
     // In `SET`, column names mean the row as it was before this update, on both databases.
     const SQL: &str = "INSERT INTO rate_counters (key, window_start, hits) VALUES ($1, $2, 1) \
         ON CONFLICT (key) DO UPDATE SET \
           hits = CASE WHEN rate_counters.window_start <= $2 - $3 THEN 1 ELSE rate_counters.hits + 1 END, \
           window_start = CASE WHEN rate_counters.window_start <= $2 - $3 THEN $2 ELSE rate_counters.window_start END \
-        RETURNING hits";
-    on_db!(db, |pool| sqlx::query_scalar::<_, i64>(SQL).bind(key).bind(now).bind(window_secs).fetch_one(pool).await)
+        RETURNING hits, window_start";
+    on_db!(db, |pool| sqlx::query_as::<_, (i64, i64)>(SQL).bind(key).bind(now).bind(window_secs).fetch_one(pool).await)
 }
 
 /// Takes back one hit (an attempt that turned out to be legitimate).
