@@ -425,11 +425,13 @@ pub async fn rate_movie(id: i64, half_stars: Option<i64>) -> Result<RatingView, 
     use crate::ssr::*;
     respond(async {
         let user = require_user().await?;
-        let db = services()?.db;
+        let services = services()?;
         let summary = match half_stars {
-            Some(h) => cinecloud_core::ratings::rate(&db, user.id, id, h).await?,
-            None => cinecloud_core::ratings::unrate(&db, user.id, id).await?,
+            Some(h) => cinecloud_core::ratings::rate(&services.db, user.id, id, h).await?,
+            None => cinecloud_core::ratings::unrate(&services.db, user.id, id).await?,
         };
+        // The viewer who rated sees the new average on this server's lists at once.
+        services.catalog.ratings_changed();
         Ok(convert::rating(summary))
     })
     .await

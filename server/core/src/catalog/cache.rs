@@ -170,6 +170,13 @@ impl CatalogCache {
         known.1 = None;
     }
 
+    /// Says that a rating changed on this server: its cached pages, whose cards show rating
+    /// totals, are dropped, so whoever rated sees the new average here at once (other servers
+    /// show it within [`CatalogCacheSettings::page_max_age`]). Counts and genres stay.
+    pub fn ratings_changed(&self) {
+        self.inner.pages.clear();
+    }
+
     /// What the cache has answered since start.
     pub fn stats(&self) -> CacheStats {
         let inner = &self.inner;
@@ -243,6 +250,10 @@ impl<K: Hash + Eq, V: Clone> Versioned<K, V> {
         let entry = entries.get(key)?;
         let young = max_age.is_none_or(|age| entry.stored.elapsed() < age);
         (entry.version == version && young).then(|| entry.value.clone())
+    }
+
+    fn clear(&self) {
+        self.entries.lock().expect("catalog cache lock").clear();
     }
 
     fn put(&self, key: K, version: i64, value: V) {

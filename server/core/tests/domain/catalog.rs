@@ -563,6 +563,9 @@ async fn catalog_caches_follow_the_version_and_age_out(backend: Backend) {
     assert_eq!(rated_before(&always.browse(db, &two(1)).await.unwrap()), 0);
     ratings::rate(db, ada, ids[0], 8).await.unwrap();
     assert_eq!(rated_before(&always.browse(db, &two(1)).await.unwrap()), 0, "the version stayed");
+    // ...unless the rating was given on this server: then its pages are read again.
+    always.ratings_changed();
+    assert_eq!(rated_before(&always.browse(db, &two(1)).await.unwrap()), 1, "the rater sees it at once");
     // ...until the page is older than page_max_age.
     let young = CatalogCache::new(settings(0, 300));
     young.browse(db, &two(1)).await.unwrap();
