@@ -77,7 +77,6 @@ impl<'a> Attempt<'a> {
 
 const PAIR: &str = "login:account-client";
 const CLIENT: &str = "login:client";
-const ACCOUNT: &str = "login:account";
 const DEVICE: &str = "login:account-device";
 const NEW_DEVICES: &str = "login:account-new-devices";
 const RECHECK: &str = "password-recheck";
@@ -282,7 +281,7 @@ pub async fn delete_account(
         remove_media_quietly(services, key).await;
     }
     // The account is gone: failing to forget its (hashed, day-long) counter must not say otherwise.
-    if let Err(e) = limits::forget(&services.db, ACCOUNT, &user.email).await {
+    if let Err(e) = limits::forget(&services.db, NEW_DEVICES, &user.email).await {
         tracing::warn!(error = %format!("{e:#}"), "could not forget a deleted account's sign-in count");
     }
     Ok(())
