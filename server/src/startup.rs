@@ -78,6 +78,19 @@ fn leptos_options(settings: &Settings) -> LeptosOptions {
         .build()
 }
 
+/// The app's routes, listed once per process.
+///
+/// Listing them renders the app with resource loading switched off for the *whole process*
+/// (leptos_router's `SuppressResourceLoad` is one global flag): a page another server of the
+/// same process renders meanwhile has resources that never load, and it never answers. That
+/// was the "page that never comes" of the test suite, where each test starts a server while
+/// others serve: two servers starting and serving at once stalled the status test in 5 of 10
+/// runs. The routes do not depend on settings, so the first listing serves every server.
+fn app_routes() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The whole HTTP application, plus the session store (for the expiry task).
 pub async fn build_router(settings: &Settings, services: Services) -> anyhow::Result<(Router, SessionRecords)> {
     let auth = AuthSettings {
@@ -121,7 +134,7 @@ pub async fn build_router(settings: &Settings, services: Services) -> anyhow::Re
             provide_context(nonce);
         }
     };
-    let routes = generate_route_list(App);
+    let routes = app_routes();
     let options = state.leptos_options.clone();
     let router = Router::new()
         .route(&format!("/{}/{{*file}}", options.site_pkg_dir), get(assets::serve_pkg))

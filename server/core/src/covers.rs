@@ -83,13 +83,18 @@ pub fn encode(movie_id: i64, image: &DynamicImage) -> Result<EncodedCover, Image
 /// Checks and encodes an uploaded cover (off the async runtime: decoding is CPU work, and at
 /// most as many at once as [`crate::limits::IMAGE_DECODING`] lets through).
 pub async fn encode_upload(movie_id: i64, upload: Vec<u8>) -> Result<EncodedCover> {
+    encode_upload_through(&crate::limits::IMAGE_DECODING, movie_id, upload).await
+}
+
+/// [`encode_upload`] through `gate` (tests use their own).
+async fn encode_upload_through(gate: &crate::limits::Gate, movie_id: i64, upload: Vec<u8>) -> Result<EncodedCover> {
     if upload.len() > MAX_COVER_BYTES {
         return Err(Error::upload_refused(
             "cover",
             format!("The image is larger than {} MB.", MAX_COVER_BYTES / 1024 / 1024),
         ));
     }
-    let turn = crate::limits::IMAGE_DECODING.enter().await?;
+    let turn = gate.enter().await?;
     crate::blocking::spawn_blocking(move || {
         let _turn = turn;
         images::decode_upload(&upload, images::COVER_LIMITS).and_then(|image| encode(movie_id, &image))
@@ -193,6 +198,25 @@ pub async fn delete_cover_objects(media: &MediaStore, prefix: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn png(width: u32, height: u32) -> Vec<u8> {
+        let image = DynamicImage::ImageRgb8(image::RgbImage::from_pixel(width, height, image::Rgb([90, 60, 30])));
+        let mut bytes = std::io::Cursor::new(Vec::new());
+        image.write_to(&mut bytes, image::ImageFormat::Png).unwrap();
+        bytes.into_inner()
+    }
+
+    #[tokio::test]
+    async fn covers_are_decoded_only_with_a_turn_of_the_decoding_gate() {
+        let gate = crate::limits::Gate::new("test decoding", 1, std::time::Duration::from_millis(50));
+        let held = gate.enter().await.unwrap();
+        let busy = encode_upload_through(&gate, 7, png(300, 450)).await;
+        assert!(matches!(busy, Err(Error::Busy)), "a saturated gate refuses: {:?}", busy.map(|c| c.prefix));
+        drop(held);
+        let cover = encode_upload_through(&gate, 7, png(300, 450)).await.expect("a free turn");
+        assert!(cover.prefix.starts_with("covers/7/"));
+        assert_eq!(gate.available(), 1, "the turn is given back once the cover is encoded");
+    }
 
     #[test]
     fn a_landscape_image_is_cropped_to_a_poster_and_never_enlarged() {

@@ -170,23 +170,6 @@ async fn the_client_is_the_last_forwarded_hop(backend: Backend) {
     assert!(other.is_success() || other.is_redirection(), "{other}");
 }
 
-/// Item 4 of #33, on both databases. Not in the test command: its 300 page loads meet Leptos's
-/// stalled server rendering (leptos-rs/leptos#4647; docs/architecture.md, "Known problems") in
-/// about one full run in two here, and a stalled page also stalls the next one. Run it with
-/// `cargo test -p server -- --ignored answer_their_status`.
-#[tokio::test]
-#[ignore = "stalls with leptos-rs/leptos#4647 about one run in two; run by hand"]
-async fn sqlite_refused_and_missing_pages_answer_their_status_every_time() {
-    refused_and_missing_pages_answer_their_status_every_time(Backend::Sqlite).await;
-}
-
-/// See [`sqlite_refused_and_missing_pages_answer_their_status_every_time`].
-#[tokio::test]
-#[ignore = "stalls with leptos-rs/leptos#4647 about one run in two; run by hand"]
-async fn postgres_refused_and_missing_pages_answer_their_status_every_time() {
-    refused_and_missing_pages_answer_their_status_every_time(Backend::Postgres).await;
-}
-
 /// Item 4 of #33: a page opened directly that refuses or cannot find what was asked answers its
 /// status every time — decided before the response head goes out, not while the page streams
 /// (a viewer opening `/admin/recommender` got 403 on one try and 200 on another).
@@ -208,7 +191,7 @@ async fn refused_and_missing_pages_answer_their_status_every_time(backend: Backe
                 .timeout(std::time::Duration::from_secs(20))
                 .send()
                 .await
-                .unwrap_or_else(|e| panic!("load {i} of {path}: {e}"));
+                .unwrap_or_else(|e| panic!("load {i} of {path}: {e:?}"));
             if page.status() != expected {
                 wrong.push(format!("{path}: {} instead of {expected}", page.status()));
             }
@@ -218,6 +201,7 @@ async fn refused_and_missing_pages_answer_their_status_every_time(backend: Backe
 }
 
 test_both_backends!(
+    refused_and_missing_pages_answer_their_status_every_time,
     the_client_is_the_last_forwarded_hop,
     an_origin_matching_only_the_host_header_is_refused,
     abuse_limits_answer_429_with_retry_after,
@@ -311,7 +295,9 @@ async fn silent_connections_are_closed_at_the_head_deadline() {
         assert!(asked.elapsed() < std::time::Duration::from_millis(500), "/healthz took {:?}", asked.elapsed());
     }
     let all_closed =
-        tokio::time::timeout(late.saturating_sub(opened.elapsed()) + std::time::Duration::from_millis(200), async {
+        // Generous: on a busy machine the last of 500 sockets is accepted well after the first
+        // was opened, and its deadline counts from then. Without the deadline none would close.
+        tokio::time::timeout(late.saturating_sub(opened.elapsed()) + std::time::Duration::from_secs(3), async {
             while silent.join_next().await.is_some() {}
         })
         .await;

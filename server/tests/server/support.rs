@@ -68,7 +68,20 @@ async fn settings_for(
     (settings, listener, site)
 }
 
-/// Serves the real router over `services` on `listener`; `site` lives as long as the server.
+/// The one runtime every test server in this process runs on, as `cinecloud serve` runs on one
+/// multi-threaded runtime: pages render across threads as in production, while each test's
+/// client stays on its own single-threaded `#[tokio::test]` runtime.
+static SERVERS: std::sync::LazyLock<tokio::runtime::Runtime> = std::sync::LazyLock::new(|| {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("test-servers")
+        .enable_all()
+        .build()
+        .expect("the test servers' runtime")
+});
+
+/// Serves the real router over `services` on `listener`, on [`SERVERS`]; `site` lives as long
+/// as the server.
 async fn serve(
     settings: Settings,
     listener: tokio::net::TcpListener,
@@ -76,12 +89,18 @@ async fn serve(
     services: cinecloud_core::Services,
 ) -> (String, tokio::task::JoinHandle<()>) {
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let (router, _records) = startup::build_router(&settings, services).await.unwrap();
-    let header_timeout = settings.read_timeouts.header;
-    let server = tokio::spawn(async move {
+    // Handed over as a std listener: a tokio one stays tied to the runtime that made it.
+    let listener = listener.into_std().unwrap();
+    let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
+    let server = SERVERS.spawn(async move {
         let _site = site;
+        let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+        let (router, _records) = startup::build_router(&settings, services).await.unwrap();
+        let header_timeout = settings.read_timeouts.header;
+        let _ = ready_tx.send(());
         server::listener::serve(listener, router, header_timeout, std::future::pending()).await.unwrap();
     });
+    ready_rx.await.expect("the test server started");
     (base, server)
 }
 
@@ -166,8 +185,8 @@ impl TestApp {
     pub fn client(&self) -> Client {
         let mut headers = reqwest::header::HeaderMap::new();
         headers.insert("sec-fetch-site", "same-origin".parse().unwrap());
-        // A page that never comes (leptos-rs/leptos#4647) fails its test within a minute instead
-        // of holding the whole run until CI's limit.
+        // A page that never comes fails its test within a minute instead of holding the whole
+        // run until CI's limit.
         Client::builder()
             .cookie_store(true)
             .redirect(Policy::none())

@@ -290,6 +290,18 @@ pub async fn delete_account(
 /// Largest profile-photo upload accepted, in bytes.
 pub const MAX_PHOTO_BYTES: usize = 5 * 1024 * 1024;
 
+/// Decodes and re-encodes a photo upload off the async runtime, with a turn of `gate`.
+async fn profile_photo_through(gate: &limits::Gate, upload: Vec<u8>) -> Result<Vec<u8>> {
+    let turn = gate.enter().await?;
+    spawn_blocking(move || {
+        let _turn = turn;
+        images::profile_photo(&upload)
+    })
+    .await
+    .context("photo processing task")?
+    .map_err(|e| Error::upload_refused("photo", e.to_string()))
+}
+
 /// Stores a new profile photo and points the account at it. Order: the new object is written
 /// first, then the database is switched in one transaction, then the old object is deleted. If
 /// the database step fails, the new object is removed and the old photo stays.
@@ -302,14 +314,7 @@ pub async fn set_profile_photo(services: &Services, user_id: i64, upload: Vec<u8
         ));
     }
     limits::hit(&services.db, limits::IMAGE_UPLOADS, &user_id.to_string()).await?;
-    let turn = limits::IMAGE_DECODING.enter().await?;
-    let jpeg = spawn_blocking(move || {
-        let _turn = turn;
-        images::profile_photo(&upload)
-    })
-    .await
-    .context("photo processing task")?
-    .map_err(|e| Error::upload_refused("photo", e.to_string()))?;
+    let jpeg = profile_photo_through(&limits::IMAGE_DECODING, upload).await?;
     let digest = hex::encode(Sha256::digest(&jpeg));
     let key = format!("profiles/{user_id}/{}.jpg", &digest[..32]);
     services.media.put(&key, jpeg.into(), "image/jpeg").await.context("storing the profile photo")?;
@@ -446,4 +451,28 @@ pub async fn create_first_admin(db: &Db, token: &str, form: SignUp<'_>) -> Resul
             },
         )?;
     Ok(find_user(db, id).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn png(width: u32, height: u32) -> Vec<u8> {
+        let image = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([x as u8, y as u8, 128]));
+        let mut out = std::io::Cursor::new(Vec::new());
+        image.write_to(&mut out, image::ImageFormat::Png).unwrap();
+        out.into_inner()
+    }
+
+    #[tokio::test]
+    async fn photos_are_decoded_only_with_a_turn_of_the_decoding_gate() {
+        let gate = limits::Gate::new("test decoding", 1, std::time::Duration::from_millis(50));
+        let held = gate.enter().await.unwrap();
+        let busy = profile_photo_through(&gate, png(640, 480)).await;
+        assert!(matches!(busy, Err(Error::Busy)), "a saturated gate refuses: {:?}", busy.map(|j| j.len()));
+        drop(held);
+        let jpeg = profile_photo_through(&gate, png(640, 480)).await.expect("a free turn");
+        assert!(jpeg.starts_with(&[0xFF, 0xD8]), "a JPEG");
+        assert_eq!(gate.available(), 1, "the turn is given back once the photo is encoded");
+    }
 }

@@ -397,6 +397,7 @@ pub async fn reorder(db: &Db, user_id: i64, list_id: i64, order: &[i64], now: i6
 }
 
 /// Test support: the list's `(movie_id, position)` rows in order, as stored.
+#[cfg(feature = "test-support")]
 pub async fn positions(db: &Db, list_id: i64) -> sqlx::Result<Vec<(i64, i64)>> {
     on_db!(db, |pool| {
         sqlx::query_as("SELECT movie_id, position FROM list_items WHERE list_id = $1 ORDER BY position, movie_id")
@@ -407,6 +408,7 @@ pub async fn positions(db: &Db, list_id: i64) -> sqlx::Result<Vec<(i64, i64)>> {
 }
 
 /// Test support: how many lists (the watchlist included) the viewer has.
+#[cfg(feature = "test-support")]
 pub async fn count_owned(db: &Db, user_id: i64) -> sqlx::Result<i64> {
     on_db!(db, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM lists WHERE user_id = $1")
         .bind(user_id)
@@ -416,6 +418,7 @@ pub async fn count_owned(db: &Db, user_id: i64) -> sqlx::Result<i64> {
 
 /// Test support: puts `movie_ids` on the list in that order, in one statement (filling a list to
 /// its cap one addition at a time would take the suite seconds).
+#[cfg(feature = "test-support")]
 pub async fn fill(db: &Db, list_id: i64, movie_ids: &[i64]) -> sqlx::Result<()> {
     let now = crate::clock::now_unix();
     let rows: Vec<String> = movie_ids
