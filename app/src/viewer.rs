@@ -73,6 +73,16 @@ impl ViewerContext {
         self.viewer.get().and_then(Result::ok).flatten()
     }
 
+    /// The signed-in viewer (`None` for a visitor or on an error), awaited rather than read.
+    ///
+    /// Inside `<Suspense>`/`<Transition>` await this in a `Suspend::new(async move { … })`
+    /// rather than reading [`ViewerContext::signed_in`]: several boundaries of a page read the
+    /// viewer, and boundaries sharing a resource through `.get()` can wait forever on the server
+    /// (leptos-rs/leptos#4578, #4851); awaited, it is a plain future.
+    pub async fn signed_in_later(self) -> Option<Viewer> {
+        self.viewer.await.ok().flatten()
+    }
+
     /// Whether someone is signed in (tracked).
     pub fn is_signed_in(&self) -> bool {
         self.signed_in().is_some()

@@ -14,7 +14,6 @@ use crate::{
 pub fn Header() -> impl IntoView {
     let ctx = expect_context::<ViewerContext>();
     let log_out = ctx.log_out;
-    let viewer = move || ctx.signed_in();
 
     view! {
         <header class="site-header">
@@ -24,14 +23,16 @@ pub fn Header() -> impl IntoView {
                 <A href="/movies">"Movies"</A>
                 <A href="/top-rated">"Top rated"</A>
                 <Transition>
-                    {move || viewer().map(|_| view! { <A href="/lists">"My lists"</A> })}
-                    {move || viewer().map(|_| view! { <A href="/history">"History"</A> })}
-                </Transition>
-                <Transition>
-                    {move || viewer().filter(|v| v.is_admin).map(|_| view! {
-                        <A href="/admin/users">"Users"</A>
-                        <A href="/admin/recommender">"Recommender"</A>
-                        <A href="/admin/security">"Security"</A>
+                    {move || Suspend::new(async move {
+                        ctx.signed_in_later().await.map(|viewer| view! {
+                            <A href="/lists">"My lists"</A>
+                            <A href="/history">"History"</A>
+                            {viewer.is_admin.then(|| view! {
+                                <A href="/admin/users">"Users"</A>
+                                <A href="/admin/recommender">"Recommender"</A>
+                                <A href="/admin/security">"Security"</A>
+                            })}
+                        })
                     })}
                 </Transition>
             </nav>
@@ -39,13 +40,15 @@ pub fn Header() -> impl IntoView {
             <div class="account">
                 <ThemeToggle />
                 <Transition fallback=|| view! { <span class="account-loading" aria-hidden="true"></span> }>
-                    {move || match viewer() {
-                        Some(viewer) => view! { <AccountMenu viewer log_out /> }.into_any(),
-                        None => view! {
-                            <A href="/login" attr:class="button secondary">"Log in"</A>
-                            <A href="/signup" attr:class="button">"Sign up"</A>
-                        }.into_any(),
-                    }}
+                    {move || Suspend::new(async move {
+                        match ctx.signed_in_later().await {
+                            Some(viewer) => view! { <AccountMenu viewer log_out /> }.into_any(),
+                            None => view! {
+                                <A href="/login" attr:class="button secondary">"Log in"</A>
+                                <A href="/signup" attr:class="button">"Sign up"</A>
+                            }.into_any(),
+                        }
+                    })}
                 </Transition>
             </div>
         </header>

@@ -20,13 +20,13 @@ pub fn AdminRecommenderPage() -> impl IntoView {
         <section class="wide-page">
             <h1>"Recommender"</h1>
             <Suspense fallback=|| view! { <p class="loading">"Loading the model…"</p> }>
-                {move || status.get().map(|result| match result {
+                {move || Suspend::new(async move { match status.await {
                     Ok(Some(model)) => view! { <ModelFacts model /> }.into_any(),
                     Ok(None) => view! {
                         <p>"No model has been trained yet. Training starts once viewers have rated a movie 4★ or more or picked favourites."</p>
                     }.into_any(),
                     Err(e) => view! { <p role="alert" class="form-error">{e.to_string()}</p> }.into_any(),
-                })}
+                } })}
             </Suspense>
         </section>
     }

@@ -41,10 +41,10 @@ pub fn AdminSecurityPage() -> impl IntoView {
             <h1>"Security events"</h1>
             <p class="muted">"Times are UTC. Events are kept for 90 days."</p>
             <Suspense fallback=|| view! { <p class="loading">"Loading events…"</p> }>
-                {move || events.get().map(|result| match result {
+                {move || Suspend::new(async move { match events.await {
                     Ok(events) => view! { <EventTable events /> }.into_any(),
                     Err(e) => view! { <p role="alert" class="form-error">{e.to_string()}</p> }.into_any(),
-                })}
+                } })}
             </Suspense>
         </section>
     }

@@ -29,10 +29,10 @@ pub fn AdminUsersPage() -> impl IntoView {
                 <p role="status" class="saved">"Their sessions were ended: they must sign in again."</p>
             </Show>
             <Suspense fallback=|| view! { <p class="loading">"Loading users…"</p> }>
-                {move || users.get().map(|result| match result {
+                {move || Suspend::new(async move { match users.await {
                     Ok(users) => view! { <UserTable users set_role end_sessions /> }.into_any(),
                     Err(e) => view! { <p role="alert" class="form-error">{e.to_string()}</p> }.into_any(),
-                })}
+                } })}
             </Suspense>
         </section>
     }

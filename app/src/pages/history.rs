@@ -54,7 +54,7 @@ pub fn HistoryPage() -> impl IntoView {
         <h1>"What you watched"</h1>
         {move || failure().map(|m| view! { <p role="alert" class="form-error">{m}</p> })}
         <Transition fallback=|| view! { <p class="loading">"Loading your history…"</p> }>
-            {move || entries.get().map(|result| match result {
+            {move || Suspend::new(async move { match entries.await {
                 Ok(list) if list.is_empty() => view! {
                     <p class="muted" id="history-empty">"Nothing here yet. Movies you play appear here."</p>
                 }.into_any(),
@@ -91,7 +91,7 @@ pub fn HistoryPage() -> impl IntoView {
                     <p class="notice">"Please " <A href="/login">"log in"</A> " to see your history."</p>
                 }.into_any(),
                 Err(e) => view! { <p role="alert" class="form-error">{e.to_string()}</p> }.into_any(),
-            })}
+            } })}
         </Transition>
     }
 }

@@ -32,7 +32,6 @@ pub fn HomePage() -> impl IntoView {
     );
     let unfinished =
         Resource::new(move || (ctx.log_in.version().get(), ctx.log_out.version().get()), |_| continue_watching());
-    let greeting = move || ctx.signed_in().map(|v| format!("Welcome back, {}.", v.display_name));
     view! {
         <Title text="" />
         <Meta name="description" content="Cinecloud: browse, rate and stream an open movie catalog." />
@@ -40,7 +39,7 @@ pub fn HomePage() -> impl IntoView {
             <h1>"Cinecloud"</h1>
             <p class="lead">"An open movie catalog: find a film, rate it, and watch it on any screen."</p>
             <Transition>
-                {move || match greeting() {
+                {move || Suspend::new(async move { match ctx.signed_in_later().await.map(|v| format!("Welcome back, {}.", v.display_name)) {
                     Some(text) => view! { <p class="greeting">{text}</p> }.into_any(),
                     None => view! {
                         <p class="cta">
@@ -49,7 +48,7 @@ pub fn HomePage() -> impl IntoView {
                             <A href="/login" attr:class="button secondary">"Log in"</A>
                         </p>
                     }.into_any(),
-                }}
+                } })}
             </Transition>
         </section>
         <ContinueWatching unfinished />
@@ -63,7 +62,7 @@ pub fn HomePage() -> impl IntoView {
 fn ContinueWatching(unfinished: Resource<Result<Vec<WatchedView>, AppError>>) -> impl IntoView {
     view! {
         <Transition>
-            {move || unfinished.get().and_then(Result::ok).filter(|list| !list.is_empty()).map(|list| view! {
+            {move || Suspend::new(async move { unfinished.await.ok().filter(|list| !list.is_empty()).map(|list| view! {
                 <section class="continue" aria-labelledby="continue-heading">
                     <h2 id="continue-heading">"Continue watching"</h2>
                     <ul class="movie-grid">
@@ -82,7 +81,7 @@ fn ContinueWatching(unfinished: Resource<Result<Vec<WatchedView>, AppError>>) ->
                         }).collect_view()}
                     </ul>
                 </section>
-            })}
+            }) })}
         </Transition>
     }
 }
@@ -92,11 +91,11 @@ fn ContinueWatching(unfinished: Resource<Result<Vec<WatchedView>, AppError>>) ->
 fn ForYou(for_you: Resource<Result<Option<ForYouView>, AppError>>, reload: RwSignal<u32>) -> impl IntoView {
     view! {
         <Transition>
-            {move || for_you.get().and_then(Result::ok).flatten().map(|view| view! {
+            {move || Suspend::new(async move { for_you.await.ok().flatten().map(|view| view! {
                 {(!view.favourite_choices.is_empty())
                     .then(|| view! { <FavouritesPicker choices=view.favourite_choices.clone() reload /> })}
                 <Recommended items=view.items reload />
-            })}
+            }) })}
         </Transition>
     }
 }
@@ -232,11 +231,11 @@ fn RecentlyAdded() -> impl IntoView {
                 <A href="/movies">"Browse all movies →"</A>
             </div>
             <Transition fallback=|| view! { <MovieGridSkeleton /> }>
-                {move || movies.get().and_then(Result::ok).map(|page| view! {
+                {move || Suspend::new(async move { movies.await.ok().map(|page| view! {
                     <ul class="movie-grid">
                         {page.items.into_iter().take(12).map(|movie| view! { <MovieCard movie scope="recent" /> }).collect_view()}
                     </ul>
-                })}
+                }) })}
             </Transition>
         </section>
     }

@@ -45,13 +45,13 @@ pub fn MyListsPage() -> impl IntoView {
         <section class="wide-page">
             <h1>"My lists"</h1>
             <Suspense fallback=|| view! { <p class="loading">"Loading your lists…"</p> }>
-                {move || lists.get().map(|result| match result {
+                {move || Suspend::new(async move { match lists.await {
                     Ok(lists) => view! { <ListTable lists /> }.into_any(),
                     Err(AppError::Unauthorized) => view! {
                         <p><A href="/login">"Log in"</A><span>" to keep a watchlist and playlists."</span></p>
                     }.into_any(),
                     Err(e) => view! { <p role="alert" class="form-error">{e.to_string()}</p> }.into_any(),
-                })}
+                } })}
             </Suspense>
             <h2>"New playlist"</h2>
             <ActionForm action=create attr:class="stacked-form">
@@ -115,11 +115,11 @@ pub fn ListPage() -> impl IntoView {
     );
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading the list…"</p> }>
-            {move || list.get().map(|result| match result {
+            {move || Suspend::new(async move { match list.await {
                 Ok(view) => view! { <ListBody view reload update /> }.into_any(),
                 Err(AppError::NotFound) => view! { <crate::pages::not_found::NotFound /> }.into_any(),
                 Err(e) => view! { <p role="alert" class="form-error">{e.to_string()}</p> }.into_any(),
-            })}
+            } })}
         </Suspense>
     }
 }

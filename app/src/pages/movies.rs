@@ -44,9 +44,9 @@ pub fn MoviesPage() -> impl IntoView {
             <div class="row-heading">
                 <h1>"Movies"</h1>
                 <Transition>
-                    {move || ctx.signed_in().filter(|v| v.is_admin).map(|_| view! {
+                    {move || Suspend::new(async move { ctx.signed_in_later().await.filter(|v| v.is_admin).map(|_| view! {
                         <A href="/movies/new" attr:class="button">"New movie"</A>
-                    })}
+                    }) })}
                 </Transition>
             </div>
             <Form method="GET" action="/movies" attr:class="filters" attr:role="search" attr:aria-label="Find movies">
@@ -59,10 +59,10 @@ pub fn MoviesPage() -> impl IntoView {
                     <select id="filter-genre" name="genre">
                         <option value="">"All genres"</option>
                         <Transition>
-                            {move || genres.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|g| {
+                            {move || Suspend::new(async move { genres.await.ok().unwrap_or_default().into_iter().map(|g| {
                                 let selected = query.get().genre.as_deref() == Some(g.slug.as_str());
                                 view! { <option value=g.slug selected=selected>{g.name}</option> }
-                            }).collect_view()}
+                            }).collect_view() })}
                         </Transition>
                     </select>
                 </div>
@@ -94,10 +94,10 @@ pub fn MoviesPage() -> impl IntoView {
                 <button type="submit" class="button">"Apply"</button>
             </Form>
             <Transition fallback=|| view! { <MovieGridSkeleton /> }>
-                {move || movies.get().map(|result| match result {
+                {move || Suspend::new(async move { match movies.await {
                     Ok(page) => view! { <Results page query=query.get() /> }.into_any(),
                     Err(e) => view! { <p role="alert" class="form-error">{e.to_string()}</p> }.into_any(),
-                })}
+                } })}
             </Transition>
         </section>
     }

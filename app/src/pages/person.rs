@@ -23,11 +23,11 @@ pub fn PersonPage() -> impl IntoView {
     });
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || person.get().map(|result| match result {
+            {move || Suspend::new(async move { match person.await {
                 Ok(person) => view! { <Filmography person /> }.into_any(),
                 Err(AppError::NotFound) => view! { <crate::pages::not_found::NotFound /> }.into_any(),
                 Err(e) => view! { <p role="alert" class="form-error">{e.to_string()}</p> }.into_any(),
-            })}
+            } })}
         </Suspense>
     }
 }

@@ -60,13 +60,13 @@ pub fn ProfilePage() -> impl IntoView {
         <section class="form-page">
             <h1>"Your profile"</h1>
             <Suspense fallback=|| view! { <p class="loading">"Loading your profile…"</p> }>
-                {move || ctx.viewer.get().map(|viewer| match viewer {
+                {move || Suspend::new(async move { match ctx.viewer.await {
                     Ok(Some(viewer)) => view! { <ProfileForms viewer actions /> }.into_any(),
                     Ok(None) => view! {
                         <p>"Please " <A href="/login">"log in"</A> " to see your profile."</p>
                     }.into_any(),
                     Err(e) => view! { <p role="alert" class="form-error">{e.to_string()}</p> }.into_any(),
-                })}
+                } })}
             </Suspense>
         </section>
     }
@@ -155,10 +155,10 @@ fn SignIns(
         <section aria-labelledby="sign-ins-heading" class="card">
             <h2 id="sign-ins-heading">"Where you're signed in"</h2>
             <Suspense fallback=|| view! { <p class="loading">"Loading your sessions…"</p> }>
-                {move || sign_ins.get().map(|result| match result {
+                {move || Suspend::new(async move { match sign_ins.await {
                     Ok(all) => list(all).into_any(),
                     Err(e) => view! { <p role="alert" class="form-error">{e.to_string()}</p> }.into_any(),
-                })}
+                } })}
             </Suspense>
             <Show when=move || matches!(others.value().get(), Some(Ok(())))>
                 <p role="status" class="saved">"Every other session was signed out."</p>

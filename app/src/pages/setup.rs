@@ -24,7 +24,7 @@ pub fn SetupPage() -> impl IntoView {
         <section class="form-page">
             <h1>"Set up Cinecloud"</h1>
             <Suspense fallback=|| view! { <p class="loading">"Checking the setup link…"</p> }>
-                {move || status.get().map(|valid| match valid {
+                {move || Suspend::new(async move { match status.await {
                     Ok(true) => view! {
                         <p>"Create the first admin account. This link works only once."</p>
                         <ActionForm action>
@@ -39,7 +39,7 @@ pub fn SetupPage() -> impl IntoView {
                     _ => view! {
                         <p role="alert" class="form-error">"This setup link is invalid or has already been used."</p>
                     }.into_any(),
-                })}
+                } })}
             </Suspense>
         </section>
     }

@@ -27,7 +27,7 @@ pub fn TopRatedPage() -> impl IntoView {
             </div>
             <p class="muted">"Ranked by viewers' average rating, weighed against how many rated it."</p>
             <Transition fallback=|| view! { <MovieGridSkeleton /> }>
-                {move || movies.get().map(|result| match result {
+                {move || Suspend::new(async move { match movies.await {
                     Ok(page) => {
                         let rated: Vec<_> = page.items.into_iter().filter(|m| m.rating.count > 0).collect();
                         if rated.is_empty() {
@@ -42,7 +42,7 @@ pub fn TopRatedPage() -> impl IntoView {
                         }
                     }
                     Err(e) => view! { <p role="alert" class="form-error">{e.to_string()}</p> }.into_any(),
-                })}
+                } })}
             </Transition>
         </section>
     }

@@ -38,7 +38,7 @@ pub fn WatchPage() -> impl IntoView {
     });
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading the player…"</p> }>
-            {move || source.get().map(|result| match result {
+            {move || Suspend::new(async move { match source.await {
                 Ok(source) => view! { <Player source /> }.into_any(),
                 Err(AppError::Unauthorized) => view! {
                     <Title text="Watch" />
@@ -49,7 +49,7 @@ pub fn WatchPage() -> impl IntoView {
                     <p class="notice">"This movie has no video to play yet. " <A href="/movies">"Browse movies"</A></p>
                 }.into_any(),
                 Err(e) => view! { <p role="alert" class="form-error">{e.to_string()}</p> }.into_any(),
-            })}
+            } })}
         </Suspense>
     }
 }

@@ -29,6 +29,7 @@ use sections::{Facts, Genres, Head, People, Ratings, Story, Titles, Toolbar};
 /// Loads the movie named by the URL and shows it (404 when it does not exist).
 #[component]
 pub fn MoviePage() -> impl IntoView {
+    let ctx = expect_context::<ViewerContext>();
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok());
     let movie = Resource::new(id, |id| async move {
@@ -48,10 +49,15 @@ pub fn MoviePage() -> impl IntoView {
     });
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading the movie…"</p> }>
-            {move || movie.get().map(|result| match result {
-                Ok(movie) => view! { <MovieEditor initial=movie is_new=false related=Some(related) /> }.into_any(),
-                Err(AppError::NotFound) => view! { <crate::pages::not_found::NotFound /> }.into_any(),
-                Err(e) => view! { <p role="alert" class="form-error">{e.to_string()}</p> }.into_any(),
+            {move || Suspend::new(async move {
+                // The editor reads who is signed in; awaited first, nothing in it is still
+                // loading when it renders (see `ViewerContext::signed_in_later`).
+                let _signed_in = ctx.signed_in_later().await;
+                match movie.await {
+                    Ok(movie) => view! { <MovieEditor initial=movie is_new=false related=Some(related) /> }.into_any(),
+                    Err(AppError::NotFound) => view! { <crate::pages::not_found::NotFound /> }.into_any(),
+                    Err(e) => view! { <p role="alert" class="form-error">{e.to_string()}</p> }.into_any(),
+                }
             })}
         </Suspense>
     }
@@ -72,14 +78,16 @@ pub fn NewMoviePage() -> impl IntoView {
     view! {
         <Title text="New movie" />
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || ctx.viewer.get().map(|viewer| match viewer {
-                Ok(Some(v)) if v.is_admin => view! {
-                    <Show when=move || mounted.get() fallback=|| view! { <p class="loading">"Loading the editor…"</p> }>
-                        <MovieEditor initial=MovieView::default() is_new=true related=None />
-                    </Show>
-                }.into_any(),
-                Ok(Some(_)) => view! { <p role="alert" class="form-error">"Only admins can add movies."</p> }.into_any(),
-                _ => view! { <p>"Please " <A href="/login">"log in"</A> " as an admin to add movies."</p> }.into_any(),
+            {move || Suspend::new(async move {
+                match ctx.signed_in_later().await {
+                    Some(v) if v.is_admin => view! {
+                        <Show when=move || mounted.get() fallback=|| view! { <p class="loading">"Loading the editor…"</p> }>
+                            <MovieEditor initial=MovieView::default() is_new=true related=None />
+                        </Show>
+                    }.into_any(),
+                    Some(_) => view! { <p role="alert" class="form-error">"Only admins can add movies."</p> }.into_any(),
+                    None => view! { <p>"Please " <A href="/login">"log in"</A> " as an admin to add movies."</p> }.into_any(),
+                }
             })}
         </Transition>
     }
@@ -218,7 +226,7 @@ fn MovieEditor(
 fn Related(related: Resource<Result<Vec<RecommendedView>, AppError>>) -> impl IntoView {
     view! {
         <Suspense>
-            {move || related.get().and_then(Result::ok).filter(|r| !r.is_empty()).map(|items| view! {
+            {move || Suspend::new(async move { related.await.ok().filter(|r| !r.is_empty()).map(|items| view! {
                 <section class="related" aria-labelledby="related-heading">
                     <h2 id="related-heading">"More like this"</h2>
                     <ul class="movie-grid">
@@ -229,7 +237,7 @@ fn Related(related: Resource<Result<Vec<RecommendedView>, AppError>>) -> impl In
                         }).collect_view()}
                     </ul>
                 </section>
-            })}
+            })})}
         </Suspense>
     }
 }
