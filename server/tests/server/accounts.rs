@@ -57,12 +57,12 @@ async fn unknown_email_and_wrong_password_look_the_same(backend: Backend) {
     let first = answers[0].clone();
     assert_eq!(first.0, StatusCode::UNAUTHORIZED);
     assert!(answers.iter().all(|a| *a == first), "identical status and body: {answers:?}");
-    // Both paths run one argon2 verification; their medians must be of the same size.
-    let median = |mut v: Vec<Duration>| {
-        v.sort();
-        v[v.len() / 2].as_secs_f64()
-    };
-    let ratio = median(unknown_times) / median(wrong_times);
+    // Both paths run one argon2 verification, so their fastest tries are of the same size
+    // (without the unknown account's dummy verification it answers in a fraction of the time).
+    // The fastest, not the median: a busy machine only ever adds time, so the minimum of four
+    // is the least disturbed figure.
+    let fastest = |v: Vec<Duration>| v.into_iter().min().unwrap().as_secs_f64();
+    let ratio = fastest(unknown_times) / fastest(wrong_times);
     assert!((0.5..2.0).contains(&ratio), "unknown/wrong time ratio {ratio:.2}");
 }
 

@@ -81,19 +81,25 @@ async fn verify_password_through(gate: &Gate, password: String, hash: Option<Pas
     let turn = gate.enter().await?;
     let verified = crate::blocking::spawn_blocking(move || {
         let _turn = turn;
-        let known = hash.is_some();
-        let hash = hash.unwrap_or_else(|| DUMMY_HASH.clone());
-        let Ok(parsed) = argon2::PasswordHash::new(hash.as_str()) else {
-            tracing::error!("a stored password hash does not parse");
-            return false;
-        };
-        // Verification uses the parameters recorded in the hash itself.
-        let ok = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
-        ok && known
+        verify_blocking(&password, hash, &DUMMY_HASH)
     })
     .await
     .context("password verification task")?;
     Ok(verified)
+}
+
+/// The verification itself: against `hash`, or against `dummy` when there is no account —
+/// which never verifies, whatever the password.
+fn verify_blocking(password: &str, hash: Option<PasswordHash>, dummy: &PasswordHash) -> bool {
+    let known = hash.is_some();
+    let hash = hash.unwrap_or_else(|| dummy.clone());
+    let Ok(parsed) = argon2::PasswordHash::new(hash.as_str()) else {
+        tracing::error!("a stored password hash does not parse");
+        return false;
+    };
+    // Verification uses the parameters recorded in the hash itself.
+    let ok = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
+    ok && known
 }
 
 #[cfg(test)]
@@ -138,6 +144,14 @@ mod tests {
     #[tokio::test]
     async fn no_account_never_verifies_even_with_the_dummy_password() {
         assert!(!verify_password("anything at all".into(), None).await.unwrap());
+        // With a dummy whose password is known, only the no-account guard can refuse it.
+        let salt = SaltString::generate(&mut OsRng);
+        let dummy = PasswordHash(argon2id().hash_password(b"anything at all", &salt).unwrap().to_string());
+        assert!(!verify_blocking("anything at all", None, &dummy), "no account, yet it verified");
+        assert!(
+            verify_blocking("anything at all", Some(dummy.clone()), &dummy),
+            "the same hash on an account verifies"
+        );
     }
 
     #[test]
