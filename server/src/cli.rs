@@ -149,6 +149,10 @@ pub struct Options {
     /// Address and port to listen on.
     #[arg(long, env = "CINECLOUD_LISTEN", default_value = "127.0.0.1:3000", global = true)]
     pub listen: String,
+    /// Address and port for Prometheus metrics at /metrics (off when unset; never the public
+    /// port: the scraper reaches it, visitors do not).
+    #[arg(long, env = "CINECLOUD_METRICS_LISTEN", global = true)]
+    pub metrics_listen: Option<String>,
     /// Behind a load balancer: take the client address from the last X-Forwarded-For hop.
     #[arg(long, env = "CINECLOUD_TRUST_PROXY", default_value_t = false, global = true)]
     pub trust_proxy: bool,

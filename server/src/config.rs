@@ -41,6 +41,8 @@ pub struct Settings {
     pub public_url: Url,
     /// Where to listen.
     pub listen: SocketAddr,
+    /// Where to serve `/metrics`, if anywhere (never the public address).
+    pub metrics_listen: Option<SocketAddr>,
     /// Trust the last `X-Forwarded-For` hop as the client address (behind a load balancer).
     pub trust_proxy: bool,
     /// Idle session lifetime, in seconds.
@@ -124,6 +126,18 @@ impl Settings {
             .listen
             .parse()
             .map_err(|_| bad("CINECLOUD_LISTEN", format!("{:?} is not an address like 127.0.0.1:3000", o.listen)))?;
+        let metrics_listen = match o.metrics_listen.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+            None => None,
+            Some(m) => {
+                let address: SocketAddr = m.parse().map_err(|_| {
+                    bad("CINECLOUD_METRICS_LISTEN", format!("{m:?} is not an address like 127.0.0.1:9090"))
+                })?;
+                if address == listen {
+                    return Err(bad("CINECLOUD_METRICS_LISTEN", "must not be the public CINECLOUD_LISTEN address"));
+                }
+                Some(address)
+            }
+        };
         let log_format = match o.log_format.as_str() {
             "auto" => LogFormat::Auto,
             "json" => LogFormat::Json,
@@ -194,6 +208,7 @@ impl Settings {
             session_max_secs: i64::from(o.session_max_days) * 24 * 60 * 60,
             sign_ups_per_hour: o.sign_ups_per_hour,
             api_requests_per_minute: o.api_requests_per_minute,
+            metrics_listen,
             read_timeouts,
             log_format,
             site_root: o.site_root.clone(),
@@ -245,6 +260,7 @@ mod tests {
         assert!(s.database_url.starts_with("sqlite:"));
         assert!(matches!(s.media, MediaSettings::Local(_)));
         assert_eq!(s.listen.to_string(), "127.0.0.1:3000");
+        assert_eq!(s.metrics_listen, None, "metrics are off unless asked for");
         assert!(!s.https());
     }
 
@@ -255,6 +271,8 @@ mod tests {
             (&["--public-url", "not a url"], "CINECLOUD_PUBLIC_URL"),
             (&["--public-url", "ftp://x.example"], "CINECLOUD_PUBLIC_URL"),
             (&["--listen", "localhost"], "CINECLOUD_LISTEN"),
+            (&["--metrics-listen", "localhost"], "CINECLOUD_METRICS_LISTEN"),
+            (&["--metrics-listen", "127.0.0.1:3000"], "CINECLOUD_METRICS_LISTEN"),
             (&["--log-format", "xml"], "CINECLOUD_LOG_FORMAT"),
             (&["--s3-bucket", "b", "--s3-endpoint", "::"], "CINECLOUD_S3_ENDPOINT"),
             (&["--s3-bucket", "b", "--s3-prefix", "/x"], "CINECLOUD_S3_PREFIX"),
@@ -280,6 +298,7 @@ mod tests {
             "CINECLOUD_S3_REGION",
             "CINECLOUD_PUBLIC_URL",
             "CINECLOUD_LISTEN",
+            "CINECLOUD_METRICS_LISTEN",
             "CINECLOUD_TRUST_PROXY",
             "CINECLOUD_SESSION_IDLE_MINUTES",
             "CINECLOUD_SESSION_MAX_DAYS",

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod listener;
 pub mod memory;
+pub mod metrics;
 pub mod progress;
 pub mod recommend;
 pub mod session_store;

@@ -134,6 +134,10 @@ pub async fn build_router(settings: &Settings, services: Services) -> anyhow::Re
             provide_context(nonce);
         }
     };
+    if settings.metrics_listen.is_some() {
+        // Installed before the first request, so nothing is counted into the void.
+        crate::metrics::handle();
+    }
     let routes = app_routes();
     let options = state.leptos_options.clone();
     let router = Router::new()
@@ -147,6 +151,8 @@ pub async fn build_router(settings: &Settings, services: Services) -> anyhow::Re
         .route("/api/v1/openapi.json", get(api::openapi))
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        // Innermost, so it sees each route's template and the status the app decided.
+        .layer(from_fn(crate::metrics::track_requests))
         .layer(from_fn_with_state(state.clone(), middleware::catalog_writes))
         .layer(from_fn_with_state(state.clone(), middleware::slide_session))
         .layer(sessions)
@@ -266,6 +272,20 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         }
     });
 
+    let metrics = match settings.metrics_listen {
+        Some(address) => {
+            let listener = tokio::net::TcpListener::bind(address)
+                .await
+                .with_context(|| format!("CINECLOUD_METRICS_LISTEN: cannot listen on {address}"))?;
+            let services = services.clone();
+            Some(tokio::spawn(async move {
+                if let Err(e) = crate::metrics::serve(listener, services).await {
+                    tracing::error!(error = %e, "the metrics listener stopped");
+                }
+            }))
+        }
+        None => None,
+    };
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
         .with_context(|| format!("CINECLOUD_LISTEN: cannot listen on {}", settings.listen))?;
@@ -276,6 +296,9 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     expiry.abort();
     maintenance.abort();
     recommender.abort();
+    if let Some(metrics) = metrics {
+        metrics.abort();
+    }
     tracing::info!("shut down cleanly");
     Ok(())
 }

@@ -44,7 +44,10 @@ where
             let run = tokio::spawn(start());
             // Aborting the supervisor drops this future here: the guard aborts the task with it.
             let _guard = AbortOnDrop(run.abort_handle());
-            match run.await {
+            crate::metrics::task_running(name, true);
+            let ended = run.await;
+            crate::metrics::task_running(name, false);
+            match ended {
                 Ok(Ok(())) => tracing::error!(task = name, "background task ended; restarting it"),
                 Ok(Err(e)) => {
                     tracing::error!(task = name, error = format!("{e:#}"), "background task failed; restarting it")

@@ -137,15 +137,37 @@ pub async fn limit_request_body(State(state): State<AppState>, request: Request,
     let limit = body_limit(&state, request.uri().path());
     let declared =
         request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    let upload = upload_kind(request.uri().path());
     if let Some(declared) = declared.filter(|len| *len > limit) {
         if declared <= DRAIN_REFUSED_UP_TO {
             drain(request.into_body());
+        }
+        if let Some(kind) = upload {
+            crate::metrics::upload_refused(kind);
         }
         return (StatusCode::PAYLOAD_TOO_LARGE, "The request is too large.").into_response();
     }
     let limit = usize::try_from(limit).unwrap_or(usize::MAX);
     let request = request.map(|body| Body::new(Limited::new(body, limit)));
-    next.run(request).await
+    let response = next.run(request).await;
+    if let Some(kind) = upload {
+        if response.status().is_success() {
+            crate::metrics::upload_stored(kind, declared.unwrap_or(0));
+        } else {
+            crate::metrics::upload_refused(kind);
+        }
+    }
+    response
+}
+
+/// Which kind of upload a path receives, if it is an upload route.
+fn upload_kind(path: &str) -> Option<&'static str> {
+    match path {
+        "/api/upload_photo" => Some("photo"),
+        "/api/admin/upload_cover" => Some("cover"),
+        "/api/admin/upload_video" => Some("video"),
+        _ => None,
+    }
 }
 
 /// Records the client address the server trusts, for sign-in throttling and logs.

@@ -150,3 +150,53 @@ fn clients_that_go_away_mid_page_log_no_errors() {
     let errors: Vec<_> = logs.lines().filter(|l| l.contains(r#""level":"ERROR""#)).collect();
     assert!(errors.is_empty(), "{} error lines, e.g. {:?}", errors.len(), errors.first());
 }
+
+/// A GET over a fresh connection (HTTP/1.1, `Connection: close`): the status and the body.
+fn http_get(port: u16, path: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    let status = answer.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let body = answer.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
+    (status, body)
+}
+
+/// #17 item 1: with `CINECLOUD_METRICS_LISTEN` the server answers `/metrics` there, and only
+/// there; requests are counted by route template and status.
+#[test]
+fn metrics_answer_on_their_own_listener_only() {
+    let data = tempfile::tempdir().unwrap();
+    let (port, metrics_port) = (free_port(), free_port());
+    let mut command = serve(data.path(), port);
+    command.env("CINECLOUD_METRICS_LISTEN", format!("127.0.0.1:{metrics_port}")).env("CINECLOUD_DEMO_CATALOG", "false");
+    let child = command.spawn().unwrap();
+    wait_for(port);
+    wait_for(metrics_port);
+    for _ in 0..3 {
+        assert_eq!(http_get(port, "/healthz").0, 200);
+    }
+    assert_eq!(http_get(port, "/people/999999").0, 404);
+    assert_eq!(http_get(port, "/metrics").0, 404, "never on the public port");
+
+    let (status, text) = http_get(metrics_port, "/metrics");
+    assert_eq!(status, 200);
+    let value = |name: &str, labels: &[&str]| -> Option<f64> {
+        text.lines()
+            .filter(|l| l.starts_with(name) && labels.iter().all(|label| l.contains(label)))
+            .find_map(|l| l.rsplit(' ').next()?.parse().ok())
+    };
+    let healthz = value("http_requests_total{", &["route=\"/healthz\"", "status=\"200\"", "method=\"GET\""]);
+    assert_eq!(healthz, Some(3.0), "{text}");
+    let person = value("http_requests_total{", &["route=\"/people/{id}\"", "status=\"404\""]);
+    assert_eq!(person, Some(1.0), "counted under the route's template: {text}");
+    assert!(value("http_request_duration_seconds_bucket{", &["route=\"/healthz\""]).is_some(), "{text}");
+    assert_eq!(value("recommender_model_version", &[]), Some(0.0), "no model served yet: {text}");
+    assert_eq!(value("background_tasks_running{", &["task=\"recommender\""]), Some(1.0), "{text}");
+    assert!(value("db_pool_connections{", &["state=\"idle\""]).is_some(), "{text}");
+    assert!(value("process_resident_memory_bytes", &[]).is_some_and(|rss| rss > 1e6), "{text}");
+    let output = stop(child);
+    assert!(output.status.success(), "exit status {:?}", output.status);
+}

@@ -7,6 +7,7 @@ mod binary;
 mod catalog;
 mod health;
 mod lists;
+mod metrics;
 mod recommend_cli;
 mod recommendations;
 mod security;

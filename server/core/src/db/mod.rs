@@ -138,6 +138,11 @@ impl Db {
         .context("applying database migrations")
     }
 
+    /// Connections the pool holds, and how many of them are idle (for metrics).
+    pub fn connections(&self) -> (u32, u32) {
+        on_db!(self, |pool| (pool.size(), u32::try_from(pool.num_idle()).unwrap_or(u32::MAX)))
+    }
+
     /// Which backend this is.
     pub fn backend(&self) -> Backend {
         match self {
