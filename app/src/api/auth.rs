@@ -54,6 +54,8 @@ pub async fn sign_up(email: String, display_name: String, password: String) -> R
         let limit = auth_settings()?.sign_ups;
         let user = accounts::sign_up(&services.db, form, &client_addr(), limit).await?;
         sign_in(&session().await?, &user).await?;
+        // This browser is the owner's: a known device from the start (see docs/security.md).
+        remember_device(&accounts::remember_new_device(&services.db, user.id).await?)?;
         leptos_axum::redirect("/");
         Ok(())
     })

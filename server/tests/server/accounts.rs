@@ -182,8 +182,9 @@ async fn deleting_the_account_needs_the_password_and_signs_out(backend: Backend)
 async fn guessing_from_many_addresses_on_two_servers_is_bounded_and_the_owner_gets_in(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let other = app.another_server(|_| {}).await;
-    app.signed_up("ada@example.com").await;
-    let owner = app.logged_in("ada@example.com", PASSWORD).await;
+    // The browser Ada signed up with, and one she later signed in with: both are her devices.
+    let first = app.signed_up("ada@example.com").await;
+    let second = app.logged_in("ada@example.com", PASSWORD).await;
 
     let browser_at = |last: u8| {
         let mut headers = header::HeaderMap::new();
@@ -212,11 +213,13 @@ async fn guessing_from_many_addresses_on_two_servers_is_bounded_and_the_owner_ge
     assert_eq!(verified + refused, 40, "{statuses:?}");
     assert!(verified <= 10, "{verified} of 40 guesses were verified");
 
-    // The owner's browser signs in on either server during the attack.
-    for base in &servers {
-        let form = [("email", "ada@example.com"), ("password", PASSWORD)];
-        let status = owner.post(format!("{base}/api/log_in")).form(&form).send().await.unwrap().status();
-        assert!(status.is_success() || status.is_redirection(), "the owner's device on {base}: {status}");
+    // The owner's browsers sign in on either server during the attack.
+    for (which, owner) in [("the sign-up browser", &first), ("the signed-in browser", &second)] {
+        for base in &servers {
+            let form = [("email", "ada@example.com"), ("password", PASSWORD)];
+            let status = owner.post(format!("{base}/api/log_in")).form(&form).send().await.unwrap().status();
+            assert!(status.is_success() || status.is_redirection(), "{which} on {base}: {status}");
+        }
     }
     // A browser that never signed in is told what happened and when to try again.
     let (status, body) =

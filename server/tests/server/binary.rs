@@ -114,8 +114,16 @@ fn clients_that_go_away_mid_page_log_no_errors() {
     use std::io::{Read, Write};
     let data = tempfile::tempdir().unwrap();
     let port = free_port();
-    let child =
+    let mut child =
         serve(data.path(), port).env("CINECLOUD_DEMO_CATALOG", "false").env("RUST_LOG", "info").spawn().unwrap();
+    // Read the log while the clients run: 160 requests log more than a pipe holds, and a server
+    // blocked writing its log answers nobody (this test once hung for 12 minutes that way).
+    let mut stdout = child.stdout.take().unwrap();
+    let log_reader = std::thread::spawn(move || {
+        let mut logs = String::new();
+        stdout.read_to_string(&mut logs).unwrap();
+        logs
+    });
     wait_for(port);
     // Rounds of clients that read the first bytes of a streamed page (the shell goes out before
     // the page's data has loaded) and hang up.
@@ -124,6 +132,7 @@ fn clients_that_go_away_mid_page_log_no_errors() {
             .map(|i| {
                 std::thread::spawn(move || {
                     let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+                    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
                     let path = ["/", "/lists", "/history", "/profile"][i % 4];
                     write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").unwrap();
                     let mut first = [0u8; 64];
@@ -144,7 +153,8 @@ fn clients_that_go_away_mid_page_log_no_errors() {
     }
     std::thread::sleep(Duration::from_millis(500));
     let output = stop(child);
-    let logs = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "exit status {:?}", output.status);
+    let logs = log_reader.join().unwrap();
     let requests = logs.lines().filter(|l| l.contains("finished processing request")).count();
     assert!(requests >= 100, "the access log shows the requests ({requests}): {logs}");
     let errors: Vec<_> = logs.lines().filter(|l| l.contains(r#""level":"ERROR""#)).collect();

@@ -157,10 +157,14 @@ async fn over_https_cookies_are_secure_and_hsts_is_sent(backend: Backend) {
     .await;
     let raw = raw_client();
     let response = raw_sign_up(&raw, &app.base, "ada@example.com").await;
-    let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
-    assert!(cookie.contains("Secure") && cookie.contains("HttpOnly"), "{cookie}");
-    assert!(cookie.starts_with("__Host-cinecloud_session=") && cookie.contains("Path=/"), "{cookie}");
-    assert!(!cookie.contains("Domain"), "{cookie}");
+    let cookies: Vec<&str> =
+        response.headers().get_all(header::SET_COOKIE).iter().map(|c| c.to_str().unwrap()).collect();
+    // The session, and the device cookie that makes this browser one of the account's own.
+    for name in ["__Host-cinecloud_session=", "__Host-cinecloud_device="] {
+        let cookie = cookies.iter().find(|c| c.starts_with(name)).unwrap_or_else(|| panic!("{name} in {cookies:?}"));
+        assert!(cookie.contains("Secure") && cookie.contains("HttpOnly"), "{cookie}");
+        assert!(cookie.contains("Path=/") && !cookie.contains("Domain"), "{cookie}");
+    }
     assert!(response.headers().contains_key(header::STRICT_TRANSPORT_SECURITY));
     // The public origin is what cross-site checks accept.
     let own = raw

@@ -91,6 +91,15 @@ pub struct SignUp<'a> {
     pub password: &'a str,
 }
 
+/// Makes the browser that just created `user_id`'s account one of its known devices: returns
+/// the token for its device cookie. Without it the owner's own browser would count as a new
+/// device until its first sign-in, and could be shut out while someone guesses the password.
+pub async fn remember_new_device(db: &Db, user_id: i64) -> Result<String> {
+    let token = new_token();
+    known_devices::remember(db, user_id, &hash_token(&token), now_unix()).await?;
+    Ok(token)
+}
+
 /// Validates the form and creates a viewer account; at most `limit` per client address (the
 /// server's default is [`limits::SIGN_UPS`]).
 #[tracing::instrument(skip_all)]
