@@ -150,9 +150,12 @@ pub async fn build_router(settings: &Settings, services: Services) -> anyhow::Re
         .route("/api/v1/movies/{id}", get(api::get_movie))
         .route("/api/v1/openapi.json", get(api::openapi))
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(options.clone()))
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
-        // Innermost, so it sees each route's template and the status the app decided.
-        .layer(from_fn(crate::metrics::track_requests))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell));
+    // Innermost, so it sees each route's template and the status the app decided; only when
+    // metrics are served (otherwise it would label every request for nobody).
+    let router =
+        if settings.metrics_listen.is_some() { router.layer(from_fn(crate::metrics::track_requests)) } else { router };
+    let router = router
         .layer(from_fn_with_state(state.clone(), middleware::catalog_writes))
         .layer(from_fn_with_state(state.clone(), middleware::slide_session))
         .layer(sessions)
