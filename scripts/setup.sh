@@ -82,11 +82,55 @@ ensure_build_tools() {
   export PATH="$ROOT/scripts/tools/node_modules/.bin:$PATH"
 }
 
+# Compiled crates are kept outside the clone (#34), so a fresh clone on a machine that built before
+# compiles only what changed: one target folder per toolchain under CINECLOUD_BUILD_CACHE (default
+# ~/.cache/cinecloud-build; "off" builds inside the clone as before). Cargo's own fingerprints key
+# every artifact by crate version, features, profile, flags and rustc, so a changed Cargo.lock
+# rebuilds exactly the crates it changed and never links a stale one; the workspace's own crates
+# hash the same in every clone (cargo hashes their path relative to the workspace), so clones
+# overwrite rather than pile up, and their sources' new times make cargo rebuild them. Exports
+# CARGO_TARGET_DIR_PLAIN (plain cargo) and LEPTOS_TARGET_DIR (cargo-leptos, whose flags differ).
+use_build_cache() {
+  local base="${CINECLOUD_BUILD_CACHE-$HOME/.cache/cinecloud-build}"
+  if [ -z "$base" ] || [ "$base" = off ]; then
+    export CARGO_TARGET_DIR_PLAIN="$ROOT/target/plain" LEPTOS_TARGET_DIR="$ROOT/target"
+    return
+  fi
+  local key dir
+  key="rustc-$(rustc -vV | sha256sum | cut -c1-12)"
+  dir="$base/$key"
+  mkdir -p "$base"
+  # Another toolchain's artifacts can never be used again; a cache past its cap starts anew
+  # (old dependency versions accumulate as Cargo.lock moves on).
+  local old
+  for old in "$base"/rustc-*; do
+    if [ -d "$old" ] && [ "$old" != "$dir" ]; then say "build cache: removing $old (another toolchain)"; rm -rf "$old"; fi
+  done
+  local cap_gib="${CINECLOUD_BUILD_CACHE_GIB:-30}" used_kib
+  used_kib=$(du -sk "$dir" 2>/dev/null | cut -f1 || echo 0)
+  if [ "${used_kib:-0}" -gt $((cap_gib * 1024 * 1024)) ]; then
+    say "build cache: $dir is over $cap_gib GiB; starting it anew"
+    rm -rf "$dir"
+  fi
+  mkdir -p "$dir"
+  say "build cache: $dir ($((${used_kib:-0} / 1024 / 1024)) GiB; CINECLOUD_BUILD_CACHE=off builds inside the clone)"
+  export CARGO_TARGET_DIR_PLAIN="$dir/plain" LEPTOS_TARGET_DIR="$dir/leptos"
+}
+
 # The release build every script serves: cargo-leptos's build, then the brotli and gzip copies of
 # the bundle the server sends instead of compressing it per request. Output goes to "$1" if given.
 build_release() {
   local log="${1:-/dev/stdout}"
-  cargo leptos build --release >"$log" 2>&1 || { [ "$log" = /dev/stdout ] || tail -n 60 "$log"; return 1; }
+  [ -n "${LEPTOS_TARGET_DIR:-}" ] || use_build_cache
+  CARGO_TARGET_DIR="$LEPTOS_TARGET_DIR" cargo leptos build --release >"$log" 2>&1 ||
+    { [ "$log" = /dev/stdout ] || tail -n 60 "$log"; return 1; }
+  # The binary is copied into the clone: it is what Playwright and the scripts serve, and the
+  # cache's copy may be overwritten by another clone's build.
+  if [ "$LEPTOS_TARGET_DIR" != "$ROOT/target" ]; then
+    mkdir -p "$ROOT/target/release"
+    cp "$LEPTOS_TARGET_DIR/release/cinecloud" "$ROOT/target/release/cinecloud.new"
+    mv -f "$ROOT/target/release/cinecloud.new" "$ROOT/target/release/cinecloud"
+  fi
   "$ROOT/target/release/cinecloud" precompress --site-root "$ROOT/target/site" >>"$log" 2>&1
 }
 
@@ -95,6 +139,13 @@ build_release() {
 ensure_ffmpeg() {
   if ! have ffmpeg; then
     apt_install ffmpeg
+  fi
+}
+
+# The fleet tests put two servers behind a real load balancer.
+ensure_haproxy() {
+  if ! have haproxy && [ ! -x /usr/sbin/haproxy ]; then
+    apt_install haproxy
   fi
 }
 

@@ -43,6 +43,9 @@ pub enum Command {
     /// every request. Run it after each `cargo leptos build --release`; `--site-root` names
     /// the built site.
     Precompress,
+    /// Exit 0 if the server listening at CINECLOUD_LISTEN answers `GET /healthz` with 200 within
+    /// three seconds, else 1: the container image's HEALTHCHECK (it has no curl).
+    Healthcheck,
 }
 
 /// `cinecloud import …`.

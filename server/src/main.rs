@@ -33,6 +33,7 @@ async fn run() -> ExitCode {
                 .map(|report| println!("{report}"))
                 .map_err(|e| format!("{e:#}")),
         ),
+        Some(Command::Healthcheck) => Some(server::web::health::check(&cli.options.listen)),
         _ => None,
     };
     if let Some(result) = offline {
@@ -56,7 +57,9 @@ async fn run() -> ExitCode {
         Command::Serve => startup::serve(settings).await,
         Command::Admin(command) => admin(settings, command).await,
         Command::Seed { synthetic, seed } => seed_catalog(settings, synthetic, seed).await,
-        Command::Recommend(_) | Command::Precompress => unreachable!("handled before the settings are read"),
+        Command::Recommend(_) | Command::Precompress | Command::Healthcheck => {
+            unreachable!("handled before the settings are read")
+        }
         Command::Import(ImportCommand::Movielens { dir }) => import_movielens(settings, &dir).await,
     };
     match result {

@@ -24,3 +24,31 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     let word = |ok: bool| if ok { "ok" } else { "unavailable" };
     (status, Json(json!({ "database": word(database.is_ok()), "media": word(media.is_ok()) })))
 }
+
+/// `cinecloud healthcheck`: asks the server listening at `listen` (an unspecified address such as
+/// `0.0.0.0` means this host) for `/healthz` over plain HTTP/1.1, within three seconds.
+pub fn check(listen: &str) -> Result<(), String> {
+    use std::{
+        io::{Read, Write},
+        net::{SocketAddr, TcpStream},
+        time::Duration,
+    };
+    let mut addr: SocketAddr = listen.parse().map_err(|e| format!("CINECLOUD_LISTEN={listen}: {e}"))?;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(if addr.is_ipv4() { [127, 0, 0, 1].into() } else { std::net::Ipv6Addr::LOCALHOST.into() });
+    }
+    let limit = Duration::from_secs(3);
+    let mut stream = TcpStream::connect_timeout(&addr, limit).map_err(|e| format!("{addr}: {e}"))?;
+    stream
+        .set_read_timeout(Some(limit))
+        .and_then(|()| stream.set_write_timeout(Some(limit)))
+        .map_err(|e| e.to_string())?;
+    write!(stream, "GET /healthz HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").map_err(|e| e.to_string())?;
+    let mut head = [0u8; 12];
+    stream.read_exact(&mut head).map_err(|e| format!("{addr}: {e}"))?;
+    if head.starts_with(b"HTTP/1.1 200") {
+        Ok(())
+    } else {
+        Err(format!("{addr}/healthz answered {}", String::from_utf8_lossy(&head).trim()))
+    }
+}

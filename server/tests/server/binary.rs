@@ -210,3 +210,22 @@ fn metrics_answer_on_their_own_listener_only() {
     let output = stop(child);
     assert!(output.status.success(), "exit status {:?}", output.status);
 }
+
+/// #17 item 4: the container's HEALTHCHECK (the image has no curl) succeeds against a serving
+/// instance, `0.0.0.0` meaning this host, and fails where nothing answers.
+#[test]
+fn healthcheck_succeeds_only_where_a_server_answers() {
+    let data = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let child = serve(data.path(), port).env("CINECLOUD_DEMO_CATALOG", "false").spawn().unwrap();
+    wait_for(port);
+    let check =
+        |listen: String| command(data.path()).arg("healthcheck").env("CINECLOUD_LISTEN", listen).output().unwrap();
+    let healthy = check(format!("0.0.0.0:{port}"));
+    assert!(healthy.status.success(), "{}", String::from_utf8_lossy(&healthy.stderr));
+    let output = stop(child);
+    assert!(output.status.success());
+    let nobody = check(format!("127.0.0.1:{}", free_port()));
+    assert_eq!(nobody.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&nobody.stderr).contains("127.0.0.1"), "says where it looked");
+}

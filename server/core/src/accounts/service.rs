@@ -419,14 +419,17 @@ fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// While no admin exists, issues a new one-time setup token (replacing any unused one) and
-/// returns it; `None` once an admin exists. Only the token's hash is stored.
+/// While no admin exists, issues a new one-time setup token and returns it; `None` once an admin
+/// exists. Only the token's hash is stored. Tokens issued before stay valid for their lifetime
+/// (each server of a fleet logs its own at start); whichever is used first creates the admin,
+/// and that ends them all.
 pub async fn issue_setup_token(db: &Db) -> Result<Option<String>> {
     if users::count_admins(db).await? > 0 {
         return Ok(None);
     }
     let token = new_token();
-    setup_tokens::replace_unused(db, &hash_token(&token), now_unix()).await?;
+    let now = now_unix();
+    setup_tokens::add(db, &hash_token(&token), now, now - SETUP_LINK_LIFETIME_SECS).await?;
     Ok(Some(token))
 }
 

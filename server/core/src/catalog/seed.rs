@@ -75,11 +75,26 @@ pub async fn seed_demo_if_empty(db: &Db) -> anyhow::Result<Vec<i64>> {
 }
 
 /// Loads the demo catalog into an empty database and draws its covers; returns how many movies
-/// were added (0 when the catalog already had movies).
+/// were added (0 when the catalog already had movies, or another server of the fleet is loading
+/// it: servers that start side by side on one empty database load it once, under a lease).
 pub async fn load_demo(services: &Services) -> anyhow::Result<usize> {
-    let ids = seed_demo_if_empty(&services.db).await?;
-    draw_covers(services, &ids).await?;
-    Ok(ids.len())
+    let holder = uuid::Uuid::new_v4().simple().to_string();
+    let now = crate::clock::now_unix();
+    let leased = crate::db::recommender::try_named_lease(&services.db, "demo-catalog", &holder, now, now + 600);
+    if !leased.await.context("taking the demo catalog's lease")? {
+        tracing::info!("another server is loading the demo catalog");
+        return Ok(0);
+    }
+    let loaded = async {
+        let ids = seed_demo_if_empty(&services.db).await?;
+        draw_covers(services, &ids).await?;
+        Ok(ids.len())
+    }
+    .await;
+    if let Err(e) = crate::db::recommender::release_named_lease(&services.db, "demo-catalog", &holder).await {
+        tracing::warn!(error = %e, "could not release the demo catalog's lease; it expires on its own");
+    }
+    loaded
 }
 
 /// Demo movies that get a generated clip: (title, the pattern's hue, the tone in Hz). The Blender

@@ -86,11 +86,31 @@ pub async fn prune_models(db: &Db, keep: i64) -> sqlx::Result<Vec<String>> {
 /// Takes (or renews) the training lease for `holder` until `expires_at`, if nobody else holds an
 /// unexpired one. One conditional UPDATE, so two servers can never both succeed.
 pub async fn try_lease(db: &Db, holder: &str, now: i64, expires_at: i64) -> sqlx::Result<bool> {
+    try_named_lease(db, "trainer", holder, now, expires_at).await
+}
+
+/// Gives the training lease back, if `holder` still has it.
+pub async fn release_lease(db: &Db, holder: &str) -> sqlx::Result<()> {
+    release_named_lease(db, "trainer", holder).await
+}
+
+/// Takes (or renews) the lease `name` (the table holds one row per name; a new name gets its row
+/// here) for `holder` until `expires_at`, if nobody else holds an unexpired one: of several
+/// servers, one does the job.
+pub async fn try_named_lease(db: &Db, name: &str, holder: &str, now: i64, expires_at: i64) -> sqlx::Result<bool> {
     on_db!(db, |pool| {
-        let done = sqlx::query(
-            "UPDATE recommender_lease SET holder = $1, expires_at = $2 \
-             WHERE name = 'trainer' AND (holder IS NULL OR holder = $1 OR expires_at <= $3)",
+        sqlx::query(
+            "INSERT INTO recommender_lease (name, holder, expires_at) VALUES ($1, NULL, 0) \
+             ON CONFLICT (name) DO NOTHING",
         )
+        .bind(name)
+        .execute(pool)
+        .await?;
+        let done = sqlx::query(
+            "UPDATE recommender_lease SET holder = $2, expires_at = $3 \
+             WHERE name = $1 AND (holder IS NULL OR holder = $2 OR expires_at <= $4)",
+        )
+        .bind(name)
         .bind(holder)
         .bind(expires_at)
         .bind(now)
@@ -100,10 +120,11 @@ pub async fn try_lease(db: &Db, holder: &str, now: i64, expires_at: i64) -> sqlx
     })
 }
 
-/// Gives the lease back, if `holder` still has it.
-pub async fn release_lease(db: &Db, holder: &str) -> sqlx::Result<()> {
+/// Gives the lease `name` back, if `holder` still has it.
+pub async fn release_named_lease(db: &Db, name: &str, holder: &str) -> sqlx::Result<()> {
     on_db!(db, |pool| {
-        sqlx::query("UPDATE recommender_lease SET holder = NULL, expires_at = 0 WHERE name = 'trainer' AND holder = $1")
+        sqlx::query("UPDATE recommender_lease SET holder = NULL, expires_at = 0 WHERE name = $1 AND holder = $2")
+            .bind(name)
             .bind(holder)
             .execute(pool)
             .await

@@ -2,11 +2,16 @@
 
 use crate::db::{Db, on_db};
 
-/// Replaces any unused token with this one (only the newest link works).
-pub async fn replace_unused(db: &Db, token_hash: &str, now: i64) -> sqlx::Result<()> {
+/// Adds a token, and forgets unused ones issued at or before `expired_before` (they no longer
+/// work). Earlier unused tokens stay valid: every server of a fleet logs its own link at start,
+/// and any of them may be the one the operator copies; the first admin ends them all.
+pub async fn add(db: &Db, token_hash: &str, now: i64, expired_before: i64) -> sqlx::Result<()> {
     on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
-        sqlx::query("DELETE FROM setup_tokens WHERE used_at IS NULL").execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM setup_tokens WHERE used_at IS NULL AND created_at <= $1")
+            .bind(expired_before)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("INSERT INTO setup_tokens (token_hash, created_at) VALUES ($1, $2)")
             .bind(token_hash)
             .bind(now)

@@ -396,12 +396,19 @@ async fn first_admin_setup_token_works_once_only(backend: Backend) {
     assert_eq!(accounts::count_admins(&t.db).await.unwrap(), 1);
 }
 
-async fn a_newer_setup_token_replaces_the_unused_one(backend: Backend) {
+/// Every server of a fleet logs its own setup link at start: each works until one of them creates
+/// the first admin, and then none does.
+async fn every_setup_link_works_until_the_first_admin_exists(backend: Backend) {
     let t = TestDb::new(backend).await;
-    let old = accounts::issue_setup_token(&t.db).await.unwrap().unwrap();
-    let new = accounts::issue_setup_token(&t.db).await.unwrap().unwrap();
-    assert!(!accounts::setup_token_is_valid(&t.db, &old).await.unwrap());
-    assert!(accounts::setup_token_is_valid(&t.db, &new).await.unwrap());
+    let first = accounts::issue_setup_token(&t.db).await.unwrap().unwrap();
+    let second = accounts::issue_setup_token(&t.db).await.unwrap().unwrap();
+    assert!(accounts::setup_token_is_valid(&t.db, &first).await.unwrap());
+    assert!(accounts::setup_token_is_valid(&t.db, &second).await.unwrap());
+    let form = SignUp { email: "root@example.com", display_name: "Root", password: PASSWORD };
+    accounts::create_first_admin(&t.db, &first, form).await.unwrap();
+    assert!(!accounts::setup_token_is_valid(&t.db, &second).await.unwrap());
+    let again = SignUp { email: "two@example.com", display_name: "Two", password: PASSWORD };
+    assert!(matches!(accounts::create_first_admin(&t.db, &second, again).await, Err(AccountError::SetupLinkSpent)));
 }
 
 async fn roles_change_but_the_last_admin_stays(backend: Backend) {
@@ -582,7 +589,7 @@ test_both_backends!(
     profile_photo_replaces_the_old_object_and_deletion_removes_it,
     photo_for_a_missing_account_leaves_no_orphan,
     first_admin_setup_token_works_once_only,
-    a_newer_setup_token_replaces_the_unused_one,
+    every_setup_link_works_until_the_first_admin_exists,
     roles_change_but_the_last_admin_stays,
     deleting_an_account_takes_its_ratings_out_of_the_averages,
     the_last_admin_cannot_leave,

@@ -216,6 +216,18 @@ async fn people_autocomplete_by_folded_prefix(backend: Backend) {
     assert!(catalog::suggest_people(&t.db, "%", 10).await.unwrap().len() <= 10);
 }
 
+/// #17: the servers of a fleet start side by side on one empty database; the demo catalog is
+/// loaded once, not once per server.
+async fn servers_starting_together_load_the_demo_catalog_once(backend: Backend) {
+    let t = cinecloud_core::testing::TestServices::new(backend).await;
+    let other = t.services.clone();
+    let (a, b) = tokio::join!(catalog::seed::load_demo(&t.services), catalog::seed::load_demo(&other));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert!(a.min(b) == 0 && a.max(b) >= 50, "{a} and {b} movies added");
+    assert_eq!(catalog::seed::movie_count(&t.services.db).await.unwrap(), a.max(b) as i64);
+    assert_eq!(catalog::seed::load_demo(&t.services).await.unwrap(), 0, "and never again");
+}
+
 async fn the_demo_catalog_loads_once_into_an_empty_database(backend: Backend) {
     let t = TestDb::new(backend).await;
     let added = catalog::seed::seed_demo_if_empty(&t.db).await.unwrap().len();
@@ -587,6 +599,7 @@ async fn catalog_caches_follow_the_version_and_age_out(backend: Backend) {
 }
 
 test_both_backends!(
+    servers_starting_together_load_the_demo_catalog_once,
     catalog_caches_follow_the_version_and_age_out,
     deep_pages_are_refused_and_one_letter_words_are_not_prefixes,
     maintenance_rounds_purge_taken_down_movies_once_per_window,
