@@ -9,6 +9,18 @@ const root = resolve(__dirname, "..");
 const binary = process.env.CINECLOUD_BIN ?? join(root, "target/release/cinecloud");
 const siteRoot = process.env.LEPTOS_SITE_ROOT ?? join(root, "target/site");
 
+// What every server of the stories runs with.
+const sharedEnv: Record<string, string> = {
+  LEPTOS_SITE_ROOT: siteRoot,
+  CINECLOUD_LOG_FORMAT: "json",
+  RUST_LOG: "warn",
+  // Every story signs up its own viewers, all from 127.0.0.1.
+  CINECLOUD_SIGN_UPS_PER_HOUR: "100000",
+  // Train the recommender as soon as a story has given a few signals.
+  CINECLOUD_RECOMMENDER_RETRAIN_AFTER: "5",
+  CINECLOUD_RECOMMENDER_POLL_SECONDS: "2",
+};
+
 export function serverEnv(port: number): Record<string, string> {
   const data = process.env[`CINECLOUD_E2E_DATA_${port}`] ?? mkdtempSync(join(tmpdir(), `cinecloud-e2e-${port}-`));
   process.env[`CINECLOUD_E2E_DATA_${port}`] = data;
@@ -17,16 +29,12 @@ export function serverEnv(port: number): Record<string, string> {
     CINECLOUD_MEDIA_DIR: join(data, "media"),
     CINECLOUD_LISTEN: `127.0.0.1:${port}`,
     CINECLOUD_PUBLIC_URL: `http://127.0.0.1:${port}`,
-    LEPTOS_SITE_ROOT: siteRoot,
-    CINECLOUD_LOG_FORMAT: "json",
-    RUST_LOG: "warn",
-    // Every story signs up its own viewers, all from 127.0.0.1.
-    CINECLOUD_SIGN_UPS_PER_HOUR: "100000",
-    // Train the recommender as soon as a story has given a few signals.
-    CINECLOUD_RECOMMENDER_RETRAIN_AFTER: "5",
-    CINECLOUD_RECOMMENDER_POLL_SECONDS: "2",
+    ...sharedEnv,
   };
 }
+
+// The fleet: HAProxy on this port, its two servers on the next two.
+const FLEET_PORT = 3110;
 
 const chromium = {
   browserName: "chromium" as const,
@@ -66,20 +74,40 @@ export default defineConfig({
   use: { trace: "retain-on-failure" },
   // The first-admin story needs a server with no admin yet, so on each server it runs before
   // every other story (some of which create admins).
-  projects: projects.flatMap((p) => {
-    const use = { ...p.device, ...chromium, baseURL: `http://127.0.0.1:${p.port}` };
-    return [
-      { name: `${p.name}-first-admin`, testMatch: /setup\.spec\.ts/, use },
-      { name: p.name, testIgnore: /setup\.spec\.ts/, dependencies: [`${p.name}-first-admin`], use },
-    ];
-  }),
-  webServer: projects.map((p) => ({
-    command: `${binary} serve`,
-    url: `http://127.0.0.1:${p.port}/healthz`,
-    env: serverEnv(p.port),
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: "ignore",
-    stderr: "pipe",
-  })),
+  projects: [
+    ...projects.flatMap((p) => {
+      const use = { ...p.device, ...chromium, baseURL: `http://127.0.0.1:${p.port}` };
+      return [
+        { name: `${p.name}-first-admin`, testMatch: /setup\.spec\.ts/, use },
+        { name: p.name, testIgnore: [/setup\.spec\.ts/, /fleet\.spec\.ts/], dependencies: [`${p.name}-first-admin`], use },
+      ];
+    }),
+    // Two servers on PostgreSQL behind HAProxy (scripts/fleet): the fleet's story.
+    {
+      name: "fleet",
+      testMatch: /fleet\.spec\.ts/,
+      use: { ...projects[0].device, ...chromium, baseURL: `http://127.0.0.1:${FLEET_PORT}` },
+    },
+  ],
+  webServer: [
+    ...projects.map((p) => ({
+      command: `${binary} serve`,
+      url: `http://127.0.0.1:${p.port}/healthz`,
+      env: serverEnv(p.port),
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "ignore" as const,
+      stderr: "pipe" as const,
+    })),
+    {
+      command: `${join(root, "scripts/fleet")} ${FLEET_PORT}`,
+      // The balancer answers 200 once a server is up and ready.
+      url: `http://127.0.0.1:${FLEET_PORT}/readyz`,
+      env: { ...sharedEnv, CINECLOUD_BIN: binary },
+      reuseExistingServer: false,
+      timeout: 90_000,
+      stdout: "ignore" as const,
+      stderr: "pipe" as const,
+    },
+  ],
 });

@@ -175,6 +175,11 @@ pub struct Options {
     /// when it connects, each later one from when it starts.
     #[arg(long, env = "CINECLOUD_HEADER_READ_SECONDS", default_value_t = 10, global = true)]
     pub header_read_seconds: u64,
+    /// Seconds between SIGTERM and closing the listener: meanwhile /readyz answers 503 so the load
+    /// balancer stops sending new requests, and requests are still served. In-flight requests
+    /// then get up to 30 s more.
+    #[arg(long, env = "CINECLOUD_DRAIN_SECONDS", default_value_t = 5, global = true)]
+    pub drain_seconds: u64,
     /// Seconds a request body may go without sending anything before the request is dropped.
     #[arg(long, env = "CINECLOUD_BODY_IDLE_SECONDS", default_value_t = 30, global = true)]
     pub body_idle_seconds: u64,

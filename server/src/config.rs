@@ -55,6 +55,8 @@ pub struct Settings {
     pub api_requests_per_minute: u32,
     /// Read deadlines for slow clients.
     pub read_timeouts: ReadTimeouts,
+    /// From SIGTERM to closing the listener, while `/readyz` fails.
+    pub drain: std::time::Duration,
     /// Log format.
     pub log_format: LogFormat,
     /// Folder with the compiled site (`pkg/`, public assets).
@@ -187,6 +189,9 @@ impl Settings {
         if o.catalog_recheck_ms > 60_000 {
             return Err(bad("CINECLOUD_CATALOG_RECHECK_MS", "must be at most 60000 (a minute)"));
         }
+        if o.drain_seconds > 300 {
+            return Err(bad("CINECLOUD_DRAIN_SECONDS", "must be at most 300 (five minutes)"));
+        }
         if o.catalog_page_seconds > 3600 {
             return Err(bad("CINECLOUD_CATALOG_PAGE_SECONDS", "must be at most 3600 (an hour)"));
         }
@@ -210,6 +215,7 @@ impl Settings {
             api_requests_per_minute: o.api_requests_per_minute,
             metrics_listen,
             read_timeouts,
+            drain: std::time::Duration::from_secs(o.drain_seconds),
             log_format,
             site_root: o.site_root.clone(),
             demo_catalog: o.demo_catalog,

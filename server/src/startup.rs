@@ -293,7 +293,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("CINECLOUD_LISTEN: cannot listen on {}", settings.listen))?;
     tracing::info!(address = %settings.listen, public_url = %settings.public_url, "Cinecloud is listening");
-    crate::listener::serve(listener, router, settings.read_timeouts.header, shutdown_signal())
+    crate::listener::serve(listener, router, settings.read_timeouts.header, shutdown_signal(settings.drain))
         .await
         .context("serving HTTP")?;
     expiry.abort();
@@ -306,7 +306,9 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn shutdown_signal() {
+/// Completes `drain` after SIGTERM or Ctrl-C; from the signal on, `/readyz` fails so the load
+/// balancer takes this instance out while it still serves what reaches it.
+async fn shutdown_signal(drain: Duration) {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -325,5 +327,8 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = terminate => {},
     }
-    tracing::info!("shutdown signal received; finishing in-flight requests");
+    crate::web::health::start_draining();
+    tracing::info!(drain_seconds = drain.as_secs(), "shutdown signal received; /readyz fails while draining");
+    tokio::time::sleep(drain).await;
+    tracing::info!("closing the listener; finishing in-flight requests");
 }

@@ -1,4 +1,7 @@
-//! `GET /healthz` (the process is up) and `GET /readyz` (its database and media are reachable).
+//! `GET /healthz` (the process is up) and `GET /readyz` (its database and media are reachable, and
+//! it is not shutting down).
+
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use axum::{Json, extract::State, http::StatusCode, response::IntoResponse};
 use serde_json::json;
@@ -10,8 +13,21 @@ pub async fn healthz() -> &'static str {
     "ok"
 }
 
+/// Set once the process is shutting down: `/readyz` fails from then on, so the load balancer
+/// sends no new requests while in-flight ones finish. One per process, as `cinecloud serve`
+/// serves one app.
+static DRAINING: AtomicBool = AtomicBool::new(false);
+
+/// Makes `/readyz` fail from now on (SIGTERM received).
+pub fn start_draining() {
+    DRAINING.store(true, Ordering::Relaxed);
+}
+
 /// Readiness: 200 when the database and media storage answer, 503 naming the one that does not.
 pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    if DRAINING.load(Ordering::Relaxed) {
+        return (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "draining": true })));
+    }
     let database = state.services.db.ping().await;
     let media = state.services.media.ping().await;
     if let Err(e) = &database {

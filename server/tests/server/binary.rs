@@ -18,7 +18,9 @@ fn command(data: &std::path::Path) -> Command {
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("DATABASE_URL", format!("sqlite://{}/cinecloud.db", data.display()))
         .env("CINECLOUD_MEDIA_DIR", data.join("media"))
-        .env("CINECLOUD_LOG_FORMAT", "json");
+        .env("CINECLOUD_LOG_FORMAT", "json")
+        // Stopping waits for nobody unless a test asks for a drain.
+        .env("CINECLOUD_DRAIN_SECONDS", "0");
     command
 }
 
@@ -228,4 +230,96 @@ fn healthcheck_succeeds_only_where_a_server_answers() {
     let nobody = check(format!("127.0.0.1:{}", free_port()));
     assert_eq!(nobody.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&nobody.stderr).contains("127.0.0.1"), "says where it looked");
+}
+
+/// A raw HTTP/1.1 exchange on its own connection: the status and the whole answer.
+fn http_request(port: u16, head_and_body: &[u8]) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    stream.write_all(head_and_body).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    (answer.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0), answer)
+}
+
+/// #17 item 3: on SIGTERM an instance first fails `/readyz` while still serving (the balancer
+/// takes it out), then closes its listener, lets a request that was still arriving finish, and
+/// exits cleanly within its bounds.
+#[test]
+fn sigterm_fails_readiness_first_then_finishes_in_flight_requests() {
+    use std::io::{Read, Write};
+    let data = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut child = serve(data.path(), port)
+        .env("CINECLOUD_DEMO_CATALOG", "false")
+        .env("CINECLOUD_DRAIN_SECONDS", "2")
+        .spawn()
+        .unwrap();
+    wait_for(port);
+    let form = "email=ada%40example.com&display_name=Ada&password=a+long+enough+passphrase";
+    let (status, answer) = http_request(
+        port,
+        format!(
+            "POST /api/sign_up HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nSec-Fetch-Site: same-origin\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{form}",
+            form.len()
+        )
+        .as_bytes(),
+    );
+    assert!(status == 200 || status == 303, "{answer}");
+    let cookie = answer
+        .lines()
+        .filter_map(|l| l.strip_prefix("set-cookie: ").or_else(|| l.strip_prefix("Set-Cookie: ")))
+        .map(|c| c.split(';').next().unwrap().to_owned())
+        .collect::<Vec<_>>()
+        .join("; ");
+
+    // A photo upload whose body is still arriving when the signal comes.
+    let png = crate::support::png(64, 64);
+    let boundary = "cinecloud-drain";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"me.png\"\r\nContent-Type: image/png\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(&png);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let mut upload = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    upload.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(
+        upload,
+        "POST /api/upload_photo HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nSec-Fetch-Site: same-origin\r\nCookie: {cookie}\r\n\
+         Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    let half = body.len() / 2;
+    upload.write_all(&body[..half]).unwrap();
+    upload.flush().unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+
+    let signalled = Instant::now();
+    assert!(Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap().success());
+    std::thread::sleep(Duration::from_millis(300));
+    // Draining: not ready, still serving.
+    let (status, readiness) = http_get(port, "/readyz");
+    assert_eq!(status, 503, "{readiness}");
+    assert!(readiness.contains("draining"), "{readiness}");
+    assert_eq!(http_get(port, "/healthz").0, 200, "new requests are still served while draining");
+    // After the drain the listener is closed.
+    std::thread::sleep(Duration::from_millis(2500));
+    assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err(), "the listener closed after the drain");
+
+    // The upload that was in flight all along completes.
+    upload.write_all(&body[half..]).unwrap();
+    let mut answer = String::new();
+    upload.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    assert!(signalled.elapsed() < Duration::from_secs(10), "exited {:?} after the signal", signalled.elapsed());
+    let mut logs = String::new();
+    child.stdout.take().unwrap().read_to_string(&mut logs).unwrap();
+    assert!(logs.contains("shut down cleanly"), "{logs}");
 }
