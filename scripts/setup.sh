@@ -109,7 +109,13 @@ use_build_cache() {
   local cap_gib="${CINECLOUD_BUILD_CACHE_GIB:-30}" used_kib
   used_kib=$(du -sk "$dir" 2>/dev/null | cut -f1 || echo 0)
   if [ "${used_kib:-0}" -gt $((cap_gib * 1024 * 1024)) ]; then
-    say "build cache: $dir is over $cap_gib GiB; starting it anew"
+    # Incremental state is the cheapest to lose (the workspace's crates only).
+    say "build cache: $dir is over $cap_gib GiB; dropping its incremental state"
+    find "$dir" -maxdepth 4 -type d -name incremental -prune -exec rm -rf {} +
+    used_kib=$(du -sk "$dir" 2>/dev/null | cut -f1 || echo 0)
+  fi
+  if [ "${used_kib:-0}" -gt $((cap_gib * 1024 * 1024)) ]; then
+    say "build cache: $dir is still over $cap_gib GiB; starting it anew"
     rm -rf "$dir"
   fi
   mkdir -p "$dir"

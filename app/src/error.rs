@@ -51,6 +51,9 @@ pub enum AppError {
     /// The server is saturated with costly work; trying again shortly will work.
     #[error("The server is busy right now. Please try again in a moment.")]
     Busy,
+    /// The database or media storage cannot be reached; nothing was changed.
+    #[error("{0} cannot be reached right now, so nothing was changed. Please try again in a minute.")]
+    Unavailable(String),
     /// The setup link was used already or is not valid.
     #[error("This setup link is invalid or has already been used.")]
     SetupLinkSpent,
@@ -88,7 +91,7 @@ impl AppError {
             AppError::RateLimited | AppError::NewDevicesLimited { .. } => 429,
             AppError::Transport(_) => 400,
             AppError::Internal => 500,
-            AppError::Busy => 503,
+            AppError::Busy | AppError::Unavailable(_) => 503,
         }
     }
 
@@ -99,6 +102,7 @@ impl AppError {
             AppError::RateLimited => Some(60),
             AppError::NewDevicesLimited { retry_after_secs } => Some(*retry_after_secs),
             AppError::Busy => Some(2),
+            AppError::Unavailable(_) => Some(30),
             _ => None,
         }
     }
@@ -134,6 +138,7 @@ mod from_domain {
                 Error::UndoExpired => AppError::invalid("undo", "It is too late to undo this deletion."),
                 Error::RateLimited => AppError::RateLimited,
                 Error::Busy => AppError::Busy,
+                Error::Unavailable(what) => AppError::Unavailable(what.to_owned()),
                 Error::Unexpected(e) => {
                     // `{:#}`: the whole chain of causes, for whoever reads the log.
                     tracing::error!(error = format!("{e:#}"), "unexpected failure");

@@ -154,7 +154,7 @@ pub async fn store(
     let prefix = cover.prefix.clone();
     if let Err(e) = put_objects(&services.media, cover).await {
         discard_unless_current(services, movie_id, &prefix).await;
-        return Err(e.into());
+        return Err(Error::media_unavailable("a cover", format!("{e:#}")));
     }
     match movies::set_cover(&services.db, movie_id, expected_version, Some(&prefix), actor, now_unix()).await {
         Ok((old, version)) => {

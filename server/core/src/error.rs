@@ -54,6 +54,10 @@ pub enum Error {
     /// The server is saturated with costly work (password hashing, image decoding); retry soon.
     #[error("the server is busy; try again in a moment")]
     Busy,
+    /// A service the app depends on (the database, media storage) cannot be reached; nothing was
+    /// changed, and trying again later will work. The string names it for the user.
+    #[error("{0} cannot be reached")]
+    Unavailable(&'static str),
     /// A failure the user did not cause; logged with its whole chain, never shown.
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
@@ -68,7 +72,28 @@ impl Error {
 
 impl From<sqlx::Error> for Error {
     fn from(e: sqlx::Error) -> Self {
-        Error::Unexpected(anyhow::Error::new(e).context("database"))
+        match e {
+            // No connection to be had (the server is down, restarting or unreachable): the user
+            // is told to try again, not that something broke.
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => {
+                tracing::warn!(error = %e, "the database cannot be reached");
+                Error::Unavailable(DATABASE)
+            }
+            e => Error::Unexpected(anyhow::Error::new(e).context("database")),
+        }
+    }
+}
+
+/// [`Error::Unavailable`]'s name for the database.
+pub const DATABASE: &str = "The database";
+/// [`Error::Unavailable`]'s name for media storage (S3 or the media folder).
+pub const MEDIA_STORAGE: &str = "Media storage";
+
+impl Error {
+    /// Media storage failed while storing an upload: logged with its cause, told as unavailable.
+    pub fn media_unavailable(what: &str, e: impl std::fmt::Display) -> Self {
+        tracing::warn!(error = %e, what, "media storage refused a write");
+        Error::Unavailable(MEDIA_STORAGE)
     }
 }
 

@@ -217,6 +217,11 @@ impl TestServices {
             _s3: s3,
         }
     }
+
+    /// Stops the in-process S3 server (an outage): from now on every media call fails.
+    pub fn stop_s3(&mut self) {
+        assert!(self._s3.take().is_some(), "these services have no S3 server");
+    }
 }
 
 /// A viewer account `{name}@example.com` (its password hash is a fixed, valid PHC string: tests

@@ -131,7 +131,7 @@ pub async fn attach(services: &Services, movie_id: i64, mut body: UploadStream, 
     let byte_size = services.media.put_stream(&key, whole, kind.content_type(), limit).await.map_err(|e| match e {
         StorageError::TooLarge { limit } => Error::TooLarge(format!("The video is larger than {}.", size(limit))),
         StorageError::Interrupted(e) => interrupted(e),
-        e => Error::Unexpected(anyhow::Error::new(e).context("storing a video")),
+        e => Error::media_unavailable("a video", format!("{:#}", anyhow::Error::new(e))),
     })?;
     let video = Video {
         movie_id,

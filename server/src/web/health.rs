@@ -23,7 +23,8 @@ pub fn start_draining() {
     DRAINING.store(true, Ordering::Relaxed);
 }
 
-/// Readiness: 200 when the database and media storage answer, 503 naming the one that does not.
+/// Readiness: 200 when the database answers, 503 when it does not or the process is shutting
+/// down; the body says how the database and media storage are.
 pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     if DRAINING.load(Ordering::Relaxed) {
         return (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "draining": true })));
@@ -36,7 +37,10 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     if let Err(e) = &media {
         tracing::warn!(error = %format!("{e:#}"), "readiness: media storage unreachable");
     }
-    let status = if database.is_ok() && media.is_ok() { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    // Only the database decides: every instance shares the one bucket, so an S3 outage would take
+    // them all out of the balancer at once, while browsing, search, ratings and lists still work
+    // without it. Media is reported, for monitoring, and uploads refuse with a clear message.
+    let status = if database.is_ok() { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
     let word = |ok: bool| if ok { "ok" } else { "unavailable" };
     (status, Json(json!({ "database": word(database.is_ok()), "media": word(media.is_ok()) })))
 }

@@ -326,7 +326,11 @@ pub async fn set_profile_photo(services: &Services, user_id: i64, upload: Vec<u8
     let jpeg = profile_photo_through(&limits::IMAGE_DECODING, upload).await?;
     let digest = hex::encode(Sha256::digest(&jpeg));
     let key = format!("profiles/{user_id}/{}.jpg", &digest[..32]);
-    services.media.put(&key, jpeg.into(), "image/jpeg").await.context("storing the profile photo")?;
+    services
+        .media
+        .put(&key, jpeg.into(), "image/jpeg")
+        .await
+        .map_err(|e| Error::media_unavailable("a profile photo", format!("{e:#}")))?;
     let old = match users::swap_photo_key(&services.db, user_id, Some(&key), now_unix()).await {
         Ok(old) => old,
         Err(e) => {
