@@ -1,18 +1,10 @@
-import { expect, test, type Locator, type Page } from "@playwright/test";
-import { logOut, openHydrated, PASSWORD, signUp, uniqueEmail } from "./support";
+import { expect, test } from "@playwright/test";
+import { logOut, openHydrated, PASSWORD, playbackReported, signUp, uniqueEmail, videoTime } from "./support";
 
 // #17 item 2: the same viewer's story through HAProxy in front of two servers (scripts/fleet),
 // round-robin with no stickiness: every request may land on either server, and the session,
 // the rating, the list and the place in the film must hold on both.
 const FILM = "Sintel";
-
-const currentTime = (video: Locator) => video.evaluate((v: HTMLVideoElement) => v.currentTime);
-
-function saved(page: Page, event: string) {
-  return page.waitForResponse(
-    (r) => r.url().includes("/api/playback/report") && (r.request().postData() ?? "").includes(`event=${event}`) && r.ok(),
-  );
-}
 
 test("through the balancer a viewer signs up, signs in again, rates, saves to the watchlist and resumes a film", async ({
   page,
@@ -58,18 +50,18 @@ test("through the balancer a viewer signs up, signs in again, rates, saves to th
   await page.getByRole("link", { name: "▶ Play" }).click();
   const video = page.getByLabel(`Video: ${FILM}`);
   await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.readyState)).toBeGreaterThanOrEqual(1);
-  const started = saved(page, "start");
+  const started = playbackReported(page, "start");
   await video.evaluate((v: HTMLVideoElement) => v.play());
   await started;
-  const seeked = saved(page, "seek");
+  const seeked = playbackReported(page, "seek");
   await video.evaluate((v: HTMLVideoElement) => {
     v.currentTime = 12;
   });
   await seeked;
-  const paused = saved(page, "pause");
+  const paused = playbackReported(page, "pause");
   await video.evaluate((v: HTMLVideoElement) => v.pause());
   await paused;
-  const stoppedAt = await currentTime(video);
+  const stoppedAt = await videoTime(video);
 
   await page.getByRole("link", { name: "← Back to the movie" }).click();
   await expect(page.getByRole("heading", { level: 1, name: FILM })).toBeVisible();
@@ -78,7 +70,7 @@ test("through the balancer a viewer signs up, signs in again, rates, saves to th
     await expect(page.getByRole("button", { name: /Resume at 0:1[2-4]/ })).toBeVisible();
   }
   await page.getByRole("button", { name: /Resume at 0:1[2-4]/ }).click();
-  expect(Math.abs((await currentTime(video)) - stoppedAt)).toBeLessThanOrEqual(2);
+  expect(Math.abs((await videoTime(video)) - stoppedAt)).toBeLessThanOrEqual(2);
 
   expect([...servers].sort()).toEqual(["one", "two"]);
 });

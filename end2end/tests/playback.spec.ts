@@ -1,18 +1,9 @@
-import { expect, test, type Locator, type Page } from "@playwright/test";
-import { openHydrated, signUp, uniqueEmail } from "./support";
+import { expect, test } from "@playwright/test";
+import { openHydrated, playbackReported, signUp, uniqueEmail, videoTime } from "./support";
 
 // A demo movie whose clip (30 s, generated with ffmpeg when the server loads the demo catalog)
 // no other story touches.
 const FILM = "Big Buck Bunny";
-
-const currentTime = (video: Locator) => video.evaluate((v: HTMLVideoElement) => v.currentTime);
-
-/** Waits for the player's report of `event` to be saved. */
-function saved(page: Page, event: string) {
-  return page.waitForResponse(
-    (r) => r.url().includes("/api/playback/report") && (r.request().postData() ?? "").includes(`event=${event}`) && r.ok(),
-  );
-}
 
 test("a viewer plays a demo clip, seeks, leaves, and resumes where they stopped; it is in history and Continue watching", async ({
   page,
@@ -32,20 +23,20 @@ test("a viewer plays a demo clip, seeks, leaves, and resumes where they stopped;
   const video = page.getByLabel(`Video: ${FILM}`);
   await expect(page.getByRole("button", { name: /Resume at/ })).toHaveCount(0);
   await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.readyState)).toBeGreaterThanOrEqual(1);
-  const started = saved(page, "start");
+  const started = playbackReported(page, "start");
   await video.evaluate((v: HTMLVideoElement) => v.play());
   await started;
-  await expect.poll(() => currentTime(video)).toBeGreaterThan(0.5);
+  await expect.poll(() => videoTime(video)).toBeGreaterThan(0.5);
 
-  const seeked = saved(page, "seek");
+  const seeked = playbackReported(page, "seek");
   await video.evaluate((v: HTMLVideoElement) => {
     v.currentTime = 14;
   });
   await seeked;
-  const paused = saved(page, "pause");
+  const paused = playbackReported(page, "pause");
   await video.evaluate((v: HTMLVideoElement) => v.pause());
   await paused;
-  const stoppedAt = await currentTime(video);
+  const stoppedAt = await videoTime(video);
   expect(stoppedAt).toBeGreaterThanOrEqual(14);
 
   // Leave, and find it on the home page.
@@ -62,7 +53,7 @@ test("a viewer plays a demo clip, seeks, leaves, and resumes where they stopped;
   await expect(page.getByRole("button", { name: "Start over" })).toBeVisible();
   await resume.click();
   await expect(resume).toHaveCount(0);
-  const resumedAt = await currentTime(video);
+  const resumedAt = await videoTime(video);
   expect(Math.abs(resumedAt - stoppedAt)).toBeLessThanOrEqual(2);
   await expect.poll(() => video.evaluate((v: HTMLVideoElement) => !v.paused)).toBe(true);
 

@@ -1,4 +1,4 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type Locator, type Page } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 import { deflateSync } from "node:zlib";
 
@@ -131,4 +131,14 @@ export function pngImage(width: number, height: number): Buffer {
     chunk("IDAT", deflateSync(Buffer.concat(rows))),
     chunk("IEND", Buffer.alloc(0)),
   ]);
+}
+
+/** Where a video element is, in seconds. */
+export const videoTime = (video: Locator) => video.evaluate((v: HTMLVideoElement) => v.currentTime);
+
+/** Waits for the player's report of `event` (start, seek, pause…) to be saved. */
+export function playbackReported(page: Page, event: string) {
+  return page.waitForResponse(
+    (r) => r.url().includes("/api/playback/report") && (r.request().postData() ?? "").includes(`event=${event}`) && r.ok(),
+  );
 }
