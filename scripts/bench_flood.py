@@ -3,7 +3,6 @@ folder, floods it, samples /proc/<pid>/status for VmRSS and probes /healthz mean
 
 import concurrent.futures as futures
 import os
-import socket
 import struct
 import subprocess
 import sys
@@ -16,14 +15,10 @@ import urllib.request
 import zlib
 from http.cookiejar import CookieJar
 
+from bench_common import free_port
+
 BIN = sys.argv[1]
 PASSWORD = "a long enough passphrase"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def png(width, height, varied):

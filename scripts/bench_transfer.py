@@ -7,11 +7,9 @@ Prints a table, then one JSON object per page and encoding."""
 import json
 import os
 import re
-import socket
-import subprocess
 import sys
-import tempfile
-import time
+
+from bench_common import Server
 import urllib.request
 
 BIN = sys.argv[1]
@@ -19,32 +17,10 @@ PAGES = sys.argv[2:] or ["/", "/movies"]
 ENCODINGS = [("br", "br, gzip"), ("gzip", "gzip"), ("identity", "identity")]
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start():
-    data = tempfile.mkdtemp(prefix="cinecloud-transfer-")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = dict(os.environ,
-               DATABASE_URL=f"sqlite://{data}/cinecloud.db",
-               CINECLOUD_MEDIA_DIR=f"{data}/media",
-               CINECLOUD_LISTEN=f"127.0.0.1:{port}",
-               CINECLOUD_PUBLIC_URL=base,
-               LEPTOS_SITE_ROOT=os.path.join(os.path.dirname(BIN), "..", "site"),
-               RUST_LOG="warn")
-    proc = subprocess.Popen([BIN, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(400):
-        try:
-            urllib.request.urlopen(base + "/readyz", timeout=1).read()
-            return proc, base
-        except OSError:
-            time.sleep(0.05)
-    proc.kill()
-    raise SystemExit("the server did not start")
+    server = Server(BIN, "transfer", ready_path="/readyz",
+                    LEPTOS_SITE_ROOT=os.path.join(os.path.dirname(BIN), "..", "site"), RUST_LOG="warn")
+    return server.proc, server.base
 
 
 def fetch(url, accept):

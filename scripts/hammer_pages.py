@@ -8,12 +8,11 @@ import concurrent.futures as futures
 import http.client
 import os
 import socket
-import subprocess
 import sys
-import tempfile
 import threading
 import time
-import urllib.request
+
+from bench_common import Server
 
 BIN = sys.argv[1]
 TOTAL = int(os.environ.get("HAMMER_REQUESTS", "2000"))
@@ -24,34 +23,10 @@ PATHS = ["/", "/movies", "/movies/1", "/movies/2", "/people/1", "/people/3", "/t
          "/admin/users", "/admin/security", "/movies/999999", "/people/999999"]
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def main():
-    folder = tempfile.mkdtemp(prefix="cinecloud-hammer-")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = dict(os.environ,
-               DATABASE_URL=f"sqlite://{folder}/cinecloud.db",
-               CINECLOUD_MEDIA_DIR=f"{folder}/media",
-               CINECLOUD_LISTEN=f"127.0.0.1:{port}",
-               CINECLOUD_PUBLIC_URL=base,
-               CINECLOUD_API_REQUESTS_PER_MINUTE="1000000",
-               RUST_LOG="error")
-    proc = subprocess.Popen([BIN, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = Server(BIN, "hammer", CINECLOUD_API_REQUESTS_PER_MINUTE="1000000", RUST_LOG="error")
+    port = server.port
     try:
-        for _ in range(600):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise SystemExit("the server did not start")
-
         local = threading.local()
 
         def one(i):
@@ -98,8 +73,7 @@ def main():
         print(f"finished pages: p50 {p(0.5):.0f} ms, p99 {p(0.99):.0f} ms")
         print(f"failures: {sum(stalls.values())} (stalled: {statuses.get('stalled', 0)}, dropped: {statuses.get('dropped', 0)}, cut short: {statuses.get('cut short', 0)})")
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        server.stop()
 
 
 main()
