@@ -1,16 +1,12 @@
 import { expect, test } from "@playwright/test";
-import { PASSWORD, logOut, openHydrated, pngImage, signUp, uniqueEmail } from "./support";
+import { logIn, logOut, openHydrated, pngImage, signUp, uniqueEmail } from "./support";
 
 test("a viewer signs up, logs out and in, renames themself and uploads a photo", async ({ page }) => {
   const email = uniqueEmail("ada");
   await signUp(page, email, "Ada Lovelace");
   await logOut(page);
 
-  await openHydrated(page, "/login");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Log in" }).click();
-  await expect(page.getByRole("link", { name: "Profile of Ada Lovelace" })).toBeVisible();
+  await logIn(page, email, "Ada Lovelace");
 
   await page.getByRole("link", { name: "Profile of Ada Lovelace" }).click();
   await expect(page.getByRole("heading", { name: "Your profile" })).toBeVisible();

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { logOut, openHydrated, PASSWORD, playbackReported, signUp, uniqueEmail, videoTime } from "./support";
+import { logIn, logOut, openHydrated, playbackReported, signUp, uniqueEmail, videoTime } from "./support";
 
 // #17 item 2: the same viewer's story through HAProxy in front of two servers (scripts/fleet),
 // round-robin with no stickiness: every request may land on either server, and the session,
@@ -20,11 +20,7 @@ test("through the balancer a viewer signs up, signs in again, rates, saves to th
   const email = uniqueEmail("fleet");
   await signUp(page, email, "Fleur Fleet");
   await logOut(page);
-  await openHydrated(page, "/login");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Log in" }).click();
-  await expect(page.getByRole("link", { name: "Profile of Fleur Fleet" })).toBeVisible();
+  await logIn(page, email, "Fleur Fleet");
 
   // The clips are made in the background by the server that loaded the demo catalog.
   await openHydrated(page, `/movies?q=${encodeURIComponent(FILM)}`);

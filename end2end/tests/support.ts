@@ -83,6 +83,11 @@ export function setupLink(baseURL: string): string {
 export async function signInAsNewAdmin(page: Page, baseURL: string, name: string): Promise<void> {
   const email = uniqueEmail("admin");
   cinecloud(baseURL, ["admin", "create", "--email", email, "--name", name], { CINECLOUD_ADMIN_PASSWORD: PASSWORD });
+  await logIn(page, email, name);
+}
+
+/** Signs in through the login form and waits for the signed-in header of `name`. */
+export async function logIn(page: Page, email: string, name: string): Promise<void> {
   await openHydrated(page, "/login");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(PASSWORD);
