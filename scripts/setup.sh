@@ -119,6 +119,15 @@ use_build_cache() {
     rm -rf "$dir"
   fi
   mkdir -p "$dir"
+  # Cargo decides that a workspace crate is up to date by comparing its sources' times with the
+  # artifact's, wherever the artifact was built from: after another clone built into the cache,
+  # files edited here earlier would look older than its artifact and be skipped (seen: a test run
+  # of the other clone's code). Switching clones therefore makes this clone's sources newer.
+  if [ -f "$dir/clone" ] && [ "$(cat "$dir/clone")" != "$ROOT" ]; then
+    say "build cache: last used by $(cat "$dir/clone"); this clone's crates will be compiled again"
+    (cd "$ROOT" && git ls-files -z -- Cargo.toml server app frontend migrations style public | xargs -0 touch)
+  fi
+  printf '%s\n' "$ROOT" >"$dir/clone"
   say "build cache: $dir ($((${used_kib:-0} / 1024 / 1024)) GiB; CINECLOUD_BUILD_CACHE=off builds inside the clone)"
   export CARGO_TARGET_DIR_PLAIN="$dir/plain" LEPTOS_TARGET_DIR="$dir/leptos"
 }
