@@ -43,6 +43,18 @@ pub enum Command {
     /// every request. Run it after each `cargo leptos build --release`; `--site-root` names
     /// the built site.
     Precompress,
+    /// Compare the database with media storage: list rows that name a missing object (dangling
+    /// references), objects nothing names (orphans) and temporary files of uploads a stopped
+    /// server never finished. Exits 0 when all agree, else 1. Safe while servers run.
+    Check {
+        /// Delete the orphans and unfinished uploads found (dangling references are only listed).
+        #[arg(long)]
+        fix: bool,
+        /// Only call an unreferenced object an orphan once it is this old: an upload in progress
+        /// stores its object a moment before its row points at it.
+        #[arg(long, value_name = "SECONDS", default_value_t = 3600)]
+        older_than: u64,
+    },
     /// Exit 0 if the server listening at CINECLOUD_LISTEN answers `GET /healthz` with 200 within
     /// three seconds, else 1: the container image's HEALTHCHECK (it has no curl).
     Healthcheck,

@@ -61,6 +61,11 @@ async fn run() -> ExitCode {
             unreachable!("handled before the settings are read")
         }
         Command::Import(ImportCommand::Movielens { dir }) => import_movielens(settings, &dir).await,
+        Command::Check { fix, older_than } => match check_media(settings, fix, older_than).await {
+            Ok(true) => Ok(()),
+            Ok(false) => return ExitCode::FAILURE,
+            Err(e) => Err(e),
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -90,6 +95,16 @@ async fn import_movielens(settings: Settings, dir: &std::path::Path) -> anyhow::
         report.ratings_written
     );
     Ok(())
+}
+
+/// `cinecloud check`: prints the report; true when the database and media storage agree.
+async fn check_media(settings: Settings, fix: bool, older_than: u64) -> anyhow::Result<bool> {
+    let services = startup::connect_services(&settings).await?;
+    let min_age = i64::try_from(older_than).unwrap_or(i64::MAX);
+    let now = cinecloud_core::clock::now_unix();
+    let report = cinecloud_core::integrity::check(&services, now, min_age, fix).await?;
+    print!("{report}");
+    Ok(report.is_clean())
 }
 
 async fn seed_catalog(settings: Settings, synthetic: Option<usize>, seed: u64) -> anyhow::Result<()> {

@@ -43,6 +43,7 @@ use crate::{
         api,
         assets::{self, SiteAssets},
         health, media, middleware,
+        outage::{self, DatabaseWatch},
         throttle::RequestAllowance,
     },
 };
@@ -91,8 +92,13 @@ fn app_routes() -> Vec<leptos_axum::AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
-/// The whole HTTP application, plus the session store (for the expiry task).
-pub async fn build_router(settings: &Settings, services: Services) -> anyhow::Result<(Router, SessionRecords)> {
+/// The whole HTTP application, plus the session store (for the expiry task). `database` is the
+/// outage probe's verdict, which [`serve`] keeps current.
+pub async fn build_router(
+    settings: &Settings,
+    services: Services,
+    database: DatabaseWatch,
+) -> anyhow::Result<(Router, SessionRecords)> {
     let auth = AuthSettings {
         sessions: SessionPolicy { idle_secs: settings.session_idle_secs, absolute_secs: settings.session_max_secs },
         throttle: LoginThrottle::default(),
@@ -115,6 +121,7 @@ pub async fn build_router(settings: &Settings, services: Services) -> anyhow::Re
         https: settings.https(),
         media_origin: services.media.browser_origin().map(Arc::from),
         api_allowance: RequestAllowance::new(settings.api_requests_per_minute, Duration::from_secs(60)),
+        database,
     };
     let records = SessionRecords::open(&services.db).await.context("opening the session store")?;
     let sessions = SessionManagerLayer::new(records.clone())
@@ -159,6 +166,8 @@ pub async fn build_router(settings: &Settings, services: Services) -> anyhow::Re
         .layer(from_fn_with_state(state.clone(), middleware::catalog_writes))
         .layer(from_fn_with_state(state.clone(), middleware::slide_session))
         .layer(sessions)
+        // Outside the session layer, which loads each session from the database.
+        .layer(from_fn_with_state(state.clone(), outage::while_database_down))
         .layer(from_fn_with_state(state.clone(), middleware::limit_request_body))
         // A body that stops arriving ends its request (the listener bounds the head the same way).
         .layer(RequestBodyTimeoutLayer::new(settings.read_timeouts.body_idle))
@@ -217,7 +226,8 @@ pub async fn announce_setup_link(settings: &Settings, services: &Services) -> an
 /// Serves until SIGTERM or Ctrl-C, then finishes in-flight requests.
 pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let services = connect_services(&settings).await?;
-    let (router, records) = build_router(&settings, services.clone()).await?;
+    let database = DatabaseWatch::default();
+    let (router, records) = build_router(&settings, services.clone(), database.clone()).await?;
     announce_setup_link(&settings, &services).await?;
     if settings.demo_catalog {
         let added = cinecloud_core::catalog::seed::load_demo(&services).await?;
@@ -233,6 +243,11 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
             });
         }
     }
+    // Notices within half a second that the database stopped (or started again) answering.
+    let probe = supervise("database probe", {
+        let db = services.db.clone();
+        move || database.clone().run(db.clone())
+    });
     // Expired sessions are deleted hourly; the store's task ends only on a database error.
     let expiry = supervise("session expiry", move || {
         let records = records.clone();
@@ -296,6 +311,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     crate::listener::serve(listener, router, settings.read_timeouts.header, shutdown_signal(settings.drain))
         .await
         .context("serving HTTP")?;
+    probe.abort();
     expiry.abort();
     maintenance.abort();
     recommender.abort();

@@ -29,6 +29,8 @@ pub struct AppState {
     pub assets: Arc<crate::web::assets::SiteAssets>,
     /// Where presigned video URLs point (S3), for the pages' `media-src`.
     pub media_origin: Option<Arc<str>>,
+    /// Whether the database answers (the outage probe's verdict).
+    pub database: crate::web::outage::DatabaseWatch,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -79,6 +79,14 @@ impl From<sqlx::Error> for Error {
                 tracing::warn!(error = %e, "the database cannot be reached");
                 Error::Unavailable(DATABASE)
             }
+            // PostgreSQL shutting down or restarting ends its sessions with SQLSTATE class 57P
+            // (admin or crash shutdown, cannot connect now); class 08 is a lost connection.
+            sqlx::Error::Database(ref db)
+                if db.code().is_some_and(|code| code.starts_with("57P") || code.starts_with("08")) =>
+            {
+                tracing::warn!(error = %e, "the database went away");
+                Error::Unavailable(DATABASE)
+            }
             e => Error::Unexpected(anyhow::Error::new(e).context("database")),
         }
     }

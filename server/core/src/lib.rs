@@ -13,6 +13,7 @@ pub mod covers;
 mod db;
 mod error;
 pub mod images;
+pub mod integrity;
 pub mod limits;
 pub mod lists;
 pub mod maintenance;
@@ -28,8 +29,8 @@ pub mod storage;
 pub mod videos;
 pub mod viewer;
 
-pub use db::{Backend, Db};
-pub use error::{Error, FieldError, Result};
+pub use db::{Backend, Db, Probe};
+pub use error::{DATABASE, Error, FieldError, Result};
 pub use services::Services;
 
 #[cfg(feature = "test-support")]

@@ -23,15 +23,29 @@ pub fn start_draining() {
     DRAINING.store(true, Ordering::Relaxed);
 }
 
+/// The longest `/readyz` waits for a database connection: less than a balancer's check timeout.
+const READY_LIMIT: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// Readiness: 200 when the database answers, 503 when it does not or the process is shutting
 /// down; the body says how the database and media storage are.
 pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     if DRAINING.load(Ordering::Relaxed) {
         return (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "draining": true })));
     }
-    let database = state.services.db.ping().await;
+    // While the probe finds the database gone, say so at once (the pool would wait its timeout).
+    let database = if state.database.reachable() {
+        match tokio::time::timeout(READY_LIMIT, state.services.db.ping()).await {
+            Ok(result) => result,
+            Err(_) => Err(anyhow::anyhow!("no database connection within {READY_LIMIT:?}")),
+        }
+    } else {
+        Err(anyhow::anyhow!("the database probe finds it unreachable"))
+    };
     let media = state.services.media.ping().await;
-    if let Err(e) = &database {
+    // The probe logs an outage once; a failed ping it has not noticed is worth a line.
+    if let Err(e) = &database
+        && state.database.reachable()
+    {
         tracing::warn!(error = %format!("{e:#}"), "readiness: database unreachable");
     }
     if let Err(e) = &media {

@@ -5,4 +5,5 @@ pub mod assets;
 pub mod health;
 pub mod media;
 pub mod middleware;
+pub mod outage;
 pub mod throttle;

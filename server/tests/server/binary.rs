@@ -323,3 +323,65 @@ fn sigterm_fails_readiness_first_then_finishes_in_flight_requests() {
     child.stdout.take().unwrap().read_to_string(&mut logs).unwrap();
     assert!(logs.contains("shut down cleanly"), "{logs}");
 }
+
+/// #17 item 3: a video being streamed when SIGTERM comes plays to its end; the instance leaves
+/// the balancer first and exits once the stream is done.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_lets_a_video_stream_in_flight_play_to_its_end() {
+    use cinecloud_core::{
+        Backend,
+        catalog::{self, MovieForm},
+        storage::MediaStore,
+        testing::TestServices,
+        videos,
+    };
+    let t = TestServices::new(Backend::Sqlite).await;
+    let form = MovieForm { title: "Sunrise".into(), ..Default::default() };
+    let movie = catalog::create_movie(&t.services.db, &form, None).await.unwrap();
+    let clip = bytes::Bytes::from(crate::videos::webm(24 * 1024 * 1024));
+    let body = Box::pin(futures::stream::iter([Ok::<_, String>(clip.clone())]));
+    videos::attach(&t.services, movie.id, body, None).await.unwrap();
+    let MediaStore::Local(store) = &t.services.media else { panic!("local media") };
+    let media = store.root().to_str().unwrap().to_owned();
+    let mut server = crate::support::Instance::serve(
+        "a",
+        &[("DATABASE_URL", &t.db.url), ("CINECLOUD_MEDIA_DIR", &media), ("CINECLOUD_DRAIN_SECONDS", "1")],
+    )
+    .await;
+    server.ready().await;
+    let base = server.base();
+    let viewer = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let signed_up = viewer
+        .post(format!("{base}/api/sign_up"))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("email", "ada@example.com"), ("display_name", "Ada"), ("password", crate::support::PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert!(signed_up.status().is_success(), "{}", signed_up.status());
+
+    let mut stream =
+        viewer.get(format!("{base}/stream/{}", movie.id)).header("range", "bytes=0-").send().await.unwrap();
+    assert_eq!(stream.status(), reqwest::StatusCode::PARTIAL_CONTENT);
+    let mut received = stream.chunk().await.unwrap().expect("the first bytes").to_vec();
+
+    let signalled = Instant::now();
+    let pid = server.child.id().unwrap().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let readiness = reqwest::get(format!("{base}/readyz")).await.unwrap();
+    assert_eq!(readiness.status(), reqwest::StatusCode::SERVICE_UNAVAILABLE);
+    // The viewer pauses past the drain: the listener closes, the stream stays.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(std::net::TcpStream::connect(("127.0.0.1", server.port)).is_err(), "the listener closed after the drain");
+    while let Some(chunk) = stream.chunk().await.unwrap() {
+        received.extend_from_slice(&chunk);
+    }
+    assert!(received == clip, "the whole video arrived ({} of {} bytes)", received.len(), clip.len());
+    let status = server.child.wait().await.unwrap();
+    assert!(status.success(), "{status:?}");
+    assert!(signalled.elapsed() < Duration::from_secs(10), "exited {:?} after the signal", signalled.elapsed());
+    let said =
+        crate::support::wait_until(Duration::from_secs(5), || async { !server.logged("shut down cleanly").is_empty() });
+    assert!(said.await.is_some(), "no clean shutdown logged");
+}

@@ -3,10 +3,7 @@
 //! round-robin, no stickiness, health-checked on `/readyz`. Everything a viewer or an admin does
 //! through the balancer must hold whichever server answers.
 
-use std::{
-    sync::{Arc, Mutex},
-    time::{Duration, Instant},
-};
+use std::time::Duration;
 
 use app::api::{
     auth::Viewer,
@@ -20,14 +17,9 @@ use cinecloud_core::{
 };
 use reqwest::{Client, StatusCode};
 use serde::de::DeserializeOwned;
-use tokio::{
-    io::{AsyncBufReadExt, BufReader},
-    process::{Child, Command},
-};
+use tokio::process::{Child, Command};
 
-use crate::support::{PASSWORD, png};
-
-const BIN: &str = env!("CARGO_BIN_EXE_cinecloud");
+use crate::support::{Instance, PASSWORD, png, wait_until};
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
@@ -40,25 +32,6 @@ fn haproxy_binary() -> String {
         .find(|p| std::path::Path::new(p).exists())
         .map(str::to_owned)
         .expect("HAProxy is not installed: `apt-get install haproxy` (scripts/test does it)")
-}
-
-/// One `cinecloud serve` of the fleet, with what it has logged so far.
-struct Instance {
-    name: &'static str,
-    port: u16,
-    child: Child,
-    logs: Arc<Mutex<Vec<String>>>,
-    _site: tempfile::TempDir,
-}
-
-impl Instance {
-    fn base(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    fn logged(&self, needle: &str) -> Vec<String> {
-        self.logs.lock().unwrap().iter().filter(|l| l.contains(needle)).cloned().collect()
-    }
 }
 
 /// The balancer, its two servers, and what they run on.
@@ -93,11 +66,7 @@ impl Fleet {
         let instances =
             [Self::instance("a", &db.url, &s3, &base).await, Self::instance("b", &db.url, &s3, &base).await];
         for instance in &instances {
-            wait_until(Duration::from_secs(60), || async {
-                reqwest::get(format!("{}/readyz", instance.base())).await.is_ok_and(|r| r.status() == StatusCode::OK)
-            })
-            .await
-            .unwrap_or_else(|| panic!("server {} never became ready: {:?}", instance.name, instance.logs.lock()));
+            instance.ready().await;
         }
         let config = tempfile::tempdir().unwrap();
         let cfg = config.path().join("haproxy.cfg");
@@ -132,47 +101,23 @@ impl Fleet {
     }
 
     async fn instance(name: &'static str, database_url: &str, s3: &TestS3, public_url: &str) -> Instance {
-        let port = free_port();
-        let site = tempfile::tempdir().unwrap();
-        let mut child = Command::new(BIN)
-            .arg("serve")
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("DATABASE_URL", database_url)
-            .env("CINECLOUD_S3_BUCKET", &s3.bucket)
-            .env("CINECLOUD_S3_ENDPOINT", &s3.endpoint)
-            .env("CINECLOUD_S3_REGION", "us-east-1")
-            .env("AWS_ACCESS_KEY_ID", &s3.access_key)
-            .env("AWS_SECRET_ACCESS_KEY", &s3.secret_key)
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env("CINECLOUD_LISTEN", format!("127.0.0.1:{port}"))
-            .env("CINECLOUD_PUBLIC_URL", public_url)
-            .env("CINECLOUD_TRUST_PROXY", "true")
-            .env("CINECLOUD_DEMO_CATALOG", "false")
-            .env("CINECLOUD_RECOMMENDER_RETRAIN_AFTER", "1")
-            .env("CINECLOUD_RECOMMENDER_POLL_SECONDS", "1")
-            .env("CINECLOUD_LOG_FORMAT", "json")
-            .env("LEPTOS_SITE_ROOT", site.path())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("starting cinecloud serve");
-        let logs = Arc::new(Mutex::new(Vec::new()));
-        // Read both streams as they come: a server blocked on a full pipe answers nobody.
-        for stream in [
-            Box::new(child.stdout.take().unwrap()) as Box<dyn tokio::io::AsyncRead + Unpin + Send>,
-            Box::new(child.stderr.take().unwrap()),
-        ] {
-            let logs = logs.clone();
-            tokio::spawn(async move {
-                let mut lines = BufReader::new(stream).lines();
-                while let Ok(Some(line)) = lines.next_line().await {
-                    logs.lock().unwrap().push(line);
-                }
-            });
-        }
-        Instance { name, port, child, logs, _site: site }
+        Instance::serve(
+            name,
+            &[
+                ("DATABASE_URL", database_url),
+                ("CINECLOUD_S3_BUCKET", &s3.bucket),
+                ("CINECLOUD_S3_ENDPOINT", &s3.endpoint),
+                ("CINECLOUD_S3_REGION", "us-east-1"),
+                ("AWS_ACCESS_KEY_ID", &s3.access_key),
+                ("AWS_SECRET_ACCESS_KEY", &s3.secret_key),
+                ("AWS_EC2_METADATA_DISABLED", "true"),
+                ("CINECLOUD_PUBLIC_URL", public_url),
+                ("CINECLOUD_TRUST_PROXY", "true"),
+                ("CINECLOUD_RECOMMENDER_RETRAIN_AFTER", "1"),
+                ("CINECLOUD_RECOMMENDER_POLL_SECONDS", "1"),
+            ],
+        )
+        .await
     }
 
     /// The setup link a server logged at start.
@@ -194,22 +139,6 @@ impl Fleet {
             .build()
             .unwrap()
     }
-}
-
-/// Polls `check` every 200 ms until it holds; `None` if it never did within `limit`.
-async fn wait_until<F, Fut>(limit: Duration, mut check: F) -> Option<()>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let started = Instant::now();
-    while started.elapsed() < limit {
-        if check().await {
-            return Some(());
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    None
 }
 
 /// A server function's answer through `base`, with the name of the server that gave it.
@@ -336,9 +265,6 @@ async fn two_servers_behind_a_balancer_serve_one_viewer_as_one_app() {
 
     // A rating given on one server changes the other's recommendations once the model is
     // trained again — by one server only.
-    // The recommender counts what is new by whole seconds after a model's data snapshot: rate in a
-    // later second than model 1's, or the rating is not "new" (see the note on #17).
-    tokio::time::sleep(Duration::from_millis(1100)).await;
     let (status, _, rated_on) =
         call::<serde_json::Value>(&ada, &lb, "rate_movie", &[("id", &ids[0].to_string()), ("half_stars", "10")]).await;
     assert_eq!(status, StatusCode::OK);

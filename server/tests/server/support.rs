@@ -95,7 +95,7 @@ async fn serve(
     let server = SERVERS.spawn(async move {
         let _site = site;
         let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-        let (router, _records) = startup::build_router(&settings, services).await.unwrap();
+        let (router, _records) = startup::build_router(&settings, services, Default::default()).await.unwrap();
         let header_timeout = settings.read_timeouts.header;
         let _ = ready_tx.send(());
         server::listener::serve(listener, router, header_timeout, std::future::pending()).await.unwrap();
@@ -355,4 +355,92 @@ pub fn png(width: u32, height: u32) -> Vec<u8> {
     let mut out = Vec::new();
     img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png).unwrap();
     out
+}
+
+/// A `cinecloud serve` process of its own (the built binary), with what it has logged so far.
+pub struct Instance {
+    /// Its name in assertions (and the fleet's balancer).
+    pub name: &'static str,
+    /// The port it listens on, on 127.0.0.1.
+    pub port: u16,
+    /// The process.
+    pub child: tokio::process::Child,
+    logs: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    _site: tempfile::TempDir,
+}
+
+impl Instance {
+    /// Starts `cinecloud serve` on a free port with JSON logs, no demo catalog, an empty site
+    /// folder, and `env` (which must name `DATABASE_URL` and the media storage); returns at once.
+    pub async fn serve(name: &'static str, env: &[(&str, &str)]) -> Self {
+        use tokio::io::{AsyncBufReadExt, BufReader};
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let site = tempfile::tempdir().unwrap();
+        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_cinecloud"))
+            .arg("serve")
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("CINECLOUD_LISTEN", format!("127.0.0.1:{port}"))
+            .env("CINECLOUD_PUBLIC_URL", format!("http://127.0.0.1:{port}"))
+            .env("CINECLOUD_DEMO_CATALOG", "false")
+            .env("CINECLOUD_LOG_FORMAT", "json")
+            .env("CINECLOUD_DRAIN_SECONDS", "0")
+            .env("LEPTOS_SITE_ROOT", site.path())
+            .envs(env.iter().copied())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("starting cinecloud serve");
+        let logs = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        // Read both streams as they come: a server blocked on a full pipe answers nobody.
+        for stream in [
+            Box::new(child.stdout.take().unwrap()) as Box<dyn tokio::io::AsyncRead + Unpin + Send>,
+            Box::new(child.stderr.take().unwrap()),
+        ] {
+            let logs = logs.clone();
+            tokio::spawn(async move {
+                let mut lines = BufReader::new(stream).lines();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    logs.lock().unwrap().push(line);
+                }
+            });
+        }
+        Instance { name, port, child, logs, _site: site }
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn base(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// The lines logged so far that contain `needle`.
+    pub fn logged(&self, needle: &str) -> Vec<String> {
+        self.logs.lock().unwrap().iter().filter(|l| l.contains(needle)).cloned().collect()
+    }
+
+    /// Waits (up to a minute) until `/readyz` answers 200.
+    pub async fn ready(&self) {
+        wait_until(std::time::Duration::from_secs(60), || async {
+            reqwest::get(format!("{}/readyz", self.base())).await.is_ok_and(|r| r.status() == StatusCode::OK)
+        })
+        .await
+        .unwrap_or_else(|| panic!("server {} never became ready: {:?}", self.name, self.logs.lock()));
+    }
+}
+
+/// Polls `check` every 200 ms until it holds; `None` if it never did within `limit`.
+pub async fn wait_until<F, Fut>(limit: std::time::Duration, mut check: F) -> Option<()>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let started = std::time::Instant::now();
+    while started.elapsed() < limit {
+        if check().await {
+            return Some(());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    None
 }

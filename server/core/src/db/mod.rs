@@ -8,6 +8,7 @@
 
 pub(crate) mod known_devices;
 pub(crate) mod lists;
+pub(crate) mod media_refs;
 pub(crate) mod movielens;
 pub(crate) mod movies;
 pub(crate) mod playback;
@@ -24,7 +25,7 @@ use std::{str::FromStr, time::Duration};
 
 use anyhow::Context;
 use sqlx::{
-    PgPool, SqlitePool,
+    Connection, PgConnection, PgPool, SqliteConnection, SqlitePool,
     postgres::{PgConnectOptions, PgPoolOptions},
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
@@ -120,7 +121,11 @@ impl Db {
                 let options = PgConnectOptions::from_str(url).context("parsing the PostgreSQL URL")?;
                 let pool = PgPoolOptions::new()
                     .max_connections(16)
-                    .acquire_timeout(Duration::from_secs(10))
+                    // A request that waits longer than this for a connection answers 503 (with
+                    // Retry-After) rather than hang: the server is cut off from the database or
+                    // overloaded, and the balancer or the viewer should try again. Refused
+                    // connections are retried until then (PostgreSQL restarting).
+                    .acquire_timeout(PG_ACQUIRE_TIMEOUT)
                     .connect_with(options)
                     .await
                     .context("connecting to PostgreSQL")?;
@@ -179,6 +184,65 @@ impl Db {
     /// A cheap round trip, for readiness checks.
     pub async fn ping(&self) -> anyhow::Result<()> {
         on_db!(self, |pool| sqlx::query("SELECT 1").execute(pool).await.map(|_| ())).context("pinging the database")
+    }
+}
+
+/// How long a request waits for a PostgreSQL connection before it is told the database cannot be
+/// reached. Under the 2 s in which a page must answer during an outage (#17).
+const PG_ACQUIRE_TIMEOUT: Duration = Duration::from_millis(1500);
+
+/// Tells whether the database answers, over a connection of its own outside the pool: a refused
+/// connection is known at once (the pool retries refused connects until its timeout, for a
+/// restart), and a pool busy with slow queries does not look like an outage.
+pub struct Probe {
+    db: Db,
+    connection: Option<ProbeConnection>,
+}
+
+enum ProbeConnection {
+    Sqlite(SqliteConnection),
+    Postgres(PgConnection),
+}
+
+impl Probe {
+    /// A probe of `db`'s database (it connects on its first check).
+    pub fn new(db: &Db) -> Self {
+        Self { db: db.clone(), connection: None }
+    }
+
+    /// A round trip within `limit`, connecting again first when the last check failed.
+    pub async fn check(&mut self, limit: Duration) -> anyhow::Result<()> {
+        let outcome = tokio::time::timeout(limit, self.round_trip()).await;
+        match outcome {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => {
+                self.connection = None;
+                Err(e)
+            }
+            Err(_) => {
+                self.connection = None;
+                anyhow::bail!("the database did not answer within {limit:?}")
+            }
+        }
+    }
+
+    async fn round_trip(&mut self) -> anyhow::Result<()> {
+        if self.connection.is_none() {
+            self.connection = Some(match &self.db {
+                Db::Sqlite(pool) => ProbeConnection::Sqlite(
+                    SqliteConnection::connect_with(&pool.connect_options()).await.context("connecting to SQLite")?,
+                ),
+                Db::Postgres(pool) => ProbeConnection::Postgres(
+                    PgConnection::connect_with(&pool.connect_options()).await.context("connecting to PostgreSQL")?,
+                ),
+            });
+        }
+        match self.connection.as_mut() {
+            Some(ProbeConnection::Sqlite(c)) => c.ping().await,
+            Some(ProbeConnection::Postgres(c)) => c.ping().await,
+            None => unreachable!("connected above"),
+        }
+        .context("pinging the database")
     }
 }
 

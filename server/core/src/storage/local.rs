@@ -11,7 +11,11 @@ use futures::StreamExt;
 use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 use tokio_util::io::ReaderStream;
 
-use super::{ByteRange, MediaObject, StorageError, UploadStream, content_type_for};
+use super::{ByteRange, MediaObject, StorageError, StoredObject, UploadStream, content_type_for};
+
+/// How the temporary file of a write in progress is named (in the object's folder), until it is
+/// renamed to the object.
+const TEMPORARY: &str = ".tmp-";
 
 /// A folder that holds one file per key.
 #[derive(Clone, Debug)]
@@ -41,7 +45,7 @@ impl LocalStore {
         let parent = path.parent().context("a key always has a parent folder")?;
         tokio::fs::create_dir_all(parent).await.context("creating the object's folder")?;
         // Write beside the target, then rename: readers see the old object or the whole new one.
-        let tmp = parent.join(format!(".tmp-{}", uuid::Uuid::new_v4()));
+        let tmp = parent.join(format!("{TEMPORARY}{}", uuid::Uuid::new_v4()));
         let written = async {
             let mut file = tokio::fs::File::create(&tmp).await?;
             file.write_all(&bytes).await?;
@@ -60,7 +64,7 @@ impl LocalStore {
         let path = self.path(key);
         let parent = path.parent().context("a key always has a parent folder")?;
         tokio::fs::create_dir_all(parent).await.context("creating the object's folder")?;
-        let tmp = parent.join(format!(".tmp-{}", uuid::Uuid::new_v4()));
+        let tmp = parent.join(format!("{TEMPORARY}{}", uuid::Uuid::new_v4()));
         let io = |e: std::io::Error| StorageError::from(anyhow::Error::new(e).context(format!("writing {key}")));
         let written = async {
             let mut file = tokio::fs::File::create(&tmp).await.map_err(io)?;
@@ -124,28 +128,67 @@ impl LocalStore {
     }
 
     pub(super) async fn list(&self, prefix: &str) -> Result<Vec<String>, StorageError> {
-        let mut keys = Vec::new();
+        let mut keys: Vec<String> = self
+            .walk()
+            .await?
+            .into_iter()
+            .filter(|o| !o.unfinished && o.key.starts_with(prefix))
+            .map(|o| o.key)
+            .collect();
+        keys.sort();
+        Ok(keys)
+    }
+
+    /// Every file under the folder: objects, and the temporary files of writes that never
+    /// finished (a server killed mid-upload), which readers never see.
+    pub(super) async fn walk(&self) -> Result<Vec<StoredObject>, StorageError> {
+        let mut objects = Vec::new();
         let mut folders = vec![self.root.clone()];
         while let Some(folder) = folders.pop() {
             let mut entries =
                 tokio::fs::read_dir(&folder).await.with_context(|| format!("listing {}", folder.display()))?;
             while let Some(entry) = entries.next_entry().await.context("listing the media folder")? {
                 let path = entry.path();
-                if entry.file_name().to_string_lossy().starts_with('.') {
-                    continue; // unfinished writes
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let unfinished = name.starts_with(TEMPORARY);
+                if name.starts_with('.') && !unfinished {
+                    continue; // not ours
                 }
-                if entry.file_type().await.context("listing the media folder")?.is_dir() {
+                let meta = entry.metadata().await.context("listing the media folder")?;
+                if meta.is_dir() {
                     folders.push(path);
                 } else if let Ok(relative) = path.strip_prefix(&self.root) {
-                    let key = relative.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/");
-                    if key.starts_with(prefix) {
-                        keys.push(key);
-                    }
+                    let modified = meta
+                        .modified()
+                        .ok()
+                        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                        .map_or(0, |d| d.as_secs() as i64);
+                    objects.push(StoredObject {
+                        key: relative.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/"),
+                        modified,
+                        unfinished,
+                    });
                 }
             }
         }
-        keys.sort();
-        Ok(keys)
+        Ok(objects)
+    }
+
+    /// Removes a temporary file that [`Self::walk`] found (its key's last segment is one).
+    pub(super) async fn delete_unfinished(&self, key: &str) -> Result<(), StorageError> {
+        let (folder, name) = key.rsplit_once('/').unwrap_or(("", key));
+        if !name.starts_with(TEMPORARY) || name.contains(['/', '\\']) {
+            return Err(StorageError::InvalidKey(key.to_owned()));
+        }
+        if !folder.is_empty() {
+            super::check_key(folder)?;
+        }
+        let path = if folder.is_empty() { self.root.join(name) } else { self.path(folder).join(name) };
+        match tokio::fs::remove_file(&path).await {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(anyhow::Error::new(e).context(format!("deleting {key}")).into()),
+        }
     }
 
     pub(super) async fn ping(&self) -> Result<(), StorageError> {

@@ -56,6 +56,17 @@ impl MediaObject {
     }
 }
 
+/// One stored file, as [`MediaStore::inventory`] finds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredObject {
+    /// Its key (for an unfinished write, the temporary file's path in the same form).
+    pub key: String,
+    /// When it was last written, in Unix seconds.
+    pub modified: i64,
+    /// The temporary file of a write that never finished, not an object.
+    pub unfinished: bool,
+}
+
 /// Why a storage operation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -163,6 +174,26 @@ impl MediaStore {
         match self {
             MediaStore::Local(s) => s.list(prefix).await,
             MediaStore::S3(s) => s.list(prefix).await,
+        }
+    }
+
+    /// Every object in the store, with when it was written, and (in a local folder) the
+    /// temporary files of writes that never finished; for `cinecloud check`.
+    pub async fn inventory(&self) -> Result<Vec<StoredObject>, StorageError> {
+        let mut objects = match self {
+            MediaStore::Local(s) => s.walk().await?,
+            // An interrupted multipart upload is no object; the bucket's lifecycle rule aborts it.
+            MediaStore::S3(s) => s.inventory().await?,
+        };
+        objects.sort_by(|a, b| a.key.cmp(&b.key));
+        Ok(objects)
+    }
+
+    /// Removes the temporary file of a write that never finished, as [`Self::inventory`] named it.
+    pub async fn delete_unfinished(&self, key: &str) -> Result<(), StorageError> {
+        match self {
+            MediaStore::Local(s) => s.delete_unfinished(key).await,
+            MediaStore::S3(_) => Err(StorageError::InvalidKey(key.to_owned())),
         }
     }
 

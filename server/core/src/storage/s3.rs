@@ -15,7 +15,7 @@ use bytes::{Bytes, BytesMut};
 use futures::StreamExt;
 use tokio_util::io::ReaderStream;
 
-use super::{ByteRange, MediaObject, StorageError, UploadStream};
+use super::{ByteRange, MediaObject, StorageError, StoredObject, UploadStream};
 
 /// Size of the parts a streamed upload is sent in (S3 wants at least 5 MiB for all but the last).
 const PART_BYTES: usize = 8 * 1024 * 1024;
@@ -265,6 +265,23 @@ impl S3Store {
         }
         keys.sort();
         Ok(keys)
+    }
+
+    /// Every object under the store's prefix, with when it was written.
+    pub(super) async fn inventory(&self) -> Result<Vec<StoredObject>, StorageError> {
+        let mut pages =
+            self.client.list_objects_v2().bucket(&self.bucket).prefix(self.full_key("")).into_paginator().send();
+        let mut objects = Vec::new();
+        while let Some(page) = pages.next().await {
+            let page = page.context("listing the bucket")?;
+            for object in page.contents() {
+                if let Some(key) = object.key().and_then(|k| k.strip_prefix(&self.prefix)) {
+                    let modified = object.last_modified().map_or(0, |t| t.secs());
+                    objects.push(StoredObject { key: key.to_owned(), modified, unfinished: false });
+                }
+            }
+        }
+        Ok(objects)
     }
 
     pub(super) async fn ping(&self) -> Result<(), StorageError> {

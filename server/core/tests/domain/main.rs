@@ -5,6 +5,7 @@
 mod accounts;
 mod catalog;
 mod covers;
+mod integrity;
 mod limits;
 mod lists;
 mod movielens;
