@@ -40,7 +40,9 @@ FROM scratch AS prebuilt
 COPY target/release/cinecloud /out/target/release/cinecloud
 COPY target/site /out/target/site
 
+# One of the two stages above, by name: no image, so no tag.
 # hadolint ignore=DL3006
+# checkov:skip=CKV_DOCKER_7: ARTIFACTS names a stage of this file (build or prebuilt), not an image
 FROM ${ARTIFACTS} AS artifacts
 
 FROM ${RUNTIME_BASE} AS runtime
@@ -57,6 +59,8 @@ RUN if [ ! -e /etc/ssl/certs/ca-certificates.crt ]; then \
     && chown -R cinecloud:cinecloud /var/lib/cinecloud
 COPY --from=artifacts /out/target/release/cinecloud /usr/local/bin/cinecloud
 COPY --from=artifacts /out/target/site /usr/share/cinecloud/site
+# Amazon RDS's CA bundle when infra/deploy fetched it (DATABASE_URL's sslrootcert on AWS).
+COPY infra/certs/ /usr/share/cinecloud/certs/
 ENV CINECLOUD_LISTEN=0.0.0.0:3000 \
     LEPTOS_SITE_ROOT=/usr/share/cinecloud/site \
     CINECLOUD_MEDIA_DIR=/var/lib/cinecloud/media \
