@@ -364,3 +364,41 @@ async fn the_schema_diagram_shows_every_table_column_and_foreign_key_and_nothing
     }
     assert_eq!(diagram.relationships, relationships, "(child, column, parent) foreign keys\n{hint}");
 }
+
+/// #18: a deployment starts several tasks at once on an empty database, and each migrates at start.
+/// sqlx's migrator takes a PostgreSQL advisory lock, so they run one after another: every
+/// migration is applied exactly once, and every task starts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn servers_migrating_one_empty_postgres_database_at_once_apply_each_migration_once() {
+    use sqlx::Connection;
+    let admin = cinecloud_core::testing::postgres_admin_url();
+    let name = format!("cinecloud_migrate_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.unwrap();
+    let mut url = url::Url::parse(&admin).unwrap();
+    url.set_path(&name);
+    let servers: Vec<_> = (0..4)
+        .map(|_| {
+            let url = url.to_string();
+            tokio::spawn(async move {
+                let db = Db::connect(&url).await.unwrap();
+                db.migrate().await.map(|()| db)
+            })
+        })
+        .collect();
+    let mut migrated = Vec::new();
+    for server in servers {
+        migrated.push(server.await.unwrap().expect("every server migrates and starts"));
+    }
+    let Db::Postgres(pool) = &migrated[0] else { unreachable!() };
+    let applied: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT version, COUNT(*) FROM _sqlx_migrations GROUP BY version ORDER BY version")
+            .fetch_all(pool)
+            .await
+            .unwrap();
+    let files = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../../migrations/postgres")).unwrap().count();
+    assert_eq!(applied.len(), files, "{applied:?}");
+    assert!(applied.iter().all(|(_, times)| *times == 1), "{applied:?}");
+    drop(migrated);
+    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)")).execute(&mut conn).await.unwrap();
+}
