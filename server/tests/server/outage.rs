@@ -150,6 +150,12 @@ async fn load(
     }
 }
 
+/// Ada rates the movie as the page's script does (a JSON answer, not the no-script redirect).
+async fn rate(client: &Client, base: &str, movie: i64) -> reqwest::Response {
+    let form = [("id", movie.to_string()), ("half_stars", "8".into())];
+    client.post(format!("{base}/api/rate_movie")).header("accept", "application/json").form(&form).send().await.unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_database_outage_answers_503_at_once_and_recovers_by_itself() {
     let cluster = Cluster::start();
@@ -217,15 +223,9 @@ async fn a_database_outage_answers_503_at_once_and_recovers_by_itself() {
     assert!(page.headers().contains_key("retry-after"));
     assert!(page.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
     assert!(page.text().await.unwrap().contains("cannot reach its database"));
-    let rate = ada
-        .post(format!("{base}/api/rate_movie"))
-        .header("accept", "application/json")
-        .form(&[("id", movie.id.to_string()), ("half_stars", "8".into())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(rate.status(), StatusCode::SERVICE_UNAVAILABLE);
-    assert_eq!(rate.json::<AppError>().await.unwrap(), AppError::Unavailable("The database".into()));
+    let rated = rate(&ada, &base, movie.id).await;
+    assert_eq!(rated.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(rated.json::<AppError>().await.unwrap(), AppError::Unavailable("The database".into()));
 
     tokio::time::sleep(Duration::from_millis(2500).saturating_sub(stopped.elapsed())).await;
     let starting = Instant::now();
@@ -240,14 +240,8 @@ async fn a_database_outage_answers_503_at_once_and_recovers_by_itself() {
     assert!(back.is_some() && recovered <= Duration::from_secs(5), "serving again {recovered:?} after the database");
     let ready = reqwest::get(format!("{base}/readyz")).await.unwrap();
     assert_eq!(ready.status(), StatusCode::OK);
-    let rate = ada
-        .post(format!("{base}/api/rate_movie"))
-        .header("accept", "application/json")
-        .form(&[("id", movie.id.to_string()), ("half_stars", "8".into())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(rate.status(), StatusCode::OK, "signed in still: the session was never lost");
+    let rated = rate(&ada, &base, movie.id).await;
+    assert_eq!(rated.status(), StatusCode::OK, "signed in still: the session was never lost");
     let recovered_at = Instant::now();
     tokio::time::sleep(Duration::from_millis(1000)).await;
     *stop.lock().unwrap() = true;
