@@ -4,9 +4,7 @@ folder, floods it, samples /proc/<pid>/status for VmRSS and probes /healthz mean
 import concurrent.futures as futures
 import os
 import struct
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.error
@@ -15,7 +13,7 @@ import urllib.request
 import zlib
 from http.cookiejar import CookieJar
 
-from bench_common import free_port
+import bench_common
 
 BIN = sys.argv[1]
 PASSWORD = "a long enough passphrase"
@@ -34,29 +32,16 @@ def png(width, height, varied):
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b"")
 
 
-class Server:
+class Server(bench_common.Server):
+    """A fresh server on SQLite with the sign-up allowance under test."""
+
     def __init__(self, sign_ups_per_hour):
-        self.dir = tempfile.mkdtemp(prefix="cinecloud-flood-")
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        env = dict(os.environ,
-                   DATABASE_URL=f"sqlite://{self.dir}/cinecloud.db",
-                   CINECLOUD_MEDIA_DIR=f"{self.dir}/media",
-                   CINECLOUD_LISTEN=f"127.0.0.1:{self.port}",
-                   CINECLOUD_PUBLIC_URL=self.base,
-                   CINECLOUD_DEMO_CATALOG="false",
-                   CINECLOUD_API_REQUESTS_PER_MINUTE="100000",
-                   CINECLOUD_SIGN_UPS_PER_HOUR=str(sign_ups_per_hour),
-                   LEPTOS_SITE_ROOT=os.path.join(os.path.dirname(BIN), "..", "site"),
-                   RUST_LOG="error")
-        self.proc = subprocess.Popen([BIN, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(self.base + "/healthz", timeout=1).read()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise SystemExit("the server did not start")
+        super().__init__(BIN, "flood",
+                         CINECLOUD_DEMO_CATALOG="false",
+                         CINECLOUD_API_REQUESTS_PER_MINUTE="100000",
+                         CINECLOUD_SIGN_UPS_PER_HOUR=str(sign_ups_per_hour),
+                         LEPTOS_SITE_ROOT=os.path.join(os.path.dirname(BIN), "..", "site"),
+                         RUST_LOG="error")
 
     def rss_mib(self):
         with open(f"/proc/{self.proc.pid}/status") as f:
@@ -64,10 +49,6 @@ class Server:
                 if line.startswith("VmRSS:"):
                     return int(line.split()[1]) / 1024
         return 0.0
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait(timeout=20)
 
 
 def client():

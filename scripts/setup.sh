@@ -125,7 +125,7 @@ use_build_cache() {
   # of the other clone's code). Switching clones therefore makes this clone's sources newer.
   if [ -f "$dir/clone" ] && [ "$(cat "$dir/clone")" != "$ROOT" ]; then
     say "build cache: last used by $(cat "$dir/clone"); this clone's crates will be compiled again"
-    (cd "$ROOT" && git ls-files -z -- Cargo.toml server app frontend migrations style public | xargs -0 touch)
+    (cd "$ROOT" && git ls-files -z -- Cargo.toml server app frontend migrations style public | xargs -0 touch) || true
   fi
   printf '%s\n' "$ROOT" >"$dir/clone"
   say "build cache: $dir ($((${used_kib:-0} / 1024 / 1024)) GiB; CINECLOUD_BUILD_CACHE=off builds inside the clone)"

@@ -54,15 +54,22 @@ def template():
     return parse(TEMPLATE.read_text())
 
 
-def for_moto(node, secret_arn):
-    """A copy of the template with moto's two gaps bridged (see the module's doc)."""
+def with_secret(node, secret_arn):
+    """A copy of `node` with every reference to the RDS-managed secret replaced by `secret_arn`."""
     if isinstance(node, dict):
         if node.get("Fn::GetAtt") == MANAGED_SECRET:
             return secret_arn
-        return {k: for_moto(v, secret_arn) for k, v in node.items() if k != "DBParameterGroupName"}
+        return {k: with_secret(v, secret_arn) for k, v in node.items()}
     if isinstance(node, list):
-        return [for_moto(v, secret_arn) for v in node]
+        return [with_secret(v, secret_arn) for v in node]
     return node
+
+
+def for_moto(template, secret_arn):
+    """A copy of the template with moto's two gaps bridged (see the module's doc)."""
+    bridged = with_secret(template, secret_arn)
+    del bridged["Resources"]["Database"]["Properties"]["DBParameterGroupName"]
+    return bridged
 
 
 class Deployed:

@@ -64,17 +64,6 @@ impl DatabaseWatch {
         }
     }
 
-    /// A second opinion when a request failed with 500 between two probes: whether the database
-    /// answers on a new connection of its own right now. A failure is recorded (recovery is left
-    /// to the probe's next round).
-    async fn answers_now(&self, db: &Db) -> bool {
-        let result = Probe::new(db).check(Duration::from_millis(500)).await;
-        if result.is_err() {
-            self.record(&result);
-        }
-        result.is_ok()
-    }
-
     /// Takes a probe's result as the verdict, logging each change (and counting it for metrics).
     fn record(&self, result: &anyhow::Result<()>) {
         let reachable = result.is_ok();
@@ -103,8 +92,7 @@ fn needs_database(state: &AppState, path: &str) -> bool {
 
 /// Middleware (outside the session layer, which loads sessions from the database): while the
 /// database is unreachable, answers 503 at once; a request that is waiting on it when it goes
-/// away is answered 503 then, instead of after the pool's timeout; a 500 met while the database
-/// does not answer is the outage, answered as such.
+/// away is answered 503 then, instead of after the pool's timeout.
 pub async fn while_database_down(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if !needs_database(&state, request.uri().path()) {
         return next.run(request).await;
@@ -115,15 +103,7 @@ pub async fn while_database_down(State(state): State<AppState>, request: Request
     }
     let watch = state.database.clone();
     tokio::select! {
-        response = next.run(request) => {
-            // Between two probes, the session store or a query can meet the outage first.
-            if response.status() == StatusCode::INTERNAL_SERVER_ERROR
-                && !state.database.answers_now(&state.services.db).await
-            {
-                return unavailable(&state, api);
-            }
-            response
-        }
+        response = next.run(request) => response,
         () = watch.lost() => unavailable(&state, api),
     }
 }

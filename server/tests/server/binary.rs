@@ -5,11 +5,9 @@ use std::{
     time::{Duration, Instant},
 };
 
-const BIN: &str = env!("CARGO_BIN_EXE_cinecloud");
+use crate::support::free_port;
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
+const BIN: &str = env!("CARGO_BIN_EXE_cinecloud");
 
 fn command(data: &std::path::Path) -> Command {
     let mut command = Command::new(BIN);

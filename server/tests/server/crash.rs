@@ -18,7 +18,7 @@ use cinecloud_core::{
 use reqwest::{Client, StatusCode};
 
 use crate::{
-    support::{Instance, PASSWORD, png},
+    support::{Instance, PASSWORD, browser_client, png},
     videos::webm,
 };
 
@@ -42,14 +42,9 @@ fn stdout(output: &Output) -> String {
 }
 
 async fn signed_in(base: &str, email: &str) -> Client {
-    let client = Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let answer = client
-        .post(format!("{base}/api/log_in"))
-        .header("sec-fetch-site", "same-origin")
-        .form(&[("email", email), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    let client = browser_client();
+    let answer = client.post(format!("{base}/api/log_in")).form(&[("email", email), ("password", PASSWORD)]).send();
+    let answer = answer.await.unwrap();
     assert!(answer.status().is_success() || answer.status().is_redirection(), "{}", answer.status());
     client
 }
@@ -62,13 +57,7 @@ async fn keep_uploading_covers(client: Client, base: String, movie: i64, mut ver
             .text("id", movie.to_string())
             .text("version", version.to_string())
             .part("cover", reqwest::multipart::Part::bytes(png(600 + n % 7, 900)).file_name("poster.png"));
-        let Ok(answer) = client
-            .post(format!("{base}/api/admin/upload_cover"))
-            .header("sec-fetch-site", "same-origin")
-            .multipart(form)
-            .send()
-            .await
-        else {
+        let Ok(answer) = client.post(format!("{base}/api/admin/upload_cover")).multipart(form).send().await else {
             return stored;
         };
         if answer.status() == StatusCode::OK
@@ -119,7 +108,6 @@ async fn an_instance_killed_mid_upload_leaves_no_dangling_reference_and_check_cl
     let video = tokio::spawn(
         admin
             .post(format!("{base}/api/admin/upload_video"))
-            .header("sec-fetch-site", "same-origin")
             .header("content-type", "multipart/form-data; boundary=XYZ")
             .body(reqwest::Body::wrap_stream(futures::stream::unfold(chunks, |mut chunks| async move {
                 chunks.recv().await.map(|chunk| (chunk, chunks))

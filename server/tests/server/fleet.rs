@@ -19,11 +19,7 @@ use reqwest::{Client, StatusCode};
 use serde::de::DeserializeOwned;
 use tokio::process::{Child, Command};
 
-use crate::support::{Instance, PASSWORD, png, wait_until};
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
+use crate::support::{Instance, PASSWORD, browser_client, free_port, png, wait_until};
 
 /// Debian's HAProxy (`scripts/test` installs it).
 fn haproxy_binary() -> String {
@@ -129,15 +125,7 @@ impl Fleet {
 
     /// A browser-like client (cookies, same-origin fetch metadata, no redirects followed).
     pub fn client(&self) -> Client {
-        let mut headers = reqwest::header::HeaderMap::new();
-        headers.insert("sec-fetch-site", "same-origin".parse().unwrap());
-        Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .default_headers(headers)
-            .timeout(Duration::from_secs(60))
-            .build()
-            .unwrap()
+        browser_client()
     }
 }
 

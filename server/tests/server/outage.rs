@@ -16,7 +16,7 @@ use cinecloud_core::{
 };
 use reqwest::{Client, StatusCode};
 
-use crate::support::{Instance, PASSWORD, wait_until};
+use crate::support::{Instance, PASSWORD, browser_client, free_port, wait_until};
 
 /// A PostgreSQL cluster in a temporary folder, on a free port; run as `postgres` when the test
 /// runs as root (PostgreSQL refuses root).
@@ -43,7 +43,7 @@ impl Cluster {
         if as_postgres {
             assert!(Command::new("chown").arg("postgres").arg(dir.path()).status().unwrap().success());
         }
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = free_port();
         let cluster = Self { bin, dir, port, user, as_postgres };
         let data = cluster.dir.path().join("data");
         cluster.run("initdb", &["-D", data.to_str().unwrap(), "-A", "trust", "-U", &cluster.user, "--no-sync"]);
@@ -111,19 +111,6 @@ struct Sample {
     path: String,
 }
 
-fn client() -> Client {
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert("sec-fetch-site", "same-origin".parse().unwrap());
-    headers.insert("accept", "text/html,application/json;q=0.9".parse().unwrap());
-    Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .default_headers(headers)
-        .timeout(Duration::from_secs(20))
-        .build()
-        .unwrap()
-}
-
 /// Requests `paths` in turn with `client` until `stop`, recording each.
 async fn load(
     client: Client,
@@ -178,7 +165,7 @@ async fn a_database_outage_answers_503_at_once_and_recovers_by_itself() {
     .await;
     server.ready().await;
     let base = server.base();
-    let ada = client();
+    let ada = browser_client();
     let signed_up = ada
         .post(format!("{base}/api/sign_up"))
         .form(&[("email", "ada@example.com"), ("display_name", "Ada"), ("password", PASSWORD)])
@@ -194,7 +181,7 @@ async fn a_database_outage_answers_503_at_once_and_recovers_by_itself() {
     let paths: Vec<String> =
         ["/movies", &format!("/movies/{}", movie.id), "/", "/api/v1/movies", "/lists"].map(str::to_owned).into();
     let mut tasks = Vec::new();
-    for (n, visitor) in [client(), client(), ada.clone(), ada.clone()].into_iter().enumerate() {
+    for (n, visitor) in [browser_client(), browser_client(), ada.clone(), ada.clone()].into_iter().enumerate() {
         let signed_in = n >= 2;
         // My lists is a signed-in page.
         let mut paths: Vec<String> = paths.iter().filter(|p| signed_in || *p != "/lists").cloned().collect();

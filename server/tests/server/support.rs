@@ -183,17 +183,7 @@ impl TestApp {
     /// A browser-like client: keeps cookies, does not follow redirects, sends same-origin
     /// fetch metadata like our own pages do.
     pub fn client(&self) -> Client {
-        let mut headers = reqwest::header::HeaderMap::new();
-        headers.insert("sec-fetch-site", "same-origin".parse().unwrap());
-        // A page that never comes fails its test within a minute instead of holding the whole
-        // run until CI's limit.
-        Client::builder()
-            .cookie_store(true)
-            .redirect(Policy::none())
-            .default_headers(headers)
-            .timeout(std::time::Duration::from_secs(60))
-            .build()
-            .unwrap()
+        browser_client()
     }
 
     /// POSTs form fields to a server function; returns status and body as sent.
@@ -325,6 +315,27 @@ impl TestApp {
 }
 
 /// A client that keeps no cookies and follows no redirects, for reading `Set-Cookie` itself.
+/// A browser-like client: keeps cookies, does not follow redirects, sends same-origin fetch
+/// metadata like our own pages do.
+pub fn browser_client() -> Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("sec-fetch-site", "same-origin".parse().unwrap());
+    // A page that never comes fails its test within a minute instead of holding the whole run
+    // until CI's limit.
+    Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .default_headers(headers)
+        .timeout(std::time::Duration::from_secs(60))
+        .build()
+        .unwrap()
+}
+
+/// A port nothing listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
 pub fn raw_client() -> Client {
     Client::builder().redirect(Policy::none()).build().unwrap()
 }
@@ -374,7 +385,7 @@ impl Instance {
     /// folder, and `env` (which must name `DATABASE_URL` and the media storage); returns at once.
     pub async fn serve(name: &'static str, env: &[(&str, &str)]) -> Self {
         use tokio::io::{AsyncBufReadExt, BufReader};
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = free_port();
         let site = tempfile::tempdir().unwrap();
         let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_cinecloud"))
             .arg("serve")

@@ -183,8 +183,7 @@ impl LocalStore {
         if !folder.is_empty() {
             super::check_key(folder)?;
         }
-        let path = if folder.is_empty() { self.root.join(name) } else { self.path(folder).join(name) };
-        match tokio::fs::remove_file(&path).await {
+        match tokio::fs::remove_file(self.path(folder).join(name)).await {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
             Err(e) => Err(anyhow::Error::new(e).context(format!("deleting {key}")).into()),
