@@ -36,8 +36,8 @@ pub struct Fleet {
     pub base: String,
     instances: [Instance; 2],
     haproxy: Child,
-    /// The shared database, for arranging data and checking what changed.
-    pub db: TestDb,
+    /// The shared database (dropped with the fleet).
+    _db: TestDb,
     _s3: TestS3,
     _config: tempfile::TempDir,
 }
@@ -52,10 +52,10 @@ impl Drop for Fleet {
 }
 
 impl Fleet {
-    /// Starts PostgreSQL's database, the S3 server, both servers at once (they migrate and start
-    /// side by side, as a fleet's tasks do) and HAProxy; returns once the balancer answers.
-    pub async fn start() -> Self {
-        let db = TestDb::postgres().await;
+    /// On `db` (arranged beforehand: a server trains on what it finds when it starts), starts the
+    /// S3 server, both servers at once (they migrate and start side by side, as a fleet's tasks
+    /// do) and HAProxy; returns once the balancer answers.
+    pub async fn start(db: TestDb) -> Self {
         let s3 = TestS3::start().await;
         let lb_port = free_port();
         let base = format!("http://127.0.0.1:{lb_port}");
@@ -87,7 +87,7 @@ impl Fleet {
             .kill_on_drop(true)
             .spawn()
             .expect("starting HAProxy");
-        let fleet = Self { base, instances, haproxy, db, _s3: s3, _config: config };
+        let fleet = Self { base, instances, haproxy, _db: db, _s3: s3, _config: config };
         wait_until(Duration::from_secs(20), || async {
             reqwest::get(format!("{}/readyz", fleet.base)).await.is_ok_and(|r| r.status() == StatusCode::OK)
         })
@@ -159,9 +159,9 @@ fn names_movie(reason: &ReasonView, movie: i64) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_servers_behind_a_balancer_serve_one_viewer_as_one_app() {
-    let fleet = Fleet::start().await;
-    let lb = fleet.base.clone();
-    let db = &fleet.db.db;
+    let test_db = TestDb::postgres().await;
+    let pool = test_db.db.clone();
+    let db = &pool;
 
     // The catalog and other viewers' tastes: those who love "Nosferatu" love "Vampyr" too.
     let mut ids = Vec::new();
@@ -176,6 +176,11 @@ async fn two_servers_behind_a_balancer_serve_one_viewer_as_one_app() {
         ratings::rate(db, other, ids[1], 10).await.unwrap();
         ratings::rate(db, other, ids[2 + n % 4], 4).await.unwrap();
     }
+
+    // The servers start on that data: the first training sees all of it (servers started earlier
+    // could train on part of it, then again).
+    let fleet = Fleet::start(test_db).await;
+    let lb = fleet.base.clone();
 
     // Each server logged a setup link; either works, and once one has made the admin neither does.
     let (first, second) = (fleet.setup_token(0), fleet.setup_token(1));
