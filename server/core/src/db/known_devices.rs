@@ -2,6 +2,7 @@
 //! 0016).
 
 use super::{Db, on_db};
+use crate::db::BeginWrite as _;
 
 /// Most devices remembered per account; the least recently used are forgotten first.
 pub const PER_ACCOUNT: i64 = 20;
@@ -22,7 +23,7 @@ pub async fn remember(db: &Db, user_id: i64, token_hash: &str, now: i64) -> sqlx
     const TRIM: &str = "DELETE FROM known_devices WHERE user_id = $1 AND token_hash NOT IN \
         (SELECT token_hash FROM known_devices WHERE user_id = $1 ORDER BY last_used_at DESC, created_at DESC LIMIT $2)";
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         sqlx::query(INSERT).bind(token_hash).bind(user_id).bind(now).execute(&mut *tx).await?;
         sqlx::query(TRIM).bind(user_id).bind(PER_ACCOUNT).execute(&mut *tx).await?;
         tx.commit().await

@@ -1,6 +1,7 @@
 //! Watchlists and playlists. Every read and write names the owner, so another viewer's list is
 //! never touched: it simply is not found.
 
+use crate::db::BeginWrite as _;
 use sqlx::FromRow;
 
 use super::movies::{CARD_COLUMNS, CardRow};
@@ -114,7 +115,7 @@ pub async fn insert_playlist(
     now: i64,
 ) -> sqlx::Result<Option<i64>> {
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         sqlx::query("UPDATE users SET updated_at = updated_at WHERE id = $1").bind(user_id).execute(&mut *tx).await?;
         let playlists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM lists WHERE user_id = $1 AND kind = 'playlist'")
             .bind(user_id)
@@ -235,7 +236,7 @@ pub enum Addition {
 /// transaction that locks the list row (so two additions at once cannot both pass the cap).
 pub async fn add(db: &Db, user_id: i64, list_id: i64, movie_id: i64, max: i64, now: i64) -> sqlx::Result<Addition> {
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let owned = touch_owned!(tx, list_id, user_id, now);
         let visible = movie_visible!(&mut *tx, movie_id);
         if !owned || !visible {
@@ -275,7 +276,7 @@ pub async fn add(db: &Db, user_id: i64, list_id: i64, movie_id: i64, max: i64, n
 /// Removes a movie from the owner's list; `false` when the list is not theirs.
 pub async fn remove(db: &Db, user_id: i64, list_id: i64, movie_id: i64, now: i64) -> sqlx::Result<bool> {
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let owned = touch_owned!(tx, list_id, user_id, now);
         if owned {
             sqlx::query("DELETE FROM list_items WHERE list_id = $1 AND movie_id = $2")
@@ -327,7 +328,7 @@ pub async fn move_to(
     now: i64,
 ) -> sqlx::Result<Moved> {
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         if !touch_owned!(tx, list_id, user_id, now) {
             return Ok(Moved::NotFound);
         }
@@ -368,7 +369,7 @@ pub async fn move_to(
 /// transaction); `Ok(false)` when the list is not theirs or `order` is not its movies.
 pub async fn reorder(db: &Db, user_id: i64, list_id: i64, order: &[i64], now: i64) -> sqlx::Result<bool> {
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let owned = touch_owned!(tx, list_id, user_id, now);
         if !owned {
             return Ok(false);

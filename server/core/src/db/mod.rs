@@ -49,6 +49,34 @@ pub(crate) fn id_list(ids: &[i64]) -> String {
     ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }
 
+/// Starts a transaction that will write.
+///
+/// On SQLite it is `BEGIN IMMEDIATE`: the write lock is taken at the start, waiting up to the
+/// busy timeout. A plain (deferred) `BEGIN` takes it at the first write instead, and SQLite fails
+/// that at once with "database is locked", without waiting, whenever the connection already
+/// holds a read snapshot while another connection writes (seen under load: an undo failing within
+/// a millisecond of a refused delete on another connection). PostgreSQL's `BEGIN` has no such case.
+pub(crate) trait BeginWrite {
+    /// The pool's database.
+    type Database: sqlx::Database;
+    /// A transaction that holds the right to write from its start.
+    async fn begin_write(&self) -> sqlx::Result<sqlx::Transaction<'static, Self::Database>>;
+}
+
+impl BeginWrite for SqlitePool {
+    type Database = sqlx::Sqlite;
+    async fn begin_write(&self) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        self.begin_with("BEGIN IMMEDIATE").await
+    }
+}
+
+impl BeginWrite for PgPool {
+    type Database = sqlx::Postgres;
+    async fn begin_write(&self) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+        self.begin().await
+    }
+}
+
 /// A connection pool to one of the two supported databases.
 #[derive(Clone, Debug)]
 pub enum Db {

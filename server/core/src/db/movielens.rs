@@ -1,5 +1,6 @@
 //! The links `cinecloud import movielens` keeps, and its bulk writes.
 
+use crate::db::BeginWrite as _;
 use crate::{
     accounts::PasswordHash,
     catalog::MovieInput,
@@ -36,7 +37,7 @@ pub async fn add_links(db: &Db, kind: LinkKind, links: &[(i64, i64)]) -> sqlx::R
     let (table, column) = kind.table_and_column();
     let sql = format!("INSERT INTO {table} (movielens_id, {column}) VALUES ($1, $2) ON CONFLICT DO NOTHING");
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         for &(source, local) in links {
             sqlx::query(&sql).bind(source).bind(local).execute(&mut *tx).await?;
         }
@@ -74,7 +75,7 @@ pub async fn insert_linked_viewers(
     now: i64,
 ) -> sqlx::Result<Vec<(i64, i64)>> {
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let mut links = Vec::with_capacity(movielens_ids.len());
         for &source in movielens_ids {
             let id: i64 = sqlx::query_scalar(
@@ -112,7 +113,7 @@ pub async fn upsert_ratings(db: &Db, rows: &[(i64, i64, i64, i64)]) -> sqlx::Res
     rows.sort_unstable();
     let now = crate::clock::now_unix();
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let mut written = 0;
         // 5 parameters a row; both databases take 500 rows comfortably.
         for chunk in rows.chunks(500) {

@@ -1,6 +1,7 @@
 //! The viewing tables: `watch_progress` (a viewer's place in each movie) and `playback_events`
 //! (what the player reported).
 
+use crate::db::BeginWrite as _;
 use sqlx::FromRow;
 
 use super::movies::{CARD_COLUMNS, CardRow};
@@ -32,7 +33,7 @@ pub struct Report {
 /// exist or is deleted. Once watched, a movie stays watched.
 pub async fn record(db: &Db, r: &Report) -> sqlx::Result<Option<Progress>> {
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         if !movie_visible!(&mut *tx, r.movie_id) {
             return Ok(None);
         }
@@ -126,7 +127,7 @@ pub async fn entries(db: &Db, user_id: i64, unfinished_only: bool, limit: i64) -
 /// and the `watched` signals, in one transaction.
 pub async fn clear(db: &Db, user_id: i64, movie_id: Option<i64>) -> sqlx::Result<()> {
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         for table in ["watch_progress", "playback_events"] {
             sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1 AND ($2 IS NULL OR movie_id = $2)"))
                 .bind(user_id)

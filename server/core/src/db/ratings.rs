@@ -2,6 +2,7 @@
 //! sort score in the same transaction, with the movie row locked first so concurrent raters of
 //! one movie cannot lose each other's updates.
 
+use crate::db::BeginWrite as _;
 use crate::{
     db::{Db, movie_visible, on_db},
     ratings::{OwnRating, RatingSummary, Signal},
@@ -61,7 +62,7 @@ pub async fn set(
     now: i64,
 ) -> sqlx::Result<Option<RatingSummary>> {
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         if !lock_movie!(tx, movie_id) {
             return Ok(None);
         }
@@ -84,7 +85,7 @@ pub async fn set(
 /// Removes a viewer's rating; `None` when the movie does not exist or is deleted.
 pub async fn remove(db: &Db, user_id: i64, movie_id: i64) -> sqlx::Result<Option<RatingSummary>> {
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         if !lock_movie!(tx, movie_id) {
             return Ok(None);
         }

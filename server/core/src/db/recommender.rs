@@ -1,6 +1,7 @@
 //! What the recommender keeps in the database: trained model versions (the factors themselves
 //! live in media storage), the training lease, and the reads that feed training and serving.
 
+use crate::db::BeginWrite as _;
 use sqlx::FromRow;
 
 use super::movies::{CARD_COLUMNS, CardRow};
@@ -70,7 +71,7 @@ pub async fn insert_model(db: &Db, row: &ModelRow) -> sqlx::Result<i64> {
 /// deleting from storage after this commits.
 pub async fn prune_models(db: &Db, keep: i64) -> sqlx::Result<Vec<String>> {
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let keys: Vec<String> = sqlx::query_scalar(
             "DELETE FROM recommender_models WHERE version <= \
              (SELECT COALESCE(MAX(version), 0) FROM recommender_models) - $1 RETURNING object_key",
@@ -285,7 +286,7 @@ pub async fn save_onboarding(db: &Db, user_id: i64, movie_ids: &[i64], liked: Si
          ON CONFLICT (user_id, movie_id, kind) DO NOTHING"
     );
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         if !movie_ids.is_empty() {
             sqlx::query(&insert).bind(user_id).bind(liked.as_str()).bind(now).execute(&mut *tx).await?;
         }

@@ -1,5 +1,6 @@
 //! One-time tokens that let whoever holds the setup link create the first admin.
 
+use crate::db::BeginWrite as _;
 use crate::db::{Db, on_db};
 
 /// Adds a token, and forgets unused ones issued at or before `expired_before` (they no longer
@@ -7,7 +8,7 @@ use crate::db::{Db, on_db};
 /// and any of them may be the one the operator copies; the first admin ends them all.
 pub async fn add(db: &Db, token_hash: &str, now: i64, expired_before: i64) -> sqlx::Result<()> {
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         sqlx::query("DELETE FROM setup_tokens WHERE used_at IS NULL AND created_at <= $1")
             .bind(expired_before)
             .execute(&mut *tx)
@@ -58,7 +59,7 @@ pub async fn create_first_admin(
     now: i64,
 ) -> Result<i64, FirstAdminError> {
     let result: Result<i64, FirstAdminError> = on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let spent = sqlx::query(
             "UPDATE setup_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND created_at > $3",
         )

@@ -1,5 +1,6 @@
 //! Where accounts are signed in: a row per signed-in session (see migration 0014).
 
+use crate::db::BeginWrite as _;
 use crate::{
     db::{Db, on_db},
     sign_ins::SignIn,
@@ -60,7 +61,7 @@ pub async fn live(db: &Db, user_id: i64, seen_after: i64, signed_in_after: i64) 
 /// there is no such account.
 pub async fn end_sessions(db: &Db, user_id: i64, keep: Option<&str>, now: i64) -> sqlx::Result<Option<i64>> {
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let epoch: Option<i64> = sqlx::query_scalar(
             "UPDATE users SET session_epoch = session_epoch + 1, updated_at = $2 WHERE id = $1 RETURNING session_epoch",
         )

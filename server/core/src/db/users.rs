@@ -1,5 +1,6 @@
 //! The `users` table: accounts, roles, profile photos and the session epoch.
 
+use crate::db::BeginWrite as _;
 use sqlx::FromRow;
 
 use crate::{
@@ -184,7 +185,7 @@ pub async fn set_role(
     now: i64,
 ) -> sqlx::Result<Guarded<User>> {
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         lock_admins!(tx);
         let user = guard_last_admin!(tx, id, role != Role::Admin);
         sqlx::query("UPDATE users SET role = $1, updated_at = $2 WHERE id = $3")
@@ -204,7 +205,7 @@ pub async fn set_role(
 /// transaction. `Err(RowNotFound)` when no such account exists.
 pub async fn swap_photo_key(db: &Db, id: i64, key: Option<&str>, now: i64) -> sqlx::Result<Option<String>> {
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let old: Option<Option<String>> =
             sqlx::query_scalar("SELECT photo_key FROM users WHERE id = $1").bind(id).fetch_optional(&mut *tx).await?;
         let Some(old) = old else {
@@ -226,7 +227,7 @@ pub async fn swap_photo_key(db: &Db, id: i64, key: Option<&str>, now: i64) -> sq
 /// sum and score recomputed without its ratings (which the foreign keys delete).
 pub async fn delete(db: &Db, id: i64) -> sqlx::Result<Guarded<User>> {
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         lock_admins!(tx);
         let user = guard_last_admin!(tx, id, true);
         let rated: Vec<i64> = sqlx::query_scalar("SELECT movie_id FROM ratings WHERE user_id = $1 ORDER BY movie_id")

@@ -4,6 +4,7 @@ use super::{
     Db,
     movies::{UpdateError, write_audit},
 };
+use crate::db::BeginWrite as _;
 use crate::{
     catalog::Change,
     db::{movie_visible, on_db},
@@ -33,7 +34,7 @@ pub async fn replace(
     now: i64,
 ) -> Result<Option<String>, UpdateError> {
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         // A movie purged after this check makes the insert fail on its foreign key: nothing is saved.
         if !movie_visible!(&mut *tx, movie_id) {
             return Err(UpdateError::NotFound);

@@ -171,3 +171,35 @@ test_both_backends!(
     removing_or_purging_deletes_the_objects,
     demo_movies_get_drawn_covers,
 );
+
+/// SQLite allows one writer at a time. A cover saved while another connection holds the write
+/// lock waits for it (up to the busy timeout) instead of failing: saving a cover reads the
+/// movie's version and then writes, and a transaction that starts by reading cannot wait for the
+/// lock when it comes to write (SQLite answers "database is locked" at once), so writes begin
+/// with the lock taken.
+#[tokio::test]
+async fn sqlite_a_cover_saved_while_another_connection_writes_waits_for_it() {
+    use sqlx::{Connection, SqliteConnection};
+    let t = TestServices::new(Backend::Sqlite).await;
+    let s = &t.services;
+    let movie = new_movie(s).await;
+    let mut other = SqliteConnection::connect(&t.db.url).await.unwrap();
+    sqlx::query("BEGIN IMMEDIATE").execute(&mut other).await.unwrap();
+    sqlx::query("UPDATE movies SET updated_at = updated_at + 1 WHERE id = $1")
+        .bind(movie.id)
+        .execute(&mut other)
+        .await
+        .unwrap();
+    let (committed_tx, committed) = tokio::sync::oneshot::channel();
+    let writer = tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+        sqlx::query("COMMIT").execute(&mut other).await.unwrap();
+        committed_tx.send(std::time::Instant::now()).unwrap();
+    });
+    let saved = covers::set_cover(s, movie.id, movie.version, png(200, 300, 7), None).await;
+    let returned = std::time::Instant::now();
+    writer.await.unwrap();
+    let saved = saved.expect("the cover waits for the other writer, then is saved");
+    assert!(committed.await.unwrap() <= returned, "it returned only after the other writer committed");
+    assert_eq!(catalog::get_movie(&s.db, movie.id).await.unwrap().cover_key, saved.cover_key);
+}

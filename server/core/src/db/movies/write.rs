@@ -1,6 +1,7 @@
 //! Changes to movies, each in one transaction with its audit entries: insert (one or many),
 //! update under a version check, cover, delete, restore and purge.
 
+use crate::db::BeginWrite as _;
 use crate::{
     catalog::{Change, CreditRole, MovieInput, text},
     db::{Db, on_db},
@@ -111,7 +112,7 @@ pub async fn insert(db: &Db, input: &MovieInput, user_id: Option<i64>, now: i64)
 /// Bulk loads use it to avoid one commit per movie.
 pub async fn insert_many(db: &Db, inputs: &[MovieInput], user_id: Option<i64>, now: i64) -> sqlx::Result<Vec<i64>> {
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let mut ids = Vec::with_capacity(inputs.len());
         for input in inputs {
             let id: i64 = bind_movie_columns!(
@@ -161,7 +162,7 @@ pub async fn update(
     now: i64,
 ) -> Result<i64, UpdateError> {
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let updated: Option<i64> = bind_movie_columns!(
             sqlx::query_scalar(
                 "UPDATE movies SET title = $1, original_title = $2, year = $3, runtime_minutes = $4, synopsis = $5, \
@@ -202,7 +203,7 @@ pub async fn set_cover(
     now: i64,
 ) -> Result<(Option<String>, i64), UpdateError> {
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let old: Option<(Option<String>, i64)> =
             sqlx::query_as("SELECT cover_key, version FROM movies WHERE id = $1 AND deleted_at IS NULL")
                 .bind(id)
@@ -230,7 +231,7 @@ pub async fn set_cover(
 /// Hides a movie (undoable until purged). False when no visible movie has this id.
 pub async fn soft_delete(db: &Db, id: i64, user_id: Option<i64>, now: i64) -> sqlx::Result<bool> {
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let title: Option<String> = sqlx::query_scalar(
             "UPDATE movies SET deleted_at = $1 WHERE id = $2 AND deleted_at IS NULL RETURNING title",
         )
@@ -249,7 +250,7 @@ pub async fn soft_delete(db: &Db, id: i64, user_id: Option<i64>, now: i64) -> sq
 /// Un-hides a movie deleted at or after `deleted_since`. False when there is none to restore.
 pub async fn restore(db: &Db, id: i64, deleted_since: i64, user_id: Option<i64>, now: i64) -> sqlx::Result<bool> {
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let title: Option<String> = sqlx::query_scalar(
             "UPDATE movies SET deleted_at = NULL WHERE id = $1 AND deleted_at IS NOT NULL AND deleted_at >= $2 \
              RETURNING title",
@@ -280,7 +281,7 @@ pub struct Purged {
 /// Removes movies hidden before `deleted_before` for good, with everything that hangs off them.
 pub async fn purge_deleted(db: &Db, deleted_before: i64) -> sqlx::Result<Purged> {
     on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         // Read before the delete (the rows cascade away), keep only those of movies really removed:
         // one restored in between keeps its video.
         let videos: Vec<(i64, String)> = sqlx::query_as(
