@@ -111,6 +111,18 @@ class Deployed:
         }
 
 
+    def service(self):
+        """The ECS service as moto describes it."""
+        ecs = self.client("ecs")
+        found = ecs.describe_services(cluster=self.resources["Cluster"], services=[self.resources["Service"]])
+        return found["services"][0]
+
+    def task_definition(self):
+        """The service's task definition as moto describes it."""
+        ecs = self.client("ecs")
+        return ecs.describe_task_definition(taskDefinition=self.service()["taskDefinition"])["taskDefinition"]
+
+
 @pytest.fixture(scope="session")
 def deployed(template):
     from moto import mock_aws

@@ -72,10 +72,7 @@ def test_the_balancer_speaks_modern_tls_redirects_http_and_checks_readiness(depl
 
 
 def test_the_service_runs_two_private_tasks_configured_for_the_fleet(deployed, template):
-    ecs = deployed.client("ecs")
-    service = ecs.describe_services(cluster=deployed.resources["Cluster"], services=[deployed.resources["Service"]])[
-        "services"
-    ][0]
+    service = deployed.service()
     assert service["desiredCount"] >= 2
     # Moto keeps no launch type or deployment configuration: from the template.
     assert template["Resources"]["Service"]["Properties"]["LaunchType"] == "FARGATE"
@@ -88,8 +85,7 @@ def test_the_service_runs_two_private_tasks_configured_for_the_fleet(deployed, t
     assert deployment["DeploymentCircuitBreaker"] == {"Enable": True, "Rollback": True}
     assert deployment["MinimumHealthyPercent"] == 100
 
-    definition = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])["taskDefinition"]
-    container = definition["containerDefinitions"][0]
+    container = deployed.task_definition()["containerDefinitions"][0]
     env = {e["name"]: e["value"] for e in container["environment"]}
     assert env["CINECLOUD_TRUST_PROXY"] == "true"
     assert env["CINECLOUD_PUBLIC_URL"] == f"https://{DOMAIN}"
@@ -99,9 +95,11 @@ def test_the_service_runs_two_private_tasks_configured_for_the_fleet(deployed, t
     assert env["DATABASE_URL"].startswith("postgres://cinecloud@")
     assert "sslmode=verify-full" in env["DATABASE_URL"] and "sslrootcert=" in env["DATABASE_URL"]
     assert ":" not in env["DATABASE_URL"].split("//")[1].split("@")[0], "no password in the URL"
-    secrets = {s["name"]: s["valueFrom"] for s in container["secrets"]}
-    assert secrets == {"PGPASSWORD": f"{deployed.secret}:password::"}
-    assert not any("PASSWORD" in name or "SECRET" in name for name in env)
+    # The app reads the password from the RDS-managed secret itself (and again after each
+    # rotation): the task definition names the secret and holds no password.
+    assert env["CINECLOUD_DATABASE_SECRET"] == deployed.secret
+    assert not container.get("secrets")
+    assert not any("PASSWORD" in name for name in env)
     assert container["readonlyRootFilesystem"] is True and container["user"] == "10001:10001"
     assert container["logConfiguration"]["logDriver"] == "awslogs"
 
@@ -136,6 +134,7 @@ def expected_task_statements(deployed):
         ("s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject", "s3:PutObject"): tuple(
             f"{bucket}/{folder}/*" for folder in ("covers", "models", "profiles", "videos")
         ),
+        ("secretsmanager:GetSecretValue",): (deployed.secret,),
     }
 
 
@@ -152,7 +151,8 @@ def statements_of(policy_document):
 
 
 def task_role_problems(document, deployed):
-    """What is wrong with the task role's policy: anything but exactly the app's S3 calls."""
+    """What is wrong with the task role's policy: anything but exactly the app's S3 calls and the
+    read of its database secret."""
     found = statements_of(document)
     expected = expected_task_statements(deployed)
     problems = []
@@ -182,7 +182,7 @@ def parse_document(text):
         return ast.literal_eval(text)
 
 
-def test_the_task_role_may_make_exactly_the_apps_s3_calls(deployed):
+def test_the_task_role_may_make_exactly_the_apps_s3_calls_and_read_its_database_secret(deployed):
     documents = role_documents(deployed, "TaskRole")
     assert len(documents) == 1
     assert task_role_problems(documents[0], deployed) == []
@@ -197,7 +197,7 @@ def test_the_policy_check_catches_a_widened_task_role(deployed):
     assert task_role_problems(document, deployed) != []
 
 
-def test_the_execution_role_pulls_logs_and_reads_the_database_secret_only(deployed):
+def test_the_execution_role_pulls_the_image_and_writes_logs_only(deployed):
     documents = role_documents(deployed, "ExecutionRole")
     assert len(documents) == 1
     found = statements_of(documents[0])
@@ -208,7 +208,6 @@ def test_the_execution_role_pulls_logs_and_reads_the_database_secret_only(deploy
         ("logs:CreateLogStream", "logs:PutLogEvents"): (
             f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/ecs/cinecloud:log-stream:*",
         ),
-        ("secretsmanager:GetSecretValue",): (deployed.secret,),
     }
 
 

@@ -143,6 +143,15 @@ pub struct Options {
     /// Database: sqlite:PATH or postgres://USER@HOST/DB (TLS via ?sslmode=verify-full&sslrootcert=FILE).
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/cinecloud.db", global = true)]
     pub database_url: String,
+    /// PostgreSQL user and password from this AWS Secrets Manager secret (name or ARN; JSON with
+    /// "username" and "password", as RDS keeps its managed master password) instead of the URL's;
+    /// read at start, every --database-secret-refresh-seconds and when the password is refused.
+    #[arg(long, env = "CINECLOUD_DATABASE_SECRET", global = true)]
+    pub database_secret: Option<String>,
+    /// How often the database secret is read again, in seconds (a rotation is also noticed at
+    /// once by the first refused connection).
+    #[arg(long, env = "CINECLOUD_DATABASE_SECRET_REFRESH_SECONDS", default_value_t = 300, global = true)]
+    pub database_secret_refresh_seconds: u64,
     /// Folder for media when no S3 bucket is set.
     #[arg(long, env = "CINECLOUD_MEDIA_DIR", default_value = "data/media", global = true)]
     pub media_dir: String,

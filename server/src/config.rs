@@ -35,6 +35,8 @@ pub enum LogFormat {
 pub struct Settings {
     /// `DATABASE_URL`.
     pub database_url: String,
+    /// Where the PostgreSQL credentials come from instead of the URL, if anywhere.
+    pub database_secret: Option<DatabaseSecretSettings>,
     /// Local folder or S3.
     pub media: MediaSettings,
     /// The address people use to reach Cinecloud (links in logs, cookie `Secure`, CSRF origin).
@@ -71,6 +73,15 @@ pub struct Settings {
     pub catalog: CatalogCacheSettings,
 }
 
+/// A Secrets Manager secret holding the database user and password (`CINECLOUD_DATABASE_SECRET`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DatabaseSecretSettings {
+    /// The secret's name or ARN.
+    pub id: String,
+    /// How often it is read again.
+    pub refresh: std::time::Duration,
+}
+
 /// How long the server waits on a slow client before it drops the request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ReadTimeouts {
@@ -97,7 +108,25 @@ fn bad(variable: &'static str, problem: impl Into<String>) -> ConfigError {
 impl Settings {
     /// Validates the parsed command-line/environment options.
     pub fn from_options(o: &Options) -> Result<Self, ConfigError> {
-        Backend::from_url(&o.database_url).map_err(|p| bad("DATABASE_URL", p))?;
+        let backend = Backend::from_url(&o.database_url).map_err(|p| bad("DATABASE_URL", p))?;
+        let database_secret = match o.database_secret.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(_) if backend != Backend::Postgres => {
+                return Err(bad("CINECLOUD_DATABASE_SECRET", "applies to a postgres:// DATABASE_URL only"));
+            }
+            Some(id) => {
+                if !(10..=86_400).contains(&o.database_secret_refresh_seconds) {
+                    return Err(bad(
+                        "CINECLOUD_DATABASE_SECRET_REFRESH_SECONDS",
+                        "must be between 10 and 86400 (a day)",
+                    ));
+                }
+                Some(DatabaseSecretSettings {
+                    id: id.to_owned(),
+                    refresh: std::time::Duration::from_secs(o.database_secret_refresh_seconds),
+                })
+            }
+        };
         let media = match o.s3_bucket.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
             Some(bucket) => {
                 if let Some(endpoint) = &o.s3_endpoint {
@@ -205,6 +234,7 @@ impl Settings {
         };
         Ok(Settings {
             database_url: o.database_url.clone(),
+            database_secret,
             media,
             public_url,
             listen,
@@ -283,12 +313,39 @@ mod tests {
             (&["--s3-bucket", "b", "--s3-endpoint", "::"], "CINECLOUD_S3_ENDPOINT"),
             (&["--s3-bucket", "b", "--s3-prefix", "/x"], "CINECLOUD_S3_PREFIX"),
             (&["--session-idle-minutes", "0"], "CINECLOUD_SESSION_IDLE_MINUTES"),
+            (&["--database-secret", "rds!db-1"], "CINECLOUD_DATABASE_SECRET"),
+            (
+                &[
+                    "--database-url",
+                    "postgres://db/x",
+                    "--database-secret",
+                    "s",
+                    "--database-secret-refresh-seconds",
+                    "1",
+                ],
+                "CINECLOUD_DATABASE_SECRET_REFRESH_SECONDS",
+            ),
         ];
         for (args, variable) in cases {
             let err = Settings::from_options(&options(args)).unwrap_err();
             assert_eq!(err.variable, *variable, "{args:?}");
             assert!(err.to_string().starts_with(variable));
         }
+    }
+
+    #[test]
+    fn a_database_secret_is_read_for_postgres() {
+        let s = Settings::from_options(&options(&[
+            "--database-url",
+            "postgres://cinecloud@db.example:5432/cinecloud",
+            "--database-secret",
+            "arn:aws:secretsmanager:eu-west-1:1:secret:rds!db-1",
+        ]))
+        .unwrap();
+        let secret = s.database_secret.expect("a secret");
+        assert_eq!(secret.id, "arn:aws:secretsmanager:eu-west-1:1:secret:rds!db-1");
+        assert_eq!(secret.refresh, std::time::Duration::from_secs(300));
+        assert_eq!(Settings::from_options(&options(&[])).unwrap().database_secret, None);
     }
 
     #[test]
@@ -302,6 +359,8 @@ mod tests {
             "CINECLOUD_S3_PREFIX",
             "CINECLOUD_S3_ENDPOINT",
             "CINECLOUD_S3_REGION",
+            "CINECLOUD_DATABASE_SECRET",
+            "CINECLOUD_DATABASE_SECRET_REFRESH_SECONDS",
             "CINECLOUD_PUBLIC_URL",
             "CINECLOUD_LISTEN",
             "CINECLOUD_METRICS_LISTEN",

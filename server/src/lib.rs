@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod database_secret;
 pub mod listener;
 pub mod memory;
 pub mod metrics;

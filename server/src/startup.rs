@@ -15,7 +15,7 @@ use axum::{
     routing::get,
 };
 use cinecloud_core::{
-    Db, Services,
+    Credentials, Db, Services,
     accounts::{self, LoginThrottle},
     catalog::CatalogCache,
     limits::{self, Limit},
@@ -36,6 +36,7 @@ use tower_sessions::{ExpiredDeletion, Expiry, SessionManagerLayer, cookie::SameS
 
 use crate::{
     config::{MediaSettings, Settings},
+    database_secret::DatabaseSecret,
     session_store::SessionRecords,
     state::AppState,
     tasks::supervise,
@@ -50,19 +51,34 @@ use crate::{
 
 /// Opens the database (applying migrations) and the media storage.
 pub async fn connect_services(settings: &Settings) -> anyhow::Result<Services> {
-    let db = Db::connect(&settings.database_url).await.context("DATABASE_URL")?;
+    Ok(open_services(settings).await?.0)
+}
+
+/// [`connect_services`], plus the database secret's reader and the credentials read from it
+/// when the credentials come from a secret (for [`DatabaseSecret::keep_current`]).
+async fn open_services(settings: &Settings) -> anyhow::Result<(Services, Option<(DatabaseSecret, Credentials)>)> {
+    let secret = match &settings.database_secret {
+        None => None,
+        Some(secret) => {
+            let reader = DatabaseSecret::new(secret).await;
+            let credentials = reader.read().await.context("CINECLOUD_DATABASE_SECRET")?;
+            Some((reader, credentials))
+        }
+    };
+    let db = Db::connect_as(&settings.database_url, secret.as_ref().map(|(_, c)| c)).await.context("DATABASE_URL")?;
     db.migrate().await?;
     let media = match &settings.media {
         MediaSettings::Local(dir) => MediaStore::Local(LocalStore::open(dir).context("CINECLOUD_MEDIA_DIR")?),
         MediaSettings::S3(s3) => MediaStore::S3(S3Store::connect(s3).await),
     };
-    Ok(Services {
+    let services = Services {
         db,
         media,
         recommender: Recommender::new(settings.recommender.clone()),
         videos: settings.videos.clone(),
         catalog: CatalogCache::new(settings.catalog),
-    })
+    };
+    Ok((services, secret))
 }
 
 fn leptos_options(settings: &Settings) -> LeptosOptions {
@@ -225,7 +241,7 @@ pub async fn announce_setup_link(settings: &Settings, services: &Services) -> an
 
 /// Serves until SIGTERM or Ctrl-C, then finishes in-flight requests.
 pub async fn serve(settings: Settings) -> anyhow::Result<()> {
-    let services = connect_services(&settings).await?;
+    let (services, secret) = open_services(&settings).await?;
     let database = DatabaseWatch::default();
     let (router, records) = build_router(&settings, services.clone(), database.clone()).await?;
     announce_setup_link(&settings, &services).await?;
@@ -247,6 +263,13 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let probe = supervise("database probe", {
         let db = services.db.clone();
         move || database.clone().run(db.clone())
+    });
+    // A rotated database password is read from its secret (when the credentials come from one).
+    let secret = secret.map(|(reader, credentials)| {
+        supervise("database secret", {
+            let db = services.db.clone();
+            move || reader.clone().keep_current(db.clone(), credentials.clone())
+        })
     });
     // Expired sessions are deleted hourly; the store's task ends only on a database error.
     let expiry = supervise("session expiry", move || {
@@ -315,8 +338,8 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     expiry.abort();
     maintenance.abort();
     recommender.abort();
-    if let Some(metrics) = metrics {
-        metrics.abort();
+    for task in [metrics, secret].into_iter().flatten() {
+        task.abort();
     }
     tracing::info!("shut down cleanly");
     Ok(())

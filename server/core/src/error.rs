@@ -87,6 +87,12 @@ impl From<sqlx::Error> for Error {
                 tracing::warn!(error = %e, "the database went away");
                 Error::Unavailable(DATABASE)
             }
+            // The password was refused: after a rotation, until the new one is read (which this
+            // asks for at once). The request can be tried again in a moment.
+            ref e if crate::db::note_refused_password(e) => {
+                tracing::warn!(error = %e, "the database refused the password; reading the credentials again");
+                Error::Unavailable(DATABASE)
+            }
             e => Error::Unexpected(anyhow::Error::new(e).context("database")),
         }
     }

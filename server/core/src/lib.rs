@@ -29,7 +29,7 @@ pub mod storage;
 pub mod videos;
 pub mod viewer;
 
-pub use db::{Backend, Db, Probe};
+pub use db::{Backend, Credentials, Db, Probe, credentials_refused};
 pub use error::{DATABASE, Error, FieldError, Result};
 pub use services::Services;
 

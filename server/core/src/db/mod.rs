@@ -77,6 +77,30 @@ impl BeginWrite for PgPool {
     }
 }
 
+/// A PostgreSQL user name and password, e.g. from the secret RDS keeps and rotates. Never
+/// printed: its `Debug` hides the password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials {
+    /// The user to sign in as.
+    pub username: String,
+    /// Its password.
+    pub password: String,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials").field("username", &self.username).field("password", &"<hidden>").finish()
+    }
+}
+
+/// Woken each time PostgreSQL refuses this process's password (SQLSTATE 28P01), so whatever
+/// keeps the credentials current (the server's secret reader) reads them again at once instead of
+/// at its next round: after a rotation, new connections are refused until it does.
+pub fn credentials_refused() -> &'static tokio::sync::Notify {
+    static REFUSED: tokio::sync::Notify = tokio::sync::Notify::const_new();
+    &REFUSED
+}
+
 /// A connection pool to one of the two supported databases.
 #[derive(Clone, Debug)]
 pub enum Db {
@@ -123,7 +147,16 @@ impl Db {
     /// Connects to the database at `url`, creating an SQLite file (and its folder) if needed.
     /// PostgreSQL TLS options (`sslmode`, `sslrootcert`) are read from the URL.
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
+        Self::connect_as(url, None).await
+    }
+
+    /// [`Db::connect`], signing in to PostgreSQL with `credentials` (from a secret) instead of
+    /// the user and password in the URL.
+    pub async fn connect_as(url: &str, credentials: Option<&Credentials>) -> anyhow::Result<Self> {
         match Backend::from_url(url).map_err(anyhow::Error::msg)? {
+            Backend::Sqlite if credentials.is_some() => {
+                anyhow::bail!("database credentials from a secret apply to PostgreSQL only")
+            }
             Backend::Sqlite => {
                 let options = SqliteConnectOptions::from_str(url)
                     .context("parsing the SQLite URL")?
@@ -146,7 +179,10 @@ impl Db {
                 Ok(Self::Sqlite(pool))
             }
             Backend::Postgres => {
-                let options = PgConnectOptions::from_str(url).context("parsing the PostgreSQL URL")?;
+                let mut options = PgConnectOptions::from_str(url).context("parsing the PostgreSQL URL")?;
+                if let Some(c) = credentials {
+                    options = options.username(&c.username).password(&c.password);
+                }
                 let pool = PgPoolOptions::new()
                     .max_connections(16)
                     // A request that waits longer than this for a connection answers 503 (with
@@ -159,6 +195,15 @@ impl Db {
                     .context("connecting to PostgreSQL")?;
                 Ok(Self::Postgres(pool))
             }
+        }
+    }
+
+    /// New connections sign in with `credentials` from now on; open ones are kept (PostgreSQL
+    /// does not end a session when its password changes). Nothing to do on SQLite.
+    pub fn set_credentials(&self, credentials: &Credentials) {
+        if let Db::Postgres(pool) = self {
+            let options = (*pool.connect_options()).clone();
+            pool.set_connect_options(options.username(&credentials.username).password(&credentials.password));
         }
     }
 
@@ -211,7 +256,11 @@ impl Db {
 
     /// A cheap round trip, for readiness checks.
     pub async fn ping(&self) -> anyhow::Result<()> {
-        on_db!(self, |pool| sqlx::query("SELECT 1").execute(pool).await.map(|_| ())).context("pinging the database")
+        on_db!(self, |pool| sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))
+            .inspect_err(|e| {
+                note_refused_password(e);
+            })
+            .context("pinging the database")
     }
 }
 
@@ -261,7 +310,12 @@ impl Probe {
                     SqliteConnection::connect_with(&pool.connect_options()).await.context("connecting to SQLite")?,
                 ),
                 Db::Postgres(pool) => ProbeConnection::Postgres(
-                    PgConnection::connect_with(&pool.connect_options()).await.context("connecting to PostgreSQL")?,
+                    PgConnection::connect_with(&pool.connect_options())
+                        .await
+                        .inspect_err(|e| {
+                            note_refused_password(e);
+                        })
+                        .context("connecting to PostgreSQL")?,
                 ),
             });
         }
@@ -274,8 +328,30 @@ impl Probe {
     }
 }
 
+/// True when PostgreSQL refused the password (SQLSTATE 28P01 `invalid_password`); then
+/// [`credentials_refused`] is woken.
+pub(crate) fn note_refused_password(error: &sqlx::Error) -> bool {
+    let refused = matches!(error, sqlx::Error::Database(e) if e.code().as_deref() == Some("28P01"));
+    if refused {
+        credentials_refused().notify_one();
+    }
+    refused
+}
+
 /// True when a database error is a unique-constraint violation (same code on both backends'
 /// drivers through sqlx's classification).
 pub(crate) fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Credentials;
+
+    #[test]
+    fn credentials_never_print_their_password() {
+        let credentials = Credentials { username: "cinecloud".into(), password: "s3cret-from-rds".into() };
+        let printed = format!("{credentials:?}");
+        assert!(printed.contains("cinecloud") && !printed.contains("s3cret"), "{printed}");
+    }
 }
