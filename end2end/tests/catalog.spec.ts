@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { openHydrated } from "./support";
 
-test("a viewer finds a movie without typing its accent, narrows the list, and shares it", async ({ page, context }) => {
+test("a viewer finds a movie without typing its accent, narrows the list, and shares it", async ({ page, context, isMobile }) => {
   await openHydrated(page, "/movies");
   // Part of "Häxan", typed without its accent.
   await page.getByRole("searchbox", { name: "Search" }).fill("haxa");
@@ -11,6 +11,16 @@ test("a viewer finds a movie without typing its accent, narrows the list, and sh
   await expect(page.getByRole("link", { name: /Häxan/ })).toBeVisible();
 
   await page.getByRole("searchbox", { name: "Search" }).fill("");
+  const more = page.getByRole("button", { name: "Filters" });
+  if (isMobile) {
+    // On a phone the filters beyond the search words wait behind a button.
+    await expect(page.getByLabel("Genre")).toBeHidden();
+    await expect(more).toHaveAttribute("aria-expanded", "false");
+    await more.click();
+    await expect(more).toHaveAttribute("aria-expanded", "true");
+  } else {
+    await expect(more).toBeHidden();
+  }
   await page.getByLabel("Genre").selectOption({ label: "Horror" });
   await page.getByLabel("From year").fill("1920");
   await page.getByLabel("To year").fill("1929");
@@ -28,6 +38,8 @@ test("a viewer finds a movie without typing its accent, narrows the list, and sh
   const sharedResults = shared.getByRole("list").filter({ has: shared.getByRole("link", { name: /Nosferatu/ }) });
   await expect(sharedResults.getByRole("link")).toHaveText(titles);
   await expect(shared.getByLabel("Genre")).toHaveValue("horror");
+  // A filtered list shows its filters, open on a phone too.
+  await expect(shared.getByLabel("Genre")).toBeVisible();
 
   // Back returns to the search.
   await page.goBack();
@@ -73,4 +85,16 @@ test("people link to their pages, which list their movies", async ({ page }) => 
   await page.getByRole("link", { name: "Fritz Lang" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Fritz Lang" })).toBeVisible();
   await expect(page.getByRole("region", { name: "Directed" }).getByRole("link", { name: /Metropolis/ })).toBeVisible();
+});
+
+test("on a phone, the first screen of the catalog shows movies", async ({ page, isMobile }) => {
+  test.skip(!isMobile, "the phone's first screen");
+  for (const path of ["/movies", "/"]) {
+    await openHydrated(page, path);
+    const viewport = page.viewportSize()!;
+    const firstCover = page.locator(".movie-card:not(.skeleton) .cover").first();
+    await expect(firstCover).toBeVisible();
+    const box = (await firstCover.boundingBox())!;
+    expect(box.y + box.height, `${path}: the first cover ends within the first screen`).toBeLessThanOrEqual(viewport.height);
+  }
 });

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { openHydrated, signUp, uniqueEmail } from "./support";
+import { mainNav, openHydrated, signUp, uniqueEmail } from "./support";
 
 test("a viewer rates a movie with half stars from the keyboard, sees the average, and clears it", async ({ page }) => {
   await signUp(page, uniqueEmail("rater"), "Rita Rater");
@@ -53,7 +53,7 @@ test("a viewer rates a movie from its card in the catalog and clears it there", 
   await expect(card.locator(".card-rating")).toHaveText("★ 3.5");
 
   // Rated, it is on the "Top rated" page.
-  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Top rated" }).click();
+  await (await mainNav(page)).getByRole("link", { name: "Top rated" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Top rated" })).toBeVisible();
   await expect(page.getByRole("list", { name: "Top rated movies" }).getByRole("link", { name: /The Navigator/ })).toBeVisible();
 

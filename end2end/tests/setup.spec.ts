@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { PASSWORD, openHydrated, setupLink, uniqueEmail } from "./support";
+import { PASSWORD, mainNav, openHydrated, setupLink, uniqueEmail } from "./support";
 
 test("the first-admin setup link works once and only once", async ({ page, browser, baseURL }) => {
   const link = setupLink(baseURL!);
@@ -12,7 +12,7 @@ test("the first-admin setup link works once and only once", async ({ page, brows
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Create admin account" }).click();
   await expect(page.getByRole("heading", { name: "Users" })).toBeVisible();
-  await expect(page.getByRole("link", { name: "Users" })).toBeVisible();
+  await expect((await mainNav(page)).getByRole("link", { name: "Users" })).toBeVisible();
   await expect(page.getByRole("cell", { name: "Root Admin", exact: true })).toBeVisible();
 
   // Anyone opening the same link again, in a fresh browser, is turned away.

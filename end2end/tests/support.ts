@@ -9,6 +9,16 @@ export function uniqueEmail(name: string): string {
 
 export const PASSWORD = "a long enough passphrase";
 
+/** The main navigation, opened first where it waits behind the menu button (a phone). */
+export async function mainNav(page: Page): Promise<Locator> {
+  const menu = page.getByRole("button", { name: "Menu" });
+  if (await menu.isVisible()) {
+    await menu.click();
+    await expect(menu).toHaveAttribute("aria-expanded", "true");
+  }
+  return page.getByRole("navigation", { name: "Main" });
+}
+
 /** Opens a page and waits until the WebAssembly has made it interactive. When it does not, the
  * failure carries what the browser reported (panics, failed loads). */
 export async function openHydrated(page: Page, path: string): Promise<void> {

@@ -29,6 +29,17 @@ pub struct CatalogQuery {
 }
 
 impl CatalogQuery {
+    /// Whether anything but the search words, the sort and the page narrows the list (the
+    /// filters a phone folds away are then shown open).
+    pub fn filtered(&self) -> bool {
+        self.genre.is_some()
+            || self.year_from.is_some()
+            || self.year_to.is_some()
+            || self.runtime_min.is_some()
+            || self.runtime_max.is_some()
+            || self.lang.is_some()
+    }
+
     /// Reads the query from URL parameters; unparsable numbers are ignored.
     pub fn from_params(get: impl Fn(&str) -> Option<String>) -> Self {
         let text = |k: &str| get(k).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
@@ -666,4 +677,32 @@ pub async fn remove_cover(id: i64, version: i64) -> Result<MovieView, AppError> 
         Ok(cinecloud_core::covers::remove_cover(&services()?, id, version, Some(admin.id)).await?.into())
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CatalogQuery;
+
+    fn query(pairs: &[(&str, &str)]) -> CatalogQuery {
+        CatalogQuery::from_params(|k| pairs.iter().find(|(key, _)| *key == k).map(|(_, v)| (*v).to_owned()))
+    }
+
+    #[test]
+    fn only_narrowing_filters_count_as_filtered() {
+        // Words, sort and page leave a phone's filters folded …
+        assert!(!query(&[("q", "nosferatu"), ("sort", "title"), ("page", "2")]).filtered());
+        // … blank or unparsable values too …
+        assert!(!query(&[("genre", " "), ("year_from", "soon")]).filtered());
+        // … and each narrowing filter opens them.
+        for (key, value) in [
+            ("genre", "horror"),
+            ("year_from", "1920"),
+            ("year_to", "1929"),
+            ("runtime_min", "60"),
+            ("runtime_max", "90"),
+            ("lang", "de"),
+        ] {
+            assert!(query(&[(key, value)]).filtered(), "{key}");
+        }
+    }
 }

@@ -14,11 +14,24 @@ use crate::{
 pub fn Header() -> impl IntoView {
     let ctx = expect_context::<ViewerContext>();
     let log_out = ctx.log_out;
+    // On a phone the navigation folds behind a menu button, so the header is one row plus the
+    // search; a link followed closes it. Wider screens always show it (the button is hidden).
+    let (menu_open, set_menu_open) = signal(false);
 
     view! {
-        <header class="site-header">
+        <header class=move || if menu_open.get() { "site-header menu-open" } else { "site-header" }>
             <A href="/" attr:class="brand">"Cinecloud"</A>
-            <nav aria-label="Main" class="main-nav">
+            <button
+                type="button"
+                class="menu-toggle"
+                aria-label="Menu"
+                aria-controls="main-nav"
+                aria-expanded=move || menu_open.get().to_string()
+                on:click=move |_| set_menu_open.update(|open| *open = !*open)
+            >
+                <span aria-hidden="true">"☰"</span>
+            </button>
+            <nav id="main-nav" aria-label="Main" class="main-nav" on:click=move |_| set_menu_open.set(false)>
                 <A href="/">"Home"</A>
                 <A href="/movies">"Movies"</A>
                 <A href="/top-rated">"Top rated"</A>

@@ -36,6 +36,11 @@ pub fn MoviesPage() -> impl IntoView {
     let movies = Resource::new(move || query.get(), browse_movies);
     let genres = Resource::new(|| (), |_| list_genres());
     let ctx = expect_context::<crate::viewer::ViewerContext>();
+    // On a phone the filters fold behind a "Filters" button so that movies fill the first
+    // screen; they show open when one is set, and the viewer's own choice wins after a click.
+    // Wider screens always show them (the button is hidden by CSS).
+    let (filters_choice, set_filters_choice) = signal(None::<bool>);
+    let filters_open = move || filters_choice.get().unwrap_or_else(|| query.get().filtered());
 
     view! {
         <Title text="Movies" />
@@ -49,11 +54,21 @@ pub fn MoviesPage() -> impl IntoView {
                     }) })}
                 </Transition>
             </div>
-            <Form method="GET" action="/movies" attr:class="filters" attr:role="search" attr:aria-label="Find movies">
+            <Form method="GET" action="/movies" attr:class=move || if filters_open() { "filters open" } else { "filters" } attr:role="search" attr:aria-label="Find movies">
                 <div class="field grow">
                     <label for="filter-q">"Search"</label>
                     <input id="filter-q" name="q" type="search" placeholder="Title, person, story…" value=move || query.get().q />
                 </div>
+                <button
+                    type="button"
+                    class="button secondary filters-toggle"
+                    aria-controls="more-filters"
+                    aria-expanded=move || filters_open().to_string()
+                    on:click=move |_| set_filters_choice.set(Some(!filters_open()))
+                >
+                    "Filters"
+                </button>
+                <div id="more-filters" class="more-filters">
                 <div class="field">
                     <label for="filter-genre">"Genre"</label>
                     <select id="filter-genre" name="genre">
@@ -90,6 +105,7 @@ pub fn MoviesPage() -> impl IntoView {
                             view! { <option value=*value selected=selected>{*label}</option> }
                         }).collect_view()}
                     </select>
+                </div>
                 </div>
                 <button type="submit" class="button">"Apply"</button>
             </Form>
