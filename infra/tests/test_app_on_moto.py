@@ -59,6 +59,25 @@ def cinecloud_binary():
     return binary
 
 
+def app_env(folder, **settings):
+    """`cinecloud serve`'s environment on a free port, its site and data in `folder`, with fake
+    AWS credentials (moto accepts any) and `settings` added."""
+    port = free_port()
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "CINECLOUD_LISTEN": f"127.0.0.1:{port}",
+        "CINECLOUD_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "CINECLOUD_DEMO_CATALOG": "false",
+        "CINECLOUD_DRAIN_SECONDS": "0",
+        "CINECLOUD_LOG_FORMAT": "json",
+        "LEPTOS_SITE_ROOT": str(folder),
+        **settings,
+    }
+
+
 class Server:
     """`cinecloud serve` with `env`, its log in `folder`."""
 
@@ -94,24 +113,14 @@ def test_the_app_stores_a_cover_in_the_stacks_bucket(template, moto_server):
     bucket = stack.outputs["MediaBucketName"]
 
     data = tempfile.TemporaryDirectory(prefix="cinecloud-infra-")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "DATABASE_URL": f"sqlite://{data.name}/cinecloud.db",
-        "CINECLOUD_S3_BUCKET": bucket,
-        "CINECLOUD_S3_ENDPOINT": moto_server,
-        "CINECLOUD_S3_REGION": REGION,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_EC2_METADATA_DISABLED": "true",
-        "CINECLOUD_LISTEN": f"127.0.0.1:{port}",
-        "CINECLOUD_PUBLIC_URL": base,
-        "CINECLOUD_DEMO_CATALOG": "false",
-        "CINECLOUD_DRAIN_SECONDS": "0",
-        "CINECLOUD_LOG_FORMAT": "json",
-        "LEPTOS_SITE_ROOT": data.name,
-    }
+    env = app_env(
+        data.name,
+        DATABASE_URL=f"sqlite://{data.name}/cinecloud.db",
+        CINECLOUD_S3_BUCKET=bucket,
+        CINECLOUD_S3_ENDPOINT=moto_server,
+        CINECLOUD_S3_REGION=REGION,
+    )
+    base = env["CINECLOUD_PUBLIC_URL"]
     created = subprocess.run(
         [binary, "admin", "create", "--email", "root@example.com", "--name", "Root"],
         env={**env, "CINECLOUD_ADMIN_PASSWORD": PASSWORD},
@@ -207,28 +216,18 @@ def test_the_app_signs_in_with_the_stacks_secret_and_follows_its_rotation(templa
     secrets = stack.client("secretsmanager")
     secrets.put_secret_value(SecretId=secret_id, SecretString=json.dumps({"username": cluster.user, "password": first}))
     data = tempfile.TemporaryDirectory(prefix="cinecloud-infra-")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {
-        "PATH": os.environ.get("PATH", ""),
+    env = app_env(
+        data.name,
         # As in the task definition: no user or password in the URL.
-        "DATABASE_URL": f"postgres://127.0.0.1:{cluster.port}/postgres",
-        "CINECLOUD_DATABASE_SECRET": secret_id,
+        DATABASE_URL=f"postgres://127.0.0.1:{cluster.port}/postgres",
+        CINECLOUD_DATABASE_SECRET=secret_id,
         # Only a refused password can make it read the secret again within this test.
-        "CINECLOUD_DATABASE_SECRET_REFRESH_SECONDS": "3600",
-        "AWS_ENDPOINT_URL_SECRETS_MANAGER": moto_server,
-        "AWS_REGION": REGION,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_EC2_METADATA_DISABLED": "true",
-        "CINECLOUD_MEDIA_DIR": f"{data.name}/media",
-        "CINECLOUD_LISTEN": f"127.0.0.1:{port}",
-        "CINECLOUD_PUBLIC_URL": base,
-        "CINECLOUD_DEMO_CATALOG": "false",
-        "CINECLOUD_DRAIN_SECONDS": "0",
-        "CINECLOUD_LOG_FORMAT": "json",
-        "LEPTOS_SITE_ROOT": data.name,
-    }
+        CINECLOUD_DATABASE_SECRET_REFRESH_SECONDS="3600",
+        AWS_ENDPOINT_URL_SECRETS_MANAGER=moto_server,
+        AWS_REGION=REGION,
+        CINECLOUD_MEDIA_DIR=f"{data.name}/media",
+    )
+    base = env["CINECLOUD_PUBLIC_URL"]
     server = Server(binary, env, Path(data.name))
     try:
         assert server.ready()["database"] == "ok"
