@@ -69,43 +69,43 @@ pub fn MoviesPage() -> impl IntoView {
                     "Filters"
                 </button>
                 <div id="more-filters" class="more-filters">
-                <div class="field">
-                    <label for="filter-genre">"Genre"</label>
-                    <select id="filter-genre" name="genre">
-                        <option value="">"All genres"</option>
-                        <Transition>
-                            {move || Suspend::new(async move { genres.await.ok().unwrap_or_default().into_iter().map(|g| {
-                                let selected = query.get().genre.as_deref() == Some(g.slug.as_str());
-                                view! { <option value=g.slug selected=selected>{g.name}</option> }
-                            }).collect_view() })}
-                        </Transition>
-                    </select>
-                </div>
-                <div class="field short">
-                    <label for="filter-from">"From year"</label>
-                    <input id="filter-from" name="year_from" type="number" inputmode="numeric" min="1888" max="2100" value=move || query.get().year_from />
-                </div>
-                <div class="field short">
-                    <label for="filter-to">"To year"</label>
-                    <input id="filter-to" name="year_to" type="number" inputmode="numeric" min="1888" max="2100" value=move || query.get().year_to />
-                </div>
-                <div class="field short">
-                    <label for="filter-runtime">"At most (min)"</label>
-                    <input id="filter-runtime" name="runtime_max" type="number" inputmode="numeric" min="1" max="1000" value=move || query.get().runtime_max />
-                </div>
-                <div class="field short">
-                    <label for="filter-lang">"Language"</label>
-                    <input id="filter-lang" name="lang" type="text" maxlength="3" placeholder="fr" value=move || query.get().lang />
-                </div>
-                <div class="field">
-                    <label for="filter-sort">"Sort by"</label>
-                    <select id="filter-sort" name="sort">
-                        {SORTS.iter().map(|(value, label)| {
-                            let selected = move || query.get().sort.as_deref().unwrap_or("relevance") == *value;
-                            view! { <option value=*value selected=selected>{*label}</option> }
-                        }).collect_view()}
-                    </select>
-                </div>
+                    <div class="field">
+                        <label for="filter-genre">"Genre"</label>
+                        <select id="filter-genre" name="genre">
+                            <option value="">"All genres"</option>
+                            <Transition>
+                                {move || Suspend::new(async move { genres.await.ok().unwrap_or_default().into_iter().map(|g| {
+                                    let selected = query.get().genre.as_deref() == Some(g.slug.as_str());
+                                    view! { <option value=g.slug selected=selected>{g.name}</option> }
+                                }).collect_view() })}
+                            </Transition>
+                        </select>
+                    </div>
+                    <div class="field short">
+                        <label for="filter-from">"From year"</label>
+                        <input id="filter-from" name="year_from" type="number" inputmode="numeric" min="1888" max="2100" value=move || query.get().year_from />
+                    </div>
+                    <div class="field short">
+                        <label for="filter-to">"To year"</label>
+                        <input id="filter-to" name="year_to" type="number" inputmode="numeric" min="1888" max="2100" value=move || query.get().year_to />
+                    </div>
+                    <div class="field short">
+                        <label for="filter-runtime">"At most (min)"</label>
+                        <input id="filter-runtime" name="runtime_max" type="number" inputmode="numeric" min="1" max="1000" value=move || query.get().runtime_max />
+                    </div>
+                    <div class="field short">
+                        <label for="filter-lang">"Language"</label>
+                        <input id="filter-lang" name="lang" type="text" maxlength="3" placeholder="fr" value=move || query.get().lang />
+                    </div>
+                    <div class="field">
+                        <label for="filter-sort">"Sort by"</label>
+                        <select id="filter-sort" name="sort">
+                            {SORTS.iter().map(|(value, label)| {
+                                let selected = move || query.get().sort.as_deref().unwrap_or("relevance") == *value;
+                                view! { <option value=*value selected=selected>{*label}</option> }
+                            }).collect_view()}
+                        </select>
+                    </div>
                 </div>
                 <button type="submit" class="button">"Apply"</button>
             </Form>

@@ -1,8 +1,7 @@
 //! Browsers that have signed in to an account, by the SHA-256 of their device token (migration
 //! 0016).
 
-use super::{Db, on_db};
-use crate::db::BeginWrite as _;
+use super::{BeginWrite as _, Db, on_db};
 
 /// Most devices remembered per account; the least recently used are forgotten first.
 pub const PER_ACCOUNT: i64 = 20;

@@ -1,13 +1,12 @@
 //! Watchlists and playlists. Every read and write names the owner, so another viewer's list is
 //! never touched: it simply is not found.
 
-use crate::db::BeginWrite as _;
 use sqlx::FromRow;
 
 use super::movies::{CARD_COLUMNS, CardRow};
 use crate::{
     catalog::MovieCard,
-    db::{Db, movie_visible, on_db},
+    db::{BeginWrite as _, Db, movie_visible, on_db},
     lists::{List, ListHolding, ListKind},
 };
 

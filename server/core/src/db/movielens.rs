@@ -1,10 +1,9 @@
 //! The links `cinecloud import movielens` keeps, and its bulk writes.
 
-use crate::db::BeginWrite as _;
 use crate::{
     accounts::PasswordHash,
     catalog::MovieInput,
-    db::{Db, on_db},
+    db::{BeginWrite as _, Db, on_db},
 };
 
 /// Which kind of MovieLens id a link is for.

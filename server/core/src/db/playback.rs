@@ -1,12 +1,11 @@
 //! The viewing tables: `watch_progress` (a viewer's place in each movie) and `playback_events`
 //! (what the player reported).
 
-use crate::db::BeginWrite as _;
 use sqlx::FromRow;
 
 use super::movies::{CARD_COLUMNS, CardRow};
 use crate::{
-    db::{Db, movie_visible, on_db},
+    db::{BeginWrite as _, Db, movie_visible, on_db},
     playback::{HistoryEntry, MIN_RESUME_MS, PlaybackEvent, Progress},
     ratings::Signal,
 };

@@ -2,9 +2,8 @@
 //! sort score in the same transaction, with the movie row locked first so concurrent raters of
 //! one movie cannot lose each other's updates.
 
-use crate::db::BeginWrite as _;
 use crate::{
-    db::{Db, movie_visible, on_db},
+    db::{BeginWrite as _, Db, movie_visible, on_db},
     ratings::{OwnRating, RatingSummary, Signal},
 };
 

@@ -1,13 +1,12 @@
 //! What the recommender keeps in the database: trained model versions (the factors themselves
 //! live in media storage), the training lease, and the reads that feed training and serving.
 
-use crate::db::BeginWrite as _;
 use sqlx::FromRow;
 
 use super::movies::{CARD_COLUMNS, CardRow};
 use crate::{
     catalog::MovieCard,
-    db::{Db, on_db},
+    db::{BeginWrite as _, Db, on_db},
     ratings::{OwnRating, OwnSignal, Signal, ViewerSignals},
 };
 

@@ -1,7 +1,6 @@
 //! One-time tokens that let whoever holds the setup link create the first admin.
 
-use crate::db::BeginWrite as _;
-use crate::db::{Db, on_db};
+use crate::db::{BeginWrite as _, Db, on_db};
 
 /// Adds a token, and forgets unused ones issued at or before `expired_before` (they no longer
 /// work). Earlier unused tokens stay valid: every server of a fleet logs its own link at start,

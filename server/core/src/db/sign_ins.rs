@@ -1,8 +1,7 @@
 //! Where accounts are signed in: a row per signed-in session (see migration 0014).
 
-use crate::db::BeginWrite as _;
 use crate::{
-    db::{Db, on_db},
+    db::{BeginWrite as _, Db, on_db},
     sign_ins::SignIn,
 };
 

@@ -1,11 +1,10 @@
 //! The `users` table: accounts, roles, profile photos and the session epoch.
 
-use crate::db::BeginWrite as _;
 use sqlx::FromRow;
 
 use crate::{
     accounts::{PasswordHash, Role, User},
-    db::{Db, is_unique_violation, on_db},
+    db::{BeginWrite as _, Db, is_unique_violation, on_db},
 };
 
 const USER_COLUMNS: &str = "id, email, display_name, password_hash, role, photo_key, \

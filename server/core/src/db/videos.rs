@@ -4,10 +4,9 @@ use super::{
     Db,
     movies::{UpdateError, write_audit},
 };
-use crate::db::BeginWrite as _;
 use crate::{
     catalog::Change,
-    db::{movie_visible, on_db},
+    db::{BeginWrite as _, movie_visible, on_db},
     videos::Video,
 };
 

@@ -1,10 +1,9 @@
 //! Changes to movies, each in one transaction with its audit entries: insert (one or many),
 //! update under a version check, cover, delete, restore and purge.
 
-use crate::db::BeginWrite as _;
 use crate::{
     catalog::{Change, CreditRole, MovieInput, text},
-    db::{Db, on_db},
+    db::{BeginWrite as _, Db, on_db},
 };
 
 use super::{genre_slug, search_document};
