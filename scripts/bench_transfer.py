@@ -2,11 +2,13 @@
 fresh SQLite file with the demo catalog, opens each page as a browser with an empty cache would
 (the HTML, then the stylesheet, the JavaScript glue and the WebAssembly it links to), once for
 each Accept-Encoding, and counts the bytes as they come over the wire (bodies not decoded).
-Prints a table, then one JSON object per page and encoding."""
+Prints a table, then one JSON object per page and encoding; then (scripts/bench_images.mjs) what
+a phone's browser downloads on opening each page, images counted apart, as JSON per page and phone."""
 
 import json
 import os
 import re
+import subprocess
 import sys
 
 from bench_common import Server
@@ -62,6 +64,8 @@ def main():
                 row["total"] = row["html"] + row["css"] + row["js"] + row["wasm"]
                 row["encodings"] = encodings
                 rows.append(row)
+        phones = subprocess.run(["node", os.path.join(os.path.dirname(__file__), "bench_images.mjs"), base, *PAGES],
+                                check=True, capture_output=True, text=True).stdout
     finally:
         proc.terminate()
         proc.wait(timeout=20)
@@ -70,6 +74,12 @@ def main():
         print(f"{r['page']:<10} {r['accept']:<9} {r['html']:>9,} {r['css']:>9,} {r['js']:>9,} {r['wasm']:>10,} {r['total']:>10,}")
     for r in rows:
         print(json.dumps(r))
+    print()
+    print(f"{'page':<10} {'phone':<13} {'images':>7} {'image bytes':>12} {'requests':>9} {'all bytes':>10}")
+    for line in phones.splitlines():
+        r = json.loads(line)
+        print(f"{r['page']:<10} {r['phone']:<13} {r['images']:>7} {r['image_bytes']:>12,} {r['requests']:>9} {r['total_bytes']:>10,}")
+    print(phones, end="")
 
 
 main()

@@ -70,7 +70,7 @@ test("an admin uploads a cover with progress, sees it on the grid, deletes the m
   await expect(progress).toHaveAttribute("value", "100");
   await expect(page.getByText("Cover uploaded.")).toBeVisible();
   const newCover = await page.locator("img.cover.large").getAttribute("src");
-  expect(newCover).toMatch(/^\/media\/covers\/\d+\/[0-9a-f]{32}-card\.jpg$/);
+  expect(newCover).toMatch(/^\/media\/covers\/\d+\/webp-[0-9a-f]{32}-360\.webp$/);
   expect(newCover).not.toBe(oldCover);
 
   // A file that is not an image is refused with a clear message; the cover stays.

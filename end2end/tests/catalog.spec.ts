@@ -96,5 +96,23 @@ test("on a phone, the first screen of the catalog shows movies", async ({ page, 
     await expect(firstCover).toBeVisible();
     const box = (await firstCover.boundingBox())!;
     expect(box.y + box.height, `${path}: the first cover ends within the first screen`).toBeLessThanOrEqual(viewport.height);
+    // The first card's cover (unless the movie has none: other stories add such movies) is
+    // loaded first of all, at once.
+    if ((await firstCover.evaluate((e) => e.tagName)) === "IMG") {
+      await expect(firstCover).toHaveAttribute("fetchpriority", "high");
+      await expect(firstCover).toHaveAttribute("loading", "eager");
+    }
+    // Covers come sized for this screen: WebP, the stored width the browser picked (in the
+    // name) at least the device pixels the cover fills and at most 1.5 times as many (the
+    // stored widths are at most 1.5 times apart).
+    const image = page.locator(".movie-card:not(.skeleton) img.cover").first();
+    await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+    const shown = await image.evaluate((img: HTMLImageElement) => ({
+      src: img.currentSrc,
+      needed: img.getBoundingClientRect().width * window.devicePixelRatio,
+    }));
+    const picked = Number(/-(\d+)\.webp$/.exec(shown.src)?.[1]);
+    expect(picked, `${path}: ${JSON.stringify(shown)}`).toBeGreaterThanOrEqual(shown.needed);
+    expect(picked, `${path}: ${JSON.stringify(shown)}`).toBeLessThanOrEqual(shown.needed * 1.5);
   }
 });

@@ -55,6 +55,9 @@ pub enum Command {
         #[arg(long, value_name = "SECONDS", default_value_t = 3600)]
         older_than: u64,
     },
+    /// Re-encode covers stored before WebP (three JPEGs) as WebP at every width, so phones get
+    /// images sized for their screens. Safe while servers run; prints how many were converted.
+    ConvertCovers,
     /// Exit 0 if the server listening at CINECLOUD_LISTEN answers `GET /healthz` with 200 within
     /// three seconds, else 1: the container image's HEALTHCHECK (it has no curl).
     Healthcheck,

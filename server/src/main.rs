@@ -61,6 +61,7 @@ async fn run() -> ExitCode {
             unreachable!("handled before the settings are read")
         }
         Command::Import(ImportCommand::Movielens { dir }) => import_movielens(settings, &dir).await,
+        Command::ConvertCovers => convert_covers(settings).await,
         Command::Check { fix, older_than } => match check_media(settings, fix, older_than).await {
             Ok(true) => Ok(()),
             Ok(false) => return ExitCode::FAILURE,
@@ -105,6 +106,14 @@ async fn check_media(settings: Settings, fix: bool, older_than: u64) -> anyhow::
     let report = cinecloud_core::integrity::check(&services, now, min_age, fix).await?;
     print!("{report}");
     Ok(report.is_clean())
+}
+
+/// `cinecloud convert-covers`.
+async fn convert_covers(settings: Settings) -> anyhow::Result<()> {
+    let services = startup::connect_services(&settings).await?;
+    let done = cinecloud_core::covers::convert_jpeg_covers(&services).await?;
+    println!("Converted {} covers to WebP; {} left as they were.", done.converted, done.skipped);
+    Ok(())
 }
 
 async fn seed_catalog(settings: Settings, synthetic: Option<usize>, seed: u64) -> anyhow::Result<()> {

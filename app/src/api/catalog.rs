@@ -94,22 +94,15 @@ fn encode(value: &str) -> String {
     out
 }
 
-/// The URLs of a cover's stored sizes.
+/// The URLs of a cover's stored images.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CoverView {
-    /// 320 px wide.
+    /// At least 320 px wide: the `src` for a browser that ignores `srcset`.
     pub card: String,
-    /// 640 px wide.
-    pub detail: String,
-    /// 1280 px wide (or the upload's own width, if smaller).
-    pub full: String,
-}
-
-impl CoverView {
-    /// The `srcset` offering every size, so the browser picks the smallest that is sharp.
-    pub fn srcset(&self) -> String {
-        format!("{} 320w, {} 640w, {} 1280w", self.card, self.detail, self.full)
-    }
+    /// Every stored image with its width, so the browser picks the smallest that is sharp.
+    pub srcset: String,
+    /// At least 640 px wide: the picture a link preview shows.
+    pub preview: String,
 }
 
 /// A movie on a card.
@@ -281,7 +274,7 @@ pub struct AuditEntryView {
 mod convert {
     use cinecloud_core::{
         catalog::{AuditEntry, CreditRole, Movie, MovieCard, Page},
-        covers::cover_url as url,
+        covers::{cover_srcset, cover_url as url},
         ratings::RatingSummary,
     };
 
@@ -292,7 +285,7 @@ mod convert {
     }
 
     pub(super) fn cover(key: Option<String>) -> Option<CoverView> {
-        key.map(|k| CoverView { card: url(&k, "card"), detail: url(&k, "detail"), full: url(&k, "full") })
+        key.map(|k| CoverView { card: url(&k, 320), srcset: cover_srcset(&k), preview: url(&k, 640) })
     }
 
     impl From<MovieCard> for MovieCardView {

@@ -8,6 +8,9 @@ use crate::{
     components::{add_to_list::ListButtons, star_rating::StarRating},
 };
 
+/// How many cards of a grid a phone shows in its first screen, or nearly (two rows of two).
+pub const FIRST_SCREEN: usize = 4;
+
 /// The initials shown on a movie without cover art.
 fn initials(title: &str) -> String {
     title.split_whitespace().filter_map(|w| w.chars().next()).filter(|c| c.is_alphanumeric()).take(2).collect()
@@ -28,21 +31,25 @@ pub fn Cover(
     /// Extra classes (`large` on the movie page).
     #[prop(default = "")]
     class: &'static str,
-    /// Load at once (the movie page's own cover) instead of when scrolled near.
+    /// Load at once (covers in the first screen) instead of when scrolled near.
     #[prop(default = false)]
     eager: bool,
+    /// The page's likely largest image in the first screen: loaded first of all (and at once).
+    #[prop(default = false)]
+    lead: bool,
 ) -> impl IntoView {
     match cover {
         Some(cover) => view! {
             <img
                 class=format!("cover {class}")
                 src=cover.card.clone()
-                srcset=cover.srcset()
+                srcset=cover.srcset.clone()
                 sizes=sizes
                 alt=""
                 width="320"
                 height="480"
-                loading=if eager { "eager" } else { "lazy" }
+                loading=if eager || lead { "eager" } else { "lazy" }
+                fetchpriority=if lead { "high" } else { "auto" }
                 decoding="async"
             />
         }
@@ -66,6 +73,10 @@ pub fn MovieCard(
     /// Prefix of the star control's ids, unique per list on a page (a movie may be in two).
     #[prop(default = "card")]
     scope: &'static str,
+    /// Where in its grid the card is: the first few are in the first screen, so their covers load
+    /// at once (the first one before anything else) instead of when scrolled near.
+    #[prop(default = usize::MAX)]
+    position: usize,
     /// Offer the watchlist toggle and playlists menu (a list's own page has its own controls).
     #[prop(default = true)]
     lists: bool,
@@ -86,7 +97,14 @@ pub fn MovieCard(
     view! {
         <li class="movie-card">
             <A href=format!("/movies/{}", movie.id)>
-                <Cover cover=movie.cover.clone() id=movie.id title=movie.title.clone() sizes="(max-width: 480px) 45vw, 160px" />
+                <Cover
+                    cover=movie.cover.clone()
+                    id=movie.id
+                    title=movie.title.clone()
+                    sizes="(max-width: 480px) 45vw, 160px"
+                    eager=position < FIRST_SCREEN
+                    lead=position == 0
+                />
                 <span class="card-title">{movie.title.clone()}</span>
                 {note.map(|n| view! { <span class="card-note">{n}</span> })}
                 <span class="card-meta">

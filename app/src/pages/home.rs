@@ -233,7 +233,7 @@ fn RecentlyAdded() -> impl IntoView {
             <Transition fallback=|| view! { <MovieGridSkeleton /> }>
                 {move || Suspend::new(async move { movies.await.ok().map(|page| view! {
                     <ul class="movie-grid">
-                        {page.items.into_iter().take(12).map(|movie| view! { <MovieCard movie scope="recent" /> }).collect_view()}
+                        {page.items.into_iter().take(12).enumerate().map(|(position, movie)| view! { <MovieCard movie scope="recent" position /> }).collect_view()}
                     </ul>
                 }) })}
             </Transition>

@@ -132,7 +132,7 @@ fn Results(page: MoviePageView, query: CatalogQuery) -> impl IntoView {
     view! {
         <p class="result-count" role="status">{count}</p>
         <ul class="movie-grid">
-            {page.items.into_iter().map(|movie| view! { <MovieCard movie /> }).collect_view()}
+            {page.items.into_iter().enumerate().map(|(position, movie)| view! { <MovieCard movie position /> }).collect_view()}
         </ul>
         {pager(current, pages, link)}
     }

@@ -35,7 +35,7 @@ pub fn TopRatedPage() -> impl IntoView {
                         } else {
                             view! {
                                 <ol class="movie-grid" aria-label="Top rated movies">
-                                    {rated.into_iter().map(|movie| view! { <MovieCard movie scope="top" /> }).collect_view()}
+                                    {rated.into_iter().enumerate().map(|(position, movie)| view! { <MovieCard movie scope="top" position /> }).collect_view()}
                                 </ol>
                             }
                             .into_any()

@@ -76,6 +76,14 @@ pub fn encode_jpeg(image: &image::DynamicImage, quality: u8) -> Result<Vec<u8>, 
     Ok(out)
 }
 
+/// Encodes `image` as lossy WebP (libwebp) at `quality` (0–100).
+pub fn encode_webp(image: &image::DynamicImage, quality: f32) -> Result<Vec<u8>, ImageRejected> {
+    let rgb = image.to_rgb8();
+    let encoder = webp::Encoder::from_rgb(rgb.as_raw(), rgb.width(), rgb.height());
+    let encoded = encoder.encode_simple(false, quality).map_err(|_| ImageRejected::Corrupt)?;
+    Ok(encoded.to_vec())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -92,10 +92,12 @@ pub async fn check(services: &Services, now: i64, min_age: i64, fix: bool) -> an
     let mut references = Vec::new();
     for (kind, id, key) in rows {
         match kind.as_str() {
-            "cover" => references.extend(covers::COVER_SIZES.iter().map(|(size, _)| Reference {
-                owner: format!("movie {id}'s cover ({size})"),
-                key: covers::cover_object_key(&key, size),
-            })),
+            "cover" => {
+                references.extend(covers::cover_images(&key).into_iter().map(|image| Reference {
+                    owner: format!("movie {id}'s cover ({} px)", image.width),
+                    key: image.key,
+                }))
+            }
             "photo" => references.push(Reference { owner: format!("user {id}'s photo"), key }),
             "video" => references.push(Reference { owner: format!("movie {id}'s video"), key }),
             _ => references.push(Reference { owner: format!("recommender model {id}"), key }),

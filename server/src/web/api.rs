@@ -107,10 +107,11 @@ fn rating_json(r: RatingSummary) -> serde_json::Value {
     json!({ "average": r.average(), "count": r.count })
 }
 
-/// The URLs of a cover's sizes, as JSON.
+/// The URLs of a cover's images, as JSON: three named sizes and a `srcset` of them all.
 fn cover_json(prefix: Option<&str>) -> Option<serde_json::Value> {
-    use cinecloud_core::covers::cover_url as url;
-    prefix.map(|p| json!({ "card": url(p, "card"), "detail": url(p, "detail"), "full": url(p, "full") }))
+    use cinecloud_core::covers::{cover_srcset, cover_url as url};
+    prefix
+        .map(|p| json!({ "card": url(p, 320), "detail": url(p, 640), "full": url(p, 1280), "srcset": cover_srcset(p) }))
 }
 
 /// What a cache may do with an API answer: keep it, but ask again each time (with the ETag, so

@@ -186,13 +186,13 @@ async fn covers_are_uploaded_by_admins_and_served_publicly(backend: Backend) {
         assert_eq!(saved.version, movie.version + 1);
         let card = saved.cover.expect("the answer has the cover's URLs").card;
 
-        // Public, cacheable, a real JPEG; the grid and the JSON API point at it.
+        // Public, cacheable, a real WebP; the grid and the JSON API point at it.
         let served = app.client().get(format!("{}{card}", app.base)).send().await.unwrap();
         assert_eq!(served.status(), StatusCode::OK, "{media:?}");
-        assert_eq!(served.headers()["content-type"], "image/jpeg");
+        assert_eq!(served.headers()["content-type"], "image/webp");
         assert!(served.headers()["cache-control"].to_str().unwrap().contains("immutable"));
-        let jpeg = served.bytes().await.unwrap();
-        assert_eq!(image::guess_format(&jpeg).unwrap(), image::ImageFormat::Jpeg);
+        let webp = served.bytes().await.unwrap();
+        assert_eq!(image::guess_format(&webp).unwrap(), image::ImageFormat::WebP);
         let grid = app.client().get(format!("{}/movies", app.base)).send().await.unwrap().text().await.unwrap();
         assert!(grid.contains(&card), "the grid shows the new cover");
         let api: serde_json::Value = app

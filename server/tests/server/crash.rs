@@ -11,7 +11,7 @@ use bytes::Bytes;
 use cinecloud_core::{
     accounts::{self, SignUp},
     catalog::{self, MovieForm},
-    covers::{self, COVER_SIZES},
+    covers,
     testing::{TestDb, viewer},
     videos,
 };
@@ -158,8 +158,7 @@ async fn an_instance_killed_mid_upload_leaves_no_dangling_reference_and_check_cl
     // No row names a missing object: every size of every cover is there.
     for movie in &movies[..3] {
         let prefix = catalog::get_movie(&db.db, movie.id).await.unwrap().cover_key.expect("a cover was stored");
-        for (size, _) in COVER_SIZES {
-            let key = covers::cover_object_key(&prefix, size);
+        for covers::CoverImage { key, .. } in covers::cover_images(&prefix) {
             assert!(media.path().join(&key).is_file(), "{key} is missing");
         }
     }
@@ -189,14 +188,14 @@ async fn an_instance_killed_mid_upload_leaves_no_dangling_reference_and_check_cl
     again.ready().await;
     for movie in &movies[..3] {
         let prefix = catalog::get_movie(&db.db, movie.id).await.unwrap().cover_key.unwrap();
-        let card = reqwest::get(format!("{}{}", again.base(), covers::cover_url(&prefix, "card"))).await.unwrap();
+        let card = reqwest::get(format!("{}{}", again.base(), covers::cover_url(&prefix, 320))).await.unwrap();
         assert_eq!(card.status(), StatusCode::OK);
     }
 
     // The check fails on what it did not make: an object deleted under a row that names it (by
     // hand, say), and a stray object; --fix removes the stray and leaves the row to a person.
     let prefix = catalog::get_movie(&db.db, movies[0].id).await.unwrap().cover_key.unwrap();
-    let card_key = covers::cover_object_key(&prefix, "card");
+    let card_key = covers::cover_images(&prefix).remove(0).key;
     let card = media.path().join(&card_key);
     let card_bytes = std::fs::read(&card).unwrap();
     std::fs::remove_file(&card).unwrap();
@@ -206,7 +205,7 @@ async fn an_instance_killed_mid_upload_leaves_no_dangling_reference_and_check_cl
     let broken = check(&db.url, media.path(), &["--older-than", "0", "--fix"]).await;
     let report = stdout(&broken);
     assert_eq!(broken.status.code(), Some(1), "{report}");
-    assert!(report.contains(&format!("movie {}'s cover (card): {card_key}", movies[0].id)), "{report}");
+    assert!(report.contains(&format!("movie {}'s cover (240 px): {card_key}", movies[0].id)), "{report}");
     assert!(report.contains("covers/999999/0123456789abcdef-card.jpg"), "{report}");
     assert!(!stray.exists(), "--fix deleted the orphan");
     std::fs::write(&card, card_bytes).unwrap();

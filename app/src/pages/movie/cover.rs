@@ -47,7 +47,7 @@ pub fn CoverPanel(movie: RwSignal<MovieView>, editing: Signal<bool>, is_new: boo
     view! {
         <div class="cover-panel">
             {move || movie.with(|m| view! {
-                <Cover cover=m.cover.clone() id=m.id title=m.title.clone() sizes="(max-width: 700px) 12rem, 18rem" class="large" eager=true />
+                <Cover cover=m.cover.clone() id=m.id title=m.title.clone() sizes="(max-width: 700px) 12rem, 18rem" class="large" lead=true />
             })}
             <Show when=move || editing.get() && !is_new>
                 <DropZone state field="cover" what="Cover" prompt="Drop an image here, or choose one:"

@@ -39,7 +39,7 @@ pub(super) fn Head(editor: Editor) -> impl IntoView {
         (move || movie.with(heading_of)).into()
     };
     let description = move || movie.with(|m| m.synopsis.chars().take(200).collect::<String>());
-    let og_image = movie.with_untracked(|m| m.cover.as_ref().map(|c| c.detail.clone()));
+    let og_image = movie.with_untracked(|m| m.cover.as_ref().map(|c| c.preview.clone()));
     view! {
         <Title text=heading />
         <Meta name="description" content=description />

@@ -131,27 +131,35 @@ pub async fn attach_demo_clips(services: &Services) -> anyhow::Result<usize> {
 }
 
 /// Gives each of these movies that has no cover one drawn from its title, year and genre
-/// (see [`crate::covers::generate`]). Movies edited meanwhile are left alone.
+/// (see [`crate::covers::generate`]). Movies edited meanwhile are left alone. Draws as many at
+/// once as there are cores: encoding a cover's five WebP widths takes ~0.1 s of CPU.
 pub async fn draw_covers(services: &Services, ids: &[i64]) -> anyhow::Result<()> {
-    for &id in ids {
-        let Some(movie) = movies::find(&services.db, id).await? else { continue };
-        if movie.cover_key.is_some() {
-            continue;
-        }
-        let input = movie.input.clone();
-        let cover = crate::blocking::spawn_blocking(move || {
-            let art = covers::generate(&input.title, input.year, &input.genres);
-            covers::encode(id, &art)
-        })
-        .await
-        .context("cover drawing task")?
-        .context("encoding a drawn cover")?;
-        match covers::store(services, id, movie.version, cover, None).await {
-            Ok(_) | Err(Error::VersionConflict { .. } | Error::NotFound) => {}
-            Err(e) => return Err(anyhow::Error::new(e).context(format!("storing the cover of movie {id}"))),
-        }
-    }
+    use futures::{StreamExt, TryStreamExt};
+    let at_once = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    futures::stream::iter(ids.iter().map(|&id| draw_cover(services, id)))
+        .buffer_unordered(at_once)
+        .try_collect::<Vec<()>>()
+        .await?;
     Ok(())
+}
+
+async fn draw_cover(services: &Services, id: i64) -> anyhow::Result<()> {
+    let Some(movie) = movies::find(&services.db, id).await? else { return Ok(()) };
+    if movie.cover_key.is_some() {
+        return Ok(());
+    }
+    let input = movie.input.clone();
+    let cover = crate::blocking::spawn_blocking(move || {
+        let art = covers::generate(&input.title, input.year, &input.genres);
+        covers::encode(id, &art)
+    })
+    .await
+    .context("cover drawing task")?
+    .context("encoding a drawn cover")?;
+    match covers::store(services, id, movie.version, cover, None).await {
+        Ok(_) | Err(Error::VersionConflict { .. } | Error::NotFound) => Ok(()),
+        Err(e) => Err(anyhow::Error::new(e).context(format!("storing the cover of movie {id}"))),
+    }
 }
 
 const WORDS: &[&str] = &[
