@@ -150,10 +150,13 @@ def test_the_app_stores_a_cover_in_the_stacks_bucket(template, moto_server):
         # Stored in the stack's bucket, under covers/, and served back through the app.
         s3 = stack.client("s3")
         keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix="covers/").get("Contents", [])]
-        assert len(keys) == 3 and all(k.startswith(f"covers/{movie_id}/") for k in keys), keys
+        # One WebP per width (240, 360, 480, 720, 1280), stored with its content type.
+        assert len(keys) == 5 and all(k.startswith(f"covers/{movie_id}/webp-") for k in keys), keys
+        head = s3.head_object(Bucket=bucket, Key=keys[0])
+        assert head["ContentType"] == "image/webp", head
         served = requests.get(f"{base}{card}")
-        assert served.status_code == 200 and served.headers["content-type"] == "image/jpeg"
-        assert served.content[:3] == b"\xff\xd8\xff"
+        assert served.status_code == 200 and served.headers["content-type"] == "image/webp"
+        assert served.content[:4] == b"RIFF" and served.content[8:12] == b"WEBP"
     finally:
         server.stop()
         data.cleanup()
