@@ -14,6 +14,10 @@ from bench_common import Server
 
 BIN = sys.argv[1]
 RUNS = int(os.environ.get("RUNS", "3"))
+# "simulate" (the preset's default: an unthrottled load, then Lantern's model of a slow phone) or
+# "devtools" (Chromium itself throttles network and CPU while loading: slower, but what it
+# measures happened). See docs/architecture.md, "Images on phones", for why both are printed.
+THROTTLING = os.environ.get("THROTTLING", "simulate")
 
 
 def first_movie(base):
@@ -25,7 +29,7 @@ def first_movie(base):
 def lighthouse(url):
     out = subprocess.run(
         [os.environ["LIGHTHOUSE"], url, "--output=json", "--output-path=stdout", "--quiet",
-         "--only-categories=performance,accessibility",
+         "--only-categories=performance,accessibility", f"--throttling-method={THROTTLING}",
          "--chrome-flags=--headless=new --no-sandbox --disable-gpu"],
         check=True, capture_output=True, text=True).stdout
     report = json.loads(out)
@@ -56,6 +60,7 @@ def main():
             print(f"measured {page}: {median['performance_runs']}", file=sys.stderr)
     finally:
         server.stop()
+    print(f"throttling: {THROTTLING}")
     print(f"{'page':<12} {'perf':>4} {'a11y':>4} {'LCP ms':>7} {'FCP ms':>7} {'TBT ms':>7} {'CLS':>6} {'KiB':>6}  runs")
     for r in rows:
         print(f"{r['page']:<12} {r['performance']:>4} {r['accessibility']:>4} {r['lcp_ms']:>7} {r['fcp_ms']:>7} "
