@@ -56,12 +56,16 @@ pub struct CoverImage {
 /// Every stored image of the cover at `prefix`, narrowest first. The prefix tells the layout:
 /// `covers/12/webp-ab12…` (WebP at [`COVER_WIDTHS`]) or `covers/12/ab12…` (JPEG, before WebP).
 pub fn cover_images(prefix: &str) -> Vec<CoverImage> {
-    let name = prefix.rsplit('/').next().unwrap_or(prefix);
-    if name.starts_with(WEBP_MARK) {
+    if is_webp(prefix) {
         COVER_WIDTHS.iter().map(|&width| CoverImage { key: format!("{prefix}-{width}.webp"), width }).collect()
     } else {
         JPEG_SIZES.iter().map(|&(size, width)| CoverImage { key: format!("{prefix}-{size}.jpg"), width }).collect()
     }
+}
+
+/// Whether the cover at `prefix` is stored as WebP (else as the JPEGs of before).
+fn is_webp(prefix: &str) -> bool {
+    prefix.rsplit('/').next().is_some_and(|name| name.starts_with(WEBP_MARK))
 }
 
 /// The public URL (under the server's `/media/` route) of a stored object.
@@ -110,9 +114,8 @@ pub fn encode(movie_id: i64, image: &DynamicImage) -> Result<EncodedCover, Image
     for &target in COVER_WIDTHS {
         let w = target.min(crop_w);
         // A narrow upload gives several widths the same image: encode it once.
-        if let Some((last_w, bytes)) = encoded.last().filter(|(last_w, _)| *last_w == w) {
-            let (last_w, bytes) = (*last_w, bytes.clone());
-            encoded.push((last_w, bytes));
+        if let Some(same) = encoded.last().filter(|(last_w, _)| *last_w == w).cloned() {
+            encoded.push(same);
             continue;
         }
         let h = (w * 3 / 2).max(1);
@@ -251,10 +254,10 @@ pub struct Conversion {
 pub async fn convert_jpeg_covers(services: &Services) -> anyhow::Result<Conversion> {
     let mut done = Conversion::default();
     for (kind, movie_id, prefix) in crate::db::media_refs::all(&services.db).await? {
-        let legacy = cover_images(&prefix);
-        if kind != "cover" || !legacy[0].key.ends_with(".jpg") {
+        if kind != "cover" || is_webp(&prefix) {
             continue;
         }
+        let legacy = cover_images(&prefix);
         let Some(movie) = movies::find(&services.db, movie_id).await? else { continue };
         if movie.cover_key.as_deref() != Some(prefix.as_str()) {
             done.skipped += 1;
