@@ -29,7 +29,7 @@ WORKDIR /src/scripts/tools
 RUN npm ci --no-audit --no-fund
 WORKDIR /src
 ENV PATH=/src/scripts/tools/node_modules/.bin:$PATH
-RUN cargo leptos build --release \
+RUN cargo leptos build --release --split \
     && target/release/cinecloud precompress --site-root target/site \
     && mkdir -p /out/target/release \
     && cp target/release/cinecloud /out/target/release/ \

@@ -150,7 +150,9 @@ ensure_tools_venv() {
 build_release() {
   local log="${1:-/dev/stdout}"
   [ -n "${LEPTOS_TARGET_DIR:-}" ] || use_build_cache
-  CARGO_TARGET_DIR="$LEPTOS_TARGET_DIR" cargo leptos build --release >"$log" 2>&1 ||
+  # --split: the lazy pages (app/src/lib.rs, `lazy_pages!`) go to chunks of their own; a build
+  # without it leaves the chunks' loader out and those pages cannot load.
+  CARGO_TARGET_DIR="$LEPTOS_TARGET_DIR" cargo leptos build --release --split >"$log" 2>&1 ||
     { [ "$log" = /dev/stdout ] || tail -n 60 "$log"; return 1; }
   # The binary is copied into the clone: it is what Playwright and the scripts serve, and the
   # cache's copy may be overwritten by another clone's build.

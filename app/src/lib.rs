@@ -16,9 +16,9 @@ pub mod viewer;
 use leptos::prelude::*;
 use leptos_meta::{Title, provide_meta_context};
 use leptos_router::{
-    SsrMode,
+    Lazy, LazyRoute, SsrMode,
     components::{Route, Router, Routes},
-    path,
+    lazy_route, path,
 };
 
 use crate::{
@@ -42,6 +42,47 @@ use crate::{
         watch::WatchPage,
     },
 };
+
+/// Declares a route type per page whose code the browser loads only when the page is opened:
+/// `#[lazy_route]` puts the page's view in its own WebAssembly chunk, which
+/// `cargo leptos build --split` cuts out of the main module (see docs/architecture.md, "Lazy
+/// pages"). The server renders these pages as before and names their chunks in `<head>`, so a
+/// direct visit fetches the main module and the chunk at once ([`assets::preload_lazy_page`]).
+/// Their routes render whole before the first byte (`SsrMode::Async`), so `<head>` is not sent
+/// before the route is chosen.
+macro_rules! lazy_pages {
+    ($($route:ident => $page:ident),* $(,)?) => {$(
+        struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                #[cfg(feature = "ssr")]
+                assets::preload_lazy_page(stringify!($route));
+                Self
+            }
+
+            fn view(this: Self) -> AnyView {
+                let _ = this;
+                $page().into_any()
+            }
+        }
+    )*};
+}
+
+// What visitors never see (or see only from a shared link): account, lists, playback and admin.
+lazy_pages! {
+    NewMovieRoute => NewMoviePage,
+    ProfileRoute => ProfilePage,
+    SetupRoute => SetupPage,
+    MyListsRoute => MyListsPage,
+    ListRoute => ListPage,
+    WatchRoute => WatchPage,
+    HistoryRoute => HistoryPage,
+    AdminUsersRoute => AdminUsersPage,
+    AdminRecommenderRoute => AdminRecommenderPage,
+    AdminSecurityRoute => AdminSecurityPage,
+}
 
 /// The HTML document around the app, rendered on the server only. The bundle's URLs come from
 /// the server as [`assets::AssetUrls`] context (content-hashed names), else the plain names.
@@ -97,20 +138,20 @@ pub fn App() -> impl IntoView {
                         // rendered before the first byte, so links and previews see them.
                         <Route path=path!("/movies") view=MoviesPage ssr=SsrMode::Async />
                         <Route path=path!("/top-rated") view=TopRatedPage ssr=SsrMode::Async />
-                        <Route path=path!("/movies/new") view=NewMoviePage />
+                        <Route path=path!("/movies/new") view={Lazy::<NewMovieRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/movies/:id") view=MoviePage ssr=SsrMode::Async />
                         <Route path=path!("/people/:id") view=PersonPage ssr=SsrMode::Async />
                         <Route path=path!("/login") view=LoginPage />
                         <Route path=path!("/signup") view=SignupPage />
-                        <Route path=path!("/profile") view=ProfilePage />
-                        <Route path=path!("/setup") view=SetupPage />
-                        <Route path=path!("/lists") view=MyListsPage />
-                        <Route path=path!("/lists/:id") view=ListPage ssr=SsrMode::Async />
-                        <Route path=path!("/watch/:id") view=WatchPage />
-                        <Route path=path!("/history") view=HistoryPage />
-                        <Route path=path!("/admin/users") view=AdminUsersPage />
-                        <Route path=path!("/admin/recommender") view=AdminRecommenderPage />
-                        <Route path=path!("/admin/security") view=AdminSecurityPage />
+                        <Route path=path!("/profile") view={Lazy::<ProfileRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/setup") view={Lazy::<SetupRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/lists") view={Lazy::<MyListsRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/lists/:id") view={Lazy::<ListRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/watch/:id") view={Lazy::<WatchRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/history") view={Lazy::<HistoryRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin/users") view={Lazy::<AdminUsersRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin/recommender") view={Lazy::<AdminRecommenderRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin/security") view={Lazy::<AdminSecurityRoute>::new()} ssr=SsrMode::Async />
                     </Routes>
                 </ErrorBoundary>
             </main>

@@ -135,6 +135,8 @@ test("the watchlist button on a card and on the movie's page add and remove the 
 
   await openHydrated(page, "/lists");
   await page.getByRole("link", { name: "Cary Grant night" }).click();
+  // The list's page comes in its own chunk: the lists page stays until it has arrived.
+  await expect(page.getByRole("heading", { level: 1, name: "Cary Grant night" })).toBeVisible();
   await expect(page.getByText("No movies yet")).toBeVisible();
 });
 

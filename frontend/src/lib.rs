@@ -4,5 +4,7 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Lazy: a page whose code is in a chunk of its own (see `app`'s `lazy_pages!`) waits for that
+    // chunk before it hydrates.
+    leptos::mount::hydrate_lazy(app::App);
 }

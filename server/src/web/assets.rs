@@ -15,7 +15,7 @@ use std::{
 };
 
 use anyhow::Context;
-use app::assets::AssetUrls;
+use app::assets::{AssetUrls, SplitManifest};
 use axum::{
     body::Body,
     extract::{Request, State},
@@ -66,11 +66,19 @@ impl SiteAssets {
             }
             format!("/{pkg_dir}/{}", candidates[0])
         };
+        let split = split_manifest(&dir, pkg_dir, output_name);
         let urls = AssetUrls {
-            js: url("js", &[format!("{output_name}.js")]),
+            // The loader of the lazy pages' chunks imports the glue by its plain name: the page
+            // must import that same URL, or the browser would run a second, uninitialised copy.
+            js: if split.is_some() {
+                format!("/{pkg_dir}/{output_name}.js")
+            } else {
+                url("js", &[format!("{output_name}.js")])
+            },
             // wasm-bindgen's own name, when the build did not set LEPTOS_OUTPUT_NAME.
             wasm: url("wasm", &[format!("{output_name}.wasm"), format!("{output_name}_bg.wasm")]),
             css: url("css", &[format!("{output_name}.css")]),
+            split,
         };
         let precompressed = match remove_stale_variants(&dir) {
             Ok(removed) => {
@@ -99,6 +107,36 @@ impl SiteAssets {
         &self.urls
     }
 }
+
+/// The chunks of a bundle built with `cargo leptos build --split` (whose glue imports the chunk
+/// loader), from the manifest the build wrote; `None` for a bundle in one piece.
+fn split_manifest(dir: &Path, pkg_dir: &str, output_name: &str) -> Option<SplitManifest> {
+    let glue = std::fs::read_to_string(dir.join(format!("{output_name}.js"))).ok()?;
+    if !glue.contains(SPLIT_LOADER_PREFIX) {
+        return None;
+    }
+    let loader = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .find(|name| name.starts_with(SPLIT_LOADER_PREFIX) && name.ends_with(".js"));
+    let manifest = std::fs::read(dir.join("__wasm_split_manifest.json"))
+        .map_err(anyhow::Error::from)
+        .and_then(|bytes| Ok(serde_json::from_slice::<HashMap<String, Vec<String>>>(&bytes)?));
+    match (loader, manifest) {
+        (Some(loader), Ok(chunks)) => Some(SplitManifest { pkg_root: format!("/{pkg_dir}"), chunks, loader }),
+        (loader, manifest) => {
+            tracing::warn!(
+                loader = loader.is_some(),
+                error = manifest.err().map(|e| format!("{e:#}")),
+                "the bundle was split but its chunk loader or manifest is missing; lazy pages load their chunks after the main module"
+            );
+            None
+        }
+    }
+}
+
+/// How `cargo leptos build --split` names the script that loads the chunks.
+const SPLIT_LOADER_PREFIX: &str = "__wasm_split.";
 
 /// The first 64 bits of the content's SHA-256, in hex: a name that changes when the file does.
 pub(crate) fn content_hash(bytes: &[u8]) -> String {
@@ -293,6 +331,33 @@ mod tests {
         let changed = SiteAssets::scan(site.path(), "pkg", "cinecloud");
         assert_ne!(changed.urls().js, urls.js);
         assert_eq!(changed.urls().wasm, urls.wasm);
+    }
+
+    #[test]
+    fn a_split_bundle_names_its_chunks_and_keeps_the_glue_where_the_loader_imports_it() {
+        let site = site();
+        let pkg = site.path().join("pkg");
+        assert_eq!(SiteAssets::scan(site.path(), "pkg", "cinecloud").urls().split, None, "one piece");
+        let loader = "__wasm_split.______________________.js";
+        std::fs::write(pkg.join("cinecloud.js"), format!("import * as split from './{loader}';\n")).unwrap();
+        std::fs::write(pkg.join(loader), "import * as main from './cinecloud.js';\n").unwrap();
+        std::fs::write(
+            pkg.join("__wasm_split_manifest.json"),
+            r#"{"profile_view_1": ["split_profile_view_1", "chunk_0"], "history_view_2": ["split_history_view_2", "chunk_0"]}"#,
+        )
+        .unwrap();
+        let urls = SiteAssets::scan(site.path(), "pkg", "cinecloud").urls().clone();
+        assert_eq!(urls.js, "/pkg/cinecloud.js", "the URL the loader imports");
+        assert_ne!(urls.wasm, "/pkg/cinecloud_bg.wasm", "the module is still content-hashed");
+        let split = urls.split.expect("the manifest is read");
+        assert_eq!(split.pkg_root, "/pkg");
+        assert_eq!(split.loader, loader);
+        assert_eq!(split.chunks["profile_view_1"], ["split_profile_view_1", "chunk_0"]);
+        assert_eq!(split.chunks.len(), 2);
+        // A glue that imports the loader with the manifest gone: the pages still work (the chunk
+        // is fetched after the main module), so the server starts, without the preloads.
+        std::fs::remove_file(pkg.join("__wasm_split_manifest.json")).unwrap();
+        assert_eq!(SiteAssets::scan(site.path(), "pkg", "cinecloud").urls().split, None);
     }
 
     #[test]
