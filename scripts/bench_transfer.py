@@ -1,6 +1,7 @@
 """What a first visit downloads (run by scripts/bench-transfer): starts the release server on a
 fresh SQLite file with the demo catalog, opens each page as a browser with an empty cache would
-(the HTML, then the stylesheet, the JavaScript glue and the WebAssembly it links to), once for
+(the HTML, then the stylesheet, the JavaScript glue and the WebAssembly it links to, with the
+chunks and chunk loader of a lazy page, which the server preloads in <head>), once for
 each Accept-Encoding, and counts the bytes as they come over the wire (bodies not decoded).
 Prints a table, then one JSON object per page and encoding; then (scripts/bench_images.mjs) what
 a phone's browser downloads on opening each page, images counted apart, as JSON per page and phone."""
@@ -34,7 +35,8 @@ def fetch(url, accept):
 
 
 def bundle(html):
-    """The URLs a page loads before it is interactive: stylesheet, glue module, WebAssembly."""
+    """The URLs a page loads before it is interactive: stylesheet, glue module, WebAssembly, and
+    (a lazy page) the chunks and their loader the page preloads beside them."""
     text = html.decode()
     css = re.search(r'<link rel="stylesheet"[^>]*href="([^"]+)"', text)
     js = re.search(r'<link rel="modulepreload" href="([^"]+)"', text)
@@ -42,7 +44,14 @@ def bundle(html):
     missing = [n for n, m in (("css", css), ("js", js), ("wasm", wasm)) if not m]
     if missing:
         raise SystemExit(f"the page links no {', '.join(missing)}")
-    return {"css": css.group(1), "js": js.group(1), "wasm": wasm.group(1)}
+    head = text[:text.index("</head>")]
+    chunks = []
+    for tag in re.findall(r"<link\b[^>]*>", head):
+        href = re.search(r'href="([^"]+)"', tag)
+        preload = 'rel="preload"' in tag or 'rel="modulepreload"' in tag
+        if preload and href and href.group(1) not in (js.group(1), wasm.group(1)) and "/pkg/" in href.group(1):
+            chunks.append(href.group(1))
+    return {"css": css.group(1), "js": js.group(1), "wasm": wasm.group(1)}, chunks
 
 
 def main():
@@ -51,7 +60,7 @@ def main():
     try:
         for page in PAGES:
             _, _, plain = fetch(base + page, "identity")
-            links = bundle(plain)
+            links, chunks = bundle(plain)
             for name, accept in ENCODINGS:
                 row = {"page": page, "accept": name}
                 html_bytes, html_encoding, _ = fetch(base + page, accept)
@@ -61,7 +70,12 @@ def main():
                     size, encoding, _ = fetch(base + url, accept)
                     row[kind] = size
                     encodings[kind] = encoding
-                row["total"] = row["html"] + row["css"] + row["js"] + row["wasm"]
+                row["chunks"] = 0
+                for url in chunks:
+                    size, encoding, _ = fetch(base + url, accept)
+                    row["chunks"] += size
+                    encodings["chunks"] = encoding
+                row["total"] = row["html"] + row["css"] + row["js"] + row["wasm"] + row["chunks"]
                 row["encodings"] = encodings
                 rows.append(row)
         phones = subprocess.run(["node", os.path.join(os.path.dirname(__file__), "bench_images.mjs"), base, *PAGES],
@@ -69,9 +83,10 @@ def main():
     finally:
         proc.terminate()
         proc.wait(timeout=20)
-    print(f"{'page':<10} {'accept':<9} {'html':>9} {'css':>9} {'js':>9} {'wasm':>10} {'total':>10}")
+    print(f"{'page':<10} {'accept':<9} {'html':>9} {'css':>9} {'js':>9} {'wasm':>10} {'chunks':>9} {'total':>10}")
     for r in rows:
-        print(f"{r['page']:<10} {r['accept']:<9} {r['html']:>9,} {r['css']:>9,} {r['js']:>9,} {r['wasm']:>10,} {r['total']:>10,}")
+        print(f"{r['page']:<10} {r['accept']:<9} {r['html']:>9,} {r['css']:>9,} {r['js']:>9,} {r['wasm']:>10,} "
+              f"{r['chunks']:>9,} {r['total']:>10,}")
     for r in rows:
         print(json.dumps(r))
     print()

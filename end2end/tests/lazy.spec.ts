@@ -1,8 +1,8 @@
 import { expect, test } from "@playwright/test";
 import { openHydrated, signUp, uniqueEmail } from "./support";
 
-// Pages visitors never see (lists, profile, playback, history, admin) are in WebAssembly chunks
-// of their own (app/src/lib.rs, `lazy_pages!`), so the module every visitor loads is smaller.
+// Every page but the catalog's own (`/`, `/movies`, `/top-rated`) is in WebAssembly chunks of its
+// own (app/src/lib.rs, `lazy_pages!`), so the module every visitor loads first is smaller.
 // Opened directly, such a page must not wait for the main module before it asks for its chunk:
 // the server names the chunk in <head>, and the browser fetches both at once.
 
@@ -30,6 +30,9 @@ test("a private page opened directly fetches its code alongside the main module,
   await firstVisit("/");
   expect(started((p) => CHUNK.test(p)), "the home page loads no chunk").toEqual([]);
   expect(started(isModule), "the home page loads the main module only").toHaveLength(1);
+  // Pointing at a movie starts fetching the movie page's code, before any click.
+  await page.locator(".movie-card:not(.skeleton) a").first().hover();
+  await expect.poll(() => started((p) => p.includes("split___movie_route_view_"))).toHaveLength(1);
 
   await firstVisit("/lists");
   const chunks = started((p) => CHUNK.test(p));

@@ -95,7 +95,12 @@ pub fn MovieCard(
             .into_any()
     });
     view! {
-        <li class="movie-card">
+        <li
+            class="movie-card"
+            on:pointerover=move |_| crate::warm_movie_page()
+            on:touchstart=move |_| crate::warm_movie_page()
+            on:focusin=move |_| crate::warm_movie_page()
+        >
             <A href=format!("/movies/{}", movie.id)>
                 <Cover
                     cover=movie.cover.clone()
