@@ -97,8 +97,8 @@ pub fn MovieCard(
     view! {
         <li
             class="movie-card"
+            // A finger's touch fires `pointerover` too, before the tap.
             on:pointerover=move |_| crate::warm_movie_page()
-            on:touchstart=move |_| crate::warm_movie_page()
             on:focusin=move |_| crate::warm_movie_page()
         >
             <A href=format!("/movies/{}", movie.id)>
