@@ -5,7 +5,7 @@
 //! release is fetched at once. The names are worked out once at start-up and provided to every
 //! page as context.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use leptos::{nonce::use_nonce, prelude::*};
 use leptos_meta::Link;
@@ -19,8 +19,9 @@ pub struct AssetUrls {
     pub wasm: String,
     /// The stylesheet.
     pub css: String,
-    /// The lazy pages' chunks, when the bundle was built with `--split`.
-    pub split: Option<SplitManifest>,
+    /// The lazy pages' chunks, when the bundle was built with `--split`. Shared: the URLs are
+    /// cloned out of context on every page rendered.
+    pub split: Option<Arc<SplitManifest>>,
 }
 
 /// What `cargo leptos build --split` wrote beside the bundle: for each lazy function (a page's

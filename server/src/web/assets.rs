@@ -11,6 +11,7 @@ use std::{
     collections::HashMap,
     io::Write,
     path::{Path, PathBuf},
+    sync::Arc,
     time::SystemTime,
 };
 
@@ -110,7 +111,7 @@ impl SiteAssets {
 
 /// The chunks of a bundle built with `cargo leptos build --split` (whose glue imports the chunk
 /// loader), from the manifest the build wrote; `None` for a bundle in one piece.
-fn split_manifest(dir: &Path, pkg_dir: &str, output_name: &str) -> Option<SplitManifest> {
+fn split_manifest(dir: &Path, pkg_dir: &str, output_name: &str) -> Option<Arc<SplitManifest>> {
     let glue = std::fs::read_to_string(dir.join(format!("{output_name}.js"))).ok()?;
     if !glue.contains(SPLIT_LOADER_PREFIX) {
         return None;
@@ -123,7 +124,7 @@ fn split_manifest(dir: &Path, pkg_dir: &str, output_name: &str) -> Option<SplitM
         .map_err(anyhow::Error::from)
         .and_then(|bytes| Ok(serde_json::from_slice::<HashMap<String, Vec<String>>>(&bytes)?));
     match (loader, manifest) {
-        (Some(loader), Ok(chunks)) => Some(SplitManifest { pkg_root: format!("/{pkg_dir}"), chunks, loader }),
+        (Some(loader), Ok(chunks)) => Some(Arc::new(SplitManifest { pkg_root: format!("/{pkg_dir}"), chunks, loader })),
         (loader, manifest) => {
             tracing::warn!(
                 loader = loader.is_some(),
