@@ -38,6 +38,24 @@ impl Theme {
     }
 }
 
+/// The theme a page is rendered in for this request's headers: with the URL, all that a
+/// visitor's page depends on besides the catalog, so the server's cache of rendered pages
+/// keys on it. Whatever else the shell comes to read from a request (a language) belongs here
+/// too.
+#[cfg(feature = "ssr")]
+pub fn visitor_variant(headers: &http::HeaderMap) -> &'static str {
+    theme_of(headers).attribute().unwrap_or("system")
+}
+
+#[cfg(feature = "ssr")]
+fn theme_of(headers: &http::HeaderMap) -> Theme {
+    headers
+        .get(http::header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .map(Theme::from_cookie_header)
+        .unwrap_or(Theme::System)
+}
+
 #[derive(Clone, Copy)]
 struct ThemeState {
     chosen: RwSignal<Theme>,
@@ -48,11 +66,7 @@ struct ThemeState {
 fn initial_theme() -> Theme {
     #[cfg(feature = "ssr")]
     {
-        use_context::<http::request::Parts>()
-            .and_then(|parts| {
-                parts.headers.get(http::header::COOKIE).and_then(|v| v.to_str().ok()).map(Theme::from_cookie_header)
-            })
-            .unwrap_or(Theme::System)
+        use_context::<http::request::Parts>().map(|parts| theme_of(&parts.headers)).unwrap_or(Theme::System)
     }
     #[cfg(not(feature = "ssr"))]
     {

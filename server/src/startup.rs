@@ -45,6 +45,7 @@ use crate::{
         assets::{self, SiteAssets},
         health, media, middleware,
         outage::{self, DatabaseWatch},
+        page_cache::{self, PageCache},
         throttle::RequestAllowance,
     },
 };
@@ -109,11 +110,13 @@ fn app_routes() -> Vec<leptos_axum::AxumRouteListing> {
 }
 
 /// The whole HTTP application, plus the session store (for the expiry task). `database` is the
-/// outage probe's verdict, which [`serve`] keeps current.
+/// outage probe's verdict, which [`serve`] keeps current; `pages` the cache of visitors' list
+/// pages (handed in so tests can read what it did).
 pub async fn build_router(
     settings: &Settings,
     services: Services,
     database: DatabaseWatch,
+    pages: PageCache,
 ) -> anyhow::Result<(Router, SessionRecords)> {
     let auth = AuthSettings {
         sessions: SessionPolicy { idle_secs: settings.session_idle_secs, absolute_secs: settings.session_max_secs },
@@ -138,6 +141,7 @@ pub async fn build_router(
         media_origin: services.media.browser_origin().map(Arc::from),
         api_allowance: RequestAllowance::new(settings.api_requests_per_minute, Duration::from_secs(60)),
         database,
+        pages,
     };
     let records = SessionRecords::open(&services.db).await.context("opening the session store")?;
     let sessions = SessionManagerLayer::new(records.clone())
@@ -182,6 +186,8 @@ pub async fn build_router(
         .layer(from_fn_with_state(state.clone(), middleware::catalog_writes))
         .layer(from_fn_with_state(state.clone(), middleware::slide_session))
         .layer(sessions)
+        // Outside the session layer: a kept visitor page needs no session (and has no cookie).
+        .layer(from_fn_with_state(state.clone(), page_cache::visitor_pages))
         // Outside the session layer, which loads each session from the database.
         .layer(from_fn_with_state(state.clone(), outage::while_database_down))
         .layer(from_fn_with_state(state.clone(), middleware::limit_request_body))
@@ -243,7 +249,7 @@ pub async fn announce_setup_link(settings: &Settings, services: &Services) -> an
 pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let (services, secret) = open_services(&settings).await?;
     let database = DatabaseWatch::default();
-    let (router, records) = build_router(&settings, services.clone(), database.clone()).await?;
+    let (router, records) = build_router(&settings, services.clone(), database.clone(), PageCache::default()).await?;
     announce_setup_link(&settings, &services).await?;
     if settings.demo_catalog {
         let added = cinecloud_core::catalog::seed::load_demo(&services).await?;

@@ -31,6 +31,8 @@ pub struct AppState {
     pub media_origin: Option<Arc<str>>,
     /// Whether the database answers (the outage probe's verdict).
     pub database: crate::web::outage::DatabaseWatch,
+    /// The list pages rendered for visitors, kept while the catalog stays as it was.
+    pub pages: crate::web::page_cache::PageCache,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -15,6 +15,7 @@ use leptos_axum::ResponseOptions;
 
 use crate::error::AppError;
 
+pub use crate::theme::visitor_variant;
 pub use session::{SessionPolicy, current_user, require_admin, require_user, signed_in_user};
 
 /// The client's address as the server decided to trust it: the peer address, or behind a

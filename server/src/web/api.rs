@@ -133,7 +133,7 @@ fn revalidated(request: &HeaderMap, body: &serde_json::Value) -> Response {
 }
 
 /// Whether `If-None-Match` lists `tag` or `*`, comparing weakly (RFC 9110, 13.1.2).
-fn if_none_match_names(request: &HeaderMap, tag: &str) -> bool {
+pub(crate) fn if_none_match_names(request: &HeaderMap, tag: &str) -> bool {
     let opaque = |t: &str| t.trim().trim_start_matches("W/").to_owned();
     let wanted = opaque(tag);
     request

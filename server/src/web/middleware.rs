@@ -194,6 +194,7 @@ pub async fn security_headers(State(state): State<AppState>, mut request: Reques
     let nonce = leptos::nonce::Nonce::new();
     request.extensions_mut().insert(nonce.clone());
     let mut response = next.run(request).await;
+    let status = response.status();
     let headers = response.headers_mut();
     let fixed = [
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
@@ -213,10 +214,14 @@ pub async fn security_headers(State(state): State<AppState>, mut request: Reques
             HeaderValue::from_str(&policy).ok()
         })
         .flatten();
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        page_policy.unwrap_or(HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'; sandbox")),
-    );
+    // A `304` updates the headers of the copy the browser keeps: a policy on it would replace
+    // the one whose nonce that copy's scripts carry.
+    if status != StatusCode::NOT_MODIFIED {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            page_policy.unwrap_or(HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'; sandbox")),
+        );
+    }
     if state.https {
         headers
             .insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
@@ -224,16 +229,20 @@ pub async fn security_headers(State(state): State<AppState>, mut request: Reques
     response
 }
 
+/// Whether the request carries a session cookie (over HTTP or HTTPS, valid or not).
+pub fn has_session_cookie(headers: &http::HeaderMap) -> bool {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|cookies| cookies.contains("cinecloud_session="))
+}
+
 /// Nothing is cached by shared caches unless its handler says so; what a signed-in browser is
 /// sent (its pages, server-function answers) is not stored at all, not even in its own cache,
 /// so that the next person at a shared computer cannot page back through it.
 pub async fn private_by_default(request: Request, next: Next) -> Response {
-    let signed_in = request
-        .headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .any(|cookies| cookies.contains("cinecloud_session="));
+    let signed_in = has_session_cookie(request.headers());
     let mut response = next.run(request).await;
     if !response.headers().contains_key(header::CACHE_CONTROL) {
         let policy = if signed_in { "no-store" } else { "private, no-cache" };

@@ -6,4 +6,5 @@ pub mod health;
 pub mod media;
 pub mod middleware;
 pub mod outage;
+pub mod page_cache;
 pub mod throttle;

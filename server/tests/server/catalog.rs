@@ -311,6 +311,12 @@ async fn an_edit_on_one_server_shows_on_another_within_a_second(backend: Backend
         assert_eq!(api_titles(&c, base, "nosferatu").await, ["Nosferatu"]);
     }
     assert!(b.services.catalog.stats().page_hits >= 1, "{:?}", b.services.catalog.stats());
+    // And B keeps its visitors' page.
+    for _ in 0..2 {
+        let html = c.get(format!("{}/movies?q=nosferatu", b.base)).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("Nosferatu") && !html.contains("Symphony of Horror"));
+    }
+    assert!(b.pages.stats().hits >= 1, "{:?}", b.pages.stats());
 
     let admin = a.admin().await;
     let id = catalog::browse(
@@ -331,9 +337,14 @@ async fn an_edit_on_one_server_shows_on_another_within_a_second(backend: Backend
     let html = c.get(format!("{}/movies?q=nosferatu", a.base)).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("Nosferatu, a Symphony of Horror"), "the browse page too");
 
-    // B: poll until it shows; the bound is the recheck interval plus a read's worth of margin.
+    // B: poll until it shows, in the JSON list and in the page B keeps for visitors; the bound
+    // is the recheck interval plus a read's worth of margin.
+    let b_page = || async {
+        let html = c.get(format!("{}/movies?q=nosferatu", b.base)).send().await.unwrap().text().await.unwrap();
+        html.contains("Nosferatu, a Symphony of Horror")
+    };
     let seen_after = loop {
-        if api_titles(&c, &b.base, "nosferatu").await == ["Nosferatu, a Symphony of Horror"] {
+        if api_titles(&c, &b.base, "nosferatu").await == ["Nosferatu, a Symphony of Horror"] && b_page().await {
             break edited.elapsed();
         }
         assert!(edited.elapsed() < recheck * 3, "server B still lists the old title after {:?}", edited.elapsed());
@@ -388,8 +399,76 @@ async fn the_json_api_answers_unchanged_reads_with_304(backend: Backend) {
     assert_eq!((bad.status(), header(&bad, "etag")), (StatusCode::BAD_REQUEST, None));
 }
 
+/// #35 item 4: a visitor's list page is rendered once and then sent from the server's page
+/// cache — each time with the nonce of its own policy, tagged, `304` when unchanged — while a
+/// signed-in viewer's page is always rendered for them, and an edit shows at once.
+async fn visitors_list_pages_come_from_the_page_cache_with_a_fresh_nonce_each(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    catalog::seed::seed_demo_if_empty(&app.backends.services.db).await.unwrap();
+    let c = app.client();
+    let url = format!("{}/movies?q=metropolis", app.base);
+    let header = |r: &reqwest::Response, name: &str| r.headers().get(name).map(|v| v.to_str().unwrap().to_owned());
+    let nonce_of = |r: &reqwest::Response| {
+        let policy = header(r, "content-security-policy").expect("a page policy");
+        let start = policy.find("'nonce-").expect("a nonce in the policy") + "'nonce-".len();
+        policy[start..].split('\'').next().unwrap().to_owned()
+    };
+    let mut pages = Vec::new();
+    for _ in 0..3 {
+        let page = c.get(&url).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::OK);
+        let (nonce, etag) = (nonce_of(&page), header(&page, "etag").expect("an ETag"));
+        let html = page.text().await.unwrap();
+        assert!(html.contains(&format!("nonce=\"{nonce}\"")), "the page's scripts carry its policy's nonce");
+        pages.push((nonce, etag, html));
+    }
+    assert_eq!(app.pages.stats().misses, 1, "rendered once: {:?}", app.pages.stats());
+    assert_eq!(app.pages.stats().hits, 2);
+    let (first, second) = (&pages[0], &pages[1]);
+    assert_ne!(first.0, second.0, "no two responses share a nonce");
+    assert_eq!(first.1, second.1, "one tag for one page");
+    assert_eq!(first.2.replace(&first.0, "N"), second.2.replace(&second.0, "N"), "the same page otherwise");
+    assert!(first.2.contains("Metropolis"));
+
+    // Revalidated: 304, no body, and no policy to replace the one the kept copy matches.
+    let again = c.get(&url).header("if-none-match", &first.1).send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(header(&again, "content-security-policy"), None);
+    assert_eq!(header(&again, "cache-control").as_deref(), Some("private, no-cache"));
+    assert!(again.bytes().await.unwrap().is_empty());
+
+    // Another theme is another page.
+    let dark = c.get(&url).header("cookie", "theme=dark").send().await.unwrap().text().await.unwrap();
+    assert!(dark.contains(r#"data-theme="dark""#) && !first.2.contains(r#"data-theme="dark""#));
+    assert_eq!(app.pages.stats().misses, 2);
+
+    // A signed-in viewer's page is theirs: rendered, untagged, never kept.
+    let viewer = app.signed_up("cache@example.com").await;
+    let before = app.pages.stats();
+    let theirs = viewer.get(&url).send().await.unwrap();
+    assert_eq!(header(&theirs, "etag"), None);
+    assert_eq!(header(&theirs, "cache-control").as_deref(), Some("no-store"));
+    assert_eq!(app.pages.stats(), before, "the cache was not asked");
+
+    // An admin's edit shows to visitors at once.
+    let admin = app.admin().await;
+    let id = catalog::browse(
+        &app.backends.services.db,
+        &catalog::MovieQuery { text: Some("metropolis".into()), ..Default::default() },
+    )
+    .await
+    .unwrap()
+    .items[0]
+        .id;
+    rename(&app, &admin, id, "Metropolis (restored)").await;
+    let edited = c.get(&url).header("if-none-match", &first.1).send().await.unwrap();
+    assert_eq!(edited.status(), StatusCode::OK, "the old tag no longer matches");
+    assert!(edited.text().await.unwrap().contains("Metropolis (restored)"));
+}
+
 test_both_backends!(
     an_edit_on_one_server_shows_on_another_within_a_second,
+    visitors_list_pages_come_from_the_page_cache_with_a_fresh_nonce_each,
     the_json_api_answers_unchanged_reads_with_304,
     catalog_pages_render_search_results_and_movie_facts,
     the_json_api_lists_searches_and_describes_itself,

@@ -18,7 +18,7 @@ use cinecloud_core::{
 use clap::Parser;
 use reqwest::{Client, StatusCode, redirect::Policy};
 use serde::de::DeserializeOwned;
-use server::{cli::Cli, config::Settings, startup};
+use server::{cli::Cli, config::Settings, startup, web::page_cache::PageCache};
 
 /// A running server and what it runs on.
 pub struct TestApp {
@@ -26,6 +26,8 @@ pub struct TestApp {
     pub base: String,
     /// Database and media, for checking what changed.
     pub backends: TestServices,
+    /// The visitors' page cache, for checking what it answered.
+    pub pages: PageCache,
     server: tokio::task::JoinHandle<()>,
 }
 
@@ -35,6 +37,8 @@ pub struct OtherServer {
     pub base: String,
     /// Its own pool and caches.
     pub services: cinecloud_core::Services,
+    /// Its visitors' page cache.
+    pub pages: PageCache,
     server: tokio::task::JoinHandle<()>,
     _media: tempfile::TempDir,
 }
@@ -87,21 +91,23 @@ async fn serve(
     listener: tokio::net::TcpListener,
     site: tempfile::TempDir,
     services: cinecloud_core::Services,
-) -> (String, tokio::task::JoinHandle<()>) {
+) -> (String, PageCache, tokio::task::JoinHandle<()>) {
     let base = format!("http://{}", listener.local_addr().unwrap());
     // Handed over as a std listener: a tokio one stays tied to the runtime that made it.
     let listener = listener.into_std().unwrap();
     let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
+    let pages = PageCache::default();
+    let served = pages.clone();
     let server = SERVERS.spawn(async move {
         let _site = site;
         let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-        let (router, _records) = startup::build_router(&settings, services, Default::default()).await.unwrap();
+        let (router, _records) = startup::build_router(&settings, services, Default::default(), served).await.unwrap();
         let header_timeout = settings.read_timeouts.header;
         let _ = ready_tx.send(());
         server::listener::serve(listener, router, header_timeout, std::future::pending()).await.unwrap();
     });
     ready_rx.await.expect("the test server started");
-    (base, server)
+    (base, pages, server)
 }
 
 impl Drop for TestApp {
@@ -164,8 +170,8 @@ impl TestApp {
         let (settings, listener, site) = settings_for(&backends.db.url, &[], configure).await;
         backends.services.videos = settings.videos.clone();
         backends.services.catalog = cinecloud_core::catalog::CatalogCache::new(settings.catalog);
-        let (base, server) = serve(settings, listener, site, backends.services.clone()).await;
-        Self { base, backends, server }
+        let (base, pages, server) = serve(settings, listener, site, backends.services.clone()).await;
+        Self { base, backends, pages, server }
     }
 
     /// Another server of the same fleet: it opens the same database the way `cinecloud serve`
@@ -176,8 +182,8 @@ impl TestApp {
         let (settings, listener, site) =
             settings_for(&self.backends.db.url, &["--media-dir", &media_dir], configure).await;
         let services = startup::connect_services(&settings).await.unwrap();
-        let (base, server) = serve(settings, listener, site, services.clone()).await;
-        OtherServer { base, services, server, _media: media }
+        let (base, pages, server) = serve(settings, listener, site, services.clone()).await;
+        OtherServer { base, services, pages, server, _media: media }
     }
 
     /// A browser-like client: keeps cookies, does not follow redirects, sends same-origin

@@ -72,6 +72,15 @@ pub struct CacheStats {
     pub version_reads: u64,
 }
 
+/// The state of the catalog something was built from (see [`CatalogCache::freshness`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Freshness {
+    /// The catalog's version.
+    pub version: i64,
+    /// How many changes this server had made to the catalog and its ratings.
+    pub local: u64,
+}
+
 /// The catalog caches of one server. Clones share them.
 #[derive(Clone, Debug)]
 pub struct CatalogCache {
@@ -87,6 +96,8 @@ struct Inner {
     reading: AtomicBool,
     /// Moved on by [`CatalogCache::changed`]: a read that began before it is not fresh.
     changes: AtomicU64,
+    /// Moved on by every change this server makes, ratings included (see [`Freshness`]).
+    local_changes: AtomicU64,
     pages: Versioned<MovieQuery, Page<MovieCard>>,
     counts: Versioned<CountKey, i64>,
     genres: Versioned<(), Arc<Vec<Genre>>>,
@@ -111,6 +122,7 @@ impl CatalogCache {
                 known: Mutex::new((0, None)),
                 reading: AtomicBool::new(false),
                 changes: AtomicU64::new(0),
+                local_changes: AtomicU64::new(0),
                 pages: Versioned::new(PAGES),
                 counts: Versioned::new(COUNTS),
                 genres: Versioned::new(1),
@@ -167,6 +179,7 @@ impl CatalogCache {
     pub fn changed(&self) {
         let mut known = self.inner.known.lock().expect("catalog version lock");
         self.inner.changes.fetch_add(1, Ordering::AcqRel);
+        self.inner.local_changes.fetch_add(1, Ordering::AcqRel);
         known.1 = None;
     }
 
@@ -174,7 +187,19 @@ impl CatalogCache {
     /// totals, are dropped, so whoever rated sees the new average here at once (other servers
     /// show it within [`CatalogCacheSettings::page_max_age`]). Counts and genres stay.
     pub fn ratings_changed(&self) {
+        self.inner.local_changes.fetch_add(1, Ordering::AcqRel);
         self.inner.pages.clear();
+    }
+
+    /// What something built from the catalog (a rendered page) must be kept under: the
+    /// catalog's version as [`Self::browse`] uses it, and this server's own changes since start.
+    /// Something kept under an equal `Freshness` is as fresh as this cache's lists: other
+    /// servers' edits show within `recheck`, this server's edits and ratings at once.
+    pub async fn freshness(&self, db: &Db) -> Result<Freshness> {
+        // Read first: a change made during the version read then shows as a new `local`.
+        let local = self.inner.local_changes.load(Ordering::Acquire);
+        let version = self.version(db).await?;
+        Ok(Freshness { version, local })
     }
 
     /// What the cache has answered since start.

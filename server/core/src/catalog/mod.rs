@@ -8,7 +8,7 @@ pub mod seed;
 mod service;
 pub mod text;
 
-pub use cache::{CacheStats, CatalogCache, CatalogCacheSettings};
+pub use cache::{CacheStats, CatalogCache, CatalogCacheSettings, Freshness};
 pub use fields::{CastMember, MovieForm, MovieInput};
 pub use query::{MovieQuery, Page, SEARCH_COUNT_CAP, Sort};
 pub use service::*;
