@@ -38,7 +38,7 @@ use crate::{
     config::{MediaSettings, Settings},
     database_secret::DatabaseSecret,
     session_store::SessionRecords,
-    state::AppState,
+    state::{AppState, Shared},
     tasks::supervise,
     web::{
         api,
@@ -130,7 +130,7 @@ pub async fn build_router(
         &leptos_options.site_pkg_dir,
         &leptos_options.output_name,
     ));
-    let state = AppState {
+    let state = AppState::new(Shared {
         assets: assets.clone(),
         leptos_options,
         services: services.clone(),
@@ -142,7 +142,7 @@ pub async fn build_router(
         api_allowance: RequestAllowance::new(settings.api_requests_per_minute, Duration::from_secs(60)),
         database,
         pages,
-    };
+    });
     let records = SessionRecords::open(&services.db).await.context("opening the session store")?;
     let sessions = SessionManagerLayer::new(records.clone())
         .with_name(session_cookie_name(settings.https()))
