@@ -422,8 +422,10 @@ async fn visitors_list_pages_come_from_the_page_cache_with_a_fresh_nonce_each(ba
         assert!(html.contains(&format!("nonce=\"{nonce}\"")), "the page's scripts carry its policy's nonce");
         pages.push((nonce, etag, html));
     }
-    assert_eq!(app.pages.stats().misses, 1, "rendered once: {:?}", app.pages.stats());
-    assert_eq!(app.pages.stats().hits, 2);
+    // Rendered once, sent twice from the cache (a copy is kept 5 s: a very slow machine could
+    // render it twice, never three times).
+    let stats = app.pages.stats();
+    assert!(stats.hits >= 1 && stats.hits + stats.misses == 3, "{stats:?}");
     let (first, second) = (&pages[0], &pages[1]);
     assert_ne!(first.0, second.0, "no two responses share a nonce");
     assert_eq!(first.1, second.1, "one tag for one page");
@@ -438,9 +440,10 @@ async fn visitors_list_pages_come_from_the_page_cache_with_a_fresh_nonce_each(ba
     assert!(again.bytes().await.unwrap().is_empty());
 
     // Another theme is another page.
+    let before = app.pages.stats();
     let dark = c.get(&url).header("cookie", "theme=dark").send().await.unwrap().text().await.unwrap();
     assert!(dark.contains(r#"data-theme="dark""#) && !first.2.contains(r#"data-theme="dark""#));
-    assert_eq!(app.pages.stats().misses, 2);
+    assert_eq!(app.pages.stats().misses, before.misses + 1, "rendered for the dark theme");
 
     // A signed-in viewer's page is theirs: rendered, untagged, never kept.
     let viewer = app.signed_up("cache@example.com").await;
