@@ -208,15 +208,15 @@ pub async fn security_headers(State(state): State<AppState>, mut request: Reques
     }
     let is_page =
         headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
-    let page_policy = is_page
-        .then(|| {
-            let policy = app::ssr::security::content_security_policy(&nonce, state.media_origin.as_deref());
-            HeaderValue::from_str(&policy).ok()
-        })
-        .flatten();
     // A `304` updates the headers of the copy the browser keeps: a policy on it would replace
     // the one whose nonce that copy's scripts carry.
     if status != StatusCode::NOT_MODIFIED {
+        let page_policy = is_page
+            .then(|| {
+                let policy = app::ssr::security::content_security_policy(&nonce, state.media_origin.as_deref());
+                HeaderValue::from_str(&policy).ok()
+            })
+            .flatten();
         headers.insert(
             header::CONTENT_SECURITY_POLICY,
             page_policy.unwrap_or(HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'; sandbox")),

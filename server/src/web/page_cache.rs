@@ -163,10 +163,12 @@ impl PageCache {
 
 /// The cache's key for a request it may answer: a visitor's `GET` of a list page.
 fn key_of(request: &Request) -> Option<Key> {
-    let cacheable =
-        request.method() == Method::GET && kept_path(request.uri().path()) && !has_session_cookie(request.headers());
-    let uri = request.uri().path_and_query().map(|p| p.as_str().to_owned())?;
-    cacheable.then(|| (uri, app::ssr::visitor_variant(request.headers())))
+    // Cheapest test first: this runs for every request the server answers.
+    if request.method() != Method::GET || !kept_path(request.uri().path()) || has_session_cookie(request.headers()) {
+        return None;
+    }
+    let uri = request.uri().path_and_query()?.as_str().to_owned();
+    Some((uri, app::ssr::visitor_variant(request.headers())))
 }
 
 /// Sends a visitor's list page from the cache when a fresh copy is kept; otherwise renders it

@@ -282,6 +282,12 @@ async fn api_titles(client: &reqwest::Client, base: &str, q: &str) -> Vec<String
     page["items"].as_array().unwrap().iter().map(|m| m["title"].as_str().unwrap().to_owned()).collect()
 }
 
+/// The id of the first movie a search for `text` finds.
+async fn first_match(db: &cinecloud_core::Db, text: &str) -> i64 {
+    let query = catalog::MovieQuery { text: Some(text.into()), ..Default::default() };
+    catalog::browse(db, &query).await.unwrap().items[0].id
+}
+
 /// Renames a movie through the editor, as an admin on `app`.
 async fn rename(app: &TestApp, admin: &reqwest::Client, id: i64, title: &str) {
     let movie = app.movie(admin, id).await.unwrap();
@@ -319,14 +325,7 @@ async fn an_edit_on_one_server_shows_on_another_within_a_second(backend: Backend
     assert!(b.pages.stats().hits >= 1, "{:?}", b.pages.stats());
 
     let admin = a.admin().await;
-    let id = catalog::browse(
-        &a.backends.services.db,
-        &catalog::MovieQuery { text: Some("nosferatu".into()), ..Default::default() },
-    )
-    .await
-    .unwrap()
-    .items[0]
-        .id;
+    let id = first_match(&a.backends.services.db, "nosferatu").await;
     rename(&a, &admin, id, "Nosferatu, a Symphony of Horror").await;
     let edited = Instant::now();
     assert_eq!(
@@ -455,14 +454,7 @@ async fn visitors_list_pages_come_from_the_page_cache_with_a_fresh_nonce_each(ba
 
     // An admin's edit shows to visitors at once.
     let admin = app.admin().await;
-    let id = catalog::browse(
-        &app.backends.services.db,
-        &catalog::MovieQuery { text: Some("metropolis".into()), ..Default::default() },
-    )
-    .await
-    .unwrap()
-    .items[0]
-        .id;
+    let id = first_match(&app.backends.services.db, "metropolis").await;
     rename(&app, &admin, id, "Metropolis (restored)").await;
     let edited = c.get(&url).header("if-none-match", &first.1).send().await.unwrap();
     assert_eq!(edited.status(), StatusCode::OK, "the old tag no longer matches");
