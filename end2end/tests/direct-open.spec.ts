@@ -50,3 +50,33 @@ test("a viewer opening an admin page directly is told it is for admins", async (
     p.getByRole("region", { name: "Where you're signed in" }).getByText("This device"),
   );
 });
+
+test("a visitor reloading the catalog gets its kept copy revalidated, and it still hydrates", async ({ page }) => {
+  // The server keeps visitors' list pages and tags them; a reload asks with the tag and is
+  // answered 304 with no policy, so the browser keeps the policy its copy's nonce matches.
+  // (Chromium reports the revalidated document as 200 with the 304's own headers.)
+  const violations: string[] = [];
+  page.on("console", (m) => {
+    if (m.text().includes("Content Security Policy")) violations.push(m.text());
+  });
+  const documents: { asked: string | undefined; tag: string | undefined; policy: string | undefined }[] = [];
+  page.on("requestfinished", async (request) => {
+    if (request.resourceType() !== "document") return;
+    const response = await request.response();
+    const sent = await request.allHeaders();
+    const got = (await response?.allHeaders()) ?? {};
+    documents.push({ asked: sent["if-none-match"], tag: got["etag"], policy: got["content-security-policy"] });
+  });
+  await openAndReload(page, "/movies", (p) => p.getByRole("heading", { level: 1, name: "Movies" }));
+  await expect.poll(() => documents.length).toBeGreaterThanOrEqual(2);
+  const [first, reload] = documents;
+  expect(first.tag, "the page is tagged").toMatch(/^W\/"[0-9a-f]{16}"$/);
+  expect(first.policy).toContain("'nonce-");
+  expect(reload.asked, "the reload asks with the tag").toBe(first.tag);
+  expect(reload.policy, "answered 304: no policy to replace the kept one").toBeUndefined();
+  expect(violations).toEqual([]);
+  // Hydrated from the kept copy: the search works.
+  await page.getByRole("searchbox").first().fill("metropolis");
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("link", { name: /Metropolis/ }).first()).toBeVisible();
+});
