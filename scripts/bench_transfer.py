@@ -36,21 +36,18 @@ def fetch(url, accept):
 
 def bundle(html):
     """The URLs a page loads before it is interactive: stylesheet, glue module, WebAssembly, and
-    (a lazy page) the chunks and their loader the page preloads beside them."""
+    (a lazy page) the chunks and their loader its hydrating script fetches beside them
+    (app/src/assets.rs, `BundleTags`)."""
     text = html.decode()
     css = re.search(r'<link rel="stylesheet"[^>]*href="([^"]+)"', text)
-    js = re.search(r'<link rel="modulepreload" href="([^"]+)"', text)
-    wasm = re.search(r'<link rel="preload" href="([^"]+\.wasm)"', text)
+    js = re.search(r'import\("([^"]+)"\)', text)
+    wasm = re.search(r'module_or_path: "([^"]+\.wasm)"', text)
     missing = [n for n, m in (("css", css), ("js", js), ("wasm", wasm)) if not m]
     if missing:
         raise SystemExit(f"the page links no {', '.join(missing)}")
     head = text[:text.index("</head>")]
-    chunks = []
-    for tag in re.findall(r"<link\b[^>]*>", head):
-        href = re.search(r'href="([^"]+)"', tag)
-        preload = 'rel="preload"' in tag or 'rel="modulepreload"' in tag
-        if preload and href and href.group(1) not in (js.group(1), wasm.group(1)) and "/pkg/" in href.group(1):
-            chunks.append(href.group(1))
+    meta = re.search(r'<meta name="cinecloud-chunks" content="([^"]*)"', head)
+    chunks = meta.group(1).split() if meta else []
     return {"css": css.group(1), "js": js.group(1), "wasm": wasm.group(1)}, chunks
 
 

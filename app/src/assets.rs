@@ -8,7 +8,7 @@
 use std::{collections::HashMap, sync::Arc};
 
 use leptos::{nonce::use_nonce, prelude::*};
-use leptos_meta::Link;
+use leptos_meta::Meta;
 
 /// The URLs of the bundle's JavaScript, WebAssembly and stylesheet.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,21 +47,67 @@ impl AssetUrls {
     }
 }
 
-/// The stylesheet, the hints that start fetching the bundle while the HTML is still arriving,
-/// and the module script that hydrates the page (with the request's nonce, which the page's
-/// Content-Security-Policy requires).
+/// The stylesheet, and the module script that hydrates the page (with the request's nonce, which
+/// the page's Content-Security-Policy requires).
+///
+/// The script lets the page's own content go first: it starts fetching the bundle only once the
+/// page has painted and its likely largest image (the one marked `fetchpriority="high"`, a cover)
+/// has arrived. The bundle is most of a first visit's bytes (≈ 0.4 MB against tens of KB of HTML,
+/// CSS and covers); fetched from `<head>` it competes with them on a slow link, and Lighthouse's
+/// simulated phone charged the whole of it to the page's largest paint (docs/architecture.md,
+/// "Images on phones"). Once it starts, the glue, the main module and a lazy page's chunks (named
+/// by [`preload_lazy_page`] in `<meta name="cinecloud-chunks">`) are all requested at once, so a
+/// lazy page still makes no waterfall. A page in a background tab paints nothing: it starts at
+/// once; and it never waits more than 3 s.
 #[component]
 pub fn BundleTags(urls: AssetUrls) -> impl IntoView {
     let AssetUrls { js, wasm, css, .. } = urls;
-    let script =
-        format!("import init, {{ hydrate }} from {js:?};\ninit({{ module_or_path: {wasm:?} }}).then(hydrate);");
+    let script = HYDRATE_SCRIPT.replace("$JS", &format!("{js:?}")).replace("$WASM", &format!("{wasm:?}"));
     view! {
         <link rel="stylesheet" id="leptos" href=css />
-        <link rel="modulepreload" href=js crossorigin="anonymous" />
-        <link rel="preload" href=wasm r#as="fetch" r#type="application/wasm" crossorigin="anonymous" />
         <script type="module" nonce=use_nonce()>{script}</script>
     }
 }
+
+/// The name of the `<meta>` whose content lists a lazy page's chunks and their loader.
+pub const CHUNKS_META: &str = "cinecloud-chunks";
+
+/// See [`BundleTags`]. `$JS` and `$WASM` are replaced by the bundle's URLs as string literals.
+const HYDRATE_SCRIPT: &str = r#"const preload = (href) => {
+  const link = document.createElement("link");
+  if (href.endsWith(".js")) link.rel = "modulepreload";
+  else Object.assign(link, { rel: "preload", as: "fetch", type: "application/wasm" });
+  link.crossOrigin = "anonymous";
+  link.href = href;
+  document.head.append(link);
+};
+let started = false;
+const start = () => {
+  if (started) return;
+  started = true;
+  const chunks = document.querySelector('meta[name="cinecloud-chunks"]')?.content ?? "";
+  for (const href of [$WASM, ...chunks.split(" ").filter(Boolean)]) preload(href);
+  import($JS).then(({ default: init, hydrate }) => init({ module_or_path: $WASM }).then(hydrate));
+};
+// Never later than this, whatever happens below.
+setTimeout(start, 3000);
+const hidden = document.visibilityState === "hidden";
+const painted = new Promise((done) => {
+  if (hidden) return done();
+  try {
+    new PerformanceObserver((list, observer) => {
+      if (list.getEntriesByName("first-contentful-paint").length) { observer.disconnect(); done(); }
+    }).observe({ type: "paint", buffered: true });
+  } catch { done(); }
+});
+const hero = document.querySelector('img[fetchpriority="high"]');
+const heroLoaded = new Promise((done) => {
+  if (!hero || hero.complete) return done();
+  hero.addEventListener("load", done, { once: true });
+  hero.addEventListener("error", done, { once: true });
+});
+// The hero is painted in the frame after it loads.
+Promise.all([painted, heroLoaded]).then(() => hidden ? start() : requestAnimationFrame(() => setTimeout(start)));"#;
 
 impl SplitManifest {
     /// The chunks (file stems) of the lazy page declared as `route` (its type's name, as
@@ -88,11 +134,11 @@ impl SplitManifest {
     }
 }
 
-/// Adds to `<head>` a preload of each chunk the lazy page `route` needs, and of the script that
-/// loads them, so a direct visit fetches them while the main module is still arriving. Called as
-/// the page's route is chosen, before anything is rendered. (Leptos has a mechanism of its own,
-/// but it registers the page only if its view runs after leptos_axum has set up its context:
-/// here the chunks were missing from 5 direct loads in 8.)
+/// Names in `<head>` each chunk the lazy page `route` needs, and the script that loads them, for
+/// [`BundleTags`]' script to fetch alongside the main module (so a direct visit makes no
+/// waterfall). Called as the page's route is chosen, before anything is rendered. (Leptos has a
+/// mechanism of its own, but it registers the page only if its view runs after leptos_axum has
+/// set up its context: here the chunks were missing from 5 direct loads in 8.)
 pub fn preload_lazy_page(route: &str) {
     let Some(AssetUrls { split: Some(split), .. }) = use_context::<AssetUrls>() else {
         return;
@@ -101,26 +147,26 @@ pub fn preload_lazy_page(route: &str) {
     if chunks.is_empty() {
         return;
     }
-    for chunk in chunks {
-        // Rendering a leptos_meta tag on the server registers it for <head>.
-        let _ = view! {
-            <Link
-                rel="preload"
-                href=format!("{}/{chunk}.wasm", split.pkg_root)
-                as_="fetch"
-                type_="application/wasm"
-                crossorigin="anonymous"
-            />
-        }
-        .to_html();
-    }
-    let _ = view! { <Link rel="modulepreload" href=format!("{}/{}", split.pkg_root, split.loader) crossorigin="anonymous" /> }
-        .to_html();
+    let mut urls: Vec<String> = chunks.iter().map(|chunk| format!("{}/{chunk}.wasm", split.pkg_root)).collect();
+    urls.push(format!("{}/{}", split.pkg_root, split.loader));
+    // Rendering a leptos_meta tag on the server registers it for <head>.
+    let _ = view! { <Meta name=CHUNKS_META content=urls.join(" ") /> }.to_html();
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_hydrating_script_names_the_bundle_and_reads_the_chunks_meta() {
+        let script = HYDRATE_SCRIPT
+            .replace("$JS", &format!("{:?}", "/pkg/cinecloud.0123.js"))
+            .replace("$WASM", &format!("{:?}", "/pkg/cinecloud.4567.wasm"));
+        assert!(!script.contains('$'), "every placeholder is filled: {script}");
+        assert!(script.contains(r#"import("/pkg/cinecloud.0123.js")"#));
+        assert_eq!(script.matches(r#""/pkg/cinecloud.4567.wasm""#).count(), 2, "preloaded, then instantiated");
+        assert!(script.contains(&format!(r#"meta[name="{CHUNKS_META}"]"#)));
+    }
 
     #[test]
     fn a_lazy_page_finds_its_chunks_by_its_route_name() {
