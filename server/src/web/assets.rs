@@ -4,7 +4,9 @@
 //! cargo-leptos writes `pkg/cinecloud.{js,wasm,css}`. At start-up [`SiteAssets::scan`] hashes
 //! each and serves it also as `pkg/cinecloud.<hash>.<ext>`, the name pages link to; those
 //! answers are `immutable`, so a returning browser asks for nothing, and the next release's
-//! pages name new files. [`precompress`] (`cinecloud precompress`, run after a release build)
+//! pages name new files. A bundle split into lazy chunks gets hashed names throughout
+//! ([`hash_split_bundle`]): its glue and chunk loader are rewritten at start-up and served from
+//! memory. [`precompress`] (`cinecloud precompress`, run after a release build)
 //! writes `.br` and `.gz` beside each file; the server sends one when the browser accepts it.
 
 use std::{
@@ -44,6 +46,10 @@ pub struct SiteAssets {
     dir: PathBuf,
     /// `cinecloud.<hash>.wasm` → `cinecloud.wasm`.
     hashed: HashMap<String, String>,
+    /// Files made at start-up under hashed names, served from memory: a split bundle's glue and
+    /// chunk loader, whose references to each other and to the chunks are rewritten to hashed
+    /// names ([`hash_split_bundle`]).
+    generated: HashMap<String, Arc<Generated>>,
     urls: AssetUrls,
     /// Whether the `.br`/`.gz` files beside the bundle may be served (none is stale).
     precompressed: bool,
@@ -67,20 +73,31 @@ impl SiteAssets {
             }
             format!("/{pkg_dir}/{}", candidates[0])
         };
-        let split = split_manifest(&dir, pkg_dir, output_name);
-        let urls = AssetUrls {
-            // The loader of the lazy pages' chunks imports the glue by its plain name: the page
-            // must import that same URL, or the browser would run a second, uninitialised copy.
-            js: if split.is_some() {
-                format!("/{pkg_dir}/{output_name}.js")
-            } else {
-                url("js", &[format!("{output_name}.js")])
+        let wasm = url("wasm", &[format!("{output_name}.wasm"), format!("{output_name}_bg.wasm")]);
+        let css = url("css", &[format!("{output_name}.css")]);
+        let mut generated = HashMap::new();
+        let (js, split) = match split_manifest(&dir, pkg_dir, output_name) {
+            None => (url("js", &[format!("{output_name}.js")]), None),
+            Some(split) => match hash_split_bundle(&dir, output_name, &split, &wasm) {
+                Ok(bundle) => {
+                    hashed.extend(bundle.chunk_files);
+                    let js = format!("/{pkg_dir}/{}", bundle.glue_name);
+                    generated.insert(bundle.glue_name, Arc::new(bundle.glue));
+                    generated.insert(bundle.manifest.loader.clone(), Arc::new(bundle.loader));
+                    (js, Some(Arc::new(bundle.manifest)))
+                }
+                Err(e) => {
+                    // The loader imports the glue by its plain name: the page must import that
+                    // same URL, or the browser would run a second, uninitialised copy.
+                    tracing::warn!(
+                        error = format!("{e:#}"),
+                        "cannot give the split bundle's glue, loader and chunks hashed names; serving their plain names, revalidated"
+                    );
+                    (format!("/{pkg_dir}/{output_name}.js"), Some(split))
+                }
             },
-            // wasm-bindgen's own name, when the build did not set LEPTOS_OUTPUT_NAME.
-            wasm: url("wasm", &[format!("{output_name}.wasm"), format!("{output_name}_bg.wasm")]),
-            css: url("css", &[format!("{output_name}.css")]),
-            split,
         };
+        let urls = AssetUrls { js, wasm, css, split };
         let precompressed = match remove_stale_variants(&dir) {
             Ok(removed) => {
                 if removed > 0 {
@@ -100,7 +117,7 @@ impl SiteAssets {
                 false
             }
         };
-        Self { dir, hashed, urls, precompressed }
+        Self { dir, hashed, generated, urls, precompressed }
     }
 
     /// The URLs pages link to.
@@ -139,6 +156,123 @@ fn split_manifest(dir: &Path, pkg_dir: &str, output_name: &str) -> Option<Arc<Sp
 /// How `cargo leptos build --split` names the script that loads the chunks.
 const SPLIT_LOADER_PREFIX: &str = "__wasm_split.";
 
+/// A file made at start-up, in each encoding a browser may ask for.
+#[derive(Debug)]
+pub(crate) struct Generated {
+    identity: bytes::Bytes,
+    br: bytes::Bytes,
+    gzip: bytes::Bytes,
+}
+
+impl Generated {
+    fn new(text: String) -> anyhow::Result<Self> {
+        let identity = bytes::Bytes::from(text);
+        Ok(Self { br: brotli(&identity)?.into(), gzip: gzip(&identity)?.into(), identity })
+    }
+}
+
+/// A split bundle under content-hashed names: what [`hash_split_bundle`] worked out.
+#[derive(Debug)]
+struct HashedSplit {
+    /// `cinecloud.<hash>.js`: the glue, importing the loader by its hashed name.
+    glue_name: String,
+    glue: Generated,
+    /// The loader (under `manifest.loader`), fetching hashed chunks and importing the hashed glue.
+    loader: Generated,
+    /// `chunk_3.<hash>.wasm` → `chunk_3.wasm`, for each chunk.
+    chunk_files: HashMap<String, String>,
+    /// The manifest with hashed chunk stems and the hashed loader.
+    manifest: SplitManifest,
+}
+
+/// Gives a split bundle content-hashed names, so that it is cached for a year like the main
+/// module and a page of one release never runs another release's chunks. Each chunk is named
+/// by its own hash. The glue imports the loader and the loader imports the glue, so neither can
+/// be named by a hash of its final text: both are named by one hash over the original glue, the
+/// original loader, every chunk's hash and the main module's URL, which changes whenever any of
+/// them does. The loader's `./chunk_N.wasm` and `./cinecloud.js` and the glue's
+/// `./__wasm_split.….js` are rewritten; a reference that is not found is an error (the bundle
+/// is then served under its plain names), never a half-rewritten file.
+fn hash_split_bundle(
+    dir: &Path,
+    output_name: &str,
+    split: &SplitManifest,
+    wasm_url: &str,
+) -> anyhow::Result<HashedSplit> {
+    let read = |name: &str| std::fs::read(dir.join(name)).with_context(|| format!("reading {name}"));
+    let glue = String::from_utf8(read(&format!("{output_name}.js"))?).context("the glue is not UTF-8")?;
+    let loader = String::from_utf8(read(&split.loader)?).context("the loader is not UTF-8")?;
+    let mut stems: Vec<&str> = split.chunks.values().flatten().map(String::as_str).collect();
+    stems.sort_unstable();
+    stems.dedup();
+    let mut hashed_stems = HashMap::new();
+    let mut chunk_files = HashMap::new();
+    let mut all = Sha256::new();
+    for part in [glue.as_bytes(), loader.as_bytes(), wasm_url.as_bytes()] {
+        all.update((part.len() as u64).to_le_bytes());
+        all.update(part);
+    }
+    for stem in &stems {
+        let hashed = format!("{stem}.{}", content_hash(&read(&format!("{stem}.wasm"))?));
+        all.update(hashed.as_bytes());
+        all.update([0]);
+        chunk_files.insert(format!("{hashed}.wasm"), format!("{stem}.wasm"));
+        hashed_stems.insert(*stem, hashed);
+    }
+    let hash = hex::encode(&all.finalize()[..8]);
+    let glue_name = format!("{output_name}.{hash}.js");
+    let loader_name = format!("{SPLIT_LOADER_PREFIX}{hash}.js");
+
+    let mut new_loader = replace_references(&loader, &format!("./{output_name}.js"), &format!("./{glue_name}"))
+        .with_context(|| format!("the loader does not import ./{output_name}.js"))?;
+    for (stem, hashed) in &hashed_stems {
+        new_loader = replace_references(&new_loader, &format!("./{stem}.wasm"), &format!("./{hashed}.wasm"))
+            .with_context(|| format!("the loader does not fetch ./{stem}.wasm"))?;
+    }
+    let new_glue = replace_references(&glue, &format!("./{}", split.loader), &format!("./{loader_name}"))
+        .with_context(|| format!("the glue does not import ./{}", split.loader))?;
+    let manifest = SplitManifest {
+        pkg_root: split.pkg_root.clone(),
+        chunks: split
+            .chunks
+            .iter()
+            .map(|(name, stems)| (name.clone(), stems.iter().map(|stem| hashed_stems[stem.as_str()].clone()).collect()))
+            .collect(),
+        loader: loader_name,
+    };
+    Ok(HashedSplit {
+        glue_name,
+        glue: Generated::new(new_glue)?,
+        loader: Generated::new(new_loader)?,
+        chunk_files,
+        manifest,
+    })
+}
+
+/// Where a module names another file: `import … from "x"`, `import("x")`, `new URL("x", …)`.
+/// Only these are rewritten: the glue also uses the loader's name as a key of the WebAssembly
+/// module's imports (`{"./__wasm_split.….js": n}`), which the module's own import section names
+/// and which must not change.
+const REFERENCES: [&str; 4] = ["from", "from ", "import(", "new URL("];
+
+/// `text` with every reference (see [`REFERENCES`]) to `from`, in any quotes, made to `to`;
+/// `None` if there is none. The quotes are part of the match, so `./chunk_1.wasm` never matches
+/// inside `./chunk_15.wasm`.
+fn replace_references(text: &str, from: &str, to: &str) -> Option<String> {
+    let mut found = false;
+    let mut out = text.to_owned();
+    for prefix in REFERENCES {
+        for quote in ['"', '\'', '`'] {
+            let needle = format!("{prefix}{quote}{from}{quote}");
+            if out.contains(&needle) {
+                found = true;
+                out = out.replace(&needle, &format!("{prefix}{quote}{to}{quote}"));
+            }
+        }
+    }
+    found.then_some(out)
+}
+
 /// The first 64 bits of the content's SHA-256, in hex: a name that changes when the file does.
 pub(crate) fn content_hash(bytes: &[u8]) -> String {
     hex::encode(&Sha256::digest(bytes)[..8])
@@ -153,6 +287,9 @@ pub async fn serve_pkg(State(state): State<AppState>, request: Request) -> Respo
     let Some(requested) = request.uri().path().strip_prefix(&prefix) else {
         return StatusCode::NOT_FOUND.into_response();
     };
+    if let Some(file) = assets.generated.get(requested) {
+        return serve_generated(file, request.headers());
+    }
     let (file, policy) = match assets.hashed.get(requested) {
         Some(file) => (file.clone(), IMMUTABLE),
         None => (requested.to_owned(), REVALIDATE),
@@ -179,6 +316,52 @@ pub async fn serve_pkg(State(state): State<AppState>, request: Request) -> Respo
         }
     }
     response
+}
+
+/// A file made at start-up: immutable, in the best encoding the browser accepts.
+fn serve_generated(file: &Generated, headers: &axum::http::HeaderMap) -> Response {
+    let (body, encoding) = match preferred_encoding(headers) {
+        Some("br") => (file.br.clone(), Some("br")),
+        Some(_) => (file.gzip.clone(), Some("gzip")),
+        None => (file.identity.clone(), None),
+    };
+    let mut response = Response::new(Body::from(body));
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE));
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if let Some(encoding) = encoding {
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+    }
+    response
+}
+
+/// `br` or `gzip` if `Accept-Encoding` accepts it (brotli first), else `None` (identity).
+fn preferred_encoding(headers: &axum::http::HeaderMap) -> Option<&'static str> {
+    let mut accepted = [false; 2];
+    for value in headers.get_all(header::ACCEPT_ENCODING) {
+        for item in value.to_str().unwrap_or_default().split(',') {
+            let mut parts = item.split(';');
+            let name = parts.next().unwrap_or_default().trim();
+            let refused =
+                parts.any(|p| p.trim().strip_prefix("q=").is_some_and(|q| q.trim().parse::<f32>() == Ok(0.0)));
+            if refused {
+                continue;
+            }
+            if name.eq_ignore_ascii_case("br") {
+                accepted[0] = true;
+            } else if name.eq_ignore_ascii_case("gzip") {
+                accepted[1] = true;
+            }
+        }
+    }
+    if accepted[0] {
+        Some("br")
+    } else if accepted[1] {
+        Some("gzip")
+    } else {
+        None
+    }
 }
 
 /// Deletes each `.br`/`.gz` whose file is gone or newer than it; returns how many.
@@ -334,31 +517,140 @@ mod tests {
         assert_eq!(changed.urls().wasm, urls.wasm);
     }
 
-    #[test]
-    fn a_split_bundle_names_its_chunks_and_keeps_the_glue_where_the_loader_imports_it() {
+    /// A split bundle as `cargo leptos build --split` writes it, in miniature: the glue imports
+    /// the loader, the loader imports the glue and fetches three chunks, two pages share one.
+    fn split_site() -> (tempfile::TempDir, &'static str) {
         let site = site();
         let pkg = site.path().join("pkg");
-        assert_eq!(SiteAssets::scan(site.path(), "pkg", "cinecloud").urls().split, None, "one piece");
         let loader = "__wasm_split.______________________.js";
-        std::fs::write(pkg.join("cinecloud.js"), format!("import * as split from './{loader}';\n")).unwrap();
-        std::fs::write(pkg.join(loader), "import * as main from './cinecloud.js';\n").unwrap();
+        std::fs::write(pkg.join("cinecloud.js"), format!("import*as n from\"./{loader}\";\nconst imports = {{\"./{loader}\":n}};\nexport function hydrate() {{}}\n"))
+            .unwrap();
+        let fetches: String = ["chunk_0", "chunk_01", "split_profile_view_1", "split_history_view_2"]
+            .iter()
+            .map(|stem| format!("const {stem} = () => fetch(new URL(\"./{stem}.wasm\", import.meta.url));\n"))
+            .collect();
+        std::fs::write(pkg.join(loader), format!("import {{ initSync }} from \"./cinecloud.js\";\n{fetches}")).unwrap();
+        for (stem, bytes) in [
+            ("chunk_0", "zero"),
+            ("chunk_01", "zero-one"),
+            ("split_profile_view_1", "profile"),
+            ("split_history_view_2", "history"),
+        ] {
+            std::fs::write(pkg.join(format!("{stem}.wasm")), bytes).unwrap();
+        }
         std::fs::write(
             pkg.join("__wasm_split_manifest.json"),
-            r#"{"profile_view_1": ["split_profile_view_1", "chunk_0"], "history_view_2": ["split_history_view_2", "chunk_0"]}"#,
+            r#"{"profile_view_1": ["split_profile_view_1", "chunk_0"], "history_view_2": ["split_history_view_2", "chunk_0", "chunk_01"]}"#,
         )
         .unwrap();
-        let urls = SiteAssets::scan(site.path(), "pkg", "cinecloud").urls().clone();
-        assert_eq!(urls.js, "/pkg/cinecloud.js", "the URL the loader imports");
-        assert_ne!(urls.wasm, "/pkg/cinecloud_bg.wasm", "the module is still content-hashed");
-        let split = urls.split.expect("the manifest is read");
+        (site, loader)
+    }
+
+    fn is_hash(text: &str) -> bool {
+        text.len() == 16 && text.bytes().all(|b| b.is_ascii_hexdigit())
+    }
+
+    #[test]
+    fn a_split_bundle_gets_hashed_names_that_point_at_each_other() {
+        let (site, plain_loader) = split_site();
+        let pkg = site.path().join("pkg");
+        let assets = SiteAssets::scan(site.path(), "pkg", "cinecloud");
+        let urls = assets.urls().clone();
+        let glue = urls.js.strip_prefix("/pkg/").unwrap();
+        assert!(glue.strip_prefix("cinecloud.").and_then(|r| r.strip_suffix(".js")).is_some_and(is_hash), "{urls:?}");
+        let split = urls.split.clone().expect("the manifest is read");
         assert_eq!(split.pkg_root, "/pkg");
-        assert_eq!(split.loader, loader);
-        assert_eq!(split.chunks["profile_view_1"], ["split_profile_view_1", "chunk_0"]);
+        assert!(split.loader.strip_prefix("__wasm_split.").and_then(|r| r.strip_suffix(".js")).is_some_and(is_hash));
         assert_eq!(split.chunks.len(), 2);
+        let profile = &split.chunks["profile_view_1"];
+        assert_eq!(profile.len(), 2);
+        for (hashed, plain) in profile.iter().zip(["split_profile_view_1", "chunk_0"]) {
+            assert!(hashed.strip_prefix(plain).and_then(|r| r.strip_prefix('.')).is_some_and(is_hash), "{hashed}");
+            assert_eq!(assets.hashed[&format!("{hashed}.wasm")], format!("{plain}.wasm"), "served from the plain file");
+        }
+        assert_eq!(split.chunks["history_view_2"][1], profile[1], "a shared chunk has one name");
+
+        // The glue imports the hashed loader; the loader imports the hashed glue and fetches
+        // the hashed chunks, and nothing by its plain name.
+        let text = |name: &str| String::from_utf8(assets.generated[name].identity.to_vec()).unwrap();
+        let glue_text = text(glue);
+        assert!(glue_text.contains(&format!("from\"./{}\"", split.loader)), "{glue_text}");
+        assert!(
+            glue_text.contains(&format!("{{\"./{plain_loader}\":n}}")),
+            "the module's import key is its own name, not a file: {glue_text}"
+        );
+        let loader_text = text(&split.loader);
+        assert!(loader_text.contains(&format!("from \"./{glue}\"")), "{loader_text}");
+        for hashed in split.chunks.values().flatten() {
+            assert!(loader_text.contains(&format!("\"./{hashed}.wasm\"")), "{hashed} in {loader_text}");
+        }
+        assert!(!loader_text.contains("\"./cinecloud.js\""), "{loader_text}");
+        for stem in ["chunk_0", "chunk_01", "split_profile_view_1", "split_history_view_2"] {
+            assert!(!loader_text.contains(&format!("\"./{stem}.wasm\"")), "{stem} in {loader_text}");
+        }
+        let mut decoded = Vec::new();
+        brotli::BrotliDecompress(&mut &assets.generated[glue].br[..], &mut decoded).unwrap();
+        assert_eq!(decoded, assets.generated[glue].identity, "the brotli copy is the same file");
+
+        // One chunk changes: its name, the glue's and the loader's change; the others stay.
+        assert_eq!(SiteAssets::scan(site.path(), "pkg", "cinecloud").urls(), &urls, "same bytes, same names");
+        std::fs::write(pkg.join("chunk_0.wasm"), "zero, rebuilt").unwrap();
+        let changed = SiteAssets::scan(site.path(), "pkg", "cinecloud").urls().clone();
+        let changed_split = changed.split.clone().unwrap();
+        assert_ne!(changed.js, urls.js);
+        assert_ne!(changed_split.loader, split.loader);
+        assert_ne!(changed_split.chunks["profile_view_1"][1], profile[1]);
+        assert_eq!(changed_split.chunks["profile_view_1"][0], profile[0]);
+        assert_eq!(changed.wasm, urls.wasm);
+
+        // A loader that does not fetch a chunk the manifest names cannot be rewritten: the bundle
+        // keeps its plain names (served revalidated), as before hashing.
+        std::fs::write(pkg.join(plain_loader), "import { initSync } from \"./cinecloud.js\";\n").unwrap();
+        let plain = SiteAssets::scan(site.path(), "pkg", "cinecloud");
+        assert_eq!(plain.urls().js, "/pkg/cinecloud.js", "the URL the loader imports");
+        let plain_split = plain.urls().split.clone().unwrap();
+        assert_eq!(plain_split.loader, plain_loader);
+        assert_eq!(plain_split.chunks["profile_view_1"], ["split_profile_view_1", "chunk_0"]);
+        assert!(plain.generated.is_empty());
         // A glue that imports the loader with the manifest gone: the pages still work (the chunk
         // is fetched after the main module), so the server starts, without the preloads.
         std::fs::remove_file(pkg.join("__wasm_split_manifest.json")).unwrap();
         assert_eq!(SiteAssets::scan(site.path(), "pkg", "cinecloud").urls().split, None);
+    }
+
+    #[test]
+    fn references_are_replaced_whole_and_only_where_a_file_is_named() {
+        let text = r#"new URL("./chunk_1.wasm", u) new URL('./chunk_1.wasm') new URL("./chunk_15.wasm") {"./chunk_1.wasm": n}"#;
+        assert_eq!(
+            replace_references(text, "./chunk_1.wasm", "./chunk_1.ab.wasm").unwrap(),
+            r#"new URL("./chunk_1.ab.wasm", u) new URL('./chunk_1.ab.wasm') new URL("./chunk_15.wasm") {"./chunk_1.wasm": n}"#
+        );
+        assert_eq!(
+            replace_references(r#"import*as n from"./l.js";import("./l.js");x={"./l.js":n}"#, "./l.js", "./l.9.js")
+                .unwrap(),
+            r#"import*as n from"./l.9.js";import("./l.9.js");x={"./l.9.js":n}"#.replacen(
+                r#"{"./l.9.js""#,
+                r#"{"./l.js""#,
+                1
+            )
+        );
+        assert_eq!(replace_references(text, "./chunk_2.wasm", "x"), None);
+    }
+
+    #[test]
+    fn the_encoding_is_the_best_one_accepted() {
+        let pick = |value: &str| {
+            let mut headers = axum::http::HeaderMap::new();
+            headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(value).unwrap());
+            preferred_encoding(&headers)
+        };
+        assert_eq!(pick("gzip, deflate, br, zstd"), Some("br"));
+        assert_eq!(pick("gzip"), Some("gzip"));
+        assert_eq!(pick("br;q=0, gzip;q=0.5"), Some("gzip"));
+        assert_eq!(pick("BR"), Some("br"));
+        assert_eq!(pick("identity"), None);
+        assert_eq!(pick("br;q=0, gzip;q=0"), None);
+        assert_eq!(preferred_encoding(&axum::http::HeaderMap::new()), None);
     }
 
     #[test]

@@ -65,14 +65,14 @@ async fn decoded(response: reqwest::Response) -> (String, Bytes, Vec<u8>) {
     (encoding, sent, body)
 }
 
-/// The `/pkg/…` URLs a page links to, in the order js, wasm, css.
+/// The `/pkg/…` URLs a page loads, in the order js, wasm, css: the glue its script imports, the
+/// module it instantiates, its stylesheet.
 fn bundle_urls(html: &str) -> [String; 3] {
-    let find = |ext: &str| {
-        let at = html.find(&format!(".{ext}\"")).unwrap_or_else(|| panic!("no .{ext} URL in {html}"));
-        let start = html[..at].rfind("\"/pkg/").unwrap() + 1;
-        html[start..at + ext.len() + 1].to_owned()
+    let after = |marker: &str| {
+        let rest = html.split(marker).nth(1).unwrap_or_else(|| panic!("no {marker} in {html}"));
+        rest.split('"').next().unwrap().to_owned()
     };
-    [find("js"), find("wasm"), find("css")]
+    [after("import(\""), after("module_or_path: \""), after("rel=\"stylesheet\" id=\"leptos\" href=\"")]
 }
 
 async fn the_bundle_goes_out_hashed_precompressed_and_immutable(backend: Backend) {
@@ -87,10 +87,7 @@ async fn the_bundle_goes_out_hashed_precompressed_and_immutable(backend: Backend
             "a content-hashed name: {url}"
         );
     }
-    assert!(
-        page.contains(&format!("import init, {{ hydrate }} from \"{}\"", urls[0])),
-        "the module script loads the glue"
-    );
+    assert!(page.contains(&format!("import(\"{}\")", urls[0])), "the module script loads the glue");
     assert!(page.contains(&format!("module_or_path: \"{}\"", urls[1])), "and the module by its hashed name");
     assert!(page.contains(&format!("rel=\"stylesheet\" id=\"leptos\" href=\"{}\"", urls[2])));
 
@@ -127,6 +124,87 @@ async fn the_bundle_goes_out_hashed_precompressed_and_immutable(backend: Backend
     assert_ne!(header_of(&stale, header::CACHE_CONTROL), "public, max-age=31536000, immutable");
     let outside = fetch(&client, &format!("{}/pkg/..%2F..%2Fetc%2Fpasswd", app.base), None).await;
     assert_eq!(outside.status(), StatusCode::NOT_FOUND, "nothing outside the bundle folder");
+}
+
+/// A bundle built with `--split`, in miniature: the glue imports the chunk loader, which imports
+/// the glue and fetches the sign-in page's two chunks.
+async fn a_split_bundle_goes_out_under_hashed_names_and_a_lazy_page_names_them(backend: Backend) {
+    let (site, _) = built_site();
+    let pkg = site.path().join("pkg");
+    let loader = "__wasm_split.______________________.js";
+    std::fs::write(
+        pkg.join("cinecloud.js"),
+        format!("import * as split from \"./{loader}\";\nexport function hydrate() {{}}\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        pkg.join(loader),
+        "import { initSync } from \"./cinecloud.js\";\nfetch(new URL(\"./chunk_1.wasm\", import.meta.url));\n\
+         fetch(new URL(\"./split___login_route_view_7.wasm\", import.meta.url));\n",
+    )
+    .unwrap();
+    let chunks =
+        [("chunk_1", b"\0asm chunk one".repeat(50)), ("split___login_route_view_7", b"\0asm login".repeat(50))];
+    for (stem, bytes) in &chunks {
+        std::fs::write(pkg.join(format!("{stem}.wasm")), bytes).unwrap();
+    }
+    std::fs::write(
+        pkg.join("__wasm_split_manifest.json"),
+        r#"{"__login_route_view_7": ["split___login_route_view_7", "chunk_1"]}"#,
+    )
+    .unwrap();
+    server::web::assets::precompress(site.path()).unwrap();
+    let app = spawn_on_site(backend, &site).await;
+    let client = app.client();
+    let immutable = "public, max-age=31536000, immutable";
+
+    let page = fetch(&client, &format!("{}/login", app.base), None).await.text().await.unwrap();
+    let glue_url =
+        page.split("import(\"").nth(1).and_then(|rest| rest.split('"').next()).expect("the page imports the glue");
+    assert_ne!(glue_url, "/pkg/cinecloud.js", "the glue has a hashed name");
+    let named: Vec<&str> = page
+        .split("<meta name=\"cinecloud-chunks\" content=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the lazy page names its chunks")
+        .split(' ')
+        .collect();
+    assert_eq!(named.len(), 3, "two chunks and the loader: {named:?}");
+    let loader_url = *named.iter().find(|u| u.ends_with(".js")).unwrap();
+    assert!(loader_url.starts_with("/pkg/__wasm_split.") && loader_url != format!("/pkg/{loader}"), "{loader_url}");
+
+    // The glue imports the hashed loader, which imports that same glue and fetches the chunks
+    // by the names the page preloads; each is sent compressed and cached for a year.
+    let text = |url: &str| {
+        let client = client.clone();
+        let url = format!("{}{url}", app.base);
+        async move {
+            let response = fetch(&client, &url, Some("gzip, br")).await;
+            assert_eq!(response.status(), StatusCode::OK, "{url}");
+            assert_eq!(header_of(&response, header::CACHE_CONTROL), immutable, "{url}");
+            assert!(header_of(&response, header::CONTENT_TYPE).starts_with("text/javascript"), "{url}");
+            let (encoding, _, body) = decoded(response).await;
+            assert_eq!(encoding, "br", "{url}");
+            String::from_utf8(body).unwrap()
+        }
+    };
+    let glue = text(glue_url).await;
+    assert!(glue.contains(&format!("from \"./{}\"", loader_url.trim_start_matches("/pkg/"))), "{glue}");
+    let loader_text = text(loader_url).await;
+    assert!(loader_text.contains(&format!("from \"./{}\"", glue_url.trim_start_matches("/pkg/"))), "{loader_text}");
+    for (stem, bytes) in &chunks {
+        let url = named.iter().find(|u| u.starts_with(&format!("/pkg/{stem}."))).expect("each chunk is named");
+        assert!(loader_text.contains(&format!("\"./{}\"", url.trim_start_matches("/pkg/"))), "{url} in {loader_text}");
+        let response = fetch(&client, &format!("{}{url}", app.base), Some("br")).await;
+        assert_eq!(header_of(&response, header::CACHE_CONTROL), immutable, "{url}");
+        assert_eq!(header_of(&response, header::CONTENT_TYPE), "application/wasm", "{url}");
+        let (encoding, _, body) = decoded(response).await;
+        assert_eq!(encoding, "br", "{url}: the precompressed chunk");
+        assert_eq!(&body, bytes, "{url} is the chunk");
+    }
+    // A page of an earlier release asking for its own chunk gets nothing rather than this one's.
+    let stale = fetch(&client, &format!("{}/pkg/chunk_1.0000000000000000.wasm", app.base), Some("br")).await;
+    assert_eq!(stale.status(), StatusCode::NOT_FOUND);
 }
 
 async fn pages_and_json_are_compressed_on_the_fly_but_media_is_not(backend: Backend) {
@@ -192,5 +270,6 @@ async fn pages_and_json_are_compressed_on_the_fly_but_media_is_not(backend: Back
 
 test_both_backends!(
     the_bundle_goes_out_hashed_precompressed_and_immutable,
+    a_split_bundle_goes_out_under_hashed_names_and_a_lazy_page_names_them,
     pages_and_json_are_compressed_on_the_fly_but_media_is_not,
 );
