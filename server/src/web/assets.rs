@@ -49,7 +49,7 @@ pub struct SiteAssets {
     /// Files made at start-up under hashed names, served from memory: a split bundle's glue and
     /// chunk loader, whose references to each other and to the chunks are rewritten to hashed
     /// names ([`hash_split_bundle`]).
-    generated: HashMap<String, Arc<Generated>>,
+    generated: HashMap<String, Generated>,
     urls: AssetUrls,
     /// Whether the `.br`/`.gz` files beside the bundle may be served (none is stale).
     precompressed: bool,
@@ -82,8 +82,8 @@ impl SiteAssets {
                 Ok(bundle) => {
                     hashed.extend(bundle.chunk_files);
                     let js = format!("/{pkg_dir}/{}", bundle.glue_name);
-                    generated.insert(bundle.glue_name, Arc::new(bundle.glue));
-                    generated.insert(bundle.manifest.loader.clone(), Arc::new(bundle.loader));
+                    generated.insert(bundle.glue_name, bundle.glue);
+                    generated.insert(bundle.manifest.loader.clone(), bundle.loader);
                     (js, Some(Arc::new(bundle.manifest)))
                 }
                 Err(e) => {
@@ -157,8 +157,9 @@ fn split_manifest(dir: &Path, pkg_dir: &str, output_name: &str) -> Option<Arc<Sp
 const SPLIT_LOADER_PREFIX: &str = "__wasm_split.";
 
 /// A file made at start-up, in each encoding a browser may ask for.
-#[derive(Debug)]
-pub(crate) struct Generated {
+/// Cloning shares the bytes.
+#[derive(Clone, Debug)]
+struct Generated {
     identity: bytes::Bytes,
     br: bytes::Bytes,
     gzip: bytes::Bytes,
