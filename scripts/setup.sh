@@ -179,6 +179,14 @@ ensure_haproxy() {
   fi
 }
 
+# The metadata cache's tests start Redis servers of their own (one they can stop mid-test), from
+# the machine's redis-server (CINECLOUD_TEST_REDIS_SERVER names another).
+ensure_redis() {
+  if ! have "${CINECLOUD_TEST_REDIS_SERVER:-redis-server}" && [ ! -x /usr/bin/redis-server ]; then
+    apt_install redis-server
+  fi
+}
+
 ensure_chromium() {
   export CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
   if [ ! -x "$CHROMIUM_PATH" ]; then

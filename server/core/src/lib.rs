@@ -17,6 +17,7 @@ pub mod integrity;
 pub mod limits;
 pub mod lists;
 pub mod maintenance;
+pub mod metadata;
 pub mod movielens;
 pub mod playback;
 pub mod ratings;

@@ -8,6 +8,7 @@ mod covers;
 mod integrity;
 mod limits;
 mod lists;
+mod metadata;
 mod movielens;
 mod playback;
 mod ratings;

@@ -285,3 +285,50 @@ pub mod stored {
         setup_tokens::backdate as backdate_setup_tokens,
     };
 }
+
+pub mod tmdb;
+
+/// A Redis server of the test's own on a free port (so the test can stop it), from
+/// `CINECLOUD_TEST_REDIS_SERVER` (default `redis-server`; scripts/test installs it). It keeps
+/// nothing on disk and is killed when dropped.
+pub struct TestRedis {
+    /// `redis://127.0.0.1:PORT/`.
+    pub url: String,
+    child: Option<std::process::Child>,
+}
+
+impl TestRedis {
+    /// Starts the server and waits until it accepts connections.
+    pub async fn start() -> Self {
+        let program = std::env::var("CINECLOUD_TEST_REDIS_SERVER").unwrap_or_else(|_| "redis-server".to_owned());
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("finding a free port for Redis")
+            .port();
+        let child = std::process::Command::new(&program)
+            .args(["--bind", "127.0.0.1", "--port", &port.to_string(), "--save", "", "--appendonly", "no"])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("starting {program} for the tests ({e}); run scripts/test, which installs it"));
+        let started = std::time::Instant::now();
+        while tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
+            assert!(started.elapsed() < std::time::Duration::from_secs(10), "Redis did not start on port {port}");
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        Self { url: format!("redis://127.0.0.1:{port}/"), child: Some(child) }
+    }
+
+    /// Kills the server (an outage): from now on every command to it fails.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for TestRedis {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
