@@ -54,6 +54,9 @@ pub enum AppError {
     /// The database or media storage cannot be reached; nothing was changed.
     #[error("{0} cannot be reached right now, so nothing was changed. Please try again in a minute.")]
     Unavailable(String),
+    /// The metadata provider (TMDb) could not answer; the message says why and what to do.
+    #[error("{0}")]
+    Provider(String),
     /// The setup link was used already or is not valid.
     #[error("This setup link is invalid or has already been used.")]
     SetupLinkSpent,
@@ -92,6 +95,8 @@ impl AppError {
             AppError::Transport(_) => 400,
             AppError::Internal => 500,
             AppError::Busy | AppError::Unavailable(_) => 503,
+            // Another server failed us: a bad gateway, whatever its own status was.
+            AppError::Provider(_) => 502,
         }
     }
 
@@ -139,6 +144,8 @@ mod from_domain {
                 Error::RateLimited => AppError::RateLimited,
                 Error::Busy => AppError::Busy,
                 Error::Unavailable(what) => AppError::Unavailable(what.to_owned()),
+                Error::Provider(cinecloud_core::metadata::MetadataError::NotFound(_)) => AppError::NotFound,
+                Error::Provider(e) => AppError::Provider(e.to_string()),
                 Error::Unexpected(e) => {
                     // `{:#}`: the whole chain of causes, for whoever reads the log.
                     tracing::error!(error = format!("{e:#}"), "unexpected failure");

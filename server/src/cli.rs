@@ -238,4 +238,30 @@ pub struct Options {
     /// Folder with the compiled site (pkg/ and public assets).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
     pub site_root: String,
+    /// TMDb's v4 read access token; with it (or an API key) metadata comes from TMDb, without
+    /// from the offline catalog.
+    #[arg(long, env = "CINECLOUD_TMDB_TOKEN", hide_env_values = true, global = true)]
+    pub tmdb_token: Option<String>,
+    /// TMDb's v3 API key (when there is no token).
+    #[arg(long, env = "CINECLOUD_TMDB_API_KEY", hide_env_values = true, global = true)]
+    pub tmdb_api_key: Option<String>,
+    /// TMDb's API base URL (tests point it elsewhere).
+    #[arg(long, env = "CINECLOUD_TMDB_API_URL", default_value = "https://api.themoviedb.org/3/", global = true)]
+    pub tmdb_api_url: String,
+    /// Where TMDb's poster images are fetched from, ending in a size.
+    #[arg(long, env = "CINECLOUD_TMDB_IMAGE_URL", default_value = "https://image.tmdb.org/t/p/w780", global = true)]
+    pub tmdb_image_url: String,
+    /// A folder of JSON movie files the offline catalog adds to the demo films.
+    #[arg(long, env = "CINECLOUD_METADATA_DIR", global = true)]
+    pub metadata_dir: Option<std::path::PathBuf>,
+    /// How long metadata answers are cached, in seconds.
+    #[arg(long, env = "CINECLOUD_METADATA_CACHE_SECONDS", default_value_t = 300, global = true)]
+    pub metadata_cache_seconds: u64,
+    /// A Redis every server shares the metadata cache in (redis://host:port/db); in-process
+    /// when unset.
+    #[arg(long, env = "CINECLOUD_REDIS_URL", hide_env_values = true, global = true)]
+    pub redis_url: Option<String>,
+    /// The region whose age ratings imports take (ISO 3166-1, like US or BR).
+    #[arg(long, env = "CINECLOUD_REGION", default_value = "US", global = true)]
+    pub region: String,
 }

@@ -4,7 +4,12 @@
 use std::net::SocketAddr;
 
 use cinecloud_core::{
-    Backend, catalog::CatalogCacheSettings, recommend::RecommenderSettings, storage::S3Settings, videos::VideoSettings,
+    Backend,
+    catalog::CatalogCacheSettings,
+    metadata::{CacheSettings, TmdbSettings, tmdb::TmdbCredential},
+    recommend::RecommenderSettings,
+    storage::S3Settings,
+    videos::VideoSettings,
 };
 use url::Url;
 
@@ -71,6 +76,23 @@ pub struct Settings {
     pub videos: VideoSettings,
     /// How fresh each server keeps its catalog caches.
     pub catalog: CatalogCacheSettings,
+    /// Where movie metadata comes from, and how it is cached.
+    pub metadata: MetadataSettings,
+}
+
+/// Where movie metadata comes from (TMDb, or the offline catalog) and how it is cached.
+#[derive(Clone, Debug)]
+pub struct MetadataSettings {
+    /// TMDb, when a token or key is set.
+    pub tmdb: Option<TmdbSettings>,
+    /// JSON files the offline catalog adds.
+    pub folder: Option<std::path::PathBuf>,
+    /// The cache's TTL and bounds.
+    pub cache: CacheSettings,
+    /// A shared Redis for the cache.
+    pub redis_url: Option<String>,
+    /// Whose age ratings imports take.
+    pub region: String,
 }
 
 /// A Secrets Manager secret holding the database user and password (`CINECLOUD_DATABASE_SECRET`).
@@ -103,6 +125,52 @@ pub struct ConfigError {
 
 fn bad(variable: &'static str, problem: impl Into<String>) -> ConfigError {
     ConfigError { variable, problem: problem.into() }
+}
+
+fn metadata_settings(o: &Options) -> Result<MetadataSettings, ConfigError> {
+    let given = |value: &Option<String>| value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+    let credential = match (given(&o.tmdb_token), given(&o.tmdb_api_key)) {
+        (Some(token), _) => Some(TmdbCredential::Token(token)),
+        (None, Some(key)) => Some(TmdbCredential::ApiKey(key)),
+        (None, None) => None,
+    };
+    let tmdb = match credential {
+        None => None,
+        Some(credential) => {
+            let mut tmdb = TmdbSettings::new(credential);
+            let url = |variable: &'static str, value: &str| {
+                let with_slash = if variable == "CINECLOUD_TMDB_API_URL" && !value.ends_with('/') {
+                    format!("{value}/")
+                } else {
+                    value.to_owned()
+                };
+                match Url::parse(&with_slash) {
+                    Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(u),
+                    _ => Err(bad(variable, "must be an http:// or https:// URL")),
+                }
+            };
+            tmdb.api_url = url("CINECLOUD_TMDB_API_URL", &o.tmdb_api_url)?;
+            tmdb.image_url = url("CINECLOUD_TMDB_IMAGE_URL", &o.tmdb_image_url)?;
+            Some(tmdb)
+        }
+    };
+    if !(1..=86_400).contains(&o.metadata_cache_seconds) {
+        return Err(bad("CINECLOUD_METADATA_CACHE_SECONDS", "must be between 1 and 86400 (a day)"));
+    }
+    let region = o.region.trim().to_ascii_uppercase();
+    if region.len() != 2 || !region.chars().all(|c| c.is_ascii_alphabetic()) {
+        return Err(bad("CINECLOUD_REGION", "must be a two-letter country code, like US or BR"));
+    }
+    Ok(MetadataSettings {
+        tmdb,
+        folder: o.metadata_dir.clone(),
+        cache: CacheSettings {
+            ttl: std::time::Duration::from_secs(o.metadata_cache_seconds),
+            ..CacheSettings::default()
+        },
+        redis_url: given(&o.redis_url),
+        region,
+    })
 }
 
 impl Settings {
@@ -228,6 +296,7 @@ impl Settings {
             recheck: std::time::Duration::from_millis(o.catalog_recheck_ms),
             page_max_age: std::time::Duration::from_secs(o.catalog_page_seconds),
         };
+        let metadata = metadata_settings(o)?;
         let read_timeouts = ReadTimeouts {
             header: std::time::Duration::from_secs(o.header_read_seconds),
             body_idle: std::time::Duration::from_secs(o.body_idle_seconds),
@@ -252,6 +321,7 @@ impl Settings {
             recommender,
             videos,
             catalog,
+            metadata,
         })
     }
 
@@ -314,6 +384,10 @@ mod tests {
             (&["--s3-bucket", "b", "--s3-prefix", "/x"], "CINECLOUD_S3_PREFIX"),
             (&["--session-idle-minutes", "0"], "CINECLOUD_SESSION_IDLE_MINUTES"),
             (&["--database-secret", "rds!db-1"], "CINECLOUD_DATABASE_SECRET"),
+            (&["--tmdb-token", "t", "--tmdb-api-url", "ftp://api.example/3"], "CINECLOUD_TMDB_API_URL"),
+            (&["--tmdb-api-key", "k", "--tmdb-image-url", "images"], "CINECLOUD_TMDB_IMAGE_URL"),
+            (&["--metadata-cache-seconds", "0"], "CINECLOUD_METADATA_CACHE_SECONDS"),
+            (&["--region", "Brazil"], "CINECLOUD_REGION"),
             (
                 &[
                     "--database-url",
@@ -331,6 +405,33 @@ mod tests {
             assert_eq!(err.variable, *variable, "{args:?}");
             assert!(err.to_string().starts_with(variable));
         }
+    }
+
+    #[test]
+    fn metadata_comes_from_tmdb_only_with_a_key_and_the_token_wins() {
+        let offline = Settings::from_options(&options(&[])).unwrap().metadata;
+        assert!(offline.tmdb.is_none() && offline.redis_url.is_none());
+        assert_eq!((offline.region.as_str(), offline.cache.ttl.as_secs()), ("US", 300));
+        let s = Settings::from_options(&options(&[
+            "--tmdb-api-key",
+            "key",
+            "--tmdb-token",
+            "token",
+            "--tmdb-api-url",
+            "http://127.0.0.1:9/3",
+            "--region",
+            "br",
+            "--redis-url",
+            "redis://127.0.0.1:6379/0",
+        ]))
+        .unwrap()
+        .metadata;
+        let tmdb = s.tmdb.expect("TMDb");
+        assert!(matches!(tmdb.credential, TmdbCredential::Token(ref t) if t == "token"));
+        assert_eq!(tmdb.api_url.as_str(), "http://127.0.0.1:9/3/", "a missing final slash is added");
+        assert_eq!((s.region.as_str(), s.redis_url.as_deref()), ("BR", Some("redis://127.0.0.1:6379/0")));
+        // Neither secret is ever printed.
+        assert!(!format!("{tmdb:?}").contains("token\""), "{tmdb:?}");
     }
 
     #[test]

@@ -20,6 +20,7 @@ use cinecloud_core::{
     catalog::CatalogCache,
     limits::{self, Limit},
     maintenance,
+    metadata::{Metadata, MetadataCache, OfflineCatalog, Provider, TmdbClient},
     recommend::Recommender,
     storage::{LocalStore, MediaStore, S3Store},
 };
@@ -35,7 +36,7 @@ use tower_http::{
 use tower_sessions::{ExpiredDeletion, Expiry, SessionManagerLayer, cookie::SameSite};
 
 use crate::{
-    config::{MediaSettings, Settings},
+    config::{MediaSettings, MetadataSettings, Settings},
     database_secret::DatabaseSecret,
     session_store::SessionRecords,
     state::{AppState, Shared},
@@ -78,8 +79,32 @@ async fn open_services(settings: &Settings) -> anyhow::Result<(Services, Option<
         recommender: Recommender::new(settings.recommender.clone()),
         videos: settings.videos.clone(),
         catalog: CatalogCache::new(settings.catalog),
+        metadata: metadata(&settings.metadata)?,
     };
     Ok((services, secret))
+}
+
+/// TMDb when a key is set, else the offline catalog; cached in Redis when a URL is set, else in
+/// this process.
+fn metadata(settings: &MetadataSettings) -> anyhow::Result<Metadata> {
+    let provider = match (&settings.tmdb, &settings.folder) {
+        (Some(tmdb), _) => Provider::Tmdb(TmdbClient::new(tmdb.clone()).context("the TMDb client")?),
+        (None, Some(folder)) => {
+            Provider::Offline(Arc::new(OfflineCatalog::with_folder(folder).context("CINECLOUD_METADATA_DIR")?))
+        }
+        (None, None) => Provider::Offline(Arc::new(OfflineCatalog::demo())),
+    };
+    let cache = match &settings.redis_url {
+        Some(url) => MetadataCache::redis(url, &settings.cache)?,
+        None => MetadataCache::memory(&settings.cache),
+    };
+    let metadata = Metadata::new(provider, cache).with_region(&settings.region);
+    tracing::info!(
+        provider = metadata.provider().label(),
+        cache = if settings.redis_url.is_some() { "redis" } else { "in-process" },
+        "movie metadata"
+    );
+    Ok(metadata)
 }
 
 fn leptos_options(settings: &Settings) -> LeptosOptions {
@@ -172,6 +197,7 @@ pub async fn build_router(
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/media/{*key}", get(media::serve_media))
+        .route("/media-metadata/poster", get(media::metadata_poster))
         .route("/stream/{movie_id}", get(media::stream_video))
         .route("/api/v1/movies", get(api::list_movies))
         .route("/api/v1/movies/{id}", get(api::get_movie))

@@ -505,6 +505,26 @@ impl From<MovieFormView> for cinecloud_core::catalog::MovieForm {
     }
 }
 
+#[cfg(feature = "ssr")]
+impl From<cinecloud_core::catalog::MovieForm> for MovieFormView {
+    fn from(f: cinecloud_core::catalog::MovieForm) -> Self {
+        MovieFormView {
+            title: f.title,
+            original_title: f.original_title,
+            year: f.year,
+            runtime_minutes: f.runtime_minutes,
+            synopsis: f.synopsis,
+            country: f.country,
+            original_language: f.original_language,
+            age_rating: f.age_rating,
+            trailer_url: f.trailer_url,
+            genres: f.genres,
+            directors: f.directors,
+            cast: f.cast.into_iter().map(|c| (c.name, c.character)).collect(),
+        }
+    }
+}
+
 /// Creates a movie (admins only); returns its id.
 #[server(prefix = "/api", endpoint = "admin/create_movie", input = leptos::server_fn::codec::Json)]
 pub async fn create_movie(form: MovieFormView) -> Result<i64, AppError> {

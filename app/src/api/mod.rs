@@ -6,5 +6,6 @@ pub mod admin;
 pub mod auth;
 pub mod catalog;
 pub mod lists;
+pub mod metadata;
 pub mod playback;
 pub mod recommend;

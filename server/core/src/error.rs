@@ -58,6 +58,9 @@ pub enum Error {
     /// changed, and trying again later will work. The string names it for the user.
     #[error("{0} cannot be reached")]
     Unavailable(&'static str),
+    /// A metadata provider (TMDb) could not answer; the message is meant for the admin.
+    #[error(transparent)]
+    Provider(crate::metadata::MetadataError),
     /// A failure the user did not cause; logged with its whole chain, never shown.
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),

@@ -1,6 +1,9 @@
 //! The long-lived handles every request needs, cloned cheaply into each handler.
 
-use crate::{catalog::CatalogCache, db::Db, recommend::Recommender, storage::MediaStore, videos::VideoSettings};
+use crate::{
+    catalog::CatalogCache, db::Db, metadata::Metadata, recommend::Recommender, storage::MediaStore,
+    videos::VideoSettings,
+};
 
 /// Database and media storage, shared by the web server, server functions and the CLI.
 #[derive(Clone, Debug)]
@@ -15,4 +18,6 @@ pub struct Services {
     pub videos: VideoSettings,
     /// Catalog counts, genres and list pages this process keeps per catalog version.
     pub catalog: CatalogCache,
+    /// Movie facts from TMDb or the offline catalog, behind their cache.
+    pub metadata: Metadata,
 }

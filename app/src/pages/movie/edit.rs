@@ -62,6 +62,24 @@ impl Draft {
         self.cast.set(m.cast.iter().map(|c| (c.name.clone(), c.character.clone().unwrap_or_default())).collect());
     }
 
+    /// Fills every field from a form (a film picked from the metadata provider).
+    pub fn fill(&self, f: &MovieFormView) {
+        self.title.set(f.title.clone());
+        self.original_title.set(f.original_title.clone());
+        self.year.set(f.year.clone());
+        self.runtime_minutes.set(f.runtime_minutes.clone());
+        self.synopsis.set(f.synopsis.clone());
+        self.country.set(f.country.clone());
+        self.original_language.set(f.original_language.clone());
+        self.age_rating.set(f.age_rating.clone());
+        self.trailer_url.set(f.trailer_url.clone());
+        self.genres.set(f.genres.clone());
+        self.directors.set(f.directors.clone());
+        self.cast.set(
+            f.cast.iter().map(|(name, character)| (name.clone(), character.clone().unwrap_or_default())).collect(),
+        );
+    }
+
     /// What is sent to the server; blank cast rows are dropped.
     pub fn form(&self) -> MovieFormView {
         MovieFormView {

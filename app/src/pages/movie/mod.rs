@@ -3,6 +3,7 @@
 
 mod cover;
 mod edit;
+mod finder;
 mod history;
 mod sections;
 mod video;
@@ -18,6 +19,7 @@ use leptos_router::{
 
 use crate::{
     api::catalog::{MovieFormView, MovieView, create_movie, get_movie},
+    api::metadata::import_movie,
     api::recommend::{RecommendedView, more_like_this},
     components::{movie_card::MovieCard, toast::Toasts},
     error::AppError,
@@ -97,7 +99,8 @@ pub fn NewMoviePage() -> impl IntoView {
 #[derive(Clone)]
 enum Saved {
     Updated(Box<MovieView>),
-    Created(i64),
+    /// The new movie's id, and why its poster was not saved, if it was imported without one.
+    Created(i64, Option<String>),
 }
 
 /// What every section of a movie's page shares, in view and in edit mode.
@@ -117,6 +120,8 @@ struct Editor {
     is_new: bool,
     /// Whether an admin is looking (edit controls are shown).
     is_admin: Signal<bool>,
+    /// The film picked from the metadata provider, when the new movie is an import.
+    pick: RwSignal<Option<finder::Pick>>,
 }
 
 impl Editor {
@@ -127,12 +132,16 @@ impl Editor {
         if is_new {
             draft.load(&movie.get_untracked());
         }
+        let pick = RwSignal::new(None::<finder::Pick>);
         let save = Action::new(move |form: &MovieFormView| {
             let form = form.clone();
             let (id, version) = movie.with_untracked(|m| (m.id, m.version));
+            let picked = pick.get_untracked();
             async move {
-                if is_new {
-                    create_movie(form).await.map(Saved::Created)
+                if let (true, Some(picked)) = (is_new, picked) {
+                    import_movie(picked.id, form).await.map(|i| Saved::Created(i.id, i.poster_problem))
+                } else if is_new {
+                    create_movie(form).await.map(|id| Saved::Created(id, None))
                 } else {
                     crate::api::catalog::update_movie(id, version, form).await.map(|m| Saved::Updated(Box::new(m)))
                 }
@@ -146,6 +155,7 @@ impl Editor {
             error: Signal::derive(move || save.value().get().and_then(Result::err)),
             is_new,
             is_admin: Signal::derive(move || ctx.is_admin()),
+            pick,
         }
     }
 
@@ -173,8 +183,8 @@ fn MovieEditor(
             editing.set(false);
             toasts.say("Saved.");
         }
-        Some(Ok(Saved::Created(id))) => {
-            toasts.say("Movie created.");
+        Some(Ok(Saved::Created(id, poster_problem))) => {
+            toasts.say(poster_problem.as_deref().unwrap_or("Movie created."));
             navigate(&format!("/movies/{id}"), Default::default());
         }
         _ => {}
@@ -200,6 +210,8 @@ fn MovieEditor(
     let cover = view! { <cover::CoverPanel movie editing=editing.into() is_new /> }.into_any();
     let video = view! { <video::VideoPanel movie editing=editing.into() is_new /> }.into_any();
     let ratings = (!is_new).then(|| view! { <Ratings editor /> }.into_any());
+    let finder =
+        is_new.then(|| view! { <finder::MetadataFinder draft pick=editor.pick error=editor.error /> }.into_any());
     let page = view! {
         <form class="movie-page" class:editing=move || editing.get() on:submit=submit novalidate>
             {cover}
@@ -217,7 +229,7 @@ fn MovieEditor(
         </form>
     }
     .into_any();
-    view! { <Head editor /> {page} {below} }.into_any()
+    view! { <Head editor /> {finder} {page} {below} }.into_any()
 }
 
 /// "More like this": what viewers who liked this movie liked, or, before the recommender knows

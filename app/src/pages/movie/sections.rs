@@ -57,7 +57,7 @@ pub(super) fn Head(editor: Editor) -> impl IntoView {
 /// what went wrong with a save that no field explains.
 #[component]
 pub(super) fn Toolbar(editor: Editor) -> impl IntoView {
-    let Editor { movie, editing, draft, save, error, is_new, is_admin } = editor;
+    let Editor { movie, editing, draft, save, error, is_new, is_admin, .. } = editor;
     let toasts = expect_context::<Toasts>();
     let navigate = use_navigate();
     let delete = Action::new(move |id: &i64| delete_movie(*id));

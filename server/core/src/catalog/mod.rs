@@ -79,6 +79,10 @@ pub struct Movie {
     pub rating: RatingSummary,
     /// The MIME type of its video, when one is attached.
     pub video_type: Option<String>,
+    /// TMDb's id, when it was imported from there (or given one since).
+    pub tmdb_id: Option<i64>,
+    /// IMDb's id, when known.
+    pub imdb_id: Option<String>,
 }
 
 /// What a card in a grid shows.

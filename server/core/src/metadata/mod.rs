@@ -6,6 +6,7 @@
 //! [`MovieForm`], which the admin reviews before anything is saved.
 
 mod cache;
+mod import;
 mod offline;
 pub mod tmdb;
 
@@ -22,6 +23,7 @@ use futures::{StreamExt, stream};
 use serde::{Deserialize, Serialize};
 
 pub use cache::{CacheSettings, MetadataCache};
+pub use import::{Imported, import_movie};
 pub use offline::OfflineCatalog;
 pub use tmdb::{TmdbClient, TmdbSettings};
 
@@ -252,6 +254,7 @@ pub struct Metadata {
     provider: Provider,
     cache: MetadataCache,
     counters: Arc<Counters>,
+    region: Arc<str>,
 }
 
 impl Default for Metadata {
@@ -264,7 +267,17 @@ impl Default for Metadata {
 impl Metadata {
     /// A provider behind a cache.
     pub fn new(provider: Provider, cache: MetadataCache) -> Self {
-        Self { provider, cache, counters: Arc::default() }
+        Self { provider, cache, counters: Arc::default(), region: "US".into() }
+    }
+
+    /// The same, taking age ratings from `region` (ISO 3166-1; `US` by default).
+    pub fn with_region(self, region: &str) -> Self {
+        Self { region: region.to_ascii_uppercase().into(), ..self }
+    }
+
+    /// The region whose age ratings imports take.
+    pub fn region(&self) -> &str {
+        &self.region
     }
 
     /// Who answers.
@@ -345,6 +358,19 @@ impl Metadata {
             Provider::Tmdb(client) => {
                 self.count(&self.counters.provider_calls, "cinecloud_metadata_provider_calls_total");
                 client.poster(reference).await.inspect_err(|_| {
+                    self.count(&self.counters.provider_errors, "cinecloud_metadata_provider_errors_total");
+                })
+            }
+        }
+    }
+
+    /// A small poster for a search hit (the offline catalog has one size only).
+    pub async fn thumbnail(&self, reference: &str) -> Result<Bytes, MetadataError> {
+        match &self.provider {
+            Provider::Offline(catalog) => catalog.poster(reference).await,
+            Provider::Tmdb(client) => {
+                self.count(&self.counters.provider_calls, "cinecloud_metadata_provider_calls_total");
+                client.thumbnail(reference).await.inspect_err(|_| {
                     self.count(&self.counters.provider_errors, "cinecloud_metadata_provider_errors_total");
                 })
             }

@@ -114,8 +114,19 @@ impl TmdbClient {
         self.get(&format!("movie/{id}"), &params, usize::MAX).await
     }
 
-    /// A poster image, by the path TMDb gave (`/abc123.jpg`).
+    /// A poster image, by the path TMDb gave (`/abc123.jpg`), at the configured size.
     pub async fn poster(&self, path: &str) -> Result<Bytes, MetadataError> {
+        self.poster_at(path, None).await
+    }
+
+    /// A poster 185 pixels wide, for a list of search hits.
+    pub async fn thumbnail(&self, path: &str) -> Result<Bytes, MetadataError> {
+        self.poster_at(path, Some("w185")).await
+    }
+
+    /// The poster at `size` (TMDb's size segment, replacing the configured one) or at the
+    /// configured size.
+    async fn poster_at(&self, path: &str, size: Option<&str>) -> Result<Bytes, MetadataError> {
         let safe = path.strip_prefix('/').is_some_and(|name| {
             !name.is_empty()
                 && !name.contains("..")
@@ -124,8 +135,12 @@ impl TmdbClient {
         if !safe {
             return Err(MetadataError::Malformed);
         }
-        let url = Url::parse(&format!("{}{path}", self.settings.image_url.as_str().trim_end_matches('/')))
-            .map_err(|_| MetadataError::Malformed)?;
+        let base = self.settings.image_url.as_str().trim_end_matches('/');
+        let base = match (size, base.rsplit_once('/')) {
+            (Some(size), Some((parent, _configured))) => format!("{parent}/{size}"),
+            _ => base.to_owned(),
+        };
+        let url = Url::parse(&format!("{base}{path}")).map_err(|_| MetadataError::Malformed)?;
         self.fetch(url, path, MAX_POSTER_BYTES).await
     }
 

@@ -211,6 +211,7 @@ impl TestServices {
                 recommender: Default::default(),
                 videos: Default::default(),
                 catalog: Default::default(),
+                metadata: Default::default(),
             },
             db,
             _media_dir: media_dir,
@@ -284,6 +285,40 @@ pub mod stored {
         recommender::{ModelRow, latest_model, prune_models, try_lease},
         setup_tokens::backdate as backdate_setup_tokens,
     };
+
+    use crate::db::{Db, on_db};
+
+    /// The TMDb id a person has, by name (`None` for no such person or no id).
+    pub async fn person_tmdb_id(db: &Db, name: &str) -> Option<i64> {
+        on_db!(db, |pool| sqlx::query_scalar::<_, Option<i64>>("SELECT tmdb_id FROM people WHERE name = $1")
+            .bind(name)
+            .fetch_optional(pool)
+            .await
+            .expect("reading a person's TMDb id"))
+        .flatten()
+    }
+
+    /// Gives a person a TMDb id, as an earlier import would have.
+    pub async fn set_person_tmdb_id(db: &Db, name: &str, tmdb_id: i64) {
+        on_db!(db, |pool| sqlx::query("UPDATE people SET tmdb_id = $1 WHERE name = $2")
+            .bind(tmdb_id)
+            .bind(name)
+            .execute(pool)
+            .await
+            .expect("setting a person's TMDb id")
+            .rows_affected());
+    }
+
+    /// A movie's translations: (language, title, synopsis), by language.
+    pub async fn translations(db: &Db, movie_id: i64) -> Vec<(String, String, String)> {
+        on_db!(db, |pool| sqlx::query_as(
+            "SELECT language, title, synopsis FROM movie_translations WHERE movie_id = $1 ORDER BY language"
+        )
+        .bind(movie_id)
+        .fetch_all(pool)
+        .await
+        .expect("reading translations"))
+    }
 }
 
 pub mod tmdb;

@@ -71,6 +71,7 @@ impl TestTmdb {
             .route("/3/search/movie", get(search))
             .route("/3/movie/{id}", get(details))
             .route("/t/p/w780/{file}", get(poster))
+            .route("/t/p/w185/{file}", get(poster))
             .with_state(fixture.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binding the TMDb fixture's port");
         let addr: SocketAddr = listener.local_addr().expect("the fixture's address");

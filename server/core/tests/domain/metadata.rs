@@ -50,6 +50,11 @@ async fn a_search_finds_movies_with_year_and_director_and_details_carry_every_pa
 
     let poster = metadata.poster(trip.poster.as_deref().unwrap()).await.unwrap();
     assert!(image::load_from_memory(&poster).is_ok(), "the poster is an image");
+    let thumbnail = metadata.thumbnail(trip.poster.as_deref().unwrap()).await.unwrap();
+    assert!(image::load_from_memory(&thumbnail).is_ok(), "so is its thumbnail");
+    for bad in ["../../3/movie/775", "no-slash.png", "/a/b.png", "/"] {
+        assert_eq!(metadata.poster(bad).await.unwrap_err(), MetadataError::Malformed, "{bad}");
+    }
 }
 
 #[tokio::test]
@@ -189,4 +194,122 @@ async fn with_no_key_the_offline_catalog_answers_with_no_network() {
     assert_eq!(details.directors[0].name, "Georges Méliès");
     assert_eq!(metadata.details(99_999).await.unwrap_err(), MetadataError::NotFound("the offline catalog"));
     assert!(metadata.search("   ", None).await.unwrap().hits.is_empty());
+}
+
+mod import {
+    use cinecloud_core::{
+        Backend, Error, FieldError, Services,
+        catalog::{self, CastMember, MovieForm, MovieQuery},
+        metadata::{self, Metadata, MetadataError},
+        test_both_backends,
+        testing::{
+            TestServices, stored,
+            tmdb::{Failure, TestTmdb},
+        },
+    };
+
+    async fn found(services: &Services, text: &str) -> Vec<String> {
+        let query = MovieQuery { text: Some(text.into()), ..MovieQuery::default() };
+        catalog::browse(&services.db, &query).await.unwrap().items.into_iter().map(|c| c.title).collect()
+    }
+
+    async fn movie_count(services: &Services) -> i64 {
+        catalog::seed::movie_count(&services.db).await.unwrap()
+    }
+
+    async fn an_import_saves_the_facts_people_translations_poster_and_provenance(backend: Backend) {
+        let server = TestTmdb::start().await;
+        let metadata = super::tmdb(&server);
+        let t = TestServices::new(backend).await;
+        let s = &t.services;
+        // Méliès is already here by name; the actress is here under TMDb's id with another name.
+        let earlier = MovieForm {
+            title: "The Impossible Voyage".into(),
+            directors: vec!["Georges Méliès".into()],
+            cast: vec![CastMember { name: "B. Bernon".into(), character: None }],
+            ..MovieForm::default()
+        };
+        catalog::create_movie(&s.db, &earlier, None).await.unwrap();
+        stored::set_person_tmdb_id(&s.db, "B. Bernon", 12).await;
+
+        let details = metadata.details(775).await.unwrap();
+        let imported = metadata::import_movie(s, &metadata, 775, &details.form("US"), None).await.unwrap();
+        assert_eq!(imported.poster_problem, None);
+        let movie = imported.movie;
+        assert_eq!((movie.tmdb_id, movie.imdb_id.as_deref()), (Some(775), Some("tt0000417")));
+        assert_eq!(movie.input.title, "A Trip to the Moon");
+        assert_eq!(movie.input.age_rating.as_deref(), Some("G"));
+        assert_eq!(movie.input.trailer_url.as_deref(), Some("https://www.youtube.com/watch?v=fixtureTrip1"));
+        let cast: Vec<(&str, Option<&str>)> =
+            movie.input.cast.iter().map(|c| (c.name.as_str(), c.character.as_deref())).collect();
+        assert_eq!(
+            cast,
+            vec![("Georges Méliès", Some("Professor Barbenfouillis")), ("B. Bernon", Some("Lady in the Moon"))],
+            "matched by TMDb id, the actress keeps the name she has here"
+        );
+        assert_eq!(stored::person_tmdb_id(&s.db, "Georges Méliès").await, Some(11), "matched by name, now with its id");
+        assert_eq!(stored::person_tmdb_id(&s.db, "Bleuette Bernon").await, None, "nobody new was made for her");
+
+        let prefix = movie.cover_key.clone().expect("the poster became the cover");
+        for image in cinecloud_core::covers::cover_images(&prefix) {
+            assert!(s.media.get(&image.key, None).await.is_ok(), "{} is stored", image.key);
+        }
+        let audit = catalog::audit_log(&s.db, movie.id).await.unwrap();
+        assert!(
+            audit.iter().any(|e| e.field == "source" && e.new_value.as_deref() == Some("imported from TMDb #775")),
+            "{audit:?}"
+        );
+        let translations = stored::translations(&s.db, movie.id).await;
+        assert_eq!(translations.iter().map(|t| t.1.as_str()).collect::<Vec<_>>(), ["Viaje a la Luna", "Viagem à Lua"]);
+
+        // Found by its Portuguese and Spanish titles, and still after an edit.
+        assert_eq!(found(s, "viagem lua").await, vec!["A Trip to the Moon"]);
+        let mut form = details.form("US");
+        form.synopsis = "Edited here.".into();
+        catalog::update_movie(&s.db, movie.id, movie.version, &form, None).await.unwrap();
+        assert_eq!(found(s, "viaje a la luna").await, vec!["A Trip to the Moon"]);
+    }
+
+    async fn a_film_already_here_or_a_provider_failure_saves_nothing(backend: Backend) {
+        let server = TestTmdb::start().await;
+        let metadata = super::tmdb(&server);
+        let t = TestServices::new(backend).await;
+        let s = &t.services;
+        let form = metadata.details(9002).await.unwrap().form("US");
+        metadata::import_movie(s, &metadata, 9002, &form, None).await.unwrap();
+        let before = movie_count(s).await;
+
+        let again = metadata::import_movie(s, &metadata, 9002, &form, None).await.unwrap_err();
+        assert!(
+            matches!(&again, Error::Invalid(FieldError { field: "import", message }) if message.contains("/movies/")),
+            "{again:?}"
+        );
+
+        // Not cached yet, so TMDb is asked, and fails past its retries.
+        server.fail_next([Failure::Status(500), Failure::Status(500), Failure::Status(500)]);
+        let form = MovieForm { title: "The Glass Harbour".into(), ..MovieForm::default() };
+        let failed = metadata::import_movie(s, &metadata, 9001, &form, None).await.unwrap_err();
+        assert!(matches!(failed, Error::Provider(MetadataError::Unavailable(_))), "{failed:?}");
+
+        let invalid = MovieForm { title: " ".into(), ..MovieForm::default() };
+        assert!(matches!(metadata::import_movie(s, &metadata, 9001, &invalid, None).await, Err(Error::Invalid(_))));
+        assert_eq!(movie_count(s).await, before, "nothing was saved");
+        assert!(s.media.list("covers/").await.unwrap().is_empty());
+    }
+
+    async fn the_offline_catalog_imports_without_provider_ids(backend: Backend) {
+        let metadata = Metadata::default();
+        let t = TestServices::new(backend).await;
+        let hit = metadata.search("sintel", None).await.unwrap().hits.remove(0);
+        let form = metadata.details(hit.id).await.unwrap().form("US");
+        let imported = metadata::import_movie(&t.services, &metadata, hit.id, &form, None).await.unwrap();
+        assert_eq!((imported.movie.input.title.as_str(), imported.movie.tmdb_id), ("Sintel", None));
+        assert_eq!(imported.movie.cover_key, None, "the demo films have no poster files");
+    }
+
+    test_both_backends!(
+        an_import_saves_the_facts_people_translations_poster_and_provenance,
+        a_film_already_here_or_a_provider_failure_saves_nothing,
+        the_offline_catalog_imports_without_provider_ids,
+    );
 }

@@ -9,7 +9,8 @@ use sqlx::FromRow;
 
 pub(crate) use search::{CountKey, search, search_counted};
 pub(crate) use write::{
-    UpdateError, insert, insert_many, purge_deleted, restore, set_cover, soft_delete, update, write_audit,
+    ImportError, Provenance, UpdateError, insert, insert_imported, insert_many, purge_deleted, restore, set_cover,
+    soft_delete, update, write_audit,
 };
 
 use crate::{
@@ -39,11 +40,13 @@ struct MovieRow {
     rating_count: i64,
     rating_sum: i64,
     video_type: Option<String>,
+    tmdb_id: Option<i64>,
+    imdb_id: Option<String>,
 }
 
 const MOVIE_COLUMNS: &str = "id, title, original_title, year, runtime_minutes, synopsis, country, \
      original_language, age_rating, cover_key, trailer_url, created_at, updated_at, version, rating_count, rating_sum, \
-     (SELECT v.content_type FROM movie_videos v WHERE v.movie_id = movies.id) AS video_type";
+     (SELECT v.content_type FROM movie_videos v WHERE v.movie_id = movies.id) AS video_type, tmdb_id, imdb_id";
 
 #[derive(FromRow)]
 pub(crate) struct CardRow {
@@ -89,10 +92,12 @@ struct AuditRow {
     new_value: Option<String>,
 }
 
-/// The text the search index holds for a movie: titles, people, genres and synopsis, folded.
-pub fn search_document(input: &MovieInput) -> String {
+/// The text the search index holds for a movie: titles (its translations' too), people and
+/// synopsis, folded.
+pub fn search_document(input: &MovieInput, translated_titles: &[String]) -> String {
     let mut parts = vec![input.title.as_str()];
     parts.extend(input.original_title.as_deref());
+    parts.extend(translated_titles.iter().map(String::as_str));
     parts.extend(input.directors.iter().map(String::as_str));
     parts.extend(input.cast.iter().map(|c| c.name.as_str()));
     parts.push(input.synopsis.as_str());
@@ -164,6 +169,8 @@ pub async fn find(db: &Db, id: i64) -> sqlx::Result<Option<Movie>> {
         version: row.version,
         rating: RatingSummary::from_sum(row.rating_count, row.rating_sum),
         video_type: row.video_type,
+        tmdb_id: row.tmdb_id,
+        imdb_id: row.imdb_id,
     }))
 }
 

@@ -4,13 +4,15 @@
 use crate::{
     catalog::{Change, CreditRole, MovieInput, text},
     db::{BeginWrite as _, Db, on_db},
+    metadata::Translation,
 };
 
 use super::{genre_slug, search_document};
 
-/// Binds `$1`–`$11`: the movie columns both INSERT and UPDATE write, in one order.
+/// Binds `$1`–`$11`: the movie columns both INSERT and UPDATE write, in one order (`$11` is
+/// the search text, which also holds the titles of the movie's translations).
 macro_rules! bind_movie_columns {
-    ($query:expr, $input:expr) => {
+    ($query:expr, $input:expr, $search_text:expr) => {
         $query
             .bind(&$input.title)
             .bind(&$input.original_title)
@@ -22,7 +24,7 @@ macro_rules! bind_movie_columns {
             .bind(&$input.age_rating)
             .bind(&$input.trailer_url)
             .bind(text::sort_key(&$input.title))
-            .bind(search_document($input))
+            .bind($search_text)
     };
 }
 
@@ -102,6 +104,22 @@ macro_rules! write_audit {
 
 pub(crate) use write_audit;
 
+const INSERT_MOVIE: &str = "INSERT INTO movies (title, original_title, year, runtime_minutes, synopsis, country, \
+     original_language, age_rating, trailer_url, sort_title, search_text, created_at, updated_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id";
+
+/// The titles of a movie's translations, for its search text.
+macro_rules! translated_titles {
+    ($tx:expr, $movie_id:expr) => {{
+        let titles: Vec<String> =
+            sqlx::query_scalar("SELECT title FROM movie_translations WHERE movie_id = $1 ORDER BY language")
+                .bind($movie_id)
+                .fetch_all(&mut *$tx)
+                .await?;
+        titles
+    }};
+}
+
 /// Inserts a movie with its genres and credits and a `created` audit entry; returns its id.
 pub async fn insert(db: &Db, input: &MovieInput, user_id: Option<i64>, now: i64) -> sqlx::Result<i64> {
     Ok(insert_many(db, std::slice::from_ref(input), user_id, now).await?[0])
@@ -114,17 +132,10 @@ pub async fn insert_many(db: &Db, inputs: &[MovieInput], user_id: Option<i64>, n
         let mut tx = pool.begin_write().await?;
         let mut ids = Vec::with_capacity(inputs.len());
         for input in inputs {
-            let id: i64 = bind_movie_columns!(
-                sqlx::query_scalar(
-                    "INSERT INTO movies (title, original_title, year, runtime_minutes, synopsis, country, \
-                 original_language, age_rating, trailer_url, sort_title, search_text, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
-                ),
-                input
-            )
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?;
+            let id: i64 = bind_movie_columns!(sqlx::query_scalar(INSERT_MOVIE), input, search_document(input, &[]))
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
             write_links!(tx, id, input, now);
             let created = [Change { field: "created", old_value: None, new_value: Some(input.title.clone()) }];
             write_audit!(tx, id, user_id, now, &created);
@@ -132,6 +143,108 @@ pub async fn insert_many(db: &Db, inputs: &[MovieInput], user_id: Option<i64>, n
         }
         tx.commit().await?;
         Ok(ids)
+    })
+}
+
+/// Where an imported movie came from, and what else its provider knew.
+pub struct Provenance<'a> {
+    /// TMDb's id for the movie.
+    pub tmdb_id: Option<i64>,
+    /// IMDb's id.
+    pub imdb_id: Option<&'a str>,
+    /// Titles and synopses in other languages.
+    pub translations: &'a [Translation],
+    /// TMDb's ids for the people credited, by the name the input credits them under.
+    pub people: &'a [(String, i64)],
+    /// What the audit log says of it ("imported from TMDb #775").
+    pub note: String,
+}
+
+/// Why an import did not happen.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum ImportError {
+    /// A movie with the same TMDb or IMDb id exists (deleted ones included): its id.
+    #[error("already imported as movie {0}")]
+    AlreadyImported(i64),
+    /// The database failed.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// Inserts an imported movie as [`insert`] does, with its provider ids, its translations (whose
+/// titles join its search text), TMDb ids on its people, and the import in the audit log, all
+/// in one transaction. People are matched by TMDb id first (an existing person keeps the name
+/// they have here), then by name. Returns the new id.
+pub async fn insert_imported(
+    db: &Db,
+    input: &MovieInput,
+    from: &Provenance<'_>,
+    user_id: Option<i64>,
+    now: i64,
+) -> Result<i64, ImportError> {
+    on_db!(db, |pool| {
+        let mut tx = pool.begin_write().await?;
+        let existing: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM movies WHERE tmdb_id = $1 OR imdb_id = $2 ORDER BY deleted_at IS NOT NULL, id LIMIT 1",
+        )
+        .bind(from.tmdb_id)
+        .bind(from.imdb_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(id) = existing {
+            return Err(ImportError::AlreadyImported(id));
+        }
+        // A person this catalog already has under TMDb's id keeps the name it has here.
+        let mut input = input.clone();
+        for (name, tmdb_id) in from.people {
+            let known: Option<String> = sqlx::query_scalar("SELECT name FROM people WHERE tmdb_id = $1")
+                .bind(tmdb_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if let Some(known) = known.filter(|k| k != name) {
+                input.directors.iter_mut().filter(|d| *d == name).for_each(|d| d.clone_from(&known));
+                input.cast.iter_mut().filter(|c| c.name == *name).for_each(|c| c.name.clone_from(&known));
+            }
+        }
+        let titles: Vec<String> = from.translations.iter().map(|t| t.title.clone()).filter(|t| !t.is_empty()).collect();
+        let id: i64 = bind_movie_columns!(sqlx::query_scalar(INSERT_MOVIE), &input, search_document(&input, &titles))
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE movies SET tmdb_id = $1, imdb_id = $2 WHERE id = $3")
+            .bind(from.tmdb_id)
+            .bind(from.imdb_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        write_links!(tx, id, &input, now);
+        for (name, tmdb_id) in from.people {
+            // A namesake who already has another TMDb id keeps it.
+            sqlx::query(
+                "UPDATE people SET tmdb_id = $1 WHERE name = $2 AND tmdb_id IS NULL \
+                 AND NOT EXISTS (SELECT 1 FROM people p WHERE p.tmdb_id = $1)",
+            )
+            .bind(tmdb_id)
+            .bind(name)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for t in from.translations {
+            sqlx::query("INSERT INTO movie_translations (movie_id, language, title, synopsis) VALUES ($1, $2, $3, $4)")
+                .bind(id)
+                .bind(&t.language)
+                .bind(&t.title)
+                .bind(&t.synopsis)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let created = [
+            Change { field: "created", old_value: None, new_value: Some(input.title.clone()) },
+            Change { field: "source", old_value: None, new_value: Some(from.note.clone()) },
+        ];
+        write_audit!(tx, id, user_id, now, &created);
+        tx.commit().await?;
+        Ok(id)
     })
 }
 
@@ -162,6 +275,7 @@ pub async fn update(
 ) -> Result<i64, UpdateError> {
     on_db!(db, |pool| {
         let mut tx = pool.begin_write().await?;
+        let translated = translated_titles!(tx, id);
         let updated: Option<i64> = bind_movie_columns!(
             sqlx::query_scalar(
                 "UPDATE movies SET title = $1, original_title = $2, year = $3, runtime_minutes = $4, synopsis = $5, \
@@ -169,7 +283,8 @@ pub async fn update(
              search_text = $11, updated_at = $12, version = version + 1 \
              WHERE id = $13 AND version = $14 AND deleted_at IS NULL RETURNING version",
             ),
-            input
+            input,
+            search_document(input, &translated)
         )
         .bind(now)
         .bind(id)
