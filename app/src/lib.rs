@@ -17,13 +17,14 @@ use leptos::prelude::*;
 use leptos_meta::{Title, provide_meta_context};
 use leptos_router::{
     Lazy, LazyRoute, SsrMode,
-    components::{Route, Router, Routes},
+    components::{A, Route, Router, Routes},
     lazy_route, path,
 };
 
 use crate::{
     components::{error::PageError, header::Header, toast::ToastHost},
     pages::{
+        about::AboutPage,
         admin_recommender::AdminRecommenderPage,
         admin_security::AdminSecurityPage,
         admin_users::AdminUsersPage,
@@ -156,6 +157,7 @@ pub fn App() -> impl IntoView {
                         // rendered before the first byte, so links and previews see them.
                         <Route path=path!("/movies") view=MoviesPage ssr=SsrMode::Async />
                         <Route path=path!("/top-rated") view=TopRatedPage ssr=SsrMode::Async />
+                        <Route path=path!("/about") view=AboutPage />
                         <Route path=path!("/movies/new") view={Lazy::<NewMovieRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/movies/:id") view={Lazy::<MovieRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/people/:id") view={Lazy::<PersonRoute>::new()} ssr=SsrMode::Async />
@@ -175,7 +177,7 @@ pub fn App() -> impl IntoView {
             </main>
             <ToastHost />
             <footer class="site-footer">
-                <p>"Cinecloud — an open movie catalog."</p>
+                <p>"Cinecloud — an open movie catalog. " <A href="/about">"About"</A></p>
             </footer>
         </Router>
     }

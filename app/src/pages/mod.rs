@@ -1,5 +1,6 @@
 //! One module per page.
 
+pub mod about;
 pub mod admin_recommender;
 pub mod admin_security;
 pub mod admin_users;

@@ -10,6 +10,7 @@ mod crash;
 mod fleet;
 mod health;
 mod lists;
+mod metadata;
 mod metrics;
 mod outage;
 mod recommend_cli;

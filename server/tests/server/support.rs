@@ -174,6 +174,15 @@ impl TestApp {
         Self { base, backends, pages, server }
     }
 
+    /// Starts the app on `backend` (local media) answering metadata questions with `metadata`.
+    pub async fn spawn_with_metadata(backend: Backend, metadata: cinecloud_core::metadata::Metadata) -> Self {
+        let mut backends = TestServices::new(backend).await;
+        let (settings, listener, site) = settings_for(&backends.db.url, &[], |_| {}).await;
+        backends.services.metadata = metadata;
+        let (base, pages, server) = serve(settings, listener, site, backends.services.clone()).await;
+        Self { base, backends, pages, server }
+    }
+
     /// Another server of the same fleet: it opens the same database the way `cinecloud serve`
     /// does (its own pool, caches and media folder) and serves on its own port.
     pub async fn another_server(&self, configure: impl FnOnce(&mut Settings)) -> OtherServer {

@@ -48,9 +48,11 @@ fn Entry(entry: AuditEntryView) -> impl IntoView {
         "created" => "created the movie".to_owned(),
         "deleted" => "deleted the movie".to_owned(),
         "restored" => "restored the movie".to_owned(),
+        // "imported from TMDb #775"
+        "source" => entry.new_value.clone().unwrap_or_default(),
         field => format!("changed the {}", field_label(field)),
     };
-    let detail = (!matches!(entry.field.as_str(), "created" | "deleted" | "restored"))
+    let detail = (!matches!(entry.field.as_str(), "created" | "deleted" | "restored" | "source"))
         .then(|| view! { <span class="change">{format!("{} → {}", shorten(entry.old_value), shorten(entry.new_value))}</span> });
     view! {
         // One text per element: adjacent text nodes merge in the server's HTML and then fail

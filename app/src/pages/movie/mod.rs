@@ -8,6 +8,7 @@ mod history;
 mod sections;
 mod video;
 
+pub use finder::TMDB_ATTRIBUTION;
 pub use history::utc_time;
 
 use leptos::prelude::*;
