@@ -86,11 +86,12 @@ async fn import_movielens(settings: Settings, dir: &std::path::Path) -> anyhow::
     .await?;
     bar.finish();
     println!(
-        "Imported {}: {} movies ({} created, {} matched to the catalog), {} new viewers, {} ratings read, {} written.",
+        "Imported {}: {} movies ({} created, {} matched to the catalog, {} given TMDb/IMDb ids), {} new viewers, {} ratings read, {} written.",
         dir.display(),
         report.movies,
         report.movies_created,
         report.movies_matched,
+        report.ids_stored,
         report.viewers_created,
         report.ratings,
         report.ratings_written

@@ -272,6 +272,8 @@ pub struct ImportReport {
     pub ratings: u64,
     /// Ratings written (new or changed).
     pub ratings_written: u64,
+    /// Movies given a TMDb or IMDb id from `links.csv` (when the download has one).
+    pub ids_stored: u64,
 }
 
 /// Ratings written per transaction.
@@ -319,6 +321,19 @@ pub async fn import(
         report.movies_created += created.len() as u64;
         database.analyze_as_it_grows(before, report.movies_created as usize).await?;
         movie_ids.extend(created);
+    }
+
+    // TMDb and IMDb ids, where the download lists them (ml-latest, ml-25m: links.csv).
+    let links_path = dir.join("links.csv");
+    if links_path.exists() {
+        let ids: Vec<ExternalIds> = read_links(&links_path)
+            .map_err(anyhow::Error::msg)?
+            .into_iter()
+            .filter_map(|(movielens_id, imdb, tmdb)| Some((*movie_ids.get(&movielens_id)?, imdb, tmdb)))
+            .collect();
+        for chunk in ids.chunks(1_000) {
+            report.ids_stored += db::store_external_ids(database, chunk).await?;
+        }
     }
 
     // Viewers and ratings, a batch at a time.
@@ -379,6 +394,36 @@ pub async fn import(
     }
     database.analyze().await?;
     Ok(report)
+}
+
+/// A movie's id with its IMDb id (`tt…`) and TMDb id, when known.
+pub type ExternalIds = (i64, Option<String>, Option<i64>);
+
+/// `links.csv`: `movieId,imdbId,tmdbId`, the IMDb id as digits only ("0114709" → "tt0114709"),
+/// either id possibly empty. A line that is not that is named with its number.
+pub fn read_links(path: &Path) -> Result<Vec<ExternalIds>, String> {
+    let text = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut links = Vec::new();
+    for (number, line) in decode(&text).lines().enumerate().skip(1) {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let bad = || format!("{}: line {}: expected movieId,imdbId,tmdbId, found {line:?}", path.display(), number + 1);
+        let fields = csv_fields(line);
+        let [movie, imdb, tmdb] = fields.as_slice() else { return Err(bad()) };
+        let movie: i64 = movie.trim().parse().map_err(|_| bad())?;
+        let imdb = match imdb.trim() {
+            "" => None,
+            digits if digits.len() <= 10 && digits.bytes().all(|b| b.is_ascii_digit()) => Some(format!("tt{digits}")),
+            _ => return Err(bad()),
+        };
+        let tmdb = match tmdb.trim() {
+            "" => None,
+            id => Some(id.parse::<i64>().map_err(|_| bad())?).filter(|id| *id > 0),
+        };
+        links.push((movie, imdb, tmdb));
+    }
+    Ok(links)
 }
 
 /// Counts the bytes read through it, for progress.

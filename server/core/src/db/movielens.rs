@@ -44,6 +44,44 @@ pub async fn add_links(db: &Db, kind: LinkKind, links: &[(i64, i64)]) -> sqlx::R
     })
 }
 
+/// Gives movies the TMDb and IMDb ids of MovieLens's `links.csv`: `(movie_id, imdb_id, tmdb_id)`.
+/// An id a movie already has, or that another movie holds, is left alone (MovieLens lists a few
+/// films twice). Returns how many movies got an id. One transaction.
+pub async fn store_external_ids(db: &Db, ids: &[crate::movielens::ExternalIds]) -> sqlx::Result<u64> {
+    on_db!(db, |pool| {
+        let mut tx = pool.begin_write().await?;
+        let mut changed = 0;
+        for (movie_id, imdb_id, tmdb_id) in ids {
+            let mut any = false;
+            if let Some(tmdb_id) = tmdb_id {
+                let done = sqlx::query(
+                    "UPDATE movies SET tmdb_id = $1 WHERE id = $2 AND tmdb_id IS NULL \
+                     AND NOT EXISTS (SELECT 1 FROM movies m WHERE m.tmdb_id = $1)",
+                )
+                .bind(tmdb_id)
+                .bind(movie_id)
+                .execute(&mut *tx)
+                .await?;
+                any |= done.rows_affected() > 0;
+            }
+            if let Some(imdb_id) = imdb_id {
+                let done = sqlx::query(
+                    "UPDATE movies SET imdb_id = $1 WHERE id = $2 AND imdb_id IS NULL \
+                     AND NOT EXISTS (SELECT 1 FROM movies m WHERE m.imdb_id = $1)",
+                )
+                .bind(imdb_id)
+                .bind(movie_id)
+                .execute(&mut *tx)
+                .await?;
+                any |= done.rows_affected() > 0;
+            }
+            changed += u64::from(any);
+        }
+        tx.commit().await?;
+        Ok(changed)
+    })
+}
+
 /// Every catalog movie's `(id, title, year)`, deleted ones included (an import must not recreate
 /// what an admin deleted).
 pub async fn titles_and_years(db: &Db) -> sqlx::Result<Vec<(i64, String, Option<i32>)>> {

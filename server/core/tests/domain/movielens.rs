@@ -76,6 +76,12 @@ fn write_download(dir: &Path, layout: &str) {
     };
     std::fs::write(dir.join(movies_file), movie_bytes).unwrap();
     std::fs::write(dir.join(ratings_file), rating_text).unwrap();
+    if layout == "csv" {
+        // Invented ids; the last line's TMDb id is the first's (MovieLens has such doubles).
+        let links =
+            "movieId,imdbId,tmdbId\n1,0000101,9101\n2,0000102,9102\n3,0000103,\n4,0000104,9104\n5,,\n6,0000106,9101\n";
+        std::fs::write(dir.join("links.csv"), links).unwrap();
+    }
 }
 
 async fn existing_nosferatu(db: &Db) -> i64 {
@@ -104,10 +110,20 @@ async fn each_layout_imports_once_and_a_second_run_changes_nothing(backend: Back
                 movies_matched: 1,
                 viewers_created: 40,
                 ratings: 200,
-                ratings_written: 200
+                ratings_written: 200,
+                ids_stored: if layout == "csv" { 5 } else { 0 },
             },
             "{layout}"
         );
+        if layout == "csv" {
+            let by_title = |text: &str| catalog::MovieQuery { text: Some(text.into()), ..Default::default() };
+            let first = catalog::browse(&t.db, &by_title("toy story")).await.unwrap().items[0].id;
+            let toy_story = catalog::get_movie(&t.db, first).await.unwrap();
+            assert_eq!((toy_story.tmdb_id, toy_story.imdb_id.as_deref()), (Some(9104), Some("tt0000104")));
+            let first = catalog::browse(&t.db, &by_title("untitled")).await.unwrap().items[0].id;
+            let untitled = catalog::get_movie(&t.db, first).await.unwrap();
+            assert_eq!((untitled.tmdb_id, untitled.imdb_id.as_deref()), (None, Some("tt0000106")), "9101 is taken");
+        }
         let last = progress.last().expect("progress was reported");
         assert_eq!((last.ratings_read, last.bytes_read), (200, last.bytes_total), "{layout}");
 
@@ -140,7 +156,8 @@ async fn each_layout_imports_once_and_a_second_run_changes_nothing(backend: Back
                 movies_matched: 0,
                 viewers_created: 0,
                 ratings: 200,
-                ratings_written: 0
+                ratings_written: 0,
+                ids_stored: 0,
             },
             "{layout}"
         );
@@ -167,6 +184,10 @@ async fn bad_downloads_are_refused_with_the_line(backend: Backend) {
     std::fs::write(dir.path().join("ratings.csv"), "userId,movieId,rating,timestamp\n1,99,4.0,1\n").unwrap();
     let bad = movielens::import(&t.db, dir.path(), |_| {}).await.unwrap_err().to_string();
     assert!(bad.contains("movie 99") && bad.contains("not in the movies file"), "{bad}");
+    std::fs::write(dir.path().join("ratings.csv"), "userId,movieId,rating,timestamp\n1,1,4.0,1\n").unwrap();
+    std::fs::write(dir.path().join("links.csv"), "movieId,imdbId,tmdbId\n1,0114709,862\n1,tt0114709,x\n").unwrap();
+    let bad = movielens::import(&t.db, dir.path(), |_| {}).await.unwrap_err().to_string();
+    assert!(bad.contains("links.csv: line 3"), "{bad}");
     assert!(all_ratings(&t.db).await.unwrap().is_empty());
 }
 
