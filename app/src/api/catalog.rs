@@ -240,6 +240,9 @@ pub struct MovieView {
     /// Whether it is on the signed-in viewer's watchlist.
     #[serde(default)]
     pub on_watchlist: bool,
+    /// TMDb's id, when it came from there (admins can refresh it).
+    #[serde(default)]
+    pub tmdb_id: Option<i64>,
 }
 
 /// A person's page.
@@ -352,6 +355,7 @@ mod convert {
                 my_rating: None,
                 video: m.video_type.clone(),
                 on_watchlist: false,
+                tmdb_id: m.tmdb_id,
                 title: m.input.title,
                 original_title: m.input.original_title,
                 year: m.input.year,

@@ -55,6 +55,26 @@ pub struct ImportedView {
     pub poster_problem: Option<String>,
 }
 
+/// One field TMDb would change on a movie.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldChangeView {
+    /// The field's name (`synopsis`, `cast`, …), as `apply_refresh` takes it.
+    pub field: String,
+    /// What the catalog has ("" for nothing).
+    pub ours: String,
+    /// What TMDb has ("" for nothing).
+    pub theirs: String,
+}
+
+/// What a refresh from TMDb would change, against the movie's version.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefreshView {
+    /// The version compared with; accepting names it.
+    pub version: i64,
+    /// The differing fields.
+    pub changes: Vec<FieldChangeView>,
+}
+
 /// Splits a trailing release year (up to `max_year`) off a query: "glass harbour 1987" →
 /// ("glass harbour", 1987). "Blade Runner 2049" keeps its number while 2049 is in the future.
 pub fn split_year(query: &str, max_year: i32) -> (String, Option<i32>) {
@@ -143,6 +163,55 @@ pub async fn import_movie(id: i64, form: MovieFormView) -> Result<ImportedView, 
             cinecloud_core::metadata::import_movie(&services, &services.metadata, id, &form.into(), Some(admin.id))
                 .await?;
         Ok(ImportedView { id: imported.movie.id, poster_problem: imported.poster_problem })
+    })
+    .await
+}
+
+/// What TMDb would change on movie `id`, field by field (admins only).
+#[server(prefix = "/api", endpoint = "admin/refresh_preview", input = GetUrl)]
+pub async fn refresh_preview(id: i64) -> Result<RefreshView, AppError> {
+    use crate::ssr::*;
+    respond(async {
+        require_admin().await?;
+        let services = services()?;
+        let preview = cinecloud_core::metadata::refresh_preview(&services.db, &services.metadata, id).await?;
+        Ok(RefreshView {
+            version: preview.version,
+            changes: preview
+                .changes
+                .into_iter()
+                .map(|c| FieldChangeView {
+                    field: c.field.to_owned(),
+                    ours: c.old_value.unwrap_or_default(),
+                    theirs: c.new_value.unwrap_or_default(),
+                })
+                .collect(),
+        })
+    })
+    .await
+}
+
+/// Takes TMDb's value for each of `fields` on movie `id`, if it is still at `version` (admins
+/// only); the audit log records each as an edit.
+#[server(prefix = "/api", endpoint = "admin/apply_refresh", input = leptos::server_fn::codec::Json)]
+pub async fn apply_refresh(id: i64, version: i64, fields: Vec<String>) -> Result<super::catalog::MovieView, AppError> {
+    use crate::ssr::*;
+    respond(async {
+        let admin = require_admin().await?;
+        if fields.len() > 20 {
+            return Err(AppError::invalid("refresh", "Choose at most 20 fields."));
+        }
+        let services = services()?;
+        let movie = cinecloud_core::metadata::apply_refresh(
+            &services.db,
+            &services.metadata,
+            id,
+            version,
+            &fields,
+            Some(admin.id),
+        )
+        .await?;
+        Ok(movie.into())
     })
     .await
 }

@@ -3,7 +3,7 @@
 
 use app::api::{
     catalog::MovieView,
-    metadata::{ImportedView, MetadataDraftView, MetadataSearchView},
+    metadata::{ImportedView, MetadataDraftView, MetadataSearchView, RefreshView},
 };
 use app::error::AppError;
 use cinecloud_core::{
@@ -82,7 +82,37 @@ async fn only_admins_search_and_a_failing_provider_is_a_bad_gateway(backend: Bac
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
 }
 
+async fn an_admin_refreshes_one_field_from_tmdb(backend: Backend) {
+    let tmdb = TestTmdb::start().await;
+    let app = app_on_tmdb(backend, &tmdb).await;
+    let admin = app.admin().await;
+    let draft: MetadataDraftView = app.get(&admin, "admin/metadata_draft?id=9001").await.unwrap();
+    let mut form = draft.form.clone();
+    form.runtime_minutes = "90".into();
+    let imported: ImportedView =
+        app.post_json(&admin, "admin/import_movie", &json!({ "id": 9001, "form": form })).await.unwrap();
+    let movie: MovieView = app.movie(&admin, imported.id).await.unwrap();
+    assert_eq!((movie.tmdb_id, movie.runtime_minutes), (Some(9001), Some(90)));
+
+    let path = format!("admin/refresh_preview?id={}", imported.id);
+    let viewer = app.signed_up("rita@example.com").await;
+    assert_eq!(app.get::<RefreshView>(&viewer, &path).await.unwrap_err().status, StatusCode::FORBIDDEN);
+    let preview: RefreshView = app.get(&admin, &path).await.unwrap();
+    let changes: Vec<(&str, &str, &str)> =
+        preview.changes.iter().map(|c| (c.field.as_str(), c.ours.as_str(), c.theirs.as_str())).collect();
+    assert_eq!(changes, vec![("runtime_minutes", "90", "88")]);
+
+    let take = json!({ "id": imported.id, "version": preview.version, "fields": ["runtime_minutes"] });
+    let by_viewer = app.post_json::<MovieView>(&viewer, "admin/apply_refresh", &take).await;
+    assert_eq!(by_viewer.unwrap_err().status, StatusCode::FORBIDDEN);
+    let refreshed: MovieView = app.post_json(&admin, "admin/apply_refresh", &take).await.unwrap();
+    assert_eq!(refreshed.runtime_minutes, Some(88));
+    let stale = app.post_json::<MovieView>(&admin, "admin/apply_refresh", &take).await.unwrap_err();
+    assert_eq!(stale.status, StatusCode::UNPROCESSABLE_ENTITY, "the version moved on");
+}
+
 test_both_backends!(
+    an_admin_refreshes_one_field_from_tmdb,
     an_admin_finds_a_film_sees_its_poster_and_imports_it_once,
     only_admins_search_and_a_failing_provider_is_a_bad_gateway,
 );

@@ -7,7 +7,13 @@ use leptos::{prelude::*, task::spawn_local};
 
 use super::edit::Draft;
 use crate::{
-    api::metadata::{MetadataHitView, MetadataSearchView, find_metadata, metadata_draft},
+    api::{
+        catalog::MovieView,
+        metadata::{
+            MetadataHitView, MetadataSearchView, RefreshView, apply_refresh, find_metadata, metadata_draft,
+            refresh_preview,
+        },
+    },
     components::toast::Toasts,
     error::AppError,
 };
@@ -145,5 +151,103 @@ pub fn MetadataFinder(
             })}
             <p role="alert" class="form-error">{import_error}</p>
         </section>
+    }
+}
+
+/// A field's name as the refresh list shows it.
+fn field_label(field: &str) -> &str {
+    match field {
+        "original_title" => "original title",
+        "runtime_minutes" => "runtime",
+        "original_language" => "language",
+        "age_rating" => "age rating",
+        "trailer_url" => "trailer link",
+        other => other,
+    }
+}
+
+/// "Refresh from TMDb" on an imported movie's page (admins, view mode): TMDb's values beside
+/// ours, field by field; the ones ticked are saved under the usual version check.
+#[component]
+pub fn RefreshFromTmdb(movie: RwSignal<MovieView>, editing: Signal<bool>, is_admin: Signal<bool>) -> impl IntoView {
+    let toasts = expect_context::<Toasts>();
+    let preview = RwSignal::new(None::<Result<RefreshView, AppError>>);
+    let chosen = RwSignal::new(Vec::<String>::new());
+    let loading = RwSignal::new(false);
+    let load = move |_| {
+        let id = movie.with_untracked(|m| m.id);
+        loading.set(true);
+        spawn_local(async move {
+            let found = refresh_preview(id).await;
+            chosen.set(Vec::new());
+            preview.set(Some(found));
+            loading.set(false);
+        });
+    };
+    let apply = Action::new(move |(id, version, fields): &(i64, i64, Vec<String>)| {
+        apply_refresh(*id, *version, fields.clone())
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(saved)) = apply.value().get() {
+            movie.set(saved);
+            preview.set(None);
+            apply.value().set(None);
+            toasts.say("Refreshed from TMDb.");
+        }
+    });
+    let take = move |_| {
+        if let Some(Ok(p)) = preview.get_untracked() {
+            apply.dispatch((movie.with_untracked(|m| m.id), p.version, chosen.get_untracked()));
+        }
+    };
+    view! {
+        <Show when=move || is_admin.get() && !editing.get() && movie.with(|m| m.tmdb_id.is_some())>
+            <div class="refresh-from-tmdb">
+                <button type="button" class="button secondary" on:click=load disabled=move || loading.get()>
+                    {move || if loading.get() { "Asking TMDb…" } else { "Refresh from TMDb" }}
+                </button>
+                {move || match preview.get() {
+                    None => ().into_any(),
+                    Some(Err(e)) => view! { <p role="alert" class="form-error">{e.to_string()}</p> }.into_any(),
+                    Some(Ok(p)) if p.changes.is_empty() => view! { <p>"Nothing here differs from TMDb."</p> }.into_any(),
+                    Some(Ok(p)) => view! {
+                        <section class="refresh-changes" aria-label="Changes from TMDb">
+                            <table>
+                                <thead><tr><th scope="col">"Take"</th><th scope="col">"Here"</th><th scope="col">"On TMDb"</th></tr></thead>
+                                <tbody>
+                                    {p.changes.into_iter().map(|c| {
+                                        let field = c.field.clone();
+                                        let id = format!("refresh-{}", c.field);
+                                        let label = format!("Take TMDb's {}", field_label(&c.field));
+                                        let toggle = move |ev: leptos::ev::Event| {
+                                            let on = event_target_checked(&ev);
+                                            chosen.update(|list| {
+                                                list.retain(|f| *f != field);
+                                                if on { list.push(field.clone()); }
+                                            });
+                                        };
+                                        view! {
+                                            <tr>
+                                                <td><input type="checkbox" id=id.clone() on:change=toggle /><label for=id>{label}</label></td>
+                                                <td>{if c.ours.is_empty() { "—".to_owned() } else { c.ours }}</td>
+                                                <td>{if c.theirs.is_empty() { "—".to_owned() } else { c.theirs }}</td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            <button type="button" class="button" on:click=take
+                                disabled=move || chosen.with(Vec::is_empty) || apply.pending().get()>"Save the ticked fields"</button>
+                            <button type="button" class="button secondary" on:click=move |_| preview.set(None)>"Close"</button>
+                            <p class="attribution">{TMDB_ATTRIBUTION}</p>
+                        </section>
+                    }.into_any(),
+                }}
+                {move || apply.value().get().and_then(Result::err).map(|e| {
+                    let message = e.field_message("version").unwrap_or_else(|| e.to_string());
+                    view! { <p role="alert" class="form-error">{message}</p> }
+                })}
+            </div>
+        </Show>
     }
 }

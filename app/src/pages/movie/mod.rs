@@ -218,6 +218,7 @@ fn MovieEditor(
             {cover}
             <div class="movie-body">
                 <Toolbar editor />
+                <finder::RefreshFromTmdb movie editing=editing.into() is_admin />
                 <Titles editor />
                 <Genres editor />
                 <Facts editor />

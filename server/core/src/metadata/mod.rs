@@ -8,6 +8,7 @@
 mod cache;
 mod import;
 mod offline;
+mod refresh;
 pub mod tmdb;
 
 use std::{
@@ -25,6 +26,7 @@ use serde::{Deserialize, Serialize};
 pub use cache::{CacheSettings, MetadataCache};
 pub use import::{Imported, import_movie};
 pub use offline::OfflineCatalog;
+pub use refresh::{RefreshPreview, apply_refresh, refresh_preview};
 pub use tmdb::{TmdbClient, TmdbSettings};
 
 use crate::catalog::{CastMember, MovieForm};

@@ -307,7 +307,55 @@ mod import {
         assert_eq!(imported.movie.cover_key, None, "the demo films have no poster files");
     }
 
+    async fn a_refresh_shows_what_tmdb_changes_and_saves_the_accepted_fields_only(backend: Backend) {
+        let server = TestTmdb::start().await;
+        let metadata = super::tmdb(&server);
+        let t = TestServices::new(backend).await;
+        let s = &t.services;
+        let details = metadata.details(9001).await.unwrap();
+        let movie = metadata::import_movie(s, &metadata, 9001, &details.form("US"), None).await.unwrap().movie;
+        assert!(metadata::refresh_preview(&s.db, &metadata, movie.id).await.unwrap().changes.is_empty());
+
+        // An admin edited two fields here since.
+        let mut edited = details.form("US");
+        edited.year = "1932".into();
+        edited.synopsis = "Our own words.".into();
+        let movie = catalog::update_movie(&s.db, movie.id, movie.version, &edited, None).await.unwrap();
+        let preview = metadata::refresh_preview(&s.db, &metadata, movie.id).await.unwrap();
+        let fields: Vec<(&str, Option<&str>, Option<&str>)> =
+            preview.changes.iter().map(|c| (c.field, c.old_value.as_deref(), c.new_value.as_deref())).collect();
+        assert_eq!(fields[0], ("year", Some("1932"), Some("1931")));
+        assert_eq!(fields[1].0, "synopsis");
+        assert_eq!((preview.version, fields.len()), (movie.version, 2));
+
+        // Only the synopsis is accepted: the year stays ours.
+        let refreshed =
+            metadata::apply_refresh(&s.db, &metadata, movie.id, preview.version, &["synopsis".into()], None)
+                .await
+                .unwrap();
+        assert_eq!(refreshed.input.synopsis, details.synopsis);
+        assert_eq!(refreshed.input.year, Some(1932));
+        let audit = catalog::audit_log(&s.db, movie.id).await.unwrap();
+        assert_eq!(audit[0].field, "synopsis", "the newest entry is the refresh");
+        assert_eq!(audit[0].old_value.as_deref(), Some("Our own words."));
+
+        // A stale refresh, or a field that does not exist, saves nothing.
+        let stale = metadata::apply_refresh(&s.db, &metadata, movie.id, preview.version, &["year".into()], None).await;
+        assert!(matches!(stale, Err(Error::VersionConflict { .. })), "{stale:?}");
+        let unknown =
+            metadata::apply_refresh(&s.db, &metadata, movie.id, refreshed.version, &["colour".into()], None).await;
+        assert!(matches!(unknown, Err(Error::Invalid(FieldError { field: "refresh", .. }))), "{unknown:?}");
+        assert_eq!(catalog::get_movie(&s.db, movie.id).await.unwrap().version, refreshed.version);
+
+        // A movie typed in by hand has nothing to refresh from.
+        let by_hand = MovieForm { title: "Typed".into(), ..MovieForm::default() };
+        let typed = catalog::create_movie(&s.db, &by_hand, None).await.unwrap();
+        let none = metadata::refresh_preview(&s.db, &metadata, typed.id).await.unwrap_err();
+        assert!(matches!(none, Error::Invalid(FieldError { field: "refresh", .. })), "{none:?}");
+    }
+
     test_both_backends!(
+        a_refresh_shows_what_tmdb_changes_and_saves_the_accepted_fields_only,
         an_import_saves_the_facts_people_translations_poster_and_provenance,
         a_film_already_here_or_a_provider_failure_saves_nothing,
         the_offline_catalog_imports_without_provider_ids,
