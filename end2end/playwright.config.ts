@@ -1,7 +1,8 @@
 import { defineConfig, devices } from "@playwright/test";
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { pngImage } from "./tests/support";
 
 // Each project (desktop, phone) gets its own server on its own fresh database, so stories that
 // change global state (the first admin) run independently in both.
@@ -25,12 +26,36 @@ export function serverEnv(port: number): Record<string, string> {
   const data = process.env[`CINECLOUD_E2E_DATA_${port}`] ?? mkdtempSync(join(tmpdir(), `cinecloud-e2e-${port}-`));
   process.env[`CINECLOUD_E2E_DATA_${port}`] = data;
   return {
+    CINECLOUD_METADATA_DIR: offlineMetadata(data),
     DATABASE_URL: `sqlite://${data}/cinecloud.db`,
     CINECLOUD_MEDIA_DIR: join(data, "media"),
     CINECLOUD_LISTEN: `127.0.0.1:${port}`,
     CINECLOUD_PUBLIC_URL: `http://127.0.0.1:${port}`,
     ...sharedEnv,
   };
+}
+
+// The offline catalog's extra films for the import stories (#19): one invented film with a
+// poster and a Spanish title, beside the demo films the offline catalog always has.
+function offlineMetadata(data: string): string {
+  const folder = join(data, "metadata");
+  mkdirSync(folder, { recursive: true });
+  const film = {
+    title: "The Lantern Keepers",
+    year: 2019,
+    runtime_minutes: 94,
+    synopsis: "Invented for Cinecloud's end-to-end stories: two sisters keep the last gas lamps of a harbour town lit.",
+    genres: ["Drama"],
+    directors: [{ name: "Mara Lindqvist" }],
+    cast: [{ name: "Ines Holloway", character: "Edda" }],
+    country: "SE",
+    original_language: "sv",
+    poster: "lantern-keepers.png",
+    translations: [{ language: "es-ES", title: "Los Guardianes del Farol", synopsis: "" }],
+  };
+  writeFileSync(join(folder, "lantern-keepers.json"), JSON.stringify(film));
+  writeFileSync(join(folder, "lantern-keepers.png"), pngImage(400, 600));
+  return folder;
 }
 
 // The fleet: HAProxy on this port, its two servers on the next two.
