@@ -98,12 +98,10 @@ fn metadata(settings: &MetadataSettings) -> anyhow::Result<Metadata> {
         Some(url) => MetadataCache::redis(url, &settings.cache)?,
         None => MetadataCache::memory(&settings.cache),
     };
+    // Debug, not info: the CLI's commands open the same services, and `admin setup-link` prints
+    // only the link; a server says which provider it uses when it starts listening.
     let metadata = Metadata::new(provider, cache).with_region(&settings.region);
-    tracing::info!(
-        provider = metadata.provider().label(),
-        cache = if settings.redis_url.is_some() { "redis" } else { "in-process" },
-        "movie metadata"
-    );
+    tracing::debug!(provider = metadata.provider().label(), "movie metadata");
     Ok(metadata)
 }
 
@@ -362,7 +360,13 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
         .with_context(|| format!("CINECLOUD_LISTEN: cannot listen on {}", settings.listen))?;
-    tracing::info!(address = %settings.listen, public_url = %settings.public_url, "Cinecloud is listening");
+    tracing::info!(
+        address = %settings.listen,
+        public_url = %settings.public_url,
+        metadata = if settings.metadata.tmdb.is_some() { "TMDb" } else { "offline catalog" },
+        metadata_cache = if settings.metadata.redis_url.is_some() { "redis" } else { "in-process" },
+        "Cinecloud is listening"
+    );
     crate::listener::serve(listener, router, settings.read_timeouts.header, shutdown_signal(settings.drain))
         .await
         .context("serving HTTP")?;

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use leptos::{prelude::*, task::spawn_local};
 
-use super::edit::Draft;
+use super::{edit::Draft, history::field_label};
 use crate::{
     api::{
         catalog::MovieView,
@@ -151,18 +151,6 @@ pub fn MetadataFinder(
             })}
             <p role="alert" class="form-error">{import_error}</p>
         </section>
-    }
-}
-
-/// A field's name as the refresh list shows it.
-fn field_label(field: &str) -> &str {
-    match field {
-        "original_title" => "original title",
-        "runtime_minutes" => "runtime",
-        "original_language" => "language",
-        "age_rating" => "age rating",
-        "trailer_url" => "trailer link",
-        other => other,
     }
 }
 

@@ -22,7 +22,8 @@ pub fn utc_time(secs: i64) -> String {
     format!("{year:04}-{month:02}-{day:02} {:02}:{:02} UTC", minutes / 60, minutes % 60)
 }
 
-fn field_label(field: &str) -> &str {
+/// A field's name as people read it (the audit log's and the TMDb refresh's).
+pub(super) fn field_label(field: &str) -> &str {
     match field {
         "original_title" => "original title",
         "runtime_minutes" => "runtime",
