@@ -316,8 +316,10 @@ impl Metadata {
                 self.cached(&key, || client.search(&query, year), tmdb::parse_search).await?
             }
         };
-        // Directors come with the details, which the admin's pick needs anyway (and are cached).
-        let lookups = hits.iter().take(HITS_WITH_DIRECTORS).map(|h| h.id).collect::<Vec<_>>();
+        // Directors come with the details, which the admin's pick needs anyway (and are cached);
+        // the offline catalog's hits have them already.
+        let lookups: Vec<i64> =
+            hits.iter().take(HITS_WITH_DIRECTORS).filter(|h| h.directors.is_empty()).map(|h| h.id).collect();
         let directors: Vec<Vec<String>> = stream::iter(lookups)
             .map(|id| async move {
                 match self.details(id).await {
@@ -331,10 +333,8 @@ impl Metadata {
             .buffered(tmdb::MAX_IN_FLIGHT)
             .collect()
             .await;
-        for (hit, names) in hits.iter_mut().zip(directors) {
-            if hit.directors.is_empty() {
-                hit.directors = names;
-            }
+        for (hit, names) in hits.iter_mut().filter(|h| h.directors.is_empty()).zip(directors) {
+            hit.directors = names;
         }
         Ok(SearchResults { provider: self.provider(), hits })
     }
@@ -355,28 +355,22 @@ impl Metadata {
     /// The poster image's bytes for a reference from [`SearchHit::poster`] or
     /// [`MovieDetails::poster`] (not cached: it goes through the cover pipeline once).
     pub async fn poster(&self, reference: &str) -> Result<Bytes, MetadataError> {
-        match &self.provider {
-            Provider::Offline(catalog) => catalog.poster(reference).await,
-            Provider::Tmdb(client) => {
-                self.count(&self.counters.provider_calls, "cinecloud_metadata_provider_calls_total");
-                client.poster(reference).await.inspect_err(|_| {
-                    self.count(&self.counters.provider_errors, "cinecloud_metadata_provider_errors_total");
-                })
-            }
-        }
+        self.image(reference, false).await
     }
 
     /// A small poster for a search hit (the offline catalog has one size only).
     pub async fn thumbnail(&self, reference: &str) -> Result<Bytes, MetadataError> {
-        match &self.provider {
-            Provider::Offline(catalog) => catalog.poster(reference).await,
-            Provider::Tmdb(client) => {
-                self.count(&self.counters.provider_calls, "cinecloud_metadata_provider_calls_total");
-                client.thumbnail(reference).await.inspect_err(|_| {
-                    self.count(&self.counters.provider_errors, "cinecloud_metadata_provider_errors_total");
-                })
-            }
-        }
+        self.image(reference, true).await
+    }
+
+    async fn image(&self, reference: &str, thumbnail: bool) -> Result<Bytes, MetadataError> {
+        let client = match &self.provider {
+            Provider::Offline(catalog) => return catalog.poster(reference).await,
+            Provider::Tmdb(client) => client,
+        };
+        self.count(&self.counters.provider_calls, "cinecloud_metadata_provider_calls_total");
+        let fetched = if thumbnail { client.thumbnail(reference).await } else { client.poster(reference).await };
+        fetched.inspect_err(|_| self.count(&self.counters.provider_errors, "cinecloud_metadata_provider_errors_total"))
     }
 
     fn count(&self, counter: &AtomicU64, metric: &'static str) {
