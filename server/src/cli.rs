@@ -73,6 +73,25 @@ pub enum ImportCommand {
         /// The unpacked download, e.g. ml-latest-small/.
         dir: std::path::PathBuf,
     },
+    /// Enrich movies from TMDb (needs CINECLOUD_TMDB_TOKEN or CINECLOUD_TMDB_API_KEY): those with
+    /// a TMDb id (MovieLens's links.csv gives them), and those that match exactly one TMDb film
+    /// by title and year. TMDb's facts, credits, translations and, for movies without a cover,
+    /// poster replace ours wherever TMDb has a value. Ambiguous matches are listed, never
+    /// guessed. A run that is stopped carries on where it stopped; running it again changes
+    /// nothing. Exits 1 if a movie failed.
+    Tmdb {
+        /// Only fill what a movie lacks (empty fields, missing translations, no cover); keep
+        /// every value it has.
+        #[arg(long)]
+        missing_only: bool,
+        /// Only the movies in FILE, as the TMDb film given there: lines of `movie_id,tmdb_id`
+        /// (the ambiguous list a run prints is in this form).
+        #[arg(long, value_name = "FILE")]
+        ids: Option<std::path::PathBuf>,
+        /// Start from the first movie, even if an earlier run stopped midway.
+        #[arg(long)]
+        restart: bool,
+    },
 }
 
 /// `cinecloud recommend …`.

@@ -15,4 +15,5 @@ pub mod startup;
 pub mod state;
 pub mod tasks;
 pub mod telemetry;
+pub mod tmdb_import;
 pub mod web;

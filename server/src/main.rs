@@ -61,6 +61,13 @@ async fn run() -> ExitCode {
             unreachable!("handled before the settings are read")
         }
         Command::Import(ImportCommand::Movielens { dir }) => import_movielens(settings, &dir).await,
+        Command::Import(ImportCommand::Tmdb { missing_only, ids, restart }) => {
+            match server::tmdb_import::run(settings, missing_only, ids.as_deref(), restart).await {
+                Ok(true) => Ok(()),
+                Ok(false) => return ExitCode::FAILURE,
+                Err(e) => Err(e),
+            }
+        }
         Command::ConvertCovers => convert_covers(settings).await,
         Command::Check { fix, older_than } => match check_media(settings, fix, older_than).await {
             Ok(true) => Ok(()),

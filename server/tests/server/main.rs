@@ -18,5 +18,6 @@ mod recommendations;
 mod security;
 mod sessions;
 mod support;
+mod tmdb_import;
 mod transfer;
 mod videos;

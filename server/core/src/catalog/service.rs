@@ -83,6 +83,12 @@ pub fn changes(old: &MovieInput, new: &MovieInput) -> Vec<Change> {
         list(&names)
     };
     let synopsis = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+    // Genres have no order (a movie's come back sorted by name), so they are compared sorted.
+    let genres = |input: &MovieInput| {
+        let mut names = input.genres.clone();
+        names.sort_unstable_by_key(|name| name.to_lowercase());
+        list(&names)
+    };
     [
         text_change("title", &Some(old.title.clone()), &Some(new.title.clone())),
         text_change("original_title", &old.original_title, &new.original_title),
@@ -93,7 +99,7 @@ pub fn changes(old: &MovieInput, new: &MovieInput) -> Vec<Change> {
         text_change("original_language", &old.original_language, &new.original_language),
         text_change("age_rating", &old.age_rating, &new.age_rating),
         text_change("trailer_url", &old.trailer_url, &new.trailer_url),
-        text_change("genres", &list(&old.genres), &list(&new.genres)),
+        text_change("genres", &genres(old), &genres(new)),
         text_change("directors", &list(&old.directors), &list(&new.directors)),
         text_change("cast", &cast(old), &cast(new)),
     ]
@@ -121,7 +127,8 @@ pub async fn update_movie(
     if changes.is_empty() {
         return Ok(current);
     }
-    movies::update(db, id, expected_version, &input, &changes, actor, now_unix()).await?;
+    let edit = movies::Edit { input: &input, changes: &changes, from: None, user_id: actor, now: now_unix() };
+    movies::update(db, id, expected_version, &edit).await?;
     get_movie(db, id).await
 }
 

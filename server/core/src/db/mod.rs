@@ -6,6 +6,7 @@
 //! expands one body once per backend so each is type-checked against its own driver. This avoids
 //! `sqlx::Any`, which cannot decode booleans on SQLite or several PostgreSQL types.
 
+pub(crate) mod checkpoints;
 pub(crate) mod known_devices;
 pub(crate) mod lists;
 pub(crate) mod media_refs;

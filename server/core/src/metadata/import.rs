@@ -46,10 +46,7 @@ pub async fn import_movie(
     }
     let details = metadata.details(id).await?;
     let poster = match &details.poster {
-        Some(reference) => {
-            let bytes = metadata.poster(reference).await?.to_vec();
-            Some(checked_poster(bytes).await?)
-        }
+        Some(reference) => Some(fetch_poster(metadata, reference).await?),
         None => None,
     };
     let from_tmdb = metadata.provider() == ProviderKind::Tmdb;
@@ -77,30 +74,43 @@ pub async fn import_movie(
         }
         Err(ImportError::Database(e)) => return Err(e.into()),
     };
-    let mut poster_problem = None;
-    if let Some(poster) = poster {
-        let movie = get_movie(&services.db, movie_id).await?;
-        let stored = match covers::encode_upload(movie_id, poster).await {
-            Ok(cover) => covers::store(services, movie_id, movie.version, cover, actor).await.map(drop),
-            Err(e) => Err(e),
-        };
-        if let Err(e) = stored {
-            tracing::warn!(movie_id, error = %e, "an imported movie was saved without its poster");
-            poster_problem = Some(match e {
-                Error::Unavailable(what) => format!(
-                    "The movie was saved without its poster: {what} cannot be reached. Upload a cover on its page."
-                ),
-                _ => "The movie was saved without its poster. Upload a cover on its page.".to_owned(),
-            });
-        }
-    }
+    let poster_problem = match poster {
+        Some(poster) => store_poster(services, movie_id, poster, actor).await?,
+        None => None,
+    };
     Ok(Imported { movie: get_movie(&services.db, movie_id).await?, poster_problem })
 }
 
-/// The poster's bytes, once they are known to decode as a cover can (off the async runtime).
-async fn checked_poster(bytes: Vec<u8>) -> Result<Vec<u8>> {
+/// The provider's poster `reference`, fetched and known to decode as a cover can (checked off the
+/// async runtime).
+pub(super) async fn fetch_poster(metadata: &Metadata, reference: &str) -> Result<Vec<u8>> {
+    let bytes = metadata.poster(reference).await?.to_vec();
     crate::blocking::spawn_blocking(move || images::decode_upload(&bytes, images::COVER_LIMITS).map(|_| bytes))
         .await
         .context("checking a poster")?
         .map_err(|e| Error::upload_refused("poster", format!("The provider's poster cannot be used: {e}")))
+}
+
+/// Makes `poster` (from [`fetch_poster`]) the cover of movie `movie_id` through the cover pipeline.
+/// The movie stays as it is if that fails: the answer is then why, for the admin.
+pub(super) async fn store_poster(
+    services: &Services,
+    movie_id: i64,
+    poster: Vec<u8>,
+    actor: Option<i64>,
+) -> Result<Option<String>> {
+    let movie = get_movie(&services.db, movie_id).await?;
+    let stored = match covers::encode_upload(movie_id, poster).await {
+        Ok(cover) => covers::store(services, movie_id, movie.version, cover, actor).await.map(drop),
+        Err(e) => Err(e),
+    };
+    Ok(stored.err().map(|e| {
+        tracing::warn!(movie_id, error = %e, "a movie was saved without the provider's poster");
+        match e {
+            Error::Unavailable(what) => {
+                format!("The movie was saved without its poster: {what} cannot be reached. Upload a cover on its page.")
+            }
+            _ => "The movie was saved without its poster. Upload a cover on its page.".to_owned(),
+        }
+    }))
 }

@@ -5,6 +5,7 @@
 //! What comes back is a [`MovieDetails`]; [`MovieDetails::form`] turns it into the editor's
 //! [`MovieForm`], which the admin reviews before anything is saved.
 
+mod bulk;
 mod cache;
 mod import;
 mod offline;
@@ -23,6 +24,7 @@ use bytes::Bytes;
 use futures::{StreamExt, stream};
 use serde::{Deserialize, Serialize};
 
+pub use bulk::{BulkOptions, BulkReport, MovieRef, enrich_catalog};
 pub use cache::{CacheSettings, MetadataCache};
 pub use import::{Imported, import_movie};
 pub use offline::OfflineCatalog;
@@ -305,17 +307,7 @@ impl Metadata {
     /// directors. A blank query finds nothing without asking anyone.
     #[tracing::instrument(skip(self))]
     pub async fn search(&self, query: &str, year: Option<i32>) -> Result<SearchResults, MetadataError> {
-        let query = query.split_whitespace().collect::<Vec<_>>().join(" ");
-        if query.is_empty() {
-            return Ok(SearchResults { provider: self.provider(), hits: Vec::new() });
-        }
-        let mut hits = match &self.provider {
-            Provider::Offline(catalog) => catalog.search(&query, year),
-            Provider::Tmdb(client) => {
-                let key = format!("tmdb:search:{}:{query}", year.map(|y| y.to_string()).unwrap_or_default());
-                self.cached(&key, || client.search(&query, year), tmdb::parse_search).await?
-            }
-        };
+        let mut hits = self.search_hits(query, year).await?;
         // Directors come with the details, which the admin's pick needs anyway (and are cached);
         // the offline catalog's hits have them already.
         let lookups: Vec<i64> =
@@ -337,6 +329,21 @@ impl Metadata {
             hit.directors = names;
         }
         Ok(SearchResults { provider: self.provider(), hits })
+    }
+
+    /// The hits of a search, as the provider gives them (no directors looked up).
+    async fn search_hits(&self, query: &str, year: Option<i32>) -> Result<Vec<SearchHit>, MetadataError> {
+        let query = query.split_whitespace().collect::<Vec<_>>().join(" ");
+        if query.is_empty() {
+            return Ok(Vec::new());
+        }
+        match &self.provider {
+            Provider::Offline(catalog) => Ok(catalog.search(&query, year)),
+            Provider::Tmdb(client) => {
+                let key = format!("tmdb:search:{}:{query}", year.map(|y| y.to_string()).unwrap_or_default());
+                self.cached(&key, || client.search(&query, year), tmdb::parse_search).await
+            }
+        }
     }
 
     /// Everything the provider knows about movie `id`.

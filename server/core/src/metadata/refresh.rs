@@ -18,7 +18,7 @@ pub struct RefreshPreview {
 }
 
 /// The form that re-creates `input` exactly.
-fn form_of(input: &MovieInput) -> MovieForm {
+pub(super) fn form_of(input: &MovieInput) -> MovieForm {
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     let number = |v: Option<i32>| v.map(|n| n.to_string()).unwrap_or_default();
     MovieForm {

@@ -309,6 +309,23 @@ pub mod stored {
             .rows_affected());
     }
 
+    /// Gives a movie a TMDb id, as MovieLens's links.csv would have.
+    pub async fn set_movie_tmdb_id(db: &Db, movie_id: i64, tmdb_id: i64) {
+        let ids = [(movie_id, None, Some(tmdb_id))];
+        let stored = crate::db::movielens::store_external_ids(db, &ids).await.expect("giving a movie a TMDb id");
+        assert_eq!(stored, 1, "movie {movie_id} took TMDb id {tmdb_id}");
+    }
+
+    /// Where job `job` stopped, if a run of it did not complete.
+    pub async fn checkpoint(db: &Db, job: &str) -> Option<i64> {
+        crate::db::checkpoints::get(db, job).await.expect("reading a checkpoint")
+    }
+
+    /// Records that a run of job `job` stopped after item `position`.
+    pub async fn set_checkpoint(db: &Db, job: &str, position: i64) {
+        crate::db::checkpoints::set(db, job, position, 0).await.expect("writing a checkpoint");
+    }
+
     /// A movie's translations: (language, title, synopsis), by language.
     pub async fn translations(db: &Db, movie_id: i64) -> Vec<(String, String, String)> {
         on_db!(db, |pool| sqlx::query_as(

@@ -1,6 +1,6 @@
 //! A TMDb-protocol server in-process for tests: movie search, details with every appended part,
 //! and poster images, over fixture movies the project wrote itself (`tmdb/movies.json`: one
-//! public-domain film described in our own words, and two invented ones). It checks the
+//! public-domain film described in our own words, two invented ones, and [`REELS`]). It checks the
 //! credential as TMDb does, counts the requests it answers, and can be told to fail the next
 //! requests in each of the ways the real one does.
 
@@ -58,9 +58,24 @@ pub struct TestTmdb {
     server: tokio::task::JoinHandle<()>,
 }
 
+/// The ids of the generated fixture films, "Reel 20001" (1950) and on, for bulk runs: one
+/// director each, no poster, no translations.
+pub const REELS: std::ops::RangeInclusive<i64> = 20_001..=20_100;
+
 /// The fixture movies, as TMDb's details answers.
 fn movies() -> Vec<Value> {
-    serde_json::from_str(include_str!("tmdb/movies.json")).expect("the fixture movies are JSON")
+    let mut movies: Vec<Value> =
+        serde_json::from_str(include_str!("tmdb/movies.json")).expect("the fixture movies are JSON");
+    movies.extend(REELS.map(|id| {
+        json!({
+            "id": id, "title": format!("Reel {id}"), "release_date": format!("{}-01-01", 1950 + id % 50),
+            "runtime": 80 + id % 40, "overview": format!("Generated film {id} of the TMDb fixture."),
+            "genres": [{ "id": 18, "name": "Drama" }], "original_language": "en", "poster_path": null,
+            "credits": { "cast": [], "crew": [{ "id": id, "name": format!("Director {id}"), "job": "Director" }] },
+            "videos": { "results": [] }, "release_dates": { "results": [] }, "translations": { "translations": [] },
+        })
+    }));
+    movies
 }
 
 impl TestTmdb {

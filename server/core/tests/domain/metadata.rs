@@ -354,7 +354,131 @@ mod import {
         assert!(matches!(none, Error::Invalid(FieldError { field: "refresh", .. })), "{none:?}");
     }
 
+    fn bulk(missing_only: bool) -> metadata::BulkOptions {
+        metadata::BulkOptions { missing_only, ..metadata::BulkOptions::default() }
+    }
+
+    async fn typed(s: &Services, title: &str, year: &str, synopsis: &str) -> catalog::Movie {
+        let form =
+            MovieForm { title: title.into(), year: year.into(), synopsis: synopsis.into(), ..MovieForm::default() };
+        catalog::create_movie(&s.db, &form, None).await.unwrap()
+    }
+
+    async fn a_bulk_run_enriches_by_id_and_by_title_lists_what_it_cannot_tell_and_changes_nothing_twice(
+        backend: Backend,
+    ) {
+        let server = TestTmdb::start().await;
+        let metadata = super::tmdb(&server);
+        let t = TestServices::new(backend).await;
+        let s = &t.services;
+        // By id (as links.csv gives it), with our own title and synopsis.
+        let moon = typed(s, "Le Voyage", "1902", "Our words.").await;
+        stored::set_movie_tmdb_id(&s.db, moon.id, 775).await;
+        let remake = typed(s, "the glass  harbour", "1987", "").await; // by title and year
+        let unsure = typed(s, "The Glass Harbour", "", "").await; // no year: two candidates
+        let unknown = typed(s, "Nothing Like It", "2001", "").await;
+        let twin = typed(s, "A Trip to the Moon", "1902", "").await; // TMDb #775 is the first one's
+
+        let mut seen = Vec::new();
+        let report =
+            metadata::enrich_catalog(s, &metadata, &bulk(false), |r, done| seen.push((done, r.total))).await.unwrap();
+        assert_eq!(seen.last(), Some(&(5, 5)), "progress after each movie");
+        assert_eq!((report.total, report.enriched, report.matched, report.posters), (5, 2, 1, 1), "{report:#?}");
+        assert_eq!(report.resumed_after, None);
+        let ambiguous: Vec<(i64, Vec<i64>)> =
+            report.ambiguous.iter().map(|(m, hits)| (m.id, hits.iter().map(|h| h.id).collect())).collect();
+        assert_eq!(ambiguous, vec![(unsure.id, vec![9001, 9002])], "listed, not guessed");
+        assert_eq!(report.not_found.iter().map(|(m, _)| m.id).collect::<Vec<_>>(), vec![unknown.id]);
+        assert_eq!(report.failed.len(), 1, "{:?}", report.failed);
+        assert_eq!(report.failed[0].0.id, twin.id);
+        assert!(report.failed[0].1.contains(&format!("already movie {}", moon.id)), "{:?}", report.failed);
+
+        let moon = catalog::get_movie(&s.db, moon.id).await.unwrap();
+        assert_eq!(moon.input.title, "A Trip to the Moon", "TMDb's value replaces ours");
+        assert_eq!(moon.input.runtime_minutes, Some(13));
+        assert_eq!(moon.imdb_id.as_deref(), Some("tt0000417"));
+        assert!(moon.cover_key.is_some(), "the poster became its cover");
+        assert_eq!(stored::translations(&s.db, moon.id).await.len(), 2);
+        assert_eq!(found(s, "viagem lua").await, vec!["A Trip to the Moon"]);
+        let audit = catalog::audit_log(&s.db, moon.id).await.unwrap();
+        assert!(audit.iter().any(|e| e.field == "source" && e.new_value.as_deref() == Some("enriched from TMDb #775")));
+        assert!(audit.iter().any(|e| e.field == "synopsis" && e.old_value.as_deref() == Some("Our words.")));
+        let remake = catalog::get_movie(&s.db, remake.id).await.unwrap();
+        assert_eq!((remake.tmdb_id, remake.input.title.as_str()), (Some(9002), "The Glass Harbour"));
+        assert_eq!(remake.input.directors, vec!["Dev Harlow"]);
+        for left in [&unsure, &unknown, &twin] {
+            let now = catalog::get_movie(&s.db, left.id).await.unwrap();
+            assert_eq!((now.version, now.tmdb_id), (left.version, None), "{} is as it was", left.input.title);
+        }
+
+        // Again: nothing changes, and no checkpoint is left behind.
+        let audit_rows = catalog::audit_log(&s.db, moon.id).await.unwrap().len();
+        let again = metadata::enrich_catalog(s, &metadata, &bulk(false), |_, _| ()).await.unwrap();
+        assert_eq!((again.enriched, again.unchanged, again.posters), (0, 2, 0), "{again:#?}");
+        assert_eq!(catalog::get_movie(&s.db, moon.id).await.unwrap().version, moon.version);
+        assert_eq!(catalog::audit_log(&s.db, moon.id).await.unwrap().len(), audit_rows);
+        assert_eq!(stored::checkpoint(&s.db, "import tmdb").await, None);
+
+        // The admin settles the ambiguous one with --ids.
+        let ids = metadata::BulkOptions { ids: Some(vec![(unsure.id, 9001)]), ..metadata::BulkOptions::default() };
+        let settled = metadata::enrich_catalog(s, &metadata, &ids, |_, _| ()).await.unwrap();
+        assert_eq!((settled.total, settled.enriched, settled.posters), (1, 1, 1));
+        let unsure = catalog::get_movie(&s.db, unsure.id).await.unwrap();
+        assert_eq!((unsure.tmdb_id, unsure.input.year), (Some(9001), Some(1931)));
+    }
+
+    async fn missing_only_fills_gaps_and_a_stopped_run_carries_on(backend: Backend) {
+        let server = TestTmdb::start().await;
+        let metadata = super::tmdb(&server);
+        let t = TestServices::new(backend).await;
+        let s = &t.services;
+        let ours = typed(s, "Our Trip", "", "Our words.").await;
+        stored::set_movie_tmdb_id(&s.db, ours.id, 775).await;
+        let report = metadata::enrich_catalog(s, &metadata, &bulk(true), |_, _| ()).await.unwrap();
+        assert_eq!((report.enriched, report.posters), (1, 1));
+        let movie = catalog::get_movie(&s.db, ours.id).await.unwrap();
+        assert_eq!((movie.input.title.as_str(), movie.input.synopsis.as_str()), ("Our Trip", "Our words."));
+        assert_eq!((movie.input.year, movie.input.runtime_minutes), (Some(1902), Some(13)), "the gaps are filled");
+        assert_eq!(movie.input.genres, vec!["Adventure", "Science Fiction"]);
+
+        // Three films by id; an earlier run stopped after the first. This one takes the rest.
+        let mut reels = Vec::new();
+        for (n, id) in (20_001..=20_003).enumerate() {
+            let movie = typed(s, &format!("Reel {n}"), "", "").await;
+            stored::set_movie_tmdb_id(&s.db, movie.id, id).await;
+            reels.push(movie.id);
+        }
+        stored::set_checkpoint(&s.db, "import tmdb", reels[0]).await;
+        let carried = metadata::enrich_catalog(s, &metadata, &bulk(false), |_, _| ()).await.unwrap();
+        assert_eq!((carried.resumed_after, carried.total, carried.enriched), (Some(reels[0]), 2, 2), "{carried:#?}");
+        let first = catalog::get_movie(&s.db, reels[0]).await.unwrap();
+        assert_eq!(first.input.title, "Reel 0", "the movie before the checkpoint was not looked at again");
+        assert_eq!(catalog::get_movie(&s.db, reels[2]).await.unwrap().input.title, "Reel 20003");
+        assert_eq!(stored::checkpoint(&s.db, "import tmdb").await, None, "a completed run leaves none");
+
+        // --restart ignores a checkpoint; the offline catalog cannot run a bulk import.
+        stored::set_checkpoint(&s.db, "import tmdb", reels[2]).await;
+        let restart = metadata::BulkOptions { restart: true, ..metadata::BulkOptions::default() };
+        let all = metadata::enrich_catalog(s, &metadata, &restart, |_, _| ()).await.unwrap();
+        assert_eq!((all.resumed_after, all.total, all.enriched), (None, 4, 2), "{all:#?}");
+        let offline = metadata::enrich_catalog(s, &Metadata::default(), &bulk(false), |_, _| ()).await;
+        assert!(matches!(offline, Err(Error::Invalid(FieldError { field: "provider", .. }))), "{offline:?}");
+
+        // A refused key ends the run at once, with the error.
+        let wrong = Metadata::new(
+            metadata::Provider::Tmdb(
+                metadata::TmdbClient::new(server.settings_with(metadata::tmdb::TmdbCredential::Token("wrong".into())))
+                    .unwrap(),
+            ),
+            metadata::MetadataCache::memory(&metadata::CacheSettings::default()),
+        );
+        let refused = metadata::enrich_catalog(s, &wrong, &bulk(false), |_, _| ()).await.unwrap_err();
+        assert!(matches!(refused, Error::Provider(MetadataError::Unauthorized)), "{refused:?}");
+    }
+
     test_both_backends!(
+        a_bulk_run_enriches_by_id_and_by_title_lists_what_it_cannot_tell_and_changes_nothing_twice,
+        missing_only_fills_gaps_and_a_stopped_run_carries_on,
         a_refresh_shows_what_tmdb_changes_and_saves_the_accepted_fields_only,
         an_import_saves_the_facts_people_translations_poster_and_provenance,
         a_film_already_here_or_a_provider_failure_saves_nothing,

@@ -9,8 +9,8 @@ use sqlx::FromRow;
 
 pub(crate) use search::{CountKey, search, search_counted};
 pub(crate) use write::{
-    ImportError, Provenance, UpdateError, insert, insert_imported, insert_many, purge_deleted, restore, set_cover,
-    soft_delete, update, write_audit,
+    Edit, ImportError, Provenance, UpdateError, insert, insert_imported, insert_many, purge_deleted, restore,
+    set_cover, soft_delete, update, write_audit,
 };
 
 use crate::{
@@ -18,6 +18,7 @@ use crate::{
         AuditEntry, CastMember, Credit, CreditRole, FilmographyEntry, Genre, Movie, MovieCard, MovieInput, Person, text,
     },
     db::{Db, on_db},
+    metadata::Translation,
     ratings::RatingSummary,
 };
 
@@ -323,4 +324,25 @@ pub async fn visible_id_by_title(db: &Db, title: &str) -> sqlx::Result<Option<i6
             .fetch_optional(pool)
             .await
     })
+}
+
+/// The ids of visible movies after `after`, in order.
+pub async fn visible_ids_after(db: &Db, after: i64) -> sqlx::Result<Vec<i64>> {
+    on_db!(db, |pool| {
+        sqlx::query_scalar("SELECT id FROM movies WHERE id > $1 AND deleted_at IS NULL ORDER BY id")
+            .bind(after)
+            .fetch_all(pool)
+            .await
+    })
+}
+
+/// A movie's titles and synopses in other languages, by language.
+pub async fn translations(db: &Db, movie_id: i64) -> sqlx::Result<Vec<Translation>> {
+    let rows: Vec<(String, String, String)> = on_db!(db, |pool| sqlx::query_as(
+        "SELECT language, title, synopsis FROM movie_translations WHERE movie_id = $1 ORDER BY language"
+    )
+    .bind(movie_id)
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows.into_iter().map(|(language, title, synopsis)| Translation { language, title, synopsis }).collect())
 }

@@ -120,6 +120,36 @@ macro_rules! translated_titles {
     }};
 }
 
+/// Writes what a provider knew beside a movie's facts, inside the open transaction `$tx`: TMDb ids
+/// on the people credited (a namesake who already has another keeps it) and the translations
+/// (replacing those of the same language). The movie's own ids are the caller's.
+macro_rules! write_provenance {
+    ($tx:expr, $movie_id:expr, $from:expr) => {{
+        for (name, tmdb_id) in $from.people {
+            sqlx::query(
+                "UPDATE people SET tmdb_id = $1 WHERE name = $2 AND tmdb_id IS NULL \
+                 AND NOT EXISTS (SELECT 1 FROM people p WHERE p.tmdb_id = $1)",
+            )
+            .bind(tmdb_id)
+            .bind(name)
+            .execute(&mut *$tx)
+            .await?;
+        }
+        for t in $from.translations {
+            sqlx::query(
+                "INSERT INTO movie_translations (movie_id, language, title, synopsis) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (movie_id, language) DO UPDATE SET title = excluded.title, synopsis = excluded.synopsis",
+            )
+            .bind($movie_id)
+            .bind(&t.language)
+            .bind(&t.title)
+            .bind(&t.synopsis)
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
+
 /// Inserts a movie with its genres and credits and a `created` audit entry; returns its id.
 pub async fn insert(db: &Db, input: &MovieInput, user_id: Option<i64>, now: i64) -> sqlx::Result<i64> {
     Ok(insert_many(db, std::slice::from_ref(input), user_id, now).await?[0])
@@ -218,26 +248,7 @@ pub async fn insert_imported(
             .execute(&mut *tx)
             .await?;
         write_links!(tx, id, &input, now);
-        for (name, tmdb_id) in from.people {
-            // A namesake who already has another TMDb id keeps it.
-            sqlx::query(
-                "UPDATE people SET tmdb_id = $1 WHERE name = $2 AND tmdb_id IS NULL \
-                 AND NOT EXISTS (SELECT 1 FROM people p WHERE p.tmdb_id = $1)",
-            )
-            .bind(tmdb_id)
-            .bind(name)
-            .execute(&mut *tx)
-            .await?;
-        }
-        for t in from.translations {
-            sqlx::query("INSERT INTO movie_translations (movie_id, language, title, synopsis) VALUES ($1, $2, $3, $4)")
-                .bind(id)
-                .bind(&t.language)
-                .bind(&t.title)
-                .bind(&t.synopsis)
-                .execute(&mut *tx)
-                .await?;
-        }
+        write_provenance!(tx, id, from);
         let created = [
             Change { field: "created", old_value: None, new_value: Some(input.title.clone()) },
             Change { field: "source", old_value: None, new_value: Some(from.note.clone()) },
@@ -257,24 +268,56 @@ pub(crate) enum UpdateError {
     /// The stored version is not the one the edit started from.
     #[error("version conflict: now at {0}")]
     Conflict(i64),
+    /// Another movie (deleted ones included) already has the TMDb id the edit gives: its id.
+    #[error("the TMDb id belongs to movie {0}")]
+    IdTaken(i64),
     /// The database failed.
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
 
-/// Replaces a movie's facts if its version is still `expected_version`, recording `changes` in
-/// the audit log, all in one transaction. Returns the new version.
-pub async fn update(
-    db: &Db,
-    id: i64,
-    expected_version: i64,
-    input: &MovieInput,
-    changes: &[Change],
-    user_id: Option<i64>,
-    now: i64,
-) -> Result<i64, UpdateError> {
+/// One edit of a movie's facts.
+pub struct Edit<'a> {
+    /// The facts as they become.
+    pub input: &'a MovieInput,
+    /// What changed, for the audit log.
+    pub changes: &'a [Change],
+    /// Where the new facts came from, when a provider gave them: its ids are given to the movie
+    /// where it has none, its translations stored, and its note added to the audit log.
+    pub from: Option<&'a Provenance<'a>>,
+    /// Who edited (none for the system).
+    pub user_id: Option<i64>,
+    /// Unix seconds.
+    pub now: i64,
+}
+
+/// Replaces a movie's facts if its version is still `expected_version`, recording the edit's
+/// changes in the audit log, all in one transaction. Returns the new version.
+pub async fn update(db: &Db, id: i64, expected_version: i64, edit: &Edit<'_>) -> Result<i64, UpdateError> {
+    let Edit { input, changes, from, user_id, now } = *edit;
     on_db!(db, |pool| {
         let mut tx = pool.begin_write().await?;
+        if let Some(from) = from {
+            let taken: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM movies WHERE tmdb_id = $1 AND id <> $2 LIMIT 1")
+                    .bind(from.tmdb_id)
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if let Some(other) = taken {
+                return Err(UpdateError::IdTaken(other));
+            }
+            sqlx::query(
+                "UPDATE movies SET tmdb_id = COALESCE(tmdb_id, $1), imdb_id = COALESCE(imdb_id, $2) WHERE id = $3 \
+                 AND NOT EXISTS (SELECT 1 FROM movies m WHERE m.imdb_id = $2 AND m.id <> $3)",
+            )
+            .bind(from.tmdb_id)
+            .bind(from.imdb_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            write_provenance!(tx, id, from);
+        }
         let translated = translated_titles!(tx, id);
         let updated: Option<i64> = bind_movie_columns!(
             sqlx::query_scalar(
@@ -301,6 +344,10 @@ pub async fn update(
         };
         write_links!(tx, id, input, now);
         write_audit!(tx, id, user_id, now, changes);
+        if let Some(from) = from {
+            let source = [Change { field: "source", old_value: None, new_value: Some(from.note.clone()) }];
+            write_audit!(tx, id, user_id, now, &source);
+        }
         tx.commit().await?;
         Ok(version)
     })
@@ -426,6 +473,9 @@ impl From<UpdateError> for crate::Error {
         match e {
             UpdateError::NotFound => crate::Error::NotFound,
             UpdateError::Conflict(current) => crate::Error::VersionConflict { current },
+            UpdateError::IdTaken(other) => {
+                crate::FieldError::new("tmdb_id", format!("Another movie has this TMDb id: /movies/{other}")).into()
+            }
             UpdateError::Database(e) => e.into(),
         }
     }
