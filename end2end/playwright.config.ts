@@ -61,6 +61,17 @@ function offlineMetadata(data: string): string {
 // The fleet: HAProxy on this port, its two servers on the next two.
 const FLEET_PORT = 3110;
 
+// The TMDb stories (#19): a server on this port whose TMDb is the project's TMDb-protocol
+// fixture (server/core/examples/tmdb_fixture.rs, built by scripts/test) on TMDB_FIXTURE_PORT.
+const TMDB_PORT = 3102;
+const TMDB_FIXTURE_PORT = 3108;
+const tmdbFixture = process.env.CINECLOUD_TMDB_FIXTURE ?? join(root, "target/debug/examples/tmdb_fixture");
+const tmdbEnv: Record<string, string> = {
+  CINECLOUD_TMDB_TOKEN: "fixture-read-access-token",
+  CINECLOUD_TMDB_API_URL: `http://127.0.0.1:${TMDB_FIXTURE_PORT}/3/`,
+  CINECLOUD_TMDB_IMAGE_URL: `http://127.0.0.1:${TMDB_FIXTURE_PORT}/t/p/w780`,
+};
+
 const chromium = {
   browserName: "chromium" as const,
   launchOptions: {
@@ -104,9 +115,20 @@ export default defineConfig({
       const use = { ...p.device, ...chromium, baseURL: `http://127.0.0.1:${p.port}` };
       return [
         { name: `${p.name}-first-admin`, testMatch: /setup\.spec\.ts/, use },
-        { name: p.name, testIgnore: [/setup\.spec\.ts/, /fleet\.spec\.ts/], dependencies: [`${p.name}-first-admin`], use },
+        {
+          name: p.name,
+          testIgnore: [/setup\.spec\.ts/, /fleet\.spec\.ts/, /metadata-tmdb\.spec\.ts/],
+          dependencies: [`${p.name}-first-admin`],
+          use,
+        },
       ];
     }),
+    // One server whose metadata comes from TMDb (the fixture), on both viewports.
+    ...projects.map((p) => ({
+      name: `${p.name}-tmdb`,
+      testMatch: /metadata-tmdb\.spec\.ts/,
+      use: { ...p.device, ...chromium, baseURL: `http://127.0.0.1:${TMDB_PORT}` },
+    })),
     // Two servers on PostgreSQL behind HAProxy (scripts/fleet): the fleet's story.
     {
       name: "fleet",
@@ -124,6 +146,23 @@ export default defineConfig({
       stdout: "ignore" as const,
       stderr: "pipe" as const,
     })),
+    {
+      command: `${tmdbFixture} 127.0.0.1:${TMDB_FIXTURE_PORT}`,
+      url: `http://127.0.0.1:${TMDB_FIXTURE_PORT}/3/movie/775?api_key=${tmdbEnv.CINECLOUD_TMDB_TOKEN}`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: "ignore" as const,
+      stderr: "pipe" as const,
+    },
+    {
+      command: `${binary} serve`,
+      url: `http://127.0.0.1:${TMDB_PORT}/healthz`,
+      env: { ...serverEnv(TMDB_PORT), ...tmdbEnv },
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "ignore" as const,
+      stderr: "pipe" as const,
+    },
     {
       command: `${join(root, "scripts/fleet")} ${FLEET_PORT}`,
       // The balancer answers 200 once a server is up and ready.

@@ -145,6 +145,15 @@ ensure_tools_venv() {
   fi
 }
 
+# Playwright's TMDb stories talk to the project's TMDb-protocol fixture as a server of its own
+# (server/core/examples/tmdb_fixture.rs): a debug build, which the cargo tests' build mostly
+# already holds. Exports CINECLOUD_TMDB_FIXTURE, which end2end/playwright.config.ts starts.
+build_tmdb_fixture() {
+  [ -n "${CARGO_TARGET_DIR_PLAIN:-}" ] || use_build_cache
+  CARGO_TARGET_DIR="$CARGO_TARGET_DIR_PLAIN" cargo build --locked -q -p cinecloud-core --example tmdb_fixture
+  export CINECLOUD_TMDB_FIXTURE="$CARGO_TARGET_DIR_PLAIN/debug/examples/tmdb_fixture"
+}
+
 # The release build every script serves: cargo-leptos's build, then the brotli and gzip copies of
 # the bundle the server sends instead of compressing it per request. Output goes to "$1" if given.
 build_release() {

@@ -81,6 +81,12 @@ fn movies() -> Vec<Value> {
 impl TestTmdb {
     /// Starts the server on a free port.
     pub async fn start() -> Self {
+        Self::start_on("127.0.0.1:0").await
+    }
+
+    /// The same on `address` (`host:port`): a fixed one for servers started by another process
+    /// (Playwright's stories, through `examples/tmdb_fixture.rs`).
+    pub async fn start_on(address: &str) -> Self {
         let fixture = Arc::new(Fixture::default());
         let app = Router::new()
             .route("/3/search/movie", get(search))
@@ -88,7 +94,7 @@ impl TestTmdb {
             .route("/t/p/w780/{file}", get(poster))
             .route("/t/p/w185/{file}", get(poster))
             .with_state(fixture.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binding the TMDb fixture's port");
+        let listener = tokio::net::TcpListener::bind(address).await.expect("binding the TMDb fixture's port");
         let addr: SocketAddr = listener.local_addr().expect("the fixture's address");
         let server = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
