@@ -211,9 +211,15 @@ pub async fn build_router(
         .layer(from_fn_with_state(state.clone(), middleware::slide_session))
         .layer(sessions)
         // Outside the session layer: a kept visitor page needs no session (and has no cookie).
-        .layer(from_fn_with_state(state.clone(), page_cache::visitor_pages))
+        .layer(from_fn_with_state(
+            Arc::new(page_cache::PageCacheState { services: state.services.clone(), pages: state.pages.clone() }),
+            page_cache::visitor_pages,
+        ))
         // Outside the session layer, which loads each session from the database.
-        .layer(from_fn_with_state(state.clone(), outage::while_database_down))
+        .layer(from_fn_with_state(
+            Arc::new(outage::OutageState { database: state.database.clone(), assets: state.assets.clone() }),
+            outage::while_database_down,
+        ))
         .layer(from_fn_with_state(state.clone(), middleware::limit_request_body))
         // A body that stops arriving ends its request (the listener bounds the head the same way).
         .layer(RequestBodyTimeoutLayer::new(settings.read_timeouts.body_idle))

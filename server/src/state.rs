@@ -61,3 +61,9 @@ impl FromRef<AppState> for LeptosOptions {
         state.leptos_options.clone()
     }
 }
+
+impl FromRef<AppState> for Arc<crate::web::assets::SiteAssets> {
+    fn from_ref(state: &AppState) -> Self {
+        state.assets.clone()
+    }
+}

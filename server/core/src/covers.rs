@@ -37,8 +37,7 @@ const JPEG_SIZES: &[(&str, u32)] = &[("card", 320), ("detail", 640), ("full", 12
 /// What starts the last segment of a WebP cover's prefix.
 const WEBP_MARK: &str = "webp-";
 
-/// Largest cover upload accepted, in bytes.
-pub const MAX_COVER_BYTES: usize = 10 * 1024 * 1024;
+pub use crate::images::MAX_COVER_BYTES;
 
 /// WebP quality of stored covers (libwebp's 0–100 scale). Measured on the demo art and two
 /// photos: 2.3–4× fewer bytes than the JPEG at quality 82 that covers were before, at a width.

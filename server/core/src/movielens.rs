@@ -396,8 +396,7 @@ pub async fn import(
     Ok(report)
 }
 
-/// A movie's id with its IMDb id (`tt…`) and TMDb id, when known.
-pub type ExternalIds = (i64, Option<String>, Option<i64>);
+pub use crate::db::movielens::ExternalIds;
 
 /// `links.csv`: `movieId,imdbId,tmdbId`, the IMDb id as digits only ("0114709" → "tt0114709"),
 /// either id possibly empty. A line that is not that is named with its number.

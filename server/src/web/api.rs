@@ -15,7 +15,10 @@ use cinecloud_core::{
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::{state::AppState, web::assets::content_hash};
+use crate::{
+    state::AppState,
+    web::{assets::content_hash, headers::if_none_match_names},
+};
 
 /// The query string of `GET /api/v1/movies`, as text: numbers are parsed here so that a bad one
 /// gets a message naming the parameter.
@@ -130,18 +133,6 @@ fn revalidated(request: &HeaderMap, body: &serde_json::Value) -> Response {
     }
     let json = HeaderValue::from_static("application/json");
     (headers, [(header::CONTENT_TYPE, json)], bytes).into_response()
-}
-
-/// Whether `If-None-Match` lists `tag` or `*`, comparing weakly (RFC 9110, 13.1.2).
-pub(crate) fn if_none_match_names(request: &HeaderMap, tag: &str) -> bool {
-    let opaque = |t: &str| t.trim().trim_start_matches("W/").to_owned();
-    let wanted = opaque(tag);
-    request
-        .get_all(header::IF_NONE_MATCH)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|t| t.trim() == "*" || opaque(t) == wanted)
 }
 
 /// `GET /api/v1/movies`: from this server's catalog cache, like the browse page.

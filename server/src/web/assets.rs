@@ -29,8 +29,6 @@ use sha2::{Digest, Sha256};
 use tower::ServiceExt;
 use tower_http::services::ServeDir;
 
-use crate::state::AppState;
-
 /// A year: what a content-hashed name may be cached for.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// Anything else in the bundle folder: cacheable, but revalidated before each use.
@@ -44,6 +42,8 @@ const VARIANTS: [&str; 2] = ["br", "gz"];
 #[derive(Clone, Debug)]
 pub struct SiteAssets {
     dir: PathBuf,
+    /// `/pkg/`: what every bundle URL starts with.
+    prefix: String,
     /// `cinecloud.<hash>.wasm` → `cinecloud.wasm`.
     hashed: HashMap<String, String>,
     /// Files made at start-up under hashed names, served from memory: a split bundle's glue and
@@ -56,6 +56,11 @@ pub struct SiteAssets {
 }
 
 impl SiteAssets {
+    /// `/pkg/`: what the path of every file of the bundle starts with.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
     /// Hashes the bundle in `site_root/pkg_dir`. A file that is missing (a test server without
     /// a built bundle) keeps its plain name. Variants older than their file (a rebuild that did
     /// not precompress again) are deleted, so a browser is never sent yesterday's code.
@@ -117,7 +122,7 @@ impl SiteAssets {
                 false
             }
         };
-        Self { dir, hashed, generated, urls, precompressed }
+        Self { dir, prefix: format!("/{pkg_dir}/"), hashed, generated, urls, precompressed }
     }
 
     /// The URLs pages link to.
@@ -282,10 +287,8 @@ pub(crate) fn content_hash(bytes: &[u8]) -> String {
 /// `GET /pkg/{*file}`: a hashed name is the current file, cached for a year; any other name is
 /// served from the folder as it is, revalidated each time. Either way the browser gets the
 /// brotli or gzip variant when it accepts one and one was written.
-pub async fn serve_pkg(State(state): State<AppState>, request: Request) -> Response {
-    let assets = &state.assets;
-    let prefix = format!("/{}/", state.leptos_options.site_pkg_dir);
-    let Some(requested) = request.uri().path().strip_prefix(&prefix) else {
+pub async fn serve_pkg(State(assets): State<Arc<SiteAssets>>, request: Request) -> Response {
+    let Some(requested) = request.uri().path().strip_prefix(&assets.prefix) else {
         return StatusCode::NOT_FOUND.into_response();
     };
     if let Some(file) = assets.generated.get(requested) {

@@ -13,7 +13,7 @@ use axum::{
 };
 use http_body_util::Limited;
 
-use crate::state::AppState;
+use crate::{state::AppState, web::headers::has_session_cookie};
 
 /// Refuses state-changing requests that a browser sent on behalf of another site.
 ///
@@ -227,15 +227,6 @@ pub async fn security_headers(State(state): State<AppState>, mut request: Reques
             .insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
     }
     response
-}
-
-/// Whether the request carries a session cookie (over HTTP or HTTPS, valid or not).
-pub fn has_session_cookie(headers: &http::HeaderMap) -> bool {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .any(|cookies| cookies.contains("cinecloud_session="))
 }
 
 /// Nothing is cached by shared caches unless its handler says so; what a signed-in browser is

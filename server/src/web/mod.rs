@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod assets;
+pub mod headers;
 pub mod health;
 pub mod media;
 pub mod middleware;

@@ -4,7 +4,7 @@
 //! balancer drains the instance, and requests waiting on the database when it went away are
 //! answered the same way. When the database answers again, so does the instance: no restart.
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use app::error::AppError;
 use axum::{
@@ -17,7 +17,17 @@ use axum::{
 use cinecloud_core::{Db, Probe};
 use tokio::sync::watch;
 
-use crate::state::AppState;
+use super::assets::SiteAssets;
+
+/// What the outage middleware reads of the server's state (given to it in an `Arc`, so each
+/// request clones one reference).
+#[derive(Debug)]
+pub struct OutageState {
+    /// Whether the database answers.
+    pub database: DatabaseWatch,
+    /// The bundle, for the 503 page's stylesheet and to tell its requests apart.
+    pub assets: Arc<SiteAssets>,
+}
 
 /// Whether the database answers, as the probe last found: shared by the middleware, `/readyz`
 /// and the probe's task.
@@ -83,17 +93,16 @@ impl DatabaseWatch {
 
 /// What a request needs of the database, judged from its path: health checks, the browser
 /// bundle and media files never touch it.
-fn needs_database(state: &AppState, path: &str) -> bool {
-    let pkg = path.strip_prefix('/').and_then(|p| p.strip_prefix(state.leptos_options.site_pkg_dir.as_ref()));
+fn needs_database(state: &OutageState, path: &str) -> bool {
     !(matches!(path, "/healthz" | "/readyz" | "/favicon.svg")
         || path.starts_with("/media/")
-        || pkg.is_some_and(|rest| rest.starts_with('/')))
+        || path.starts_with(state.assets.prefix()))
 }
 
 /// Middleware (outside the session layer, which loads sessions from the database): while the
 /// database is unreachable, answers 503 at once; a request that is waiting on it when it goes
 /// away is answered 503 then, instead of after the pool's timeout.
-pub async fn while_database_down(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn while_database_down(State(state): State<Arc<OutageState>>, request: Request, next: Next) -> Response {
     if !needs_database(&state, request.uri().path()) {
         return next.run(request).await;
     }
@@ -109,7 +118,7 @@ pub async fn while_database_down(State(state): State<AppState>, request: Request
 }
 
 /// The 503: the API's error for server functions and the JSON API, else a page.
-fn unavailable(state: &AppState, api: bool) -> Response {
+fn unavailable(state: &OutageState, api: bool) -> Response {
     metrics::counter!("database_unavailable_responses_total").increment(1);
     let error = AppError::Unavailable(cinecloud_core::DATABASE.into());
     let mut response = if api {

@@ -42,8 +42,22 @@ use http_body_util::BodyExt;
 use leptos::nonce::Nonce;
 use lru::LruCache;
 
-use super::{api::if_none_match_names, assets::content_hash, middleware::has_session_cookie};
-use crate::state::AppState;
+use cinecloud_core::Services;
+
+use super::{
+    assets::content_hash,
+    headers::{has_session_cookie, if_none_match_names},
+};
+
+/// What the visitor-page layer reads of the server's state (given to it in an `Arc`, so each
+/// request clones one reference).
+#[derive(Debug)]
+pub struct PageCacheState {
+    /// The catalog cache's freshness comes from here.
+    pub services: Services,
+    /// The pages kept.
+    pub pages: PageCache,
+}
 
 /// How long a kept page is sent at most.
 pub const MAX_AGE: Duration = Duration::from_secs(5);
@@ -174,7 +188,7 @@ fn key_of(request: &Request) -> Option<Key> {
 /// Sends a visitor's list page from the cache when a fresh copy is kept; otherwise renders it
 /// and keeps it (see the module's documentation). Runs inside `security_headers`, which puts
 /// the response's nonce in the request.
-pub async fn visitor_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn visitor_pages(State(state): State<Arc<PageCacheState>>, request: Request, next: Next) -> Response {
     let Some(key) = key_of(&request) else { return next.run(request).await };
     let Some(nonce) = request.extensions().get::<Nonce>().map(|n| n.to_string()) else {
         return next.run(request).await;

@@ -2,6 +2,7 @@
 //! version check and an audit trail, deletion with a short undo window.
 
 mod cache;
+pub mod demo;
 mod fields;
 mod query;
 pub mod seed;
@@ -155,4 +156,15 @@ pub struct Filmography {
     pub person: Person,
     /// Their movies, newest first.
     pub entries: Vec<FilmographyEntry>,
+}
+
+/// A title and synopsis in one language.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Translation {
+    /// BCP 47 tag as TMDb writes it: `pt-BR`, `es-ES`.
+    pub language: String,
+    /// The title in that language (empty when the provider has none).
+    pub title: String,
+    /// The synopsis in that language (empty when none).
+    pub synopsis: String,
 }

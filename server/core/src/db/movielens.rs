@@ -44,10 +44,13 @@ pub async fn add_links(db: &Db, kind: LinkKind, links: &[(i64, i64)]) -> sqlx::R
     })
 }
 
+/// A movie's id with its IMDb id (`tt…`) and TMDb id, when known.
+pub type ExternalIds = (i64, Option<String>, Option<i64>);
+
 /// Gives movies the TMDb and IMDb ids of MovieLens's `links.csv`: `(movie_id, imdb_id, tmdb_id)`.
 /// An id a movie already has, or that another movie holds, is left alone (MovieLens lists a few
 /// films twice). Returns how many movies got an id. One transaction.
-pub async fn store_external_ids(db: &Db, ids: &[crate::movielens::ExternalIds]) -> sqlx::Result<u64> {
+pub async fn store_external_ids(db: &Db, ids: &[ExternalIds]) -> sqlx::Result<u64> {
     on_db!(db, |pool| {
         let mut tx = pool.begin_write().await?;
         let mut changed = 0;

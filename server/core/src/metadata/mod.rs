@@ -31,6 +31,7 @@ pub use offline::OfflineCatalog;
 pub use refresh::{RefreshPreview, apply_refresh, refresh_preview};
 pub use tmdb::{TmdbClient, TmdbSettings};
 
+pub use crate::catalog::Translation;
 use crate::catalog::{CastMember, MovieForm};
 
 /// The languages the instance keeps titles and synopses in, as TMDb names them.
@@ -117,17 +118,6 @@ pub struct CreditedPerson {
     /// The character played (cast only).
     #[serde(default)]
     pub character: Option<String>,
-}
-
-/// A title and synopsis in one language.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Translation {
-    /// BCP 47 tag as TMDb writes it: `pt-BR`, `es-ES`.
-    pub language: String,
-    /// The title in that language (empty when the provider has none).
-    pub title: String,
-    /// The synopsis in that language (empty when none).
-    pub synopsis: String,
 }
 
 /// An age rating in one region.

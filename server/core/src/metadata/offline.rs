@@ -9,7 +9,7 @@ use anyhow::Context;
 use bytes::Bytes;
 
 use super::{CreditedPerson, MetadataError, MovieDetails, ProviderKind, SearchHit};
-use crate::catalog::{seed::demo_catalog, text};
+use crate::catalog::{demo::demo_catalog, text};
 
 /// How many hits a search returns at most.
 const MAX_HITS: usize = 20;

@@ -19,7 +19,7 @@ use super::{AgeRating, CreditedPerson, LANGUAGES, MetadataError, MovieDetails, S
 pub const MAX_IN_FLIGHT: usize = 4;
 
 /// The largest poster accepted, in bytes (the cover pipeline's own limit).
-const MAX_POSTER_BYTES: usize = crate::covers::MAX_COVER_BYTES;
+const MAX_POSTER_BYTES: usize = crate::images::MAX_COVER_BYTES;
 
 /// How Cinecloud proves itself to TMDb.
 #[derive(Clone)]

@@ -15,10 +15,10 @@ pub(crate) use write::{
 
 use crate::{
     catalog::{
-        AuditEntry, CastMember, Credit, CreditRole, FilmographyEntry, Genre, Movie, MovieCard, MovieInput, Person, text,
+        AuditEntry, CastMember, Credit, CreditRole, FilmographyEntry, Genre, Movie, MovieCard, MovieInput, Person,
+        Translation, text,
     },
     db::{Db, on_db},
-    metadata::Translation,
     ratings::RatingSummary,
 };
 

@@ -2,9 +2,8 @@
 //! update under a version check, cover, delete, restore and purge.
 
 use crate::{
-    catalog::{Change, CreditRole, MovieInput, text},
+    catalog::{Change, CreditRole, MovieInput, Translation, text},
     db::{BeginWrite as _, Db, on_db},
-    metadata::Translation,
 };
 
 use super::{genre_slug, search_document};

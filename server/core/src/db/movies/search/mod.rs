@@ -14,9 +14,18 @@ pub(crate) use plan::{Param, SearchPlan};
 
 use super::CardRow;
 use crate::{
+    Backend,
     catalog::{MovieCard, MovieQuery, Page, SEARCH_COUNT_CAP},
     db::{Db, on_db},
 };
+
+/// The plan of `query` in `backend`'s dialect.
+pub(crate) fn plan_for(backend: Backend, query: &MovieQuery) -> SearchPlan {
+    match backend {
+        Backend::Sqlite => sqlite::plan(query),
+        Backend::Postgres => postgres::plan(query),
+    }
+}
 
 /// `$query` with each of `$params` bound in order.
 macro_rules! bind_params {
@@ -53,7 +62,7 @@ pub(crate) async fn search_counted(
     query: &MovieQuery,
     known: impl FnOnce(&CountKey) -> Option<i64>,
 ) -> sqlx::Result<(Page<MovieCard>, CountKey, i64)> {
-    let plan = SearchPlan::new(db.backend(), query);
+    let plan = plan_for(db.backend(), query);
     let SearchPlan { count: count_sql, page: page_sql, rest: rest_sql, params, offset, fetch, .. } = &plan;
     let (offset, fetch) = (*offset, *fetch);
     let key = CountKey { sql: count_sql.clone(), params: params.clone() };

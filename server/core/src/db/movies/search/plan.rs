@@ -1,11 +1,9 @@
 //! The SQL of one page, as pure functions of the query and the dialect: what both dialects share
-//! is here ([`Filters`]), what differs is in [`super::sqlite`] and [`super::postgres`].
+//! is here ([`Filters`]), what differs is in [`super::sqlite`] and [`super::postgres`], and
+//! [`super::plan_for`] picks the dialect.
 
 use super::super::CARD_COLUMNS;
-use crate::{
-    Backend,
-    catalog::{MovieQuery, SEARCH_COUNT_CAP, Sort, text},
-};
+use crate::catalog::{MovieQuery, SEARCH_COUNT_CAP, Sort, text};
 
 /// A value bound to a `$n` placeholder, in order.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -42,14 +40,6 @@ pub(crate) struct SearchPlan {
 }
 
 impl SearchPlan {
-    /// The plan of `query` for `backend`.
-    pub(crate) fn new(backend: Backend, query: &MovieQuery) -> Self {
-        match backend {
-            Backend::Sqlite => super::sqlite::plan(query),
-            Backend::Postgres => super::postgres::plan(query),
-        }
-    }
-
     /// A plan from its parts.
     pub(super) fn assemble(
         filters: Filters,

@@ -1,7 +1,7 @@
 //! The SQL each dialect writes for each kind of query, pinned: a change to a plan shows here as
 //! a change to its text, to be read (and measured, `scripts/bench-catalog`) before it lands.
 
-use super::{Param, SearchPlan};
+use super::{Param, SearchPlan, plan_for};
 use crate::{
     Backend,
     catalog::{MovieQuery, Sort},
@@ -28,8 +28,7 @@ fn text(t: &str) -> Param {
 /// The whole catalog, newest additions first, page 3: an exact count and a plain page.
 #[test]
 fn sqlite_all_recently_added_page_3() {
-    let plan =
-        SearchPlan::new(Backend::Sqlite, &MovieQuery { sort: Sort::RecentlyAdded, page: 3, ..MovieQuery::default() });
+    let plan = plan_for(Backend::Sqlite, &MovieQuery { sort: Sort::RecentlyAdded, page: 3, ..MovieQuery::default() });
     pinned(
         plan,
         &["SELECT COUNT(*)", "FROM movies m", "WHERE m.deleted_at IS NULL"],
@@ -48,7 +47,7 @@ fn sqlite_all_recently_added_page_3() {
 /// A genre and a range of years by title: counted in `movie_genres` alone, paged in its title order.
 #[test]
 fn sqlite_genre_and_years_by_title() {
-    let plan = SearchPlan::new(
+    let plan = plan_for(
         Backend::Sqlite,
         &MovieQuery {
             genre: Some("drama".into()),
@@ -91,7 +90,7 @@ fn sqlite_genre_and_years_by_title() {
 /// A language and a longest runtime, newest first: the language is lower-cased.
 #[test]
 fn sqlite_language_and_runtime_newest() {
-    let plan = SearchPlan::new(
+    let plan = plan_for(
         Backend::Sqlite,
         &MovieQuery {
             language: Some("FR".into()),
@@ -126,8 +125,7 @@ fn sqlite_language_and_runtime_newest() {
 /// A plain search by relevance.
 #[test]
 fn sqlite_words_by_relevance() {
-    let plan =
-        SearchPlan::new(Backend::Sqlite, &MovieQuery { text: Some("Silent harbor".into()), ..MovieQuery::default() });
+    let plan = plan_for(Backend::Sqlite, &MovieQuery { text: Some("Silent harbor".into()), ..MovieQuery::default() });
     pinned(
         plan,
         &["SELECT COUNT(*)", "FROM (SELECT 1", "FROM movies_fts", "WHERE movies_fts MATCH $1", "LIMIT 1001) c"],
@@ -150,7 +148,7 @@ fn sqlite_words_by_relevance() {
 /// A search within a genre and years, by relevance, page 2.
 #[test]
 fn sqlite_words_in_a_genre_and_years_by_relevance() {
-    let plan = SearchPlan::new(
+    let plan = plan_for(
         Backend::Sqlite,
         &MovieQuery {
             text: Some("river".into()),
@@ -202,7 +200,7 @@ fn sqlite_words_in_a_genre_and_years_by_relevance() {
 /// A search sorted by rating: the relevance machinery stays out of it.
 #[test]
 fn sqlite_words_by_rating() {
-    let plan = SearchPlan::new(
+    let plan = plan_for(
         Backend::Sqlite,
         &MovieQuery { text: Some("river".into()), sort: Sort::Rating, ..MovieQuery::default() },
     );
@@ -227,8 +225,7 @@ fn sqlite_words_by_rating() {
 /// The whole catalog, newest additions first, page 3: an exact count and a plain page.
 #[test]
 fn postgres_all_recently_added_page_3() {
-    let plan =
-        SearchPlan::new(Backend::Postgres, &MovieQuery { sort: Sort::RecentlyAdded, page: 3, ..MovieQuery::default() });
+    let plan = plan_for(Backend::Postgres, &MovieQuery { sort: Sort::RecentlyAdded, page: 3, ..MovieQuery::default() });
     pinned(
         plan,
         &["SELECT COUNT(*)", "FROM movies m", "WHERE m.deleted_at IS NULL"],
@@ -247,7 +244,7 @@ fn postgres_all_recently_added_page_3() {
 /// A genre and a range of years by title: counted in `movie_genres` alone, paged in its title order.
 #[test]
 fn postgres_genre_and_years_by_title() {
-    let plan = SearchPlan::new(
+    let plan = plan_for(
         Backend::Postgres,
         &MovieQuery {
             genre: Some("drama".into()),
@@ -290,7 +287,7 @@ fn postgres_genre_and_years_by_title() {
 /// A language and a longest runtime, newest first: the language is lower-cased.
 #[test]
 fn postgres_language_and_runtime_newest() {
-    let plan = SearchPlan::new(
+    let plan = plan_for(
         Backend::Postgres,
         &MovieQuery {
             language: Some("FR".into()),
@@ -325,8 +322,7 @@ fn postgres_language_and_runtime_newest() {
 /// A plain search by relevance.
 #[test]
 fn postgres_words_by_relevance() {
-    let plan =
-        SearchPlan::new(Backend::Postgres, &MovieQuery { text: Some("Silent harbor".into()), ..MovieQuery::default() });
+    let plan = plan_for(Backend::Postgres, &MovieQuery { text: Some("Silent harbor".into()), ..MovieQuery::default() });
     pinned(
         plan,
         &[
@@ -362,7 +358,7 @@ fn postgres_words_by_relevance() {
 /// A search within a genre and years, by relevance, page 2.
 #[test]
 fn postgres_words_in_a_genre_and_years_by_relevance() {
-    let plan = SearchPlan::new(
+    let plan = plan_for(
         Backend::Postgres,
         &MovieQuery {
             text: Some("river".into()),
@@ -426,7 +422,7 @@ fn postgres_words_in_a_genre_and_years_by_relevance() {
 /// A search sorted by rating: the relevance machinery stays out of it.
 #[test]
 fn postgres_words_by_rating() {
-    let plan = SearchPlan::new(
+    let plan = plan_for(
         Backend::Postgres,
         &MovieQuery { text: Some("river".into()), sort: Sort::Rating, ..MovieQuery::default() },
     );

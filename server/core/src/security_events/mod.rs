@@ -4,7 +4,11 @@
 //! to the log (target `security`) and kept in the database for [`KEEP_SECS`], where admins read
 //! the recent ones. Recording never fails the action it describes: a database error is logged.
 
-use crate::{Result, clock::now_unix, db::Db, db::security_events as rows};
+use crate::Result;
+
+mod service;
+
+pub use service::*;
 
 crate::spelling::spelled_enum! {
     /// What happened.
@@ -114,17 +118,3 @@ pub const KEEP_SECS: i64 = 90 * 24 * 60 * 60;
 
 /// Most events one read returns.
 pub const PAGE: i64 = 100;
-
-/// Logs and stores `event`. A failure to store it is logged, not returned: the sign-in (or
-/// whatever it records) has happened either way.
-pub async fn record(db: &Db, event: Event<'_>) {
-    event.log();
-    if let Err(e) = rows::insert(db, &event, now_unix()).await {
-        tracing::error!(target: "security", error = %e, kind = event.kind.as_str(), "could not store a security event");
-    }
-}
-
-/// The [`PAGE`] events before the one with id `before` (the newest, when `None`), newest first.
-pub async fn recent(db: &Db, before: Option<i64>) -> Result<Vec<StoredEvent>> {
-    Ok(rows::recent(db, before, PAGE).await?)
-}
