@@ -60,7 +60,10 @@ impl AssetUrls {
 /// lazy page still makes no waterfall. A page in a background tab paints nothing: it starts at
 /// once; and it never waits more than 3 s.
 #[component]
-pub fn BundleTags(urls: AssetUrls) -> impl IntoView {
+pub fn BundleTags(
+    /// The bundle's hashed URLs.
+    urls: AssetUrls,
+) -> impl IntoView {
     let AssetUrls { js, wasm, css, .. } = urls;
     let script = HYDRATE_SCRIPT.replace("$JS", &format!("{js:?}")).replace("$WASM", &format!("{wasm:?}"));
     view! {

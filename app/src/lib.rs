@@ -1,6 +1,9 @@
 //! Cinecloud's user interface and server functions. Compiled twice: with `ssr` into the server,
 //! and with `hydrate` into the WebAssembly bundle that makes the server-rendered pages live.
 
+// `#[server]` makes a public struct per function whose fields are its arguments, which the
+// function's own documentation describes.
+#[allow(missing_docs)]
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod assets;

@@ -173,49 +173,90 @@ fn metadata_settings(o: &Options) -> Result<MetadataSettings, ConfigError> {
     })
 }
 
+/// `CINECLOUD_DATABASE_SECRET` and its refresh period (PostgreSQL only).
+fn database_secret(o: &Options, backend: Backend) -> Result<Option<DatabaseSecretSettings>, ConfigError> {
+    Ok(match o.database_secret.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(_) if backend != Backend::Postgres => {
+            return Err(bad("CINECLOUD_DATABASE_SECRET", "applies to a postgres:// DATABASE_URL only"));
+        }
+        Some(id) => {
+            if !(10..=86_400).contains(&o.database_secret_refresh_seconds) {
+                return Err(bad("CINECLOUD_DATABASE_SECRET_REFRESH_SECONDS", "must be between 10 and 86400 (a day)"));
+            }
+            Some(DatabaseSecretSettings {
+                id: id.to_owned(),
+                refresh: std::time::Duration::from_secs(o.database_secret_refresh_seconds),
+            })
+        }
+    })
+}
+
+/// Media storage: the S3 bucket (with its prefix and endpoint) or the local folder.
+fn media(o: &Options) -> Result<MediaSettings, ConfigError> {
+    Ok(match o.s3_bucket.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
+        Some(bucket) => {
+            if let Some(endpoint) = &o.s3_endpoint {
+                Url::parse(endpoint).map_err(|e| bad("CINECLOUD_S3_ENDPOINT", format!("not a URL ({e})")))?;
+            }
+            let prefix = o.s3_prefix.clone().unwrap_or_default();
+            if prefix.starts_with('/') || (!prefix.is_empty() && !prefix.ends_with('/')) {
+                return Err(bad(
+                    "CINECLOUD_S3_PREFIX",
+                    "must be empty or end with '/' and not start with '/', like cinecloud/",
+                ));
+            }
+            MediaSettings::S3(S3Settings {
+                bucket: bucket.to_owned(),
+                prefix,
+                endpoint: o.s3_endpoint.clone(),
+                region: o.s3_region.clone(),
+            })
+        }
+        None => MediaSettings::Local(o.media_dir.clone().into()),
+    })
+}
+
+/// When the recommender trains and how often it looks for a new model.
+fn recommender_settings(o: &Options) -> Result<RecommenderSettings, ConfigError> {
+    if o.recommender_retrain_after == 0 {
+        return Err(bad("CINECLOUD_RECOMMENDER_RETRAIN_AFTER", "must be at least 1"));
+    }
+    if o.recommender_retrain_hours == 0 {
+        return Err(bad("CINECLOUD_RECOMMENDER_RETRAIN_HOURS", "must be at least 1"));
+    }
+    if o.recommender_poll_seconds == 0 {
+        return Err(bad("CINECLOUD_RECOMMENDER_POLL_SECONDS", "must be at least 1"));
+    }
+    Ok(RecommenderSettings {
+        min_new_signals: o.recommender_retrain_after.into(),
+        retrain_every: std::time::Duration::from_secs(u64::from(o.recommender_retrain_hours) * 3600),
+        poll_every: std::time::Duration::from_secs(o.recommender_poll_seconds.into()),
+        ..RecommenderSettings::default()
+    })
+}
+
+/// Video upload size and the lifetime of a presigned video URL.
+fn video_settings(o: &Options) -> Result<VideoSettings, ConfigError> {
+    if o.max_video_mb == 0 || o.max_video_mb > 1 << 20 {
+        return Err(bad("CINECLOUD_MAX_VIDEO_MB", "must be between 1 and 1048576"));
+    }
+    // S3 accepts presigned lifetimes of up to seven days; minutes are what a player needs.
+    if !(60..=7 * 24 * 3600).contains(&o.video_url_seconds) {
+        return Err(bad("CINECLOUD_VIDEO_URL_SECONDS", "must be between 60 and 604800"));
+    }
+    Ok(VideoSettings {
+        max_bytes: o.max_video_mb * 1024 * 1024,
+        url_ttl: std::time::Duration::from_secs(o.video_url_seconds),
+    })
+}
+
 impl Settings {
     /// Validates the parsed command-line/environment options.
     pub fn from_options(o: &Options) -> Result<Self, ConfigError> {
         let backend = Backend::from_url(&o.database_url).map_err(|p| bad("DATABASE_URL", p))?;
-        let database_secret = match o.database_secret.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            None => None,
-            Some(_) if backend != Backend::Postgres => {
-                return Err(bad("CINECLOUD_DATABASE_SECRET", "applies to a postgres:// DATABASE_URL only"));
-            }
-            Some(id) => {
-                if !(10..=86_400).contains(&o.database_secret_refresh_seconds) {
-                    return Err(bad(
-                        "CINECLOUD_DATABASE_SECRET_REFRESH_SECONDS",
-                        "must be between 10 and 86400 (a day)",
-                    ));
-                }
-                Some(DatabaseSecretSettings {
-                    id: id.to_owned(),
-                    refresh: std::time::Duration::from_secs(o.database_secret_refresh_seconds),
-                })
-            }
-        };
-        let media = match o.s3_bucket.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
-            Some(bucket) => {
-                if let Some(endpoint) = &o.s3_endpoint {
-                    Url::parse(endpoint).map_err(|e| bad("CINECLOUD_S3_ENDPOINT", format!("not a URL ({e})")))?;
-                }
-                let prefix = o.s3_prefix.clone().unwrap_or_default();
-                if prefix.starts_with('/') || (!prefix.is_empty() && !prefix.ends_with('/')) {
-                    return Err(bad(
-                        "CINECLOUD_S3_PREFIX",
-                        "must be empty or end with '/' and not start with '/', like cinecloud/",
-                    ));
-                }
-                MediaSettings::S3(S3Settings {
-                    bucket: bucket.to_owned(),
-                    prefix,
-                    endpoint: o.s3_endpoint.clone(),
-                    region: o.s3_region.clone(),
-                })
-            }
-            None => MediaSettings::Local(o.media_dir.clone().into()),
-        };
+        let database_secret = database_secret(o, backend)?;
+        let media = media(o)?;
         let public_url =
             Url::parse(&o.public_url).map_err(|e| bad("CINECLOUD_PUBLIC_URL", format!("not a URL ({e})")))?;
         if !matches!(public_url.scheme(), "http" | "https") || public_url.host().is_none() {
@@ -246,35 +287,11 @@ impl Settings {
         if o.session_idle_minutes == 0 {
             return Err(bad("CINECLOUD_SESSION_IDLE_MINUTES", "must be at least 1"));
         }
-        if o.recommender_retrain_after == 0 {
-            return Err(bad("CINECLOUD_RECOMMENDER_RETRAIN_AFTER", "must be at least 1"));
-        }
-        if o.recommender_retrain_hours == 0 {
-            return Err(bad("CINECLOUD_RECOMMENDER_RETRAIN_HOURS", "must be at least 1"));
-        }
-        if o.recommender_poll_seconds == 0 {
-            return Err(bad("CINECLOUD_RECOMMENDER_POLL_SECONDS", "must be at least 1"));
-        }
-        let recommender = RecommenderSettings {
-            min_new_signals: o.recommender_retrain_after.into(),
-            retrain_every: std::time::Duration::from_secs(u64::from(o.recommender_retrain_hours) * 3600),
-            poll_every: std::time::Duration::from_secs(o.recommender_poll_seconds.into()),
-            ..RecommenderSettings::default()
-        };
         if o.session_max_days == 0 {
             return Err(bad("CINECLOUD_SESSION_MAX_DAYS", "must be at least 1"));
         }
-        if o.max_video_mb == 0 || o.max_video_mb > 1 << 20 {
-            return Err(bad("CINECLOUD_MAX_VIDEO_MB", "must be between 1 and 1048576"));
-        }
-        // S3 accepts presigned lifetimes of up to seven days; minutes are what a player needs.
-        if !(60..=7 * 24 * 3600).contains(&o.video_url_seconds) {
-            return Err(bad("CINECLOUD_VIDEO_URL_SECONDS", "must be between 60 and 604800"));
-        }
-        let videos = VideoSettings {
-            max_bytes: o.max_video_mb * 1024 * 1024,
-            url_ttl: std::time::Duration::from_secs(o.video_url_seconds),
-        };
+        let recommender = recommender_settings(o)?;
+        let videos = video_settings(o)?;
         for (variable, seconds) in [
             ("CINECLOUD_HEADER_READ_SECONDS", o.header_read_seconds),
             ("CINECLOUD_BODY_IDLE_SECONDS", o.body_idle_seconds),

@@ -275,6 +275,38 @@ pub async fn announce_setup_link(settings: &Settings, services: &Services) -> an
     Ok(())
 }
 
+/// Loads the demo catalog into an empty database, then gives its movies generated clips in the
+/// background (encoding takes a few seconds per clip: the server serves meanwhile).
+async fn load_demo_catalog(services: &Services) -> anyhow::Result<()> {
+    let added = cinecloud_core::catalog::seed::load_demo(services).await?;
+    if added > 0 {
+        tracing::info!(added, "loaded the demo catalog into the empty database");
+        let services = services.clone();
+        tokio::spawn(async move {
+            match cinecloud_core::catalog::seed::attach_demo_clips(&services).await {
+                Ok(clips) => tracing::info!(clips, "gave demo movies generated clips"),
+                Err(e) => tracing::warn!(error = format!("{e:#}"), "demo clips could not be attached"),
+            }
+        });
+    }
+    Ok(())
+}
+
+/// Serves `/metrics` on `address`, apart from the public listener.
+async fn serve_metrics(
+    address: std::net::SocketAddr,
+    services: Services,
+) -> anyhow::Result<tokio::task::JoinHandle<()>> {
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .with_context(|| format!("CINECLOUD_METRICS_LISTEN: cannot listen on {address}"))?;
+    Ok(tokio::spawn(async move {
+        if let Err(e) = crate::metrics::serve(listener, services).await {
+            tracing::error!(error = %e, "the metrics listener stopped");
+        }
+    }))
+}
+
 /// Serves until SIGTERM or Ctrl-C, then finishes in-flight requests.
 pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let (services, secret) = open_services(&settings).await?;
@@ -282,18 +314,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let (router, records) = build_router(&settings, services.clone(), database.clone(), PageCache::default()).await?;
     announce_setup_link(&settings, &services).await?;
     if settings.demo_catalog {
-        let added = cinecloud_core::catalog::seed::load_demo(&services).await?;
-        if added > 0 {
-            tracing::info!(added, "loaded the demo catalog into the empty database");
-            // Encoding takes a few seconds per clip: serve meanwhile.
-            let services = services.clone();
-            tokio::spawn(async move {
-                match cinecloud_core::catalog::seed::attach_demo_clips(&services).await {
-                    Ok(clips) => tracing::info!(clips, "gave demo movies generated clips"),
-                    Err(e) => tracing::warn!(error = format!("{e:#}"), "demo clips could not be attached"),
-                }
-            });
-        }
+        load_demo_catalog(&services).await?;
     }
     // Notices within half a second that the database stopped (or started again) answering.
     let probe = supervise("database probe", {
@@ -350,17 +371,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     });
 
     let metrics = match settings.metrics_listen {
-        Some(address) => {
-            let listener = tokio::net::TcpListener::bind(address)
-                .await
-                .with_context(|| format!("CINECLOUD_METRICS_LISTEN: cannot listen on {address}"))?;
-            let services = services.clone();
-            Some(tokio::spawn(async move {
-                if let Err(e) = crate::metrics::serve(listener, services).await {
-                    tracing::error!(error = %e, "the metrics listener stopped");
-                }
-            }))
-        }
+        Some(address) => Some(serve_metrics(address, services.clone()).await?),
         None => None,
     };
     let listener = tokio::net::TcpListener::bind(settings.listen)

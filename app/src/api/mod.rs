@@ -5,7 +5,9 @@
 pub mod admin;
 pub mod auth;
 pub mod catalog;
+pub mod covers;
 pub mod lists;
 pub mod metadata;
 pub mod playback;
+pub mod ratings;
 pub mod recommend;

@@ -21,6 +21,43 @@ fn step(active: Option<usize>, n: usize, down: bool) -> usize {
     }
 }
 
+/// The search field's keys: arrows move through the suggestions, Escape closes them (or clears
+/// the field when they are closed), Enter goes to the one chosen or searches for the text.
+fn on_keys(
+    text: RwSignal<String>,
+    open: RwSignal<bool>,
+    active: RwSignal<Option<usize>>,
+    items: impl Fn() -> Vec<MovieCardView> + 'static,
+    go: impl Fn(Option<MovieCardView>) + 'static,
+) -> impl Fn(leptos::ev::KeyboardEvent) + 'static {
+    move |ev: leptos::ev::KeyboardEvent| {
+        let n = items().len();
+        match ev.key().as_str() {
+            key @ ("ArrowDown" | "ArrowUp") if n > 0 => {
+                ev.prevent_default();
+                open.set(true);
+                active.update(|a| *a = Some(step(*a, n, key == "ArrowDown")));
+            }
+            "Escape" => {
+                if open.get_untracked() && n > 0 {
+                    // Otherwise the browser also clears a search field on Escape.
+                    ev.prevent_default();
+                    open.set(false);
+                    active.set(None);
+                } else {
+                    text.set(String::new());
+                }
+            }
+            "Enter" => {
+                ev.prevent_default();
+                let chosen = active.get_untracked().and_then(|i| items().get(i).cloned());
+                go(chosen);
+            }
+            _ => {}
+        }
+    }
+}
+
 /// The header's search field.
 #[component]
 pub fn SearchBox() -> impl IntoView {
@@ -73,36 +110,7 @@ pub fn SearchBox() -> impl IntoView {
             }
         }
     };
-    let expanded_now = move || open.get_untracked() && count() > 0;
-    let on_keydown = {
-        let go = go.clone();
-        move |ev: leptos::ev::KeyboardEvent| {
-            let n = count();
-            match ev.key().as_str() {
-                key @ ("ArrowDown" | "ArrowUp") if n > 0 => {
-                    ev.prevent_default();
-                    open.set(true);
-                    active.update(|a| *a = Some(step(*a, n, key == "ArrowDown")));
-                }
-                "Escape" => {
-                    if expanded_now() {
-                        // Otherwise the browser also clears a search field on Escape.
-                        ev.prevent_default();
-                        open.set(false);
-                        active.set(None);
-                    } else {
-                        text.set(String::new());
-                    }
-                }
-                "Enter" => {
-                    ev.prevent_default();
-                    let chosen = active.get_untracked().and_then(|i| items().get(i).cloned());
-                    go(chosen);
-                }
-                _ => {}
-            }
-        }
-    };
+    let on_keydown = on_keys(text, open, active, items, go.clone());
     let expanded = move || open.get() && count() > 0;
     let on_submit = {
         let go = go.clone();

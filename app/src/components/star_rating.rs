@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::catalog::{RatingView, rate_movie};
+use crate::api::ratings::{RatingView, rate_movie};
 
 /// "half a star", "1 star", "3 and a half stars", "5 stars".
 pub fn stars_label(half_stars: i64) -> String {

@@ -279,6 +279,25 @@ pub struct ImportReport {
 /// Ratings written per transaction.
 const BATCH: usize = 5_000;
 
+/// Gives the catalog's movies the TMDb and IMDb ids the download lists (ml-latest, ml-25m:
+/// `links.csv`), through `movie_ids` (MovieLens id → ours). Returns how many got one.
+async fn store_links(database: &Db, dir: &Path, movie_ids: &HashMap<i64, i64>) -> anyhow::Result<u64> {
+    let links_path = dir.join("links.csv");
+    if !links_path.exists() {
+        return Ok(0);
+    }
+    let ids: Vec<ExternalIds> = read_links(&links_path)
+        .map_err(anyhow::Error::msg)?
+        .into_iter()
+        .filter_map(|(movielens_id, imdb, tmdb)| Some((*movie_ids.get(&movielens_id)?, imdb, tmdb)))
+        .collect();
+    let mut stored = 0;
+    for chunk in ids.chunks(1_000) {
+        stored += db::store_external_ids(database, chunk).await?;
+    }
+    Ok(stored)
+}
+
 /// Imports the download in `dir` into `database`, calling `progress` every batch.
 pub async fn import(
     database: &Db,
@@ -323,18 +342,7 @@ pub async fn import(
         movie_ids.extend(created);
     }
 
-    // TMDb and IMDb ids, where the download lists them (ml-latest, ml-25m: links.csv).
-    let links_path = dir.join("links.csv");
-    if links_path.exists() {
-        let ids: Vec<ExternalIds> = read_links(&links_path)
-            .map_err(anyhow::Error::msg)?
-            .into_iter()
-            .filter_map(|(movielens_id, imdb, tmdb)| Some((*movie_ids.get(&movielens_id)?, imdb, tmdb)))
-            .collect();
-        for chunk in ids.chunks(1_000) {
-            report.ids_stored += db::store_external_ids(database, chunk).await?;
-        }
-    }
+    report.ids_stored = store_links(database, dir, &movie_ids).await?;
 
     // Viewers and ratings, a batch at a time.
     let mut viewer_ids: HashMap<i64, i64> = db::links(database, db::LinkKind::Viewer).await?.into_iter().collect();

@@ -164,24 +164,7 @@ async fn an_instance_killed_mid_upload_leaves_no_dangling_reference_and_check_cl
     }
     assert!(videos::find(&db.db, movies[3].id).await.unwrap().is_none(), "the video never finished");
 
-    // The check agrees, and sees the crash's leftovers only once they are old enough to judge.
-    let fresh = check(&db.url, media.path(), &[]).await;
-    let report = stdout(&fresh);
-    assert!(report.contains("Dangling references (a row names a missing object): none"), "{report}");
-    assert!(report.contains("Left alone, too recent to judge"), "{report}");
-    let now = check(&db.url, media.path(), &["--older-than", "0"]).await;
-    let report = stdout(&now);
-    eprintln!("cinecloud check --older-than 0 after the crash:\n{report}");
-    assert_eq!(now.status.code(), Some(1), "{report}");
-    // The video's temporary file at least; a cover being written at the kill leaves its own (and
-    // the sizes already stored become orphans).
-    assert!(!report.contains("Unfinished uploads (temporary files of a stopped server): none"), "{report}");
-    assert!(report.contains(&format!("videos/{}/.tmp-", movies[3].id)), "{report}");
-    let fixed = check(&db.url, media.path(), &["--older-than", "0", "--fix"]).await;
-    assert_eq!(fixed.status.code(), Some(0), "{}", stdout(&fixed));
-    let clean = check(&db.url, media.path(), &["--older-than", "0"]).await;
-    assert_eq!(clean.status.code(), Some(0), "{}", stdout(&clean));
-    assert!(stdout(&clean).contains("Orphan objects (nothing refers to them): none"), "{}", stdout(&clean));
+    check_finds_and_fixes_the_leftovers(&db.url, media.path(), movies[3].id).await;
 
     // A new instance on the same database and folder serves every cover.
     let again = Instance::serve("b", &env).await;
@@ -192,22 +175,49 @@ async fn an_instance_killed_mid_upload_leaves_no_dangling_reference_and_check_cl
         assert_eq!(card.status(), StatusCode::OK);
     }
 
-    // The check fails on what it did not make: an object deleted under a row that names it (by
-    // hand, say), and a stray object; --fix removes the stray and leaves the row to a person.
-    let prefix = catalog::get_movie(&db.db, movies[0].id).await.unwrap().cover_key.unwrap();
+    check_fails_on_what_it_did_not_make(&db, media.path(), movies[0].id).await;
+}
+
+/// After the crash, `cinecloud check` on the database at `url` and the folder `media` lists no
+/// dangling reference; the leftovers (the video of movie `video_movie` never finished) only once
+/// they are old enough to judge, and `--fix` clears them.
+async fn check_finds_and_fixes_the_leftovers(url: &str, media: &Path, video_movie: i64) {
+    let fresh = check(url, media, &[]).await;
+    let report = stdout(&fresh);
+    assert!(report.contains("Dangling references (a row names a missing object): none"), "{report}");
+    assert!(report.contains("Left alone, too recent to judge"), "{report}");
+    let now = check(url, media, &["--older-than", "0"]).await;
+    let report = stdout(&now);
+    eprintln!("cinecloud check --older-than 0 after the crash:\n{report}");
+    assert_eq!(now.status.code(), Some(1), "{report}");
+    // The video's temporary file at least; a cover being written at the kill leaves its own (and
+    // the sizes already stored become orphans).
+    assert!(!report.contains("Unfinished uploads (temporary files of a stopped server): none"), "{report}");
+    assert!(report.contains(&format!("videos/{video_movie}/.tmp-")), "{report}");
+    let fixed = check(url, media, &["--older-than", "0", "--fix"]).await;
+    assert_eq!(fixed.status.code(), Some(0), "{}", stdout(&fixed));
+    let clean = check(url, media, &["--older-than", "0"]).await;
+    assert_eq!(clean.status.code(), Some(0), "{}", stdout(&clean));
+    assert!(stdout(&clean).contains("Orphan objects (nothing refers to them): none"), "{}", stdout(&clean));
+}
+
+/// The check fails on what it did not make: a cover of movie `movie` deleted under its row, and
+/// a stray object; `--fix` removes the stray and leaves the row to a person.
+async fn check_fails_on_what_it_did_not_make(db: &TestDb, media: &Path, movie: i64) {
+    let prefix = catalog::get_movie(&db.db, movie).await.unwrap().cover_key.unwrap();
     let card_key = covers::cover_images(&prefix).remove(0).key;
-    let card = media.path().join(&card_key);
+    let card = media.join(&card_key);
     let card_bytes = std::fs::read(&card).unwrap();
     std::fs::remove_file(&card).unwrap();
-    let stray = media.path().join("covers/999999/0123456789abcdef-card.jpg");
+    let stray = media.join("covers/999999/0123456789abcdef-card.jpg");
     std::fs::create_dir_all(stray.parent().unwrap()).unwrap();
     std::fs::write(&stray, b"not referenced").unwrap();
-    let broken = check(&db.url, media.path(), &["--older-than", "0", "--fix"]).await;
+    let broken = check(&db.url, media, &["--older-than", "0", "--fix"]).await;
     let report = stdout(&broken);
     assert_eq!(broken.status.code(), Some(1), "{report}");
-    assert!(report.contains(&format!("movie {}'s cover (240 px): {card_key}", movies[0].id)), "{report}");
+    assert!(report.contains(&format!("movie {movie}'s cover (240 px): {card_key}")), "{report}");
     assert!(report.contains("covers/999999/0123456789abcdef-card.jpg"), "{report}");
     assert!(!stray.exists(), "--fix deleted the orphan");
     std::fs::write(&card, card_bytes).unwrap();
-    assert_eq!(check(&db.url, media.path(), &["--older-than", "0"]).await.status.code(), Some(0));
+    assert_eq!(check(&db.url, media, &["--older-than", "0"]).await.status.code(), Some(0));
 }

@@ -183,30 +183,7 @@ async fn two_servers_behind_a_balancer_serve_one_viewer_as_one_app() {
     let lb = fleet.base.clone();
 
     // Each server logged a setup link; either works, and once one has made the admin neither does.
-    let (first, second) = (fleet.setup_token(0), fleet.setup_token(1));
-    assert_ne!(first, second);
-    let admin = fleet.client();
-    let form = |token: &str, email: &str| {
-        vec![
-            ("token", token.to_owned()),
-            ("email", email.to_owned()),
-            ("display_name", "Root".to_owned()),
-            ("password", PASSWORD.to_owned()),
-        ]
-    };
-    let made = admin.post(format!("{lb}/api/create_first_admin")).form(&form(&second, "root@example.com")).send();
-    let made = made.await.unwrap().status();
-    assert!(made.is_success() || made.is_redirection(), "{made}");
-    for token in [&first, &second] {
-        for _ in 0..2 {
-            let again = fleet
-                .client()
-                .post(format!("{lb}/api/create_first_admin"))
-                .form(&form(token, "two@example.com"))
-                .send();
-            assert_eq!(again.await.unwrap().status(), StatusCode::GONE, "a setup link works once, on either server");
-        }
-    }
+    let admin = first_admin_through_either_link(&fleet).await;
 
     // The fans' ratings are due for a first training: one server trains, both serve it.
     let served_everywhere = |version: i64| {
@@ -287,4 +264,35 @@ async fn two_servers_behind_a_balancer_serve_one_viewer_as_one_app() {
     let verified = statuses.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count();
     assert_eq!(verified, 5, "guesses verified across the two servers: {statuses:?}");
     assert!(statuses.contains(&StatusCode::TOO_MANY_REQUESTS), "{statuses:?}");
+}
+
+/// Each server logged a setup link; either works, and once one has made the admin neither does.
+/// Returns the client signed in as that admin.
+async fn first_admin_through_either_link(fleet: &Fleet) -> Client {
+    let lb = &fleet.base;
+    let (first, second) = (fleet.setup_token(0), fleet.setup_token(1));
+    assert_ne!(first, second);
+    let admin = fleet.client();
+    let form = |token: &str, email: &str| {
+        vec![
+            ("token", token.to_owned()),
+            ("email", email.to_owned()),
+            ("display_name", "Root".to_owned()),
+            ("password", PASSWORD.to_owned()),
+        ]
+    };
+    let made = admin.post(format!("{lb}/api/create_first_admin")).form(&form(&second, "root@example.com")).send();
+    let made = made.await.unwrap().status();
+    assert!(made.is_success() || made.is_redirection(), "{made}");
+    for token in [&first, &second] {
+        for _ in 0..2 {
+            let again = fleet
+                .client()
+                .post(format!("{lb}/api/create_first_admin"))
+                .form(&form(token, "two@example.com"))
+                .send();
+            assert_eq!(again.await.unwrap().status(), StatusCode::GONE, "a setup link works once, on either server");
+        }
+    }
+    admin
 }

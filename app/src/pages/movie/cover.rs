@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    api::catalog::{MovieView, RemoveCover},
+    api::{catalog::MovieView, covers::RemoveCover},
     components::{
         movie_card::Cover,
         upload::{DropZone, UploadState, UploadTarget},
@@ -40,7 +40,7 @@ pub fn CoverPanel(movie: RwSignal<MovieView>, editing: Signal<bool>, is_new: boo
             form.append_with_blob_and_filename("cover", &file, &file.name())?;
             Ok(form)
         })();
-        let target = UploadTarget { url: crate::api::catalog::UPLOAD_COVER_URL, field: "cover", too_large: TOO_LARGE };
+        let target = UploadTarget { url: crate::api::covers::UPLOAD_COVER_URL, field: "cover", too_large: TOO_LARGE };
         state.send(target, form, move |saved: MovieView| movie.set(saved));
     };
 

@@ -116,27 +116,7 @@ pub fn MetadataFinder(
                         <ul class="metadata-hits">
                             {found.hits.into_iter().map(|hit| {
                                 let provider = provider.clone();
-                                let label = match hit.year {
-                                    Some(year) => format!("Use {} ({year})", hit.title),
-                                    None => format!("Use {}", hit.title),
-                                };
-                                let chosen = hit.clone();
-                                view! {
-                                    <li>
-                                        {match hit.poster_url.clone() {
-                                            Some(src) => view! { <img src=src alt="" width="46" height="69" loading="lazy" /> }.into_any(),
-                                            None => view! { <span class="no-poster" aria-hidden="true"></span> }.into_any(),
-                                        }}
-                                        <span class="hit-text">
-                                            <strong>{hit.title.clone()}</strong>
-                                            {hit.year.map(|y| format!(" ({y})"))}
-                                            {hit.original_title.clone().map(|o| view! { <br /><em>{o}</em> })}
-                                            {(!hit.directors.is_empty()).then(|| view! { <br /><span class="hit-directors">{hit.directors.join(", ")}</span> })}
-                                        </span>
-                                        <button type="button" class="button secondary" aria-label=label
-                                            on:click=move |_| choose(chosen.clone(), provider.clone())>"Use this"</button>
-                                    </li>
-                                }
+                                hit_row(hit, move |chosen| choose(chosen, provider.clone()))
                             }).collect_view()}
                         </ul>
                         {found.from_tmdb.then(|| view! { <p class="attribution">{TMDB_ATTRIBUTION}</p> })}
@@ -151,6 +131,32 @@ pub fn MetadataFinder(
             })}
             <p role="alert" class="form-error">{import_error}</p>
         </section>
+    }
+}
+
+/// One hit of the finder: its poster, title, year, original title and directors, and the
+/// button that takes it.
+fn hit_row(hit: MetadataHitView, on_use: impl Fn(MetadataHitView) + 'static) -> impl IntoView {
+    let label = match hit.year {
+        Some(year) => format!("Use {} ({year})", hit.title),
+        None => format!("Use {}", hit.title),
+    };
+    let chosen = hit.clone();
+    view! {
+        <li>
+            {match hit.poster_url.clone() {
+                Some(src) => view! { <img src=src alt="" width="46" height="69" loading="lazy" /> }.into_any(),
+                None => view! { <span class="no-poster" aria-hidden="true"></span> }.into_any(),
+            }}
+            <span class="hit-text">
+                <strong>{hit.title.clone()}</strong>
+                {hit.year.map(|y| format!(" ({y})"))}
+                {hit.original_title.clone().map(|o| view! { <br /><em>{o}</em> })}
+                {(!hit.directors.is_empty()).then(|| view! { <br /><span class="hit-directors">{hit.directors.join(", ")}</span> })}
+            </span>
+            <button type="button" class="button secondary" aria-label=label
+                on:click=move |_| on_use(chosen.clone())>"Use this"</button>
+        </li>
     }
 }
 

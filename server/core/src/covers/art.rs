@@ -114,24 +114,20 @@ impl Canvas {
     }
 }
 
-/// Draws a 640 × 960 cover for a movie from its title, year and first genre.
-pub fn generate(title: &str, year: Option<i32>, genres: &[String]) -> DynamicImage {
-    let genre = genres.first().map(String::as_str).unwrap_or("");
-    let mut dice = Dice::new(title.as_bytes());
-    let (base_hue, motif) = style(genre);
-    let hue = base_hue + dice.range(-25.0, 25.0);
-    let top = hsl(hue, 0.55, dice.range(0.42, 0.55));
-    let bottom = hsl(hue + dice.range(20.0, 60.0), 0.5, 0.08);
-    let accent = hsl(hue + 180.0 + dice.range(-30.0, 30.0), 0.75, 0.62);
-    let light = hsl(hue, 0.35, 0.9);
+/// The colours of one cover.
+#[derive(Clone, Copy)]
+struct Palette {
+    hue: f32,
+    top: [f32; 3],
+    bottom: [f32; 3],
+    accent: [f32; 3],
+    light: [f32; 3],
+}
 
-    let mut canvas = Canvas { pixels: Vec::with_capacity((WIDTH * HEIGHT) as usize) };
-    for y in 0..HEIGHT {
-        let t = (y as f32 / HEIGHT as f32).powf(0.8);
-        let row: [f32; 3] = std::array::from_fn(|i| top[i] * (1.0 - t) + bottom[i] * t);
-        canvas.pixels.extend(std::iter::repeat_n(row, WIDTH as usize));
-    }
-
+/// Paints the genre's motif over the background, drawing from `dice` in a fixed order (the same
+/// title gives the same cover).
+fn paint_motif(canvas: &mut Canvas, dice: &mut Dice, motif: Motif, palette: &Palette) {
+    let Palette { hue, top, bottom, accent, light } = *palette;
     let (w, h) = (WIDTH as f32, HEIGHT as f32);
     match motif {
         Motif::Planet => {
@@ -215,6 +211,28 @@ pub fn generate(title: &str, year: Option<i32>, genres: &[String]) -> DynamicIma
             }
         }
     }
+}
+
+/// Draws a 640 × 960 cover for a movie from its title, year and first genre.
+pub fn generate(title: &str, year: Option<i32>, genres: &[String]) -> DynamicImage {
+    let genre = genres.first().map(String::as_str).unwrap_or("");
+    let mut dice = Dice::new(title.as_bytes());
+    let (base_hue, motif) = style(genre);
+    let hue = base_hue + dice.range(-25.0, 25.0);
+    let top = hsl(hue, 0.55, dice.range(0.42, 0.55));
+    let bottom = hsl(hue + dice.range(20.0, 60.0), 0.5, 0.08);
+    let accent = hsl(hue + 180.0 + dice.range(-30.0, 30.0), 0.75, 0.62);
+    let light = hsl(hue, 0.35, 0.9);
+
+    let mut canvas = Canvas { pixels: Vec::with_capacity((WIDTH * HEIGHT) as usize) };
+    for y in 0..HEIGHT {
+        let t = (y as f32 / HEIGHT as f32).powf(0.8);
+        let row: [f32; 3] = std::array::from_fn(|i| top[i] * (1.0 - t) + bottom[i] * t);
+        canvas.pixels.extend(std::iter::repeat_n(row, WIDTH as usize));
+    }
+
+    let (w, h) = (WIDTH as f32, HEIGHT as f32);
+    paint_motif(&mut canvas, &mut dice, motif, &Palette { hue, top, bottom, accent, light });
 
     // Darken the lower part so the title always reads.
     for y in (h * 0.55) as i64..h as i64 {

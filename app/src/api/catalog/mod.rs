@@ -3,6 +3,7 @@
 use leptos::{prelude::*, server_fn::codec::GetUrl};
 use serde::{Deserialize, Serialize};
 
+pub use super::ratings::RatingView;
 use crate::error::AppError;
 
 /// A browse or search request as it appears in the URL (`/movies?q=…&genre=…&page=2`).
@@ -130,36 +131,6 @@ pub struct MovieCardView {
     pub on_watchlist: bool,
 }
 
-/// Viewers' ratings of a movie.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RatingView {
-    /// How many rated it.
-    pub count: i64,
-    /// Their ratings' sum in half stars.
-    pub sum_half_stars: i64,
-}
-
-impl RatingView {
-    /// The mean in stars, if anyone rated.
-    pub fn average(&self) -> Option<f64> {
-        (self.count > 0).then(|| self.sum_half_stars as f64 / (2.0 * self.count as f64))
-    }
-
-    /// "3.5" for the mean, one decimal; "–" when unrated.
-    pub fn short(&self) -> String {
-        self.average().map_or_else(|| "–".to_owned(), |a| format!("{a:.1}"))
-    }
-
-    /// "Rated 3.5 out of 5 by 12 viewers", or "No ratings yet".
-    pub fn describe(&self) -> String {
-        match (self.average(), self.count) {
-            (None, _) => "No ratings yet".to_owned(),
-            (Some(a), 1) => format!("Rated {a:.1} out of 5 by 1 viewer"),
-            (Some(a), n) => format!("Rated {a:.1} out of 5 by {n} viewers"),
-        }
-    }
-}
-
 /// One page of cards.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MoviePageView {
@@ -274,101 +245,7 @@ pub struct AuditEntryView {
 }
 
 #[cfg(feature = "ssr")]
-mod convert {
-    use cinecloud_core::{
-        catalog::{AuditEntry, CreditRole, Movie, MovieCard, Page},
-        covers::{cover_srcset, cover_url as url},
-        ratings::RatingSummary,
-    };
-
-    use super::*;
-
-    pub(super) fn rating(r: RatingSummary) -> RatingView {
-        RatingView { count: r.count, sum_half_stars: r.sum_half_stars }
-    }
-
-    pub(super) fn cover(key: Option<String>) -> Option<CoverView> {
-        key.map(|k| CoverView { card: url(&k, 320), srcset: cover_srcset(&k), preview: url(&k, 640) })
-    }
-
-    impl From<MovieCard> for MovieCardView {
-        fn from(m: MovieCard) -> Self {
-            let rating = rating(m.rating());
-            MovieCardView {
-                id: m.id,
-                title: m.title,
-                year: m.year,
-                cover: cover(m.cover_key),
-                rating,
-                mine: None,
-                can_rate: false,
-                on_watchlist: false,
-            }
-        }
-    }
-
-    impl From<AuditEntry> for AuditEntryView {
-        fn from(e: AuditEntry) -> Self {
-            AuditEntryView {
-                who: e.user_name,
-                at: e.at,
-                field: e.field,
-                old_value: e.old_value,
-                new_value: e.new_value,
-            }
-        }
-    }
-
-    impl From<Page<MovieCard>> for MoviePageView {
-        fn from(p: Page<MovieCard>) -> Self {
-            MoviePageView {
-                page_count: p.page_count(),
-                total: p.total,
-                total_exact: p.total_exact,
-                page: p.page,
-                items: p.items.into_iter().map(MovieCardView::from).collect(),
-            }
-        }
-    }
-
-    impl From<Movie> for MovieView {
-        fn from(m: Movie) -> Self {
-            let credits = |role: CreditRole| {
-                m.credits
-                    .iter()
-                    .filter(|c| c.role == role)
-                    .map(|c| CreditView {
-                        person_id: c.person.id,
-                        name: c.person.name.clone(),
-                        character: c.character.clone(),
-                    })
-                    .collect()
-            };
-            MovieView {
-                id: m.id,
-                directors: credits(CreditRole::Director),
-                cast: credits(CreditRole::Cast),
-                genres: m.genres.iter().map(|g| GenreView { slug: g.slug.clone(), name: g.name.clone() }).collect(),
-                cover: cover(m.cover_key.clone()),
-                version: m.version,
-                rating: rating(m.rating),
-                my_rating: None,
-                video: m.video_type.clone(),
-                on_watchlist: false,
-                tmdb_id: m.tmdb_id,
-                title: m.input.title,
-                original_title: m.input.original_title,
-                year: m.input.year,
-                runtime_minutes: m.input.runtime_minutes,
-                synopsis: m.input.synopsis,
-                country: m.input.country,
-                original_language: m.input.original_language,
-                age_rating: m.input.age_rating,
-                trailer_url: m.input.trailer_url,
-            }
-        }
-    }
-}
+mod convert;
 
 /// One page of movies for a browse or search URL.
 #[server(prefix = "/api", endpoint = "movies", input = GetUrl)]
@@ -422,25 +299,6 @@ pub async fn get_movie(id: i64) -> Result<MovieView, AppError> {
             movie.on_watchlist = state.on_watchlist(id);
         }
         Ok(movie)
-    })
-    .await
-}
-
-/// Sets (1–10 half stars) or, with `None`, removes the signed-in viewer's rating of a movie;
-/// returns the movie's new ratings.
-#[server(prefix = "/api", endpoint = "rate_movie")]
-pub async fn rate_movie(id: i64, half_stars: Option<i64>) -> Result<RatingView, AppError> {
-    use crate::ssr::*;
-    respond(async {
-        let user = require_user().await?;
-        let services = services()?;
-        let summary = match half_stars {
-            Some(h) => cinecloud_core::ratings::rate(&services.db, user.id, id, h).await?,
-            None => cinecloud_core::ratings::unrate(&services.db, user.id, id).await?,
-        };
-        // The viewer who rated sees the new average on this server's lists at once.
-        services.catalog.ratings_changed();
-        Ok(convert::rating(summary))
     })
     .await
 }
@@ -648,50 +506,6 @@ pub async fn movie_history(id: i64) -> Result<Vec<AuditEntryView>, AppError> {
         require_admin().await?;
         let log = cinecloud_core::catalog::audit_log(&services()?.db, id).await?;
         Ok(log.into_iter().map(AuditEntryView::from).collect())
-    })
-    .await
-}
-
-/// The URL the browser posts cover uploads to (multipart fields `id`, `version`, `cover`). The
-/// page sends it with `XMLHttpRequest` rather than this function's generated client, to show
-/// upload progress.
-pub const UPLOAD_COVER_URL: &str = "/api/admin/upload_cover";
-
-/// Replaces a movie's cover (admins only). The body is counted as it streams: more than the
-/// limit is refused with 413 without reading the rest.
-#[server(prefix = "/api", endpoint = "admin/upload_cover", input = leptos::server_fn::codec::MultipartFormData)]
-pub async fn upload_cover(data: leptos::server_fn::codec::MultipartData) -> Result<MovieView, AppError> {
-    use crate::ssr::*;
-    use cinecloud_core::covers::{self, MAX_COVER_BYTES};
-    respond(async {
-        let admin = require_admin().await?;
-        let mut multipart = data.into_inner().ok_or(AppError::Internal)?;
-        let (mut id, mut version, mut cover) = (None, None, None);
-        while let Some(mut field) = multipart.next_field().await.map_err(unreadable_upload)? {
-            match field.name() {
-                Some("id") => id = field.text().await.map_err(unreadable_upload)?.trim().parse::<i64>().ok(),
-                Some("version") => version = field.text().await.map_err(unreadable_upload)?.trim().parse::<i64>().ok(),
-                Some("cover") => cover = Some(read_field_limited(&mut field, MAX_COVER_BYTES, "The image").await?),
-                _ => {}
-            }
-        }
-        let (Some(id), Some(version)) = (id, version) else {
-            return Err(AppError::Transport("the upload must name the movie and its version".into()));
-        };
-        let cover =
-            cover.filter(|c| !c.is_empty()).ok_or_else(|| AppError::invalid("cover", "Choose an image to upload."))?;
-        Ok(covers::set_cover(&services()?, id, version, cover, Some(admin.id)).await?.into())
-    })
-    .await
-}
-
-/// Removes a movie's cover (admins only).
-#[server(prefix = "/api", endpoint = "admin/remove_cover")]
-pub async fn remove_cover(id: i64, version: i64) -> Result<MovieView, AppError> {
-    use crate::ssr::*;
-    respond(async {
-        let admin = require_admin().await?;
-        Ok(cinecloud_core::covers::remove_cover(&services()?, id, version, Some(admin.id)).await?.into())
     })
     .await
 }
