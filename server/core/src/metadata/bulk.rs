@@ -71,8 +71,11 @@ pub struct MovieRef {
 }
 
 impl fmt::Display for MovieRef {
-    /// `movie 14 "The Glass Harbour" (1987)`.
+    /// `movie 14 "The Glass Harbour" (1987)`; `movie 14` alone when there is no such movie.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.title.is_empty() {
+            return write!(f, "movie {}", self.id);
+        }
         match self.year {
             Some(year) => write!(f, "movie {} {:?} ({year})", self.id, self.title),
             None => write!(f, "movie {} {:?} (no year)", self.id, self.title),

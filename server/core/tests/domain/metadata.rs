@@ -425,6 +425,8 @@ mod import {
         assert_eq!((settled.total, settled.enriched, settled.posters), (1, 1, 1));
         let unsure = catalog::get_movie(&s.db, unsure.id).await.unwrap();
         assert_eq!((unsure.tmdb_id, unsure.input.year), (Some(9001), Some(1931)));
+        let again = metadata::enrich_catalog(s, &metadata, &ids, |_, _| ()).await.unwrap();
+        assert_eq!((again.enriched, again.unchanged), (0, 1), "{again:#?}");
     }
 
     async fn missing_only_fills_gaps_and_a_stopped_run_carries_on(backend: Backend) {
@@ -461,6 +463,16 @@ mod import {
         let restart = metadata::BulkOptions { restart: true, ..metadata::BulkOptions::default() };
         let all = metadata::enrich_catalog(s, &metadata, &restart, |_, _| ()).await.unwrap();
         assert_eq!((all.resumed_after, all.total, all.enriched), (None, 4, 2), "{all:#?}");
+        // --ids points a movie at another TMDb film: the id follows, and once is enough.
+        let repoint = metadata::BulkOptions { ids: Some(vec![(reels[0], 20_004)]), ..metadata::BulkOptions::default() };
+        let moved = metadata::enrich_catalog(s, &metadata, &repoint, |_, _| ()).await.unwrap();
+        assert_eq!(moved.enriched, 1, "{moved:#?}");
+        let first = catalog::get_movie(&s.db, reels[0]).await.unwrap();
+        assert_eq!((first.tmdb_id, first.input.title.as_str()), (Some(20_004), "Reel 20004"));
+        let again = metadata::enrich_catalog(s, &metadata, &repoint, |_, _| ()).await.unwrap();
+        assert_eq!((again.enriched, again.unchanged), (0, 1), "{again:#?}");
+        assert_eq!(catalog::get_movie(&s.db, reels[0]).await.unwrap().version, first.version);
+
         let offline = metadata::enrich_catalog(s, &Metadata::default(), &bulk(false), |_, _| ()).await;
         assert!(matches!(offline, Err(Error::Invalid(FieldError { field: "provider", .. }))), "{offline:?}");
 

@@ -281,8 +281,9 @@ pub struct Edit<'a> {
     pub input: &'a MovieInput,
     /// What changed, for the audit log.
     pub changes: &'a [Change],
-    /// Where the new facts came from, when a provider gave them: its ids are given to the movie
-    /// where it has none, its translations stored, and its note added to the audit log.
+    /// Where the new facts came from, when a provider gave them: its ids become the movie's (an
+    /// IMDb id another movie holds excepted), its translations are stored, and its note is added
+    /// to the audit log.
     pub from: Option<&'a Provenance<'a>>,
     /// Who edited (none for the system).
     pub user_id: Option<i64>,
@@ -306,15 +307,23 @@ pub async fn update(db: &Db, id: i64, expected_version: i64, edit: &Edit<'_>) ->
             if let Some(other) = taken {
                 return Err(UpdateError::IdTaken(other));
             }
-            sqlx::query(
-                "UPDATE movies SET tmdb_id = COALESCE(tmdb_id, $1), imdb_id = COALESCE(imdb_id, $2) WHERE id = $3 \
-                 AND NOT EXISTS (SELECT 1 FROM movies m WHERE m.imdb_id = $2 AND m.id <> $3)",
-            )
-            .bind(from.tmdb_id)
-            .bind(from.imdb_id)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+            // The provider's ids are the movie's from now on; an IMDb id another movie holds (a
+            // film listed twice) stays with that movie, and the TMDb id is stored all the same.
+            sqlx::query("UPDATE movies SET tmdb_id = COALESCE($1, tmdb_id) WHERE id = $2")
+                .bind(from.tmdb_id)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            if let Some(imdb_id) = from.imdb_id {
+                sqlx::query(
+                    "UPDATE movies SET imdb_id = $1 WHERE id = $2 \
+                     AND NOT EXISTS (SELECT 1 FROM movies m WHERE m.imdb_id = $1 AND m.id <> $2)",
+                )
+                .bind(imdb_id)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            }
             write_provenance!(tx, id, from);
         }
         let translated = translated_titles!(tx, id);
