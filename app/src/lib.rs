@@ -15,6 +15,7 @@ mod pages;
 pub mod ssr;
 mod theme;
 pub mod viewer;
+pub mod words;
 
 use leptos::prelude::*;
 use leptos_meta::{Title, provide_meta_context};

@@ -208,6 +208,7 @@ pub async fn build_router(
         if settings.metrics_listen.is_some() { router.layer(from_fn(crate::metrics::track_requests)) } else { router };
     let router = router
         .layer(from_fn_with_state(state.clone(), middleware::catalog_writes))
+        .layer(from_fn(middleware::bad_arguments_are_bad_requests))
         .layer(from_fn_with_state(state.clone(), middleware::slide_session))
         .layer(sessions)
         // Outside the session layer: a kept visitor page needs no session (and has no cookie).

@@ -1,5 +1,6 @@
 //! Admin-only account management. Every function starts with `require_admin()?`.
 
+pub use cinecloud_vocab::Role;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -14,8 +15,8 @@ pub struct AccountSummary {
     pub email: String,
     /// Shown name.
     pub display_name: String,
-    /// `viewer` or `admin`.
-    pub role: String,
+    /// Viewer or admin.
+    pub role: Role,
     /// Unix seconds.
     pub created_at: i64,
 }
@@ -27,7 +28,7 @@ impl From<cinecloud_core::accounts::User> for AccountSummary {
             id: user.id,
             email: user.email,
             display_name: user.display_name,
-            role: user.role.as_str().to_owned(),
+            role: user.role,
             created_at: user.created_at,
         }
     }
@@ -47,12 +48,11 @@ pub async fn list_users() -> Result<Vec<AccountSummary>, AppError> {
 
 /// Makes an account a viewer or an admin (admins only; the last admin stays).
 #[server(prefix = "/api", endpoint = "admin/set_user_role")]
-pub async fn set_user_role(user_id: i64, role: String) -> Result<AccountSummary, AppError> {
+pub async fn set_user_role(user_id: i64, role: Role) -> Result<AccountSummary, AppError> {
     use crate::ssr::*;
-    use cinecloud_core::accounts::{self, Role};
+    use cinecloud_core::accounts;
     respond(async {
         let admin = require_admin().await?;
-        let role: Role = role.parse().map_err(|_| AppError::invalid("role", "Choose viewer or admin."))?;
         let client = client_addr();
         let by = accounts::ChangedBy { actor_id: Some(admin.id), client: &client };
         Ok(AccountSummary::from(accounts::set_role(&services()?.db, user_id, role, by).await?))

@@ -2,6 +2,7 @@
 //! ever touches that viewer's own lists; another viewer's private list answers 404, exactly as a
 //! missing one does.
 
+pub use cinecloud_vocab::ListKind;
 use leptos::{prelude::*, server_fn::codec::GetUrl};
 use serde::{Deserialize, Serialize};
 
@@ -12,8 +13,8 @@ use crate::{api::catalog::MovieCardView, error::AppError};
 pub struct ListSummaryView {
     /// Id, for links.
     pub id: i64,
-    /// `watchlist` or `playlist`.
-    pub kind: String,
+    /// Watchlist or playlist.
+    pub kind: ListKind,
     /// Name.
     pub name: String,
     /// Description.
@@ -52,7 +53,7 @@ impl From<cinecloud_core::lists::List> for ListSummaryView {
     fn from(l: cinecloud_core::lists::List) -> Self {
         ListSummaryView {
             id: l.id,
-            kind: l.kind.as_str().to_owned(),
+            kind: l.kind,
             name: l.name,
             description: l.description,
             is_public: l.is_public,

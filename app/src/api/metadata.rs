@@ -4,7 +4,7 @@
 use leptos::{prelude::*, server_fn::codec::GetUrl};
 use serde::{Deserialize, Serialize};
 
-use super::catalog::MovieFormView;
+use super::catalog::MovieForm;
 use crate::error::AppError;
 
 /// One film found, as the "Find on TMDb" list shows it.
@@ -41,7 +41,7 @@ pub struct MetadataDraftView {
     /// The provider's id, to import with.
     pub id: i64,
     /// The facts, for the admin to review.
-    pub form: MovieFormView,
+    pub form: MovieForm,
     /// Whether the import will bring a poster.
     pub has_poster: bool,
 }
@@ -82,7 +82,7 @@ pub fn split_year(query: &str, max_year: i32) -> (String, Option<i32>) {
     if let Some((rest, last)) = query.rsplit_once(' ')
         && last.len() == 4
         && let Ok(year) = last.parse::<i32>()
-        && (1888..=max_year).contains(&year)
+        && (cinecloud_vocab::limits::FIRST_YEAR..=max_year).contains(&year)
         && !rest.trim().is_empty()
     {
         return (rest.trim().to_owned(), Some(year));
@@ -142,11 +142,7 @@ pub async fn metadata_draft(id: i64) -> Result<MetadataDraftView, AppError> {
         require_admin().await?;
         let metadata = services()?.metadata;
         let details = metadata.details(id).await.map_err(cinecloud_core::Error::from)?;
-        Ok(MetadataDraftView {
-            id,
-            has_poster: details.poster.is_some(),
-            form: MovieFormView::from(details.form(metadata.region())),
-        })
+        Ok(MetadataDraftView { id, has_poster: details.poster.is_some(), form: details.form(metadata.region()) })
     })
     .await
 }
@@ -154,14 +150,13 @@ pub async fn metadata_draft(id: i64) -> Result<MetadataDraftView, AppError> {
 /// Creates a movie from the provider's film `id` with the reviewed `form` (admins only): its
 /// ids, translations and poster come with it.
 #[server(prefix = "/api", endpoint = "admin/import_movie", input = leptos::server_fn::codec::Json)]
-pub async fn import_movie(id: i64, form: MovieFormView) -> Result<ImportedView, AppError> {
+pub async fn import_movie(id: i64, form: MovieForm) -> Result<ImportedView, AppError> {
     use crate::ssr::*;
     respond(async {
         let admin = require_admin().await?;
         let services = services()?;
         let imported =
-            cinecloud_core::metadata::import_movie(&services, &services.metadata, id, &form.into(), Some(admin.id))
-                .await?;
+            cinecloud_core::metadata::import_movie(&services, &services.metadata, id, &form, Some(admin.id)).await?;
         Ok(ImportedView { id: imported.movie.id, poster_problem: imported.poster_problem })
     })
     .await

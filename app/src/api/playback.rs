@@ -1,6 +1,7 @@
 //! Videos and what viewers watch: admins attach a movie's video; signed-in viewers get where to
 //! play it from, report where they are, and see "Continue watching" and their history.
 
+pub use cinecloud_vocab::PlaybackEvent;
 use leptos::{prelude::*, server_fn::codec::GetUrl};
 use serde::{Deserialize, Serialize};
 
@@ -149,7 +150,7 @@ pub fn stream_url(movie_id: i64) -> String {
 #[server(prefix = "/api", endpoint = "playback/report")]
 pub async fn report_playback(
     movie_id: i64,
-    event: String,
+    event: PlaybackEvent,
     position_ms: i64,
     duration_ms: i64,
 ) -> Result<ProgressView, AppError> {
@@ -157,7 +158,6 @@ pub async fn report_playback(
     use cinecloud_core::playback;
     respond(async {
         let user = require_user().await?;
-        let event = playback::PlaybackEvent::parse(&event).map_err(cinecloud_core::Error::from)?;
         let progress = playback::report(&services()?.db, user.id, movie_id, event, position_ms, duration_ms).await?;
         Ok(progress.into())
     })

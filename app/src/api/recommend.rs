@@ -2,81 +2,19 @@
 //! reason per movie, "More like this", "Not interested", the first-visit pick of favourites,
 //! and the admin's view of the model being served.
 
+pub use cinecloud_vocab::Reason;
 use leptos::{prelude::*, server_fn::codec::GetUrl};
 use serde::{Deserialize, Serialize};
 
 use crate::{api::catalog::MovieCardView, error::AppError};
-
-/// Why a movie is recommended.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ReasonView {
-    /// Most like a movie the viewer rated highly.
-    BecauseYouRated {
-        /// That movie's id.
-        movie_id: i64,
-        /// Its title.
-        title: String,
-        /// The viewer's rating, in half stars.
-        half_stars: i64,
-    },
-    /// Liked by the viewers who liked this movie.
-    PopularWithViewersWhoLiked {
-        /// That movie's id.
-        movie_id: i64,
-        /// Its title.
-        title: String,
-    },
-    /// Among the most-rated in a genre.
-    PopularIn {
-        /// The genre.
-        genre: String,
-    },
-    /// In a genre the viewer likes.
-    InGenre {
-        /// The genre.
-        genre: String,
-    },
-    /// Shares genres or people with the movie on screen.
-    SharesGenresOrPeople,
-    /// Among the most-rated overall.
-    Popular,
-    /// One of the catalog's movies to start with (nothing is rated yet).
-    StartHere,
-}
-
-/// Half stars as people write them: 9 → "4½★".
-pub fn stars(half_stars: i64) -> String {
-    match (half_stars / 2, half_stars % 2 == 1) {
-        (0, _) => "½★".into(),
-        (whole, true) => format!("{whole}½★"),
-        (whole, false) => format!("{whole}★"),
-    }
-}
-
-impl ReasonView {
-    /// The reason as a sentence.
-    pub fn describe(&self) -> String {
-        match self {
-            ReasonView::BecauseYouRated { title, half_stars, .. } => {
-                format!("Because you rated {title} {}", stars(*half_stars))
-            }
-            ReasonView::PopularWithViewersWhoLiked { title, .. } => format!("Popular with viewers who liked {title}"),
-            ReasonView::PopularIn { genre } => format!("Popular in {genre}"),
-            ReasonView::InGenre { genre } => format!("Because you like {genre}"),
-            ReasonView::SharesGenresOrPeople => "Shares genres or people with this movie".into(),
-            ReasonView::Popular => "Popular on Cinecloud".into(),
-            ReasonView::StartHere => "A good place to start".into(),
-        }
-    }
-}
 
 /// A recommended movie and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecommendedView {
     /// The movie.
     pub movie: MovieCardView,
-    /// Why.
-    pub reason: ReasonView,
+    /// Why (the page says it with [`crate::words::Describe`]).
+    pub reason: Reason,
 }
 
 /// What the home page shows a signed-in viewer.
@@ -115,31 +53,13 @@ pub const FAVOURITE_CHOICES: usize = 18;
 
 #[cfg(feature = "ssr")]
 mod convert {
-    use cinecloud_core::recommend::{ModelInfo, Reason, Recommendation};
+    use cinecloud_core::recommend::{ModelInfo, Recommendation};
 
     use super::*;
 
-    impl From<Reason> for ReasonView {
-        fn from(r: Reason) -> Self {
-            match r {
-                Reason::BecauseYouRated { movie_id, title, half_stars } => {
-                    ReasonView::BecauseYouRated { movie_id, title, half_stars }
-                }
-                Reason::PopularWithViewersWhoLiked { movie_id, title } => {
-                    ReasonView::PopularWithViewersWhoLiked { movie_id, title }
-                }
-                Reason::PopularIn { genre } => ReasonView::PopularIn { genre },
-                Reason::InGenre { genre } => ReasonView::InGenre { genre },
-                Reason::SharesGenresOrPeople => ReasonView::SharesGenresOrPeople,
-                Reason::Popular => ReasonView::Popular,
-                Reason::StartHere => ReasonView::StartHere,
-            }
-        }
-    }
-
     impl From<Recommendation> for RecommendedView {
         fn from(r: Recommendation) -> Self {
-            RecommendedView { movie: r.card.into(), reason: r.reason.into() }
+            RecommendedView { movie: r.card.into(), reason: r.reason }
         }
     }
 
@@ -236,20 +156,4 @@ pub async fn recommender_status() -> Result<Option<ModelStatusView>, AppError> {
         Ok(services()?.recommender.info().map(ModelStatusView::from))
     })
     .await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reasons_read_as_sentences() {
-        let rated = ReasonView::BecauseYouRated { movie_id: 1, title: "Metropolis".into(), half_stars: 10 };
-        assert_eq!(rated.describe(), "Because you rated Metropolis 5★");
-        assert_eq!(stars(9), "4½★");
-        assert_eq!(stars(1), "½★");
-        let liked = ReasonView::PopularWithViewersWhoLiked { movie_id: 2, title: "Nosferatu".into() };
-        assert_eq!(liked.describe(), "Popular with viewers who liked Nosferatu");
-        assert_eq!(ReasonView::PopularIn { genre: "Horror".into() }.describe(), "Popular in Horror");
-    }
 }

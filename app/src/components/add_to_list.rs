@@ -2,10 +2,11 @@
 //! "Playlists" menu that ticks the playlists holding the movie and makes a new one on the spot.
 //! The menu loads the viewer's playlists when opened, so a grid of cards costs no extra request.
 
+use cinecloud_vocab::limits::LIST_NAME_CHARS;
 use leptos::prelude::*;
 
 use crate::{
-    api::lists::{ListChoice, add_to_list, create_list, lists_for_movie, remove_from_list},
+    api::lists::{ListChoice, ListKind, add_to_list, create_list, lists_for_movie, remove_from_list},
     components::toast::Toasts,
 };
 
@@ -117,7 +118,7 @@ fn PlaylistMenu(movie_id: i64, title: String, compact: bool, scope: &'static str
     let name_id = format!("{panel_id}-name");
     let label = format!("Playlists for {title}");
     let checkboxes = move |all: Vec<ListChoice>| {
-        let playlists: Vec<ListChoice> = all.into_iter().filter(|c| c.list.kind == "playlist").collect();
+        let playlists: Vec<ListChoice> = all.into_iter().filter(|c| c.list.kind == ListKind::Playlist).collect();
         if playlists.is_empty() {
             return view! { <p class="hint">"No playlists yet."</p> }.into_any();
         }
@@ -178,7 +179,7 @@ fn PlaylistMenu(movie_id: i64, title: String, compact: bool, scope: &'static str
                         }
                     }>
                         <label for=name_id.clone() class="visually-hidden">"New playlist name"</label>
-                        <input id=name_id.clone() placeholder="New playlist" maxlength="80" required
+                        <input id=name_id.clone() placeholder="New playlist" maxlength=LIST_NAME_CHARS required
                             prop:value=move || new_name.get()
                             on:input=move |ev| new_name.set(event_target_value(&ev)) />
                         <button type="submit" class="button" disabled=move || create.pending().get()>"Create"</button>

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::words::{Describe, short_rating};
 use crate::{
     api::catalog::{CoverView, MovieCardView},
     components::{add_to_list::ListButtons, star_rating::StarRating},
@@ -115,7 +116,7 @@ pub fn MovieCard(
                 <span class="card-meta">
                     <span>{movie.year.map(|y| y.to_string()).unwrap_or_default()}</span>
                     <span class="card-rating" title=describe aria-label=describe>
-                        {move || summary.with(|r| format!("{} {}", if r.count > 0 { "★" } else { "☆" }, r.short()))}
+                        {move || summary.with(|r| format!("{} {}", if r.count > 0 { "★" } else { "☆" }, short_rating(r)))}
                     </span>
                 </span>
             </A>

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::ratings::{RatingView, rate_movie};
+use crate::api::ratings::{RatingSummary, rate_movie};
 
 /// "half a star", "1 star", "3 and a half stars", "5 stars".
 pub fn stars_label(half_stars: i64) -> String {
@@ -24,7 +24,7 @@ pub fn stars_label(half_stars: i64) -> String {
 pub fn StarRating(
     movie_id: i64,
     mine: Option<i64>,
-    summary: RwSignal<RatingView>,
+    summary: RwSignal<RatingSummary>,
     /// Draw the small version for a card.
     #[prop(default = false)]
     compact: bool,

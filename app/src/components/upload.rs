@@ -14,7 +14,7 @@ pub struct UploadTarget {
     /// The form field errors belong to.
     pub field: &'static str,
     /// The message for a 413.
-    pub too_large: &'static str,
+    pub too_large: String,
 }
 
 /// Where one upload stands; a panel makes one and hands it to its [`DropZone`].
@@ -80,7 +80,8 @@ pub fn DropZone(
     /// The picker's `accept` MIME types.
     accept: &'static str,
     /// The line under it: types and limits.
-    hint: &'static str,
+    #[prop(into)]
+    hint: String,
     /// Called with the file dropped or chosen.
     #[prop(into)]
     on_file: Callback<web_sys::File>,
@@ -159,7 +160,7 @@ fn send_with_progress<T: DeserializeOwned + 'static>(
         let status = answered.status().unwrap_or(0);
         let body = answered.response_text().ok().flatten().unwrap_or_default();
         if let Some(done) = done_at_end.borrow_mut().take() {
-            done(read_answer(status, &body, field, too_large));
+            done(read_answer(status, &body, field, &too_large));
         }
     });
     let sent = (|| -> Result<(), JsValue> {

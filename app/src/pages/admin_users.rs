@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::words::make_role;
 use crate::{
     api::admin::{AccountSummary, EndUserSessions, SetUserRole, list_users},
     components::form::last_error,
@@ -51,18 +52,18 @@ fn UserTable(
                 <thead><tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col">"Change"</th></tr></thead>
                 <tbody>
                     {users.into_iter().map(|user| {
-                        let next = if user.role == "admin" { "viewer" } else { "admin" };
-                        let label = if next == "admin" { "Make admin" } else { "Make viewer" };
+                        let next = user.role.other();
+                        let label = make_role(next);
                         let end_label = format!("End sessions: {}", user.display_name);
                         view! {
                             <tr>
                                 <td>{user.display_name.clone()}</td>
                                 <td>{user.email.clone()}</td>
-                                <td>{user.role.clone()}</td>
+                                <td>{user.role.as_str()}</td>
                                 <td>
                                     <ActionForm action=set_role attr:class="inline">
                                         <input type="hidden" name="user_id" value=user.id />
-                                        <input type="hidden" name="role" value=next />
+                                        <input type="hidden" name="role" value=next.as_str() />
                                         <button type="submit" class="button secondary" aria-label=format!("{label}: {}", user.display_name)>{label}</button>
                                     </ActionForm>
                                     <ActionForm action=end_sessions attr:class="inline">

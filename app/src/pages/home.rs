@@ -4,9 +4,10 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::components::A;
 
+use crate::words::Describe;
 use crate::{
     api::{
-        catalog::{CatalogQuery, MovieCardView, browse_movies},
+        catalog::{CatalogQuery, MovieCardView, Sort, browse_movies},
         playback::{WatchedView, continue_watching},
         recommend::{ForYouView, RecommendedView, not_interested, recommendations, save_favourites},
     },
@@ -222,8 +223,10 @@ fn FavouritesPicker(choices: Vec<MovieCardView>, reload: RwSignal<u32>) -> impl 
 /// The newest movies in the catalog.
 #[component]
 fn RecentlyAdded() -> impl IntoView {
-    let movies =
-        Resource::new(|| (), |_| browse_movies(CatalogQuery { sort: Some("added".into()), ..CatalogQuery::default() }));
+    let movies = Resource::new(
+        || (),
+        |_| browse_movies(CatalogQuery { sort: Some(Sort::RecentlyAdded), ..CatalogQuery::default() }),
+    );
     view! {
         <section aria-labelledby="recent-heading">
             <div class="row-heading">

@@ -2,6 +2,7 @@
 //! describe, publish, delete it; move movies up and down from the keyboard; remove them. A public
 //! list's page is its share link and works without an account.
 
+use cinecloud_vocab::limits::{LIST_DESCRIPTION_CHARS, LIST_NAME_CHARS};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{
@@ -11,7 +12,7 @@ use leptos_router::{
 
 use crate::{
     api::lists::{
-        CreateList, ListSummaryView, ListView, UpdateList, delete_list, get_list, move_in_list, my_lists,
+        CreateList, ListKind, ListSummaryView, ListView, UpdateList, delete_list, get_list, move_in_list, my_lists,
         remove_from_list,
     },
     components::{
@@ -58,11 +59,11 @@ pub fn MyListsPage() -> impl IntoView {
                 <FormError error />
                 <div class="field">
                     <label for="new-list-name">"Name"</label>
-                    <input id="new-list-name" name="name" required maxlength="80" />
+                    <input id="new-list-name" name="name" required maxlength=LIST_NAME_CHARS />
                 </div>
                 <div class="field">
                     <label for="new-list-description">"Description"</label>
-                    <textarea id="new-list-description" name="description" maxlength="500"></textarea>
+                    <textarea id="new-list-description" name="description" maxlength=LIST_DESCRIPTION_CHARS></textarea>
                 </div>
                 <label class="check"><input type="checkbox" name="is_public" value="true" />" Public: anyone with the link can see it"</label>
                 <button type="submit" class="button">"Create playlist"</button>
@@ -74,7 +75,7 @@ pub fn MyListsPage() -> impl IntoView {
 #[component]
 fn ListTable(lists: Vec<ListSummaryView>) -> impl IntoView {
     // The watchlist is made by the first add to it; until then it is shown, empty, without a link.
-    let no_watchlist_yet = !lists.iter().any(|l| l.kind == "watchlist");
+    let no_watchlist_yet = !lists.iter().any(|l| l.kind == ListKind::Watchlist);
     view! {
         <ul class="list-summaries">
             {no_watchlist_yet.then(|| view! {
@@ -165,7 +166,7 @@ fn ListBody(view: ListView, reload: RwSignal<u32>, update: ServerAction<UpdateLi
     });
     let error = last_error(update);
     let share = list.is_public.then(|| format!("/lists/{list_id}"));
-    let is_watchlist = list.kind == "watchlist";
+    let is_watchlist = list.kind == ListKind::Watchlist;
     let (name, description) = (list.name.clone(), list.description.clone());
     let editor = mine.then(move || {
         view! {
@@ -176,11 +177,11 @@ fn ListBody(view: ListView, reload: RwSignal<u32>, update: ServerAction<UpdateLi
                     <input type="hidden" name="id" value=list_id />
                     <div class="field">
                         <label for="list-name">"Name"</label>
-                        <input id="list-name" name="name" required maxlength="80" value=name readonly=is_watchlist />
+                        <input id="list-name" name="name" required maxlength=LIST_NAME_CHARS value=name readonly=is_watchlist />
                     </div>
                     <div class="field">
                         <label for="list-description">"Description"</label>
-                        <textarea id="list-description" name="description" maxlength="500">{description}</textarea>
+                        <textarea id="list-description" name="description" maxlength=LIST_DESCRIPTION_CHARS>{description}</textarea>
                     </div>
                     <label class="check">
                         <input type="checkbox" name="is_public" value="true" checked=list.is_public />

@@ -1,6 +1,7 @@
 //! Browse and search the catalog. Every filter lives in the URL, so a filtered page can be
 //! shared, reloaded and navigated with back and forward.
 
+use cinecloud_vocab::limits::{FIRST_YEAR, LANGUAGE_CODE_CHARS};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::{
@@ -9,21 +10,13 @@ use leptos_router::{
 };
 
 use crate::{
-    api::catalog::{CatalogQuery, MoviePageView, browse_movies, list_genres},
+    api::catalog::{CatalogQuery, MoviePageView, Sort, browse_movies, list_genres},
     components::{
         movie_card::{MovieCard, MovieGridSkeleton},
         pager::pager,
     },
+    words::sort_label,
 };
-
-const SORTS: &[(&str, &str)] = &[
-    ("relevance", "Best match"),
-    ("title", "Title"),
-    ("year-newest", "Newest first"),
-    ("year-oldest", "Oldest first"),
-    ("added", "Recently added"),
-    ("rating", "Top rated"),
-];
 
 /// The browse page with its search form, results and page links.
 #[component]
@@ -83,11 +76,11 @@ pub fn MoviesPage() -> impl IntoView {
                     </div>
                     <div class="field short">
                         <label for="filter-from">"From year"</label>
-                        <input id="filter-from" name="year_from" type="number" inputmode="numeric" min="1888" max="2100" value=move || query.get().year_from />
+                        <input id="filter-from" name="year_from" type="number" inputmode="numeric" min=FIRST_YEAR max="2100" value=move || query.get().year_from />
                     </div>
                     <div class="field short">
                         <label for="filter-to">"To year"</label>
-                        <input id="filter-to" name="year_to" type="number" inputmode="numeric" min="1888" max="2100" value=move || query.get().year_to />
+                        <input id="filter-to" name="year_to" type="number" inputmode="numeric" min=FIRST_YEAR max="2100" value=move || query.get().year_to />
                     </div>
                     <div class="field short">
                         <label for="filter-runtime">"At most (min)"</label>
@@ -95,14 +88,14 @@ pub fn MoviesPage() -> impl IntoView {
                     </div>
                     <div class="field short">
                         <label for="filter-lang">"Language"</label>
-                        <input id="filter-lang" name="lang" type="text" maxlength="3" placeholder="fr" value=move || query.get().lang />
+                        <input id="filter-lang" name="lang" type="text" maxlength=LANGUAGE_CODE_CHARS placeholder="fr" value=move || query.get().lang />
                     </div>
                     <div class="field">
                         <label for="filter-sort">"Sort by"</label>
                         <select id="filter-sort" name="sort">
-                            {SORTS.iter().map(|(value, label)| {
-                                let selected = move || query.get().sort.as_deref().unwrap_or("relevance") == *value;
-                                view! { <option value=*value selected=selected>{*label}</option> }
+                            {Sort::ALL.iter().map(|&sort| {
+                                let selected = move || query.get().sort.unwrap_or_default() == sort;
+                                view! { <option value=sort.as_str() selected=selected>{sort_label(sort)}</option> }
                             }).collect_view()}
                         </select>
                     </div>

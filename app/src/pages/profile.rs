@@ -1,5 +1,6 @@
 //! The signed-in viewer's profile: name, photo, password, account deletion.
 
+use cinecloud_vocab::limits::{MIB, PHOTO_BYTES};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -218,7 +219,7 @@ fn PhotoForm(viewer: Viewer, state: PhotoUpload) -> impl IntoView {
                     <input id="field-photo" name="photo" type="file" accept="image/jpeg,image/png,image/webp" required aria-describedby="field-photo-error" />
                     <p class="field-error" id="field-photo-error" role="alert">{message}</p>
                 </div>
-                <p class="hint">"JPEG, PNG or WebP, up to 5 MB. It is cropped to a square."</p>
+                <p class="hint">{format!("JPEG, PNG or WebP, up to {} MB. It is cropped to a square.", PHOTO_BYTES / MIB)}</p>
                 <button type="submit" class="button" disabled=move || pending.get()>
                     {move || if pending.get() { "Uploading…" } else { "Upload photo" }}
                 </button>

@@ -6,17 +6,15 @@ use leptos_meta::{Meta, Title};
 use leptos_router::components::A;
 
 use crate::{
-    api::catalog::{CatalogQuery, browse_movies},
+    api::catalog::{CatalogQuery, Sort, browse_movies},
     components::movie_card::{MovieCard, MovieGridSkeleton},
 };
 
 /// The top of the "Top rated" sort, rated movies only.
 #[component]
 pub fn TopRatedPage() -> impl IntoView {
-    let movies = Resource::new(
-        || (),
-        |_| browse_movies(CatalogQuery { sort: Some("rating".into()), ..CatalogQuery::default() }),
-    );
+    let movies =
+        Resource::new(|| (), |_| browse_movies(CatalogQuery { sort: Some(Sort::Rating), ..CatalogQuery::default() }));
     view! {
         <Title text="Top rated" />
         <Meta name="description" content="The movies Cinecloud's viewers rate highest." />

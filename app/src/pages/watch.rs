@@ -9,7 +9,7 @@ use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_params_map};
 
 use crate::{
-    api::playback::{PlaybackView, playback_source, report_playback},
+    api::playback::{PlaybackEvent, PlaybackView, playback_source, report_playback},
     error::AppError,
 };
 
@@ -66,10 +66,10 @@ fn position(video: &web_sys::HtmlVideoElement) -> Option<(i64, i64)> {
 }
 
 /// Sends a report that must survive the page going away (a closed tab, a link elsewhere).
-fn beacon(movie_id: i64, event: &str, (position_ms, duration_ms): (i64, i64)) {
+fn beacon(movie_id: i64, event: PlaybackEvent, (position_ms, duration_ms): (i64, i64)) {
     let Ok(params) = web_sys::UrlSearchParams::new() else { return };
     params.append("movie_id", &movie_id.to_string());
-    params.append("event", event);
+    params.append("event", event.as_str());
     params.append("position_ms", &position_ms.to_string());
     params.append("duration_ms", &duration_ms.to_string());
     let _ = window().navigator().send_beacon_with_opt_url_search_params("/api/playback/report", Some(&params));
@@ -91,12 +91,12 @@ impl Reporter {
     }
 
     /// Sends a report; false while the running time is not known yet (nothing to report against).
-    fn report(self, event: &'static str) -> bool {
+    fn report(self, event: PlaybackEvent) -> bool {
         let Some(at) = self.video.get_untracked().and_then(|v| position(&v)) else { return false };
         self.last_report.set_value(js_sys::Date::now());
         let movie_id = self.movie_id;
         leptos::task::spawn_local(async move {
-            if let Err(e) = report_playback(movie_id, event.to_owned(), at.0, at.1).await {
+            if let Err(e) = report_playback(movie_id, event, at.0, at.1).await {
                 leptos::logging::warn!("could not save the playback position: {e}");
             }
         });
@@ -105,7 +105,7 @@ impl Reporter {
 
     /// "start" once per visit, as soon as playing began and the running time is known.
     fn start(self) {
-        if !self.started.get_value() && self.report("start") {
+        if !self.started.get_value() && self.report(PlaybackEvent::Start) {
             self.started.set_value(true);
         }
     }
@@ -115,7 +115,7 @@ impl Reporter {
         if !self.started.get_value() {
             self.start();
         } else if js_sys::Date::now() - self.last_report.get_value() >= REPORT_EVERY_MS {
-            self.report("progress");
+            self.report(PlaybackEvent::Progress);
         }
     }
 }
@@ -163,7 +163,7 @@ fn Player(source: PlaybackView) -> impl IntoView {
     };
     let on_pause = move |_| {
         if video.get_untracked().is_some_and(|v| !v.ended()) {
-            reporter.report("pause");
+            reporter.report(PlaybackEvent::Pause);
         }
     };
     let on_loaded = move |_| {
@@ -199,13 +199,13 @@ fn Player(source: PlaybackView) -> impl IntoView {
     let seen = last_seen.clone();
     let on_hide = window_event_listener(leptos::ev::pagehide, move |_| {
         if let Some(at) = *seen.lock().expect("unpoisoned") {
-            beacon(movie_id, "pause", at);
+            beacon(movie_id, PlaybackEvent::Pause, at);
         }
     });
     on_cleanup(move || {
         on_hide.remove();
         if let Some(at) = *last_seen.lock().expect("unpoisoned") {
-            beacon(movie_id, "pause", at);
+            beacon(movie_id, PlaybackEvent::Pause, at);
         }
     });
 
@@ -225,8 +225,8 @@ fn Player(source: PlaybackView) -> impl IntoView {
                 on:play=on_play
                 on:pause=on_pause
                 on:timeupdate=on_time
-                on:seeked=move |_| { reporter.report("seek"); }
-                on:ended=move |_| { reporter.report("finish"); }
+                on:seeked=move |_| { reporter.report(PlaybackEvent::Seek); }
+                on:ended=move |_| { reporter.report(PlaybackEvent::Finish); }
                 on:loadedmetadata=on_loaded
                 on:error=on_error
             >

@@ -39,7 +39,7 @@ pub const PHOTO_LIMITS: DecodeLimits = DecodeLimits { max_side: 4096, max_alloc:
 /// Covers are kept up to 1000 px wide; a print-size poster scan still fits.
 pub const COVER_LIMITS: DecodeLimits = DecodeLimits { max_side: 6000, max_alloc: 160 * 1024 * 1024 };
 /// Largest cover upload accepted, in bytes (a provider's poster too).
-pub const MAX_COVER_BYTES: usize = 10 * 1024 * 1024;
+pub const MAX_COVER_BYTES: usize = cinecloud_vocab::limits::COVER_BYTES;
 /// Side of the square profile photo that is stored.
 pub const PROFILE_PHOTO_SIDE: u32 = 256;
 

@@ -25,7 +25,6 @@ pub mod recommend;
 pub mod security_events;
 pub mod services;
 pub mod sign_ins;
-pub mod spelling;
 pub mod storage;
 pub mod videos;
 pub mod viewer;

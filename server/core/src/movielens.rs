@@ -240,9 +240,8 @@ fn catalog_input(movie: &MovieLensMovie, this_year: i32) -> anyhow::Result<Movie
         genres: movie.genres.clone(),
         ..MovieForm::default()
     };
-    form(movie.year)
-        .validate(this_year)
-        .or_else(|e| if e.field == "year" { form(None).validate(this_year) } else { Err(e) })
+    MovieInput::from_form(&form(movie.year), this_year)
+        .or_else(|e| if e.field == "year" { MovieInput::from_form(&form(None), this_year) } else { Err(e) })
         .map_err(|e| anyhow::anyhow!("MovieLens movie {} ({}): {}", movie.id, movie.title, e.message))
 }
 

@@ -8,12 +8,9 @@ use axum::{
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use cinecloud_core::{
-    catalog::{self, CreditRole, MovieQuery, Sort},
-    ratings::RatingSummary,
-};
+use cinecloud_core::catalog::{self, CreditRole, MovieQuery, Sort};
+use cinecloud_vocab::api;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 use crate::{
     state::AppState,
@@ -42,7 +39,7 @@ pub struct ApiError(StatusCode, String);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.0, Json(json!({ "error": self.1 }))).into_response()
+        (self.0, Json(api::Failure { error: self.1 })).into_response()
     }
 }
 
@@ -94,27 +91,10 @@ impl ListParams {
     }
 }
 
-/// A movie in a list.
-#[derive(Serialize)]
-struct MovieSummary {
-    id: i64,
-    title: String,
-    year: Option<i32>,
-    cover: Option<serde_json::Value>,
-    rating: serde_json::Value,
-    url: String,
-}
-
-/// A rating summary as JSON: the mean in stars (null when unrated) and the count.
-fn rating_json(r: RatingSummary) -> serde_json::Value {
-    json!({ "average": r.average(), "count": r.count })
-}
-
-/// The URLs of a cover's images, as JSON: three named sizes and a `srcset` of them all.
-fn cover_json(prefix: Option<&str>) -> Option<serde_json::Value> {
+/// The URLs of a cover's images: three named sizes and a `srcset` of them all.
+fn cover(prefix: Option<&str>) -> Option<api::Cover> {
     use cinecloud_core::covers::{cover_srcset, cover_url as url};
-    prefix
-        .map(|p| json!({ "card": url(p, 320), "detail": url(p, 640), "full": url(p, 1280), "srcset": cover_srcset(p) }))
+    prefix.map(|p| api::Cover { card: url(p, 320), detail: url(p, 640), full: url(p, 1280), srcset: cover_srcset(p) })
 }
 
 /// What a cache may do with an API answer: keep it, but ask again each time (with the ETag, so
@@ -123,8 +103,8 @@ const REVALIDATE: HeaderValue = HeaderValue::from_static("public, no-cache");
 
 /// A JSON answer with a weak ETag over its body (weak: the same JSON goes out brotli, gzip or
 /// plain), or `304 Not Modified` when the request's `If-None-Match` names that tag already.
-fn revalidated(request: &HeaderMap, body: &serde_json::Value) -> Response {
-    let bytes = serde_json::to_vec(body).expect("JSON values always serialize");
+fn revalidated(request: &HeaderMap, body: &impl Serialize) -> Response {
+    let bytes = serde_json::to_vec(body).expect("the API's shapes always serialize");
     let tag = format!("W/\"{}\"", content_hash(&bytes));
     let etag = HeaderValue::from_str(&tag).expect("hex is a valid header value");
     let headers = [(header::ETAG, etag), (header::CACHE_CONTROL, REVALIDATE)];
@@ -144,21 +124,25 @@ pub async fn list_movies(
     let query = params.to_query()?;
     let services = &state.services;
     let page = services.catalog.browse(&services.db, &query).await.map_err(failure)?;
-    let body = json!({
-            "page_count": page.page_count(),
-            "total": page.total,
-            "total_exact": page.total_exact,
-            "page": page.page,
-            "per_page": page.per_page,
-            "items": page.items.into_iter().map(|m| MovieSummary {
-                rating: rating_json(m.rating()),
+    let body = api::MoviePage {
+        page_count: page.page_count(),
+        total: page.total,
+        total_exact: page.total_exact,
+        page: page.page,
+        per_page: page.per_page,
+        items: page
+            .items
+            .into_iter()
+            .map(|m| api::MovieSummary {
+                rating: m.rating().into(),
                 url: format!("/movies/{}", m.id),
+                cover: cover(m.cover_key.as_deref()),
                 id: m.id,
                 title: m.title,
                 year: m.year,
-                cover: cover_json(m.cover_key.as_deref()),
-            }).collect::<Vec<_>>(),
-    });
+            })
+            .collect(),
+    };
     Ok(revalidated(&headers, &body))
 }
 
@@ -174,28 +158,32 @@ pub async fn get_movie(
         m.credits
             .iter()
             .filter(|c| c.role == role)
-            .map(|c| json!({ "person_id": c.person.id, "name": c.person.name, "character": c.character }))
-            .collect::<Vec<_>>()
+            .map(|c| api::Credit {
+                person_id: c.person.id,
+                name: c.person.name.clone(),
+                character: c.character.clone(),
+            })
+            .collect()
     };
-    let body = json!({
-        "id": m.id,
-        "title": m.input.title,
-        "original_title": m.input.original_title,
-        "year": m.input.year,
-        "runtime_minutes": m.input.runtime_minutes,
-        "synopsis": m.input.synopsis,
-        "country": m.input.country,
-        "original_language": m.input.original_language,
-        "age_rating": m.input.age_rating,
-        "trailer_url": m.input.trailer_url,
-        "genres": m.genres.iter().map(|g| json!({ "slug": g.slug, "name": g.name })).collect::<Vec<_>>(),
-        "directors": people(CreditRole::Director),
-        "cast": people(CreditRole::Cast),
-        "cover": cover_json(m.cover_key.as_deref()),
-        "rating": rating_json(m.rating),
-        "updated_at": m.updated_at,
-        "url": format!("/movies/{}", m.id),
-    });
+    let body = api::Movie {
+        id: m.id,
+        directors: people(CreditRole::Director),
+        cast: people(CreditRole::Cast),
+        genres: m.genres.iter().map(|g| api::Genre { slug: g.slug.clone(), name: g.name.clone() }).collect(),
+        cover: cover(m.cover_key.as_deref()),
+        rating: m.rating.into(),
+        updated_at: m.updated_at,
+        url: format!("/movies/{}", m.id),
+        title: m.input.title,
+        original_title: m.input.original_title,
+        year: m.input.year,
+        runtime_minutes: m.input.runtime_minutes,
+        synopsis: m.input.synopsis,
+        country: m.input.country,
+        original_language: m.input.original_language,
+        age_rating: m.input.age_rating,
+        trailer_url: m.input.trailer_url,
+    };
     Ok(revalidated(&headers, &body))
 }
 

@@ -3,7 +3,7 @@
 
 use std::net::SocketAddr;
 
-use app::ssr::ClientAddr;
+use app::{error::AppError, ssr::ClientAddr};
 use axum::{
     body::Body,
     extract::{ConnectInfo, Request, State},
@@ -12,6 +12,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use http_body_util::Limited;
+use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
 
 use crate::{state::AppState, web::headers::has_session_cookie};
 
@@ -94,6 +95,30 @@ pub async fn catalog_writes(State(state): State<AppState>, request: Request, nex
         state.services.catalog.changed();
     }
     response
+}
+
+/// Answers a server function's arguments that do not decode (a word no kind has, a number that
+/// is not one) with `400 Bad Request`. Leptos sends that failure as a 500 before the function
+/// runs, so the status the app gives it ([`AppError::Transport`]) never applies on its own; a
+/// client's mistake must not look like a server fault to the caller, the logs or the alarms.
+pub async fn bad_arguments_are_bad_requests(request: Request, next: Next) -> Response {
+    let server_fn = request.uri().path().starts_with("/api/") && !request.uri().path().starts_with("/api/v1/");
+    let response = next.run(request).await;
+    if !server_fn
+        || response.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !response.headers().contains_key(SERVER_FN_ERROR_HEADER)
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    // Server functions' error bodies are a few hundred bytes of JSON.
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong.").into_response();
+    };
+    if matches!(serde_json::from_slice(&bytes), Ok(AppError::Transport(_))) {
+        parts.status = StatusCode::BAD_REQUEST;
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// Largest request body for ordinary requests (form posts to server functions).

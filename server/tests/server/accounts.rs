@@ -34,7 +34,7 @@ async fn admin_functions_refuse_anonymous_and_viewer_callers(backend: Backend) {
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("ada@example.com") && !body.contains("argon2"), "{body}");
     let promoted = app.post::<AccountSummary>(&admin, "admin/set_user_role", &form).await.unwrap();
-    assert_eq!(promoted.role, "admin");
+    assert_eq!(promoted.role, app::api::admin::Role::Admin);
     assert_eq!(accounts::find_user(db, ada.id).await.unwrap().role, Role::Admin);
 }
 

@@ -1,7 +1,7 @@
 //! The catalog through the real router: pages rendered on the server, the JSON API, admin-only
 //! changes, covers, people pages and ratings.
 
-use app::api::catalog::{MovieCardView, MovieFormView, MovieView, RatingView};
+use app::api::catalog::{MovieCardView, MovieView, RatingSummary};
 use cinecloud_core::{
     Backend,
     catalog::{self, MovieForm},
@@ -101,11 +101,11 @@ async fn only_admins_change_the_catalog(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let db = &app.backends.services.db;
     let count = || catalog::seed::movie_count(db);
-    let form = |title: &str| MovieFormView {
+    let form = |title: &str| MovieForm {
         title: title.into(),
         year: "1902".into(),
         genres: vec!["Science Fiction".into()],
-        ..MovieFormView::default()
+        ..MovieForm::default()
     };
     let movie = json!({ "form": form("Le Voyage") });
 
@@ -121,8 +121,7 @@ async fn only_admins_change_the_catalog(backend: Backend) {
     let id_text = id.to_string();
 
     // Viewers cannot edit or delete either; the movie stays as it was.
-    let edit =
-        json!({ "id": id, "version": 1, "form": MovieFormView { title: "Hacked".into(), ..Default::default() } });
+    let edit = json!({ "id": id, "version": 1, "form": MovieForm { title: "Hacked".into(), ..Default::default() } });
     let by_viewer = app.post_json::<MovieView>(&viewer, "admin/update_movie", &edit).await;
     assert_eq!(by_viewer.unwrap_err().status, StatusCode::FORBIDDEN);
     let by_viewer = app.post::<()>(&viewer, "admin/delete_movie", &[("id", id_text.as_str())]).await;
@@ -259,7 +258,7 @@ async fn viewers_rate_movies_and_anonymous_callers_cannot(backend: Backend) {
     assert_eq!(summary().await.count, 0, "an anonymous rating is not stored");
 
     let ada = app.signed_up("ada@example.com").await;
-    assert_eq!(app.rate(&ada, id, Some(8)).await, Ok(RatingView { count: 1, sum_half_stars: 8 }));
+    assert_eq!(app.rate(&ada, id, Some(8)).await, Ok(RatingSummary { count: 1, sum_half_stars: 8 }));
     let refused = app.rate(&ada, id, Some(11)).await.unwrap_err();
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{refused:?}");
     assert_eq!(summary().await.sum_half_stars, 8, "a bad rating changes nothing");
@@ -291,11 +290,11 @@ async fn first_match(db: &cinecloud_core::Db, text: &str) -> i64 {
 /// Renames a movie through the editor, as an admin on `app`.
 async fn rename(app: &TestApp, admin: &reqwest::Client, id: i64, title: &str) {
     let movie = app.movie(admin, id).await.unwrap();
-    let form = MovieFormView {
+    let form = MovieForm {
         title: title.into(),
         year: movie.year.map(|y| y.to_string()).unwrap_or_default(),
         genres: movie.genres.iter().map(|g| g.name.clone()).collect(),
-        ..MovieFormView::default()
+        ..MovieForm::default()
     };
     let edit = json!({ "id": id, "version": movie.version, "form": form });
     app.post_json::<MovieView>(admin, "admin/update_movie", &edit).await.unwrap();

@@ -8,7 +8,7 @@ use std::time::Duration;
 use app::api::{
     auth::Viewer,
     catalog::MovieView,
-    recommend::{ForYouView, ModelStatusView, ReasonView},
+    recommend::{ForYouView, ModelStatusView, Reason},
 };
 use cinecloud_core::{
     catalog::{self, MovieForm},
@@ -153,8 +153,8 @@ async fn answered<T: DeserializeOwned>(response: reqwest::Response) -> (StatusCo
     (status, value, server)
 }
 
-fn names_movie(reason: &ReasonView, movie: i64) -> bool {
-    matches!(reason, ReasonView::BecauseYouRated { movie_id, .. } | ReasonView::PopularWithViewersWhoLiked { movie_id, .. } if *movie_id == movie)
+fn names_movie(reason: &Reason, movie: i64) -> bool {
+    matches!(reason, Reason::BecauseYouRated { movie_id, .. } | Reason::PopularWithViewersWhoLiked { movie_id, .. } if *movie_id == movie)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -34,7 +34,7 @@ async fn lists_through_server_functions_keep_private_lists_private(backend: Back
     // No list named: the watchlist.
     app.add_to_list(&ada, None, ids[0]).await.unwrap();
     let mine = app.my_lists(&ada).await.unwrap();
-    assert_eq!(mine[0].kind, "watchlist");
+    assert_eq!(mine[0].kind, app::api::lists::ListKind::Watchlist);
     assert_eq!((mine[0].movie_count, mine[1].movie_count), (1, 3));
 
     // What the list buttons on a card and on a movie's page read: the caller's own lists, each

@@ -1,7 +1,7 @@
 //! Recommendations through the real router: none for visitors, "not interested" needs a viewer
 //! and sticks, the favourites question, "More like this" for anyone, the model view for admins.
 
-use app::api::recommend::{ModelStatusView, ReasonView, RecommendedView};
+use app::api::recommend::{ModelStatusView, Reason, RecommendedView};
 use cinecloud_core::{
     Backend, accounts,
     catalog::{self, MovieForm},
@@ -33,7 +33,7 @@ async fn recommendations_need_a_viewer_and_not_interested_sticks(backend: Backen
     let view = app.recommendations(&ada).await.unwrap().expect("a viewer's row");
     assert_eq!(view.favourite_choices.len(), 3);
     assert_eq!(view.items.len(), 3);
-    assert!(view.items.iter().all(|i| i.reason == ReasonView::StartHere), "{view:?}");
+    assert!(view.items.iter().all(|i| i.reason == Reason::StartHere), "{view:?}");
 
     app.not_interested(&ada, ids[1], false).await.unwrap();
     assert_eq!(app.not_interested(&ada, 987654, false).await.unwrap_err().status, StatusCode::NOT_FOUND);
@@ -57,7 +57,7 @@ async fn recommendations_need_a_viewer_and_not_interested_sticks(backend: Backen
 
     // More like this works for anyone; the model's admin view is for admins only.
     let similar = app.get::<Vec<RecommendedView>>(&app.client(), &format!("more_like_this?id={}", ids[0])).await;
-    assert!(similar.unwrap().iter().any(|r| r.reason == ReasonView::SharesGenresOrPeople));
+    assert!(similar.unwrap().iter().any(|r| r.reason == Reason::SharesGenresOrPeople));
     let model = |client| app.get::<Option<ModelStatusView>>(client, "admin/recommender");
     assert_eq!(model(&ada).await.unwrap_err().status, StatusCode::FORBIDDEN);
     let visitor = app.client();

@@ -4,7 +4,7 @@
 use app::{
     api::{
         auth::Viewer,
-        catalog::{MovieView, RatingView},
+        catalog::{MovieView, RatingSummary},
         lists::{ListChoice, ListSummaryView, ListView},
         recommend::ForYouView,
     },
@@ -274,7 +274,7 @@ impl TestApp {
     }
 
     /// Rates a movie in half stars, or with `None` removes the rating.
-    pub async fn rate(&self, client: &Client, id: i64, half_stars: Option<i64>) -> Answer<RatingView> {
+    pub async fn rate(&self, client: &Client, id: i64, half_stars: Option<i64>) -> Answer<RatingSummary> {
         let (id, half_stars) = (id.to_string(), half_stars.map(|h| h.to_string()));
         let mut form = vec![("id", id.as_str())];
         form.extend(half_stars.as_deref().map(|h| ("half_stars", h)));

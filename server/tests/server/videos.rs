@@ -130,6 +130,22 @@ async fn the_local_stream_serves_ranges_to_signed_in_viewers_only(backend: Backe
     let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
     app.post::<ProgressView>(&viewer, "playback/report", &form).await.unwrap();
     assert_eq!(source(&app, &viewer, id).await.unwrap().resume_at_ms, Some(754000));
+    // An event no player sends is refused before it reaches the database.
+    let rewind: Vec<(&str, &str)> = form
+        .iter()
+        .map(|&(k, v)| {
+            if k == "event" {
+                (k, "rewind")
+            } else if k == "position_ms" {
+                (k, "1000")
+            } else {
+                (k, v)
+            }
+        })
+        .collect();
+    let refused = app.post::<ProgressView>(&viewer, "playback/report", &rewind).await.unwrap_err();
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+    assert_eq!(source(&app, &viewer, id).await.unwrap().resume_at_ms, Some(754000));
     let resumable = app.get::<Vec<WatchedView>>(&viewer, "playback/continue").await.unwrap();
     assert!(resumable.iter().any(|w| w.movie.title == "Sunrise"), "{resumable:?}");
 }

@@ -13,7 +13,7 @@ pub(super) fn cover(key: Option<String>) -> Option<CoverView> {
 
 impl From<MovieCard> for MovieCardView {
     fn from(m: MovieCard) -> Self {
-        let rating = RatingView::from(m.rating());
+        let rating = m.rating();
         MovieCardView {
             id: m.id,
             title: m.title,
@@ -65,7 +65,7 @@ impl From<Movie> for MovieView {
             genres: m.genres.iter().map(|g| GenreView { slug: g.slug.clone(), name: g.name.clone() }).collect(),
             cover: cover(m.cover_key.clone()),
             version: m.version,
-            rating: RatingView::from(m.rating),
+            rating: m.rating,
             my_rating: None,
             video: m.video_type.clone(),
             on_watchlist: false,

@@ -1,9 +1,10 @@
 //! The catalog as viewers see it: browse, search, filter, and one movie's page.
 
+pub use cinecloud_vocab::Sort;
 use leptos::{prelude::*, server_fn::codec::GetUrl};
 use serde::{Deserialize, Serialize};
 
-pub use super::ratings::RatingView;
+pub use super::ratings::RatingSummary;
 use crate::error::AppError;
 
 /// A browse or search request as it appears in the URL (`/movies?q=…&genre=…&page=2`).
@@ -23,8 +24,8 @@ pub struct CatalogQuery {
     pub runtime_max: Option<i32>,
     /// Original language code.
     pub lang: Option<String>,
-    /// `relevance`, `title`, `year-newest`, `year-oldest` or `added`.
-    pub sort: Option<String>,
+    /// The order (an unknown word in the URL is left out, which is relevance).
+    pub sort: Option<Sort>,
     /// 1-based page.
     pub page: Option<u32>,
 }
@@ -53,7 +54,7 @@ impl CatalogQuery {
             runtime_min: number("runtime_min"),
             runtime_max: number("runtime_max"),
             lang: text("lang"),
-            sort: text("sort"),
+            sort: text("sort").and_then(|v| v.parse().ok()),
             page: text("page").and_then(|v| v.parse().ok()).filter(|p| *p >= 1),
         }
     }
@@ -73,7 +74,7 @@ impl CatalogQuery {
         add("runtime_min", self.runtime_min.map(|v| v.to_string()));
         add("runtime_max", self.runtime_max.map(|v| v.to_string()));
         add("lang", self.lang.clone());
-        add("sort", self.sort.clone());
+        add("sort", self.sort.map(|s| s.as_str().to_owned()));
         add("page", page.or(self.page).filter(|p| *p > 1).map(|p| p.to_string()));
         if pairs.is_empty() {
             return "/movies".to_owned();
@@ -119,7 +120,7 @@ pub struct MovieCardView {
     pub cover: Option<CoverView>,
     /// Viewers' ratings.
     #[serde(default)]
-    pub rating: RatingView,
+    pub rating: RatingSummary,
     /// The signed-in viewer's own rating in half stars.
     #[serde(default)]
     pub mine: Option<i64>,
@@ -201,7 +202,7 @@ pub struct MovieView {
     pub version: i64,
     /// Viewers' ratings.
     #[serde(default)]
-    pub rating: RatingView,
+    pub rating: RatingSummary,
     /// The signed-in viewer's own rating in half stars.
     #[serde(default)]
     pub my_rating: Option<i64>,
@@ -253,7 +254,7 @@ pub async fn browse_movies(
     // An unfiltered query has no fields at all in the URL.
     #[server(default)] query: CatalogQuery,
 ) -> Result<MoviePageView, AppError> {
-    use cinecloud_core::catalog::{MovieQuery, Sort};
+    use cinecloud_core::catalog::MovieQuery;
     crate::ssr::respond(async {
         let q = MovieQuery {
             text: query.q,
@@ -263,7 +264,7 @@ pub async fn browse_movies(
             runtime_min: query.runtime_min,
             runtime_max: query.runtime_max,
             language: query.lang,
-            sort: query.sort.as_deref().map(Sort::parse_or_default).unwrap_or_default(),
+            sort: query.sort.unwrap_or_default(),
             page: query.page.unwrap_or(1),
             per_page: 24,
         };
@@ -304,96 +305,15 @@ pub async fn get_movie(id: i64) -> Result<MovieView, AppError> {
 }
 
 /// A movie's editable facts as the edit form sends them.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MovieFormView {
-    /// Title.
-    pub title: String,
-    /// Original title.
-    #[serde(default)]
-    pub original_title: String,
-    /// Year, as typed.
-    #[serde(default)]
-    pub year: String,
-    /// Runtime in minutes, as typed.
-    #[serde(default)]
-    pub runtime_minutes: String,
-    /// Synopsis.
-    #[serde(default)]
-    pub synopsis: String,
-    /// Country code.
-    #[serde(default)]
-    pub country: String,
-    /// Language code.
-    #[serde(default)]
-    pub original_language: String,
-    /// Age rating.
-    #[serde(default)]
-    pub age_rating: String,
-    /// Trailer link.
-    #[serde(default)]
-    pub trailer_url: String,
-    /// Genre names.
-    #[serde(default)]
-    pub genres: Vec<String>,
-    /// Director names.
-    #[serde(default)]
-    pub directors: Vec<String>,
-    /// Cast as `(name, character)`.
-    #[serde(default)]
-    pub cast: Vec<(String, Option<String>)>,
-}
-
-#[cfg(feature = "ssr")]
-impl From<MovieFormView> for cinecloud_core::catalog::MovieForm {
-    fn from(f: MovieFormView) -> Self {
-        cinecloud_core::catalog::MovieForm {
-            title: f.title,
-            original_title: f.original_title,
-            year: f.year,
-            runtime_minutes: f.runtime_minutes,
-            synopsis: f.synopsis,
-            country: f.country,
-            original_language: f.original_language,
-            age_rating: f.age_rating,
-            trailer_url: f.trailer_url,
-            genres: f.genres,
-            directors: f.directors,
-            cast: f
-                .cast
-                .into_iter()
-                .map(|(name, character)| cinecloud_core::catalog::CastMember { name, character })
-                .collect(),
-        }
-    }
-}
-
-#[cfg(feature = "ssr")]
-impl From<cinecloud_core::catalog::MovieForm> for MovieFormView {
-    fn from(f: cinecloud_core::catalog::MovieForm) -> Self {
-        MovieFormView {
-            title: f.title,
-            original_title: f.original_title,
-            year: f.year,
-            runtime_minutes: f.runtime_minutes,
-            synopsis: f.synopsis,
-            country: f.country,
-            original_language: f.original_language,
-            age_rating: f.age_rating,
-            trailer_url: f.trailer_url,
-            genres: f.genres,
-            directors: f.directors,
-            cast: f.cast.into_iter().map(|c| (c.name, c.character)).collect(),
-        }
-    }
-}
+pub use cinecloud_vocab::{CastMember, MovieForm};
 
 /// Creates a movie (admins only); returns its id.
 #[server(prefix = "/api", endpoint = "admin/create_movie", input = leptos::server_fn::codec::Json)]
-pub async fn create_movie(form: MovieFormView) -> Result<i64, AppError> {
+pub async fn create_movie(form: MovieForm) -> Result<i64, AppError> {
     use crate::ssr::*;
     respond(async {
         let admin = require_admin().await?;
-        let movie = cinecloud_core::catalog::create_movie(&services()?.db, &form.into(), Some(admin.id)).await?;
+        let movie = cinecloud_core::catalog::create_movie(&services()?.db, &form, Some(admin.id)).await?;
         Ok(movie.id)
     })
     .await
@@ -401,12 +321,12 @@ pub async fn create_movie(form: MovieFormView) -> Result<i64, AppError> {
 
 /// Saves an edit that started from `version` (admins only); a stale version is refused.
 #[server(prefix = "/api", endpoint = "admin/update_movie", input = leptos::server_fn::codec::Json)]
-pub async fn update_movie(id: i64, version: i64, form: MovieFormView) -> Result<MovieView, AppError> {
+pub async fn update_movie(id: i64, version: i64, form: MovieForm) -> Result<MovieView, AppError> {
     use crate::ssr::*;
     respond(async {
         let admin = require_admin().await?;
         let db = services()?.db;
-        let movie = cinecloud_core::catalog::update_movie(&db, id, version, &form.into(), Some(admin.id)).await?;
+        let movie = cinecloud_core::catalog::update_movie(&db, id, version, &form, Some(admin.id)).await?;
         Ok(movie.into())
     })
     .await

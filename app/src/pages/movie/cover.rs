@@ -1,6 +1,7 @@
 //! The cover on a movie's page and, in edit mode, its upload: drag-and-drop or file picker, sent
 //! with `XMLHttpRequest` so that the upload's progress can be shown.
 
+use cinecloud_vocab::limits::{COVER_BYTES, MIB};
 use leptos::prelude::*;
 
 use crate::{
@@ -12,10 +13,10 @@ use crate::{
     error::AppError,
 };
 
-/// Largest file the page sends; the server enforces the same limit.
-const MAX_BYTES: f64 = 10.0 * 1024.0 * 1024.0;
-/// What the page says when a file is over it.
-const TOO_LARGE: &str = "The image is larger than 10 MB.";
+/// What the page says when a file is over the limit (the server enforces the same one).
+fn too_large() -> String {
+    format!("The image is larger than {} MB.", COVER_BYTES / MIB)
+}
 
 /// The cover, with upload controls while an admin edits.
 #[component]
@@ -28,8 +29,8 @@ pub fn CoverPanel(movie: RwSignal<MovieView>, editing: Signal<bool>, is_new: boo
         None => {}
     });
     let on_file = move |file: web_sys::File| {
-        if file.size() > MAX_BYTES {
-            state.error.set(Some(AppError::invalid("cover", TOO_LARGE)));
+        if file.size() > COVER_BYTES as f64 {
+            state.error.set(Some(AppError::invalid("cover", too_large())));
             return;
         }
         let (id, version) = movie.with_untracked(|m| (m.id, m.version));
@@ -40,7 +41,7 @@ pub fn CoverPanel(movie: RwSignal<MovieView>, editing: Signal<bool>, is_new: boo
             form.append_with_blob_and_filename("cover", &file, &file.name())?;
             Ok(form)
         })();
-        let target = UploadTarget { url: crate::api::covers::UPLOAD_COVER_URL, field: "cover", too_large: TOO_LARGE };
+        let target = UploadTarget { url: crate::api::covers::UPLOAD_COVER_URL, field: "cover", too_large: too_large() };
         state.send(target, form, move |saved: MovieView| movie.set(saved));
     };
 
@@ -51,7 +52,7 @@ pub fn CoverPanel(movie: RwSignal<MovieView>, editing: Signal<bool>, is_new: boo
             })}
             <Show when=move || editing.get() && !is_new>
                 <DropZone state field="cover" what="Cover" prompt="Drop an image here, or choose one:"
-                    accept="image/jpeg,image/png,image/webp" hint="JPEG, PNG or WebP, up to 10 MB. It is cropped to 2:3."
+                    accept="image/jpeg,image/png,image/webp" hint=format!("JPEG, PNG or WebP, up to {} MB. It is cropped to 2:3.", COVER_BYTES / MIB)
                     on_file />
                 <Show when=move || movie.with(|m| m.cover.is_some())>
                     <button type="button" class="button secondary" disabled=move || remove.pending().get() || state.uploading.get()

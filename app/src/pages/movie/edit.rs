@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    api::catalog::{MovieFormView, MovieView, list_genres, suggest_people},
+    api::catalog::{CastMember, MovieForm, MovieView, list_genres, suggest_people},
     error::AppError,
 };
 
@@ -63,7 +63,7 @@ impl Draft {
     }
 
     /// Fills every field from a form (a film picked from the metadata provider).
-    pub fn fill(&self, f: &MovieFormView) {
+    pub fn fill(&self, f: &MovieForm) {
         self.title.set(f.title.clone());
         self.original_title.set(f.original_title.clone());
         self.year.set(f.year.clone());
@@ -75,14 +75,12 @@ impl Draft {
         self.trailer_url.set(f.trailer_url.clone());
         self.genres.set(f.genres.clone());
         self.directors.set(f.directors.clone());
-        self.cast.set(
-            f.cast.iter().map(|(name, character)| (name.clone(), character.clone().unwrap_or_default())).collect(),
-        );
+        self.cast.set(f.cast.iter().map(|c| (c.name.clone(), c.character.clone().unwrap_or_default())).collect());
     }
 
     /// What is sent to the server; blank cast rows are dropped.
-    pub fn form(&self) -> MovieFormView {
-        MovieFormView {
+    pub fn form(&self) -> MovieForm {
+        MovieForm {
             title: self.title.get_untracked(),
             original_title: self.original_title.get_untracked(),
             year: self.year.get_untracked(),
@@ -101,7 +99,7 @@ impl Draft {
                 .filter(|(name, _)| !name.trim().is_empty())
                 .map(|(name, character)| {
                     let character = character.trim().to_owned();
-                    (name, (!character.is_empty()).then_some(character))
+                    CastMember { name, character: (!character.is_empty()).then_some(character) }
                 })
                 .collect(),
         }

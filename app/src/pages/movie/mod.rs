@@ -18,8 +18,9 @@ use leptos_router::{
     hooks::{use_navigate, use_params_map},
 };
 
+use crate::words::Describe;
 use crate::{
-    api::catalog::{MovieFormView, MovieView, create_movie, get_movie},
+    api::catalog::{MovieForm, MovieView, create_movie, get_movie},
     api::metadata::import_movie,
     api::recommend::{RecommendedView, more_like_this},
     components::{movie_card::MovieCard, toast::Toasts},
@@ -114,7 +115,7 @@ struct Editor {
     /// The unsaved edit.
     draft: Draft,
     /// Saves the draft (creates the movie on the new-movie page).
-    save: Action<MovieFormView, Result<Saved, AppError>>,
+    save: Action<MovieForm, Result<Saved, AppError>>,
     /// The last save's error, for the fields it names.
     error: Signal<Option<AppError>>,
     /// The new-movie page: no ratings, history or related movies yet.
@@ -134,7 +135,7 @@ impl Editor {
             draft.load(&movie.get_untracked());
         }
         let pick = RwSignal::new(None::<finder::Pick>);
-        let save = Action::new(move |form: &MovieFormView| {
+        let save = Action::new(move |form: &MovieForm| {
             let form = form.clone();
             let (id, version) = movie.with_untracked(|m| (m.id, m.version));
             let picked = pick.get_untracked();

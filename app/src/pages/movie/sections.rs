@@ -9,6 +9,7 @@ use super::{
     Editor,
     edit::{CastEditor, FieldNote, InlineInput, NamesEditor, Suggest},
 };
+use crate::words::Describe;
 use crate::{
     api::catalog::{CreditView, MovieView, delete_movie},
     components::{

@@ -34,7 +34,8 @@ pub fn VideoPanel(movie: RwSignal<MovieView>, editing: Signal<bool>, is_new: boo
             form.append_with_blob_and_filename("video", &file, &file.name())?;
             Ok(form)
         })();
-        let target = UploadTarget { url: UPLOAD_VIDEO_URL, field: "video", too_large: "The video is too large." };
+        let target =
+            UploadTarget { url: UPLOAD_VIDEO_URL, field: "video", too_large: "The video is too large.".into() };
         state.send(target, form, move |video: VideoView| movie.update(|m| m.video = Some(video.content_type)));
     };
     let has_video = move || movie.with(|m| m.video.is_some());

@@ -8,7 +8,7 @@ pub struct Email(String);
 
 impl Email {
     /// Longest address SMTP allows.
-    pub const MAX_LEN: usize = 254;
+    pub const MAX_LEN: usize = cinecloud_vocab::limits::EMAIL_BYTES;
 
     /// Parses what the user typed.
     pub fn parse(input: &str) -> Result<Self, FieldError> {
@@ -71,7 +71,7 @@ pub struct DisplayName(String);
 
 impl DisplayName {
     /// Longest accepted name, in characters.
-    pub const MAX_CHARS: usize = 60;
+    pub const MAX_CHARS: usize = cinecloud_vocab::limits::DISPLAY_NAME_CHARS;
 
     /// Parses what the user typed (surrounding spaces dropped, inner runs collapsed).
     pub fn parse(input: &str) -> Result<Self, FieldError> {
@@ -106,9 +106,9 @@ impl std::fmt::Debug for NewPassword {
 
 impl NewPassword {
     /// Shortest accepted password, in characters (OWASP ASVS 2.1.1 with MFA absent asks 8+).
-    pub const MIN_CHARS: usize = 8;
+    pub const MIN_CHARS: usize = cinecloud_vocab::limits::PASSWORD_MIN_CHARS;
     /// Longest accepted password, in bytes: bounds hashing work per request.
-    pub const MAX_BYTES: usize = 1024;
+    pub const MAX_BYTES: usize = cinecloud_vocab::limits::PASSWORD_MAX_BYTES;
 
     /// Only this much of a password is given to the strength estimator, whose work grows
     /// with length; a longer password is long enough.

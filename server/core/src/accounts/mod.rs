@@ -6,20 +6,11 @@ mod fields;
 mod password;
 mod service;
 
+pub use cinecloud_vocab::Role;
 pub use error::AccountError;
 pub use fields::{DisplayName, Email, NewPassword};
 pub use password::{PasswordHash, argon2id, hash_password, verify_password};
 pub use service::*;
-
-crate::spelling::spelled_enum! {
-    /// What an account may do.
-    pub enum Role as "role" {
-        /// Browses, rates and watches.
-        Viewer = "viewer",
-        /// Also edits the catalog and manages users.
-        Admin = "admin",
-    }
-}
 
 /// An account as stored. Deliberately not `Serialize`: it carries the password hash.
 #[derive(Clone, Debug)]

@@ -297,7 +297,7 @@ pub async fn delete_account(
 }
 
 /// Largest profile-photo upload accepted, in bytes.
-pub const MAX_PHOTO_BYTES: usize = 5 * 1024 * 1024;
+pub const MAX_PHOTO_BYTES: usize = cinecloud_vocab::limits::PHOTO_BYTES;
 
 /// Decodes and re-encodes a photo upload off the async runtime, with a turn of `gate`.
 async fn profile_photo_through(gate: &limits::Gate, upload: Vec<u8>) -> Result<Vec<u8>> {

@@ -1,44 +1,13 @@
 //! The editable facts of a movie, validated once at the edge.
 
+use cinecloud_vocab::limits::{
+    AGE_RATING_CHARS, GENRE_NAME_CHARS, LANGUAGE_CODE_CHARS, MAX_CAST, MAX_DIRECTORS, MAX_GENRES, MAX_RUNTIME_MINUTES,
+    PERSON_NAME_CHARS, SYNOPSIS_CHARS, TITLE_CHARS, TRAILER_URL_BYTES, YEARS_AHEAD,
+};
+
 use crate::FieldError;
 
-/// One cast credit as submitted.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CastMember {
-    /// The actor's name.
-    pub name: String,
-    /// The character played, if given.
-    pub character: Option<String>,
-}
-
-/// A movie's facts as a form submits them (strings as typed).
-#[derive(Clone, Debug, Default)]
-pub struct MovieForm {
-    /// Title (required).
-    pub title: String,
-    /// Original title, if different.
-    pub original_title: String,
-    /// Release year, as typed.
-    pub year: String,
-    /// Runtime in minutes, as typed.
-    pub runtime_minutes: String,
-    /// Synopsis.
-    pub synopsis: String,
-    /// ISO 3166-1 alpha-2 country code.
-    pub country: String,
-    /// ISO 639-1 language code.
-    pub original_language: String,
-    /// Age rating, e.g. "PG-13".
-    pub age_rating: String,
-    /// https:// link to a trailer.
-    pub trailer_url: String,
-    /// Genre names.
-    pub genres: Vec<String>,
-    /// Director names.
-    pub directors: Vec<String>,
-    /// Cast, in billing order.
-    pub cast: Vec<CastMember>,
-}
+pub use cinecloud_vocab::{CastMember, MovieForm};
 
 /// A movie's facts, validated and normalised.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -69,8 +38,7 @@ pub struct MovieInput {
     pub cast: Vec<CastMember>,
 }
 
-/// Earliest year a movie can have (Roundhay Garden Scene, 1888).
-pub const FIRST_YEAR: i32 = 1888;
+pub use cinecloud_vocab::limits::FIRST_YEAR;
 
 fn clean(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -92,7 +60,7 @@ fn limit(field: &'static str, text: &str, max: usize) -> Result<(), FieldError> 
 fn names(field: &'static str, list: &[String], max_items: usize) -> Result<Vec<String>, FieldError> {
     let mut out: Vec<String> = Vec::new();
     for name in list.iter().map(|n| clean(n)).filter(|n| !n.is_empty()) {
-        limit(field, &name, 120)?;
+        limit(field, &name, PERSON_NAME_CHARS)?;
         if !out.iter().any(|o| o.to_lowercase() == name.to_lowercase()) {
             out.push(name);
         }
@@ -103,84 +71,91 @@ fn names(field: &'static str, list: &[String], max_items: usize) -> Result<Vec<S
     Ok(out)
 }
 
-impl MovieForm {
-    /// Validates every field; the first problem found is returned, naming its field.
-    pub fn validate(&self, this_year: i32) -> Result<MovieInput, FieldError> {
-        let title = clean(&self.title);
+impl MovieInput {
+    /// Validates every field of a form; the first problem found is returned, naming its field.
+    pub fn from_form(form: &MovieForm, this_year: i32) -> Result<MovieInput, FieldError> {
+        let title = clean(&form.title);
         if title.is_empty() {
             return Err(FieldError::new("title", "Enter a title."));
         }
-        limit("title", &title, 200)?;
-        let original_title = optional(&self.original_title).filter(|o| *o != title);
+        limit("title", &title, TITLE_CHARS)?;
+        let original_title = optional(&form.original_title).filter(|o| *o != title);
         if let Some(o) = &original_title {
-            limit("original_title", o, 200)?;
+            limit("original_title", o, TITLE_CHARS)?;
         }
-        let year = match self.year.trim() {
+        let year = match form.year.trim() {
             "" => None,
             y => match y.parse::<i32>() {
-                Ok(y) if (FIRST_YEAR..=this_year + 5).contains(&y) => Some(y),
+                Ok(y) if (FIRST_YEAR..=this_year + YEARS_AHEAD).contains(&y) => Some(y),
                 _ => {
                     return Err(FieldError::new(
                         "year",
-                        format!("Enter a year from {FIRST_YEAR} to {}.", this_year + 5),
+                        format!("Enter a year from {FIRST_YEAR} to {}.", this_year + YEARS_AHEAD),
                     ));
                 }
             },
         };
-        let runtime_minutes = match self.runtime_minutes.trim() {
+        let runtime_minutes = match form.runtime_minutes.trim() {
             "" => None,
             r => match r.parse::<i32>() {
-                Ok(r) if (1..=1000).contains(&r) => Some(r),
-                _ => return Err(FieldError::new("runtime_minutes", "Enter the runtime in minutes, from 1 to 1000.")),
+                Ok(r) if (1..=MAX_RUNTIME_MINUTES).contains(&r) => Some(r),
+                _ => {
+                    return Err(FieldError::new(
+                        "runtime_minutes",
+                        format!("Enter the runtime in minutes, from 1 to {MAX_RUNTIME_MINUTES}."),
+                    ));
+                }
             },
         };
-        let synopsis = self.synopsis.trim().to_owned();
-        limit("synopsis", &synopsis, 5000)?;
-        let country = match optional(&self.country) {
+        let synopsis = form.synopsis.trim().to_owned();
+        limit("synopsis", &synopsis, SYNOPSIS_CHARS)?;
+        let country = match optional(&form.country) {
             None => None,
             Some(c) if c.len() == 2 && c.chars().all(|c| c.is_ascii_alphabetic()) => Some(c.to_ascii_uppercase()),
             Some(_) => return Err(FieldError::new("country", "Use a two-letter country code, like FR.")),
         };
-        let original_language = match optional(&self.original_language) {
+        let original_language = match optional(&form.original_language) {
             None => None,
-            Some(l) if (2..=3).contains(&l.len()) && l.chars().all(|c| c.is_ascii_alphabetic()) => {
+            Some(l) if (2..=LANGUAGE_CODE_CHARS).contains(&l.len()) && l.chars().all(|c| c.is_ascii_alphabetic()) => {
                 Some(l.to_ascii_lowercase())
             }
             Some(_) => return Err(FieldError::new("original_language", "Use a language code, like fr.")),
         };
-        let age_rating = optional(&self.age_rating);
+        let age_rating = optional(&form.age_rating);
         if let Some(a) = &age_rating {
-            limit("age_rating", a, 16)?;
+            limit("age_rating", a, AGE_RATING_CHARS)?;
         }
-        let trailer_url = match optional(&self.trailer_url) {
+        let trailer_url = match optional(&form.trailer_url) {
             None => None,
             Some(u) => match url::Url::parse(&u) {
-                Ok(parsed) if parsed.scheme() == "https" && parsed.host().is_some() && u.len() <= 500 => Some(u),
+                Ok(parsed) if parsed.scheme() == "https" && parsed.host().is_some() && u.len() <= TRAILER_URL_BYTES => {
+                    Some(u)
+                }
                 _ => return Err(FieldError::new("trailer_url", "Enter a full https:// link.")),
             },
         };
-        let genres = names("genres", &self.genres, 12)?;
+        let genres = names("genres", &form.genres, MAX_GENRES)?;
         for genre in &genres {
-            limit("genres", genre, 40)?;
+            limit("genres", genre, GENRE_NAME_CHARS)?;
         }
-        let directors = names("directors", &self.directors, 20)?;
+        let directors = names("directors", &form.directors, MAX_DIRECTORS)?;
         let mut cast: Vec<CastMember> = Vec::new();
-        for member in &self.cast {
+        for member in &form.cast {
             let name = clean(&member.name);
             if name.is_empty() {
                 continue;
             }
-            limit("cast", &name, 120)?;
+            limit("cast", &name, PERSON_NAME_CHARS)?;
             let character = member.character.as_deref().and_then(optional);
             if let Some(c) = &character {
-                limit("cast", c, 120)?;
+                limit("cast", c, PERSON_NAME_CHARS)?;
             }
             if !cast.iter().any(|c| c.name.to_lowercase() == name.to_lowercase()) {
                 cast.push(CastMember { name, character });
             }
         }
-        if cast.len() > 100 {
-            return Err(FieldError::new("cast", "List at most 100."));
+        if cast.len() > MAX_CAST {
+            return Err(FieldError::new("cast", format!("List at most {MAX_CAST}.")));
         }
         Ok(MovieInput {
             title,
@@ -219,7 +194,7 @@ mod tests {
 
     #[test]
     fn a_good_form_is_normalised() {
-        let m = form().validate(2026).unwrap();
+        let m = MovieInput::from_form(&form(), 2026).unwrap();
         assert_eq!(m.title, "Metropolis");
         assert_eq!((m.year, m.runtime_minutes), (Some(1927), Some(153)));
         assert_eq!((m.country.as_deref(), m.original_language.as_deref()), (Some("DE"), Some("de")));
@@ -246,7 +221,7 @@ mod tests {
         for (change, field) in cases {
             let mut f = form();
             change(&mut f);
-            assert_eq!(f.validate(2026).unwrap_err().field, field);
+            assert_eq!(MovieInput::from_form(&f, 2026).unwrap_err().field, field);
         }
     }
 }

@@ -10,6 +10,7 @@ mod service;
 pub mod text;
 
 pub use cache::{CacheStats, CatalogCache, CatalogCacheSettings, Freshness};
+pub use cinecloud_vocab::CreditRole;
 pub use fields::{CastMember, MovieForm, MovieInput};
 pub use query::{MovieQuery, Page, SEARCH_COUNT_CAP, Sort};
 pub use service::*;
@@ -17,7 +18,7 @@ pub use service::*;
 use crate::ratings::RatingSummary;
 
 /// A genre, e.g. "Science Fiction" (`science-fiction`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct Genre {
     /// Primary key.
     pub id: i64,
@@ -28,22 +29,12 @@ pub struct Genre {
 }
 
 /// A person credited on movies.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct Person {
     /// Primary key.
     pub id: i64,
     /// Display name.
     pub name: String,
-}
-
-crate::spelling::spelled_enum! {
-    /// Someone's part in a movie.
-    pub enum CreditRole as "credit role" {
-        /// Directed it.
-        Director = "director",
-        /// Acted in it.
-        Cast = "cast",
-    }
 }
 
 /// One credit on a movie.

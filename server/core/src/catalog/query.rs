@@ -1,32 +1,7 @@
 //! What a browse or search page asks for: text, filters, sort and page. Every field maps to a
 //! URL query parameter, so any list can be shared and reloaded.
 
-crate::spelling::spelled_enum! {
-    /// How a list is ordered; the words are the URL's `sort` values.
-    #[derive(Default)]
-    pub enum Sort as "sort" {
-        /// Best match first (only with search text; otherwise title).
-        #[default]
-        Relevance = "relevance",
-        /// A → Z, ignoring leading articles and accents.
-        Title = "title",
-        /// Newest release first.
-        YearNewest = "year-newest",
-        /// Oldest release first.
-        YearOldest = "year-oldest",
-        /// Most recently added to the catalog first.
-        RecentlyAdded = "added",
-        /// Best rated first (a damped average, so a single 5★ does not top the list); unrated last.
-        Rating = "rating",
-    }
-}
-
-impl Sort {
-    /// Parses the URL value; unknown values fall back to the default.
-    pub fn parse_or_default(value: &str) -> Self {
-        value.parse().unwrap_or_default()
-    }
-}
+pub use cinecloud_vocab::Sort;
 
 /// A request for one page of movies.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -4,7 +4,7 @@ use anyhow::Context;
 use rand::{Rng, SeedableRng, rngs::StdRng, seq::SliceRandom};
 
 pub use super::demo::demo_catalog;
-use super::{CastMember, MovieForm};
+use super::{CastMember, MovieForm, MovieInput};
 use crate::{
     Error, Services, covers,
     db::{Db, movies},
@@ -24,7 +24,8 @@ pub async fn seed_demo_if_empty(db: &Db) -> anyhow::Result<Vec<i64>> {
     let year = super::current_year();
     let mut ids = Vec::new();
     for form in demo_catalog() {
-        let input = form.validate(year).with_context(|| format!("demo movie {:?} is invalid", form.title))?;
+        let input =
+            MovieInput::from_form(&form, year).with_context(|| format!("demo movie {:?} is invalid", form.title))?;
         ids.push(movies::insert(db, &input, None, crate::clock::now_unix()).await.context("inserting a demo movie")?);
     }
     Ok(ids)
@@ -238,7 +239,7 @@ pub async fn seed_synthetic(db: &Db, n: usize, seed: u64) -> anyhow::Result<usiz
     let mut batch = Vec::with_capacity(BATCH);
     let mut forms = synthetic_movies(n, seed).peekable();
     while let Some(form) = forms.next() {
-        batch.push(form.validate(year).context("a synthetic movie is invalid")?);
+        batch.push(MovieInput::from_form(&form, year).context("a synthetic movie is invalid")?);
         if batch.len() == BATCH || forms.peek().is_none() {
             movies::insert_many(db, &batch, None, crate::clock::now_unix())
                 .await
@@ -264,7 +265,7 @@ mod tests {
         assert!(movies.len() >= 50, "{}", movies.len());
         let mut titles = std::collections::HashSet::new();
         for m in &movies {
-            let input = m.validate(2026).unwrap_or_else(|e| panic!("{}: {e}", m.title));
+            let input = MovieInput::from_form(m, 2026).unwrap_or_else(|e| panic!("{}: {e}", m.title));
             assert!(titles.insert(input.title.clone()), "duplicate {}", input.title);
             assert!(input.synopsis.len() > 40, "{} needs a synopsis", input.title);
             assert!(!input.genres.is_empty() && !input.directors.is_empty(), "{}", input.title);
@@ -278,7 +279,7 @@ mod tests {
         let b: Vec<_> = synthetic_movies(50, 7).map(|m| m.title).collect();
         assert_eq!(a, b);
         for m in synthetic_movies(200, 1) {
-            m.validate(2026).unwrap();
+            MovieInput::from_form(&m, 2026).unwrap();
         }
     }
 }

@@ -55,7 +55,7 @@ pub async fn browse(db: &Db, query: &MovieQuery) -> Result<Page<MovieCard>> {
 /// Validates and creates a movie; returns it as stored.
 #[tracing::instrument(skip(db, form))]
 pub async fn create_movie(db: &Db, form: &MovieForm, actor: Option<i64>) -> Result<Movie> {
-    let input = form.validate(current_year())?;
+    let input = MovieInput::from_form(form, current_year())?;
     let id = movies::insert(db, &input, actor, now_unix()).await?;
     get_movie(db, id).await
 }
@@ -118,7 +118,7 @@ pub async fn update_movie(
     form: &MovieForm,
     actor: Option<i64>,
 ) -> Result<Movie> {
-    let input = form.validate(current_year())?;
+    let input = MovieInput::from_form(form, current_year())?;
     let current = get_movie(db, id).await?;
     if current.version != expected_version {
         return Err(Error::VersionConflict { current: current.version });

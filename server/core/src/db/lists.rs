@@ -15,7 +15,7 @@ use crate::{
 struct ListRow {
     id: i64,
     user_id: i64,
-    kind: String,
+    kind: ListKind,
     name: String,
     description: String,
     is_public: bool,
@@ -29,8 +29,7 @@ impl From<ListRow> for List {
         List {
             id: r.id,
             user_id: r.user_id,
-            // The CHECK constraint allows only the two kinds.
-            kind: r.kind.parse().unwrap_or(ListKind::Playlist),
+            kind: r.kind,
             name: r.name,
             description: r.description,
             is_public: r.is_public,

@@ -57,7 +57,7 @@ pub async fn record(db: &Db, r: &Report) -> sqlx::Result<Option<Progress>> {
         )
         .bind(r.user_id)
         .bind(r.movie_id)
-        .bind(r.event.as_str())
+        .bind(r.event)
         .bind(r.position_ms)
         .bind(r.now)
         .execute(&mut *tx)
@@ -138,7 +138,7 @@ pub async fn clear(db: &Db, user_id: i64, movie_id: Option<i64>) -> sqlx::Result
         sqlx::query("DELETE FROM signals WHERE user_id = $1 AND kind = $3 AND ($2 IS NULL OR movie_id = $2)")
             .bind(user_id)
             .bind(movie_id)
-            .bind(Signal::Watched.as_str())
+            .bind(Signal::Watched)
             .execute(&mut *tx)
             .await?;
         tx.commit().await

@@ -134,7 +134,7 @@ pub async fn add_signal(db: &Db, user_id: i64, movie_id: i64, signal: Signal, no
         )
         .bind(user_id)
         .bind(movie_id)
-        .bind(signal.as_str())
+        .bind(signal)
         .bind(now)
         .execute(pool)
         .await?;
@@ -151,7 +151,7 @@ pub async fn remove_signal(db: &Db, user_id: i64, movie_id: i64, signal: Signal)
         sqlx::query("DELETE FROM signals WHERE user_id = $1 AND movie_id = $2 AND kind = $3")
             .bind(user_id)
             .bind(movie_id)
-            .bind(signal.as_str())
+            .bind(signal)
             .execute(pool)
             .await?;
         Ok(())

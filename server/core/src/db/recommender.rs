@@ -151,7 +151,7 @@ pub async fn changes_since(
         )
         .bind(since)
         .bind(positive_half_stars)
-        .bind(negative.as_str())
+        .bind(negative)
         .fetch_one(pool)
         .await
     })
@@ -175,7 +175,7 @@ pub async fn movie_features(db: &Db) -> sqlx::Result<Vec<(i64, i64)>> {
 
 /// One viewer's ratings and signals, visible movies only.
 pub async fn viewer_signals(db: &Db, user_id: i64) -> sqlx::Result<ViewerSignals> {
-    let (ratings, signals): (Vec<OwnRating>, Vec<(i64, String)>) = on_db!(db, |pool| {
+    let (ratings, signals): (Vec<OwnRating>, Vec<OwnSignal>) = on_db!(db, |pool| {
         let ratings = sqlx::query_as(
             "SELECT r.movie_id, CAST(r.half_stars AS BIGINT) AS half_stars FROM ratings r \
              JOIN movies m ON m.id = r.movie_id WHERE r.user_id = $1 AND m.deleted_at IS NULL",
@@ -192,11 +192,6 @@ pub async fn viewer_signals(db: &Db, user_id: i64) -> sqlx::Result<ViewerSignals
         .await?;
         (ratings, signals)
     });
-    // Only the application writes signals, always of a known kind.
-    let signals = signals
-        .into_iter()
-        .filter_map(|(movie_id, kind)| Some(OwnSignal { movie_id, signal: kind.parse().ok()? }))
-        .collect();
     Ok(ViewerSignals { ratings, signals })
 }
 
@@ -287,7 +282,7 @@ pub async fn save_onboarding(db: &Db, user_id: i64, movie_ids: &[i64], liked: Si
     on_db!(db, |pool| {
         let mut tx = pool.begin_write().await?;
         if !movie_ids.is_empty() {
-            sqlx::query(&insert).bind(user_id).bind(liked.as_str()).bind(now).execute(&mut *tx).await?;
+            sqlx::query(&insert).bind(user_id).bind(liked).bind(now).execute(&mut *tx).await?;
         }
         sqlx::query("UPDATE users SET onboarded_at = $2 WHERE id = $1 AND onboarded_at IS NULL")
             .bind(user_id)

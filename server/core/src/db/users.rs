@@ -16,7 +16,7 @@ struct UserRow {
     email: String,
     display_name: String,
     password_hash: String,
-    role: String,
+    role: Role,
     photo_key: Option<String>,
     session_epoch: i64,
     created_at: i64,
@@ -30,8 +30,7 @@ impl From<UserRow> for User {
             email: row.email,
             display_name: row.display_name,
             password_hash: PasswordHash::from_stored(row.password_hash),
-            // The CHECK constraint allows only the two roles.
-            role: row.role.parse().unwrap_or(Role::Viewer),
+            role: row.role,
             photo_key: row.photo_key,
             session_epoch: row.session_epoch,
             created_at: row.created_at,
@@ -73,7 +72,7 @@ pub async fn insert(db: &Db, new: &NewUser<'_>, now: i64) -> Result<User, Insert
         .bind(new.email)
         .bind(new.display_name)
         .bind(new.password_hash.as_str())
-        .bind(new.role.as_str())
+        .bind(new.role)
         .bind(now)
         .fetch_one(pool)
         .await)
@@ -188,7 +187,7 @@ pub async fn set_role(
         lock_admins!(tx);
         let user = guard_last_admin!(tx, id, role != Role::Admin);
         sqlx::query("UPDATE users SET role = $1, updated_at = $2 WHERE id = $3")
-            .bind(role.as_str())
+            .bind(role)
             .bind(now)
             .bind(id)
             .execute(&mut *tx)

@@ -9,17 +9,8 @@ pub use crate::db::lists::Moved;
 
 mod service;
 
+pub use cinecloud_vocab::ListKind;
 pub use service::*;
-
-crate::spelling::spelled_enum! {
-    /// What a list is for.
-    pub enum ListKind as "list kind" {
-        /// The one list of movies the viewer means to watch, made on first use.
-        Watchlist = "watchlist",
-        /// A named list the viewer made.
-        Playlist = "playlist",
-    }
-}
 
 /// A viewer's list, with how many visible movies it holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,9 +49,9 @@ pub struct ListHolding {
 /// The watchlist's name.
 pub const WATCHLIST_NAME: &str = "Watchlist";
 /// Longest list name, in characters.
-pub const MAX_NAME: usize = 80;
+pub const MAX_NAME: usize = cinecloud_vocab::limits::LIST_NAME_CHARS;
 /// Longest description, in characters.
-pub const MAX_DESCRIPTION: usize = 500;
+pub const MAX_DESCRIPTION: usize = cinecloud_vocab::limits::LIST_DESCRIPTION_CHARS;
 /// Most movies one list holds.
 pub const MAX_ITEMS: i64 = 1_000;
 /// Most playlists one viewer keeps (besides the watchlist).

@@ -20,7 +20,7 @@ use super::{
 };
 use crate::{
     Error, FieldError, Result, Services,
-    catalog::{Movie, MovieForm, changes, current_year, text},
+    catalog::{Movie, MovieForm, MovieInput, changes, current_year, text},
     clock::now_unix,
     db::{
         checkpoints,
@@ -279,7 +279,7 @@ async fn apply(
     let db = &services.db;
     let mut applied = Applied { changed: false, poster: false, failed: None };
     let form = merged(form_of(&movie.input), details.form(metadata.region()), missing_only);
-    let input = match form.validate(current_year()) {
+    let input = match MovieInput::from_form(&form, current_year()) {
         Ok(input) => input,
         Err(e) => {
             applied.failed = Some(format!("TMDb's facts cannot be saved: {e}"));

@@ -5,7 +5,7 @@ use anyhow::Context;
 use super::{Metadata, MetadataError, ProviderKind};
 use crate::{
     Error, FieldError, Result, Services,
-    catalog::{Movie, MovieForm, current_year, get_movie},
+    catalog::{Movie, MovieForm, MovieInput, current_year, get_movie},
     clock::now_unix,
     covers,
     db::movies::{self, ImportError, Provenance},
@@ -40,7 +40,7 @@ pub async fn import_movie(
     form: &MovieForm,
     actor: Option<i64>,
 ) -> Result<Imported> {
-    let input = form.validate(current_year())?;
+    let input = MovieInput::from_form(form, current_year())?;
     if let Some(actor) = actor {
         crate::limits::hit(&services.db, crate::limits::IMAGE_UPLOADS, &actor.to_string()).await?;
     }

@@ -5,34 +5,12 @@
 
 use sqlx::FromRow;
 
-use crate::{FieldError, Result, catalog::MovieCard};
+use crate::catalog::MovieCard;
 
 mod service;
 
+pub use cinecloud_vocab::PlaybackEvent;
 pub use service::*;
-
-crate::spelling::spelled_enum! {
-    /// What the player reports; the words are the stored kind.
-    pub enum PlaybackEvent as "playback event" {
-        /// Playing began.
-        Start = "start",
-        /// Still playing (every few seconds).
-        Progress = "progress",
-        /// Paused.
-        Pause = "pause",
-        /// Jumped elsewhere.
-        Seek = "seek",
-        /// Reached the end.
-        Finish = "finish",
-    }
-}
-
-impl PlaybackEvent {
-    /// The event named `kind`, or the field error for it.
-    pub fn parse(kind: &str) -> Result<Self, FieldError> {
-        kind.parse().map_err(|_| FieldError::new("event", "Unknown playback event."))
-    }
-}
 
 /// From this share of the running time on, a movie counts as watched.
 pub const WATCHED_FRACTION: f64 = 0.9;

@@ -5,42 +5,8 @@ use crate::{FieldError, Result};
 
 mod service;
 
+pub use cinecloud_vocab::{RatingSummary, Signal};
 pub use service::*;
-
-crate::spelling::spelled_enum! {
-    /// A signal other than a rating; the words are the stored `kind`.
-    pub enum Signal as "signal" {
-        /// Picked as a favourite when starting out.
-        Liked = "liked",
-        /// Never recommend this movie to this viewer.
-        NotInterested = "not_interested",
-        /// On the viewer's watchlist.
-        Watchlisted = "watchlist",
-        /// Played to 90 % or more.
-        Watched = "watched",
-    }
-}
-
-/// A movie's ratings as shown next to it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct RatingSummary {
-    /// How many viewers rated it.
-    pub count: i64,
-    /// The sum of their ratings in half stars.
-    pub sum_half_stars: i64,
-}
-
-impl RatingSummary {
-    /// From the stored count and half-star sum.
-    pub fn from_sum(count: i64, sum_half_stars: i64) -> Self {
-        RatingSummary { count, sum_half_stars }
-    }
-
-    /// The mean in stars (0.5–5), if anyone rated.
-    pub fn average(&self) -> Option<f64> {
-        (self.count > 0).then(|| self.sum_half_stars as f64 / (2.0 * self.count as f64))
-    }
-}
 
 /// A viewer's own rating of one movie.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::FromRow)]
@@ -52,11 +18,12 @@ pub struct OwnRating {
 }
 
 /// A viewer's own signal about one movie.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct OwnSignal {
     /// The movie.
     pub movie_id: i64,
     /// What they said or did.
+    #[sqlx(rename = "kind")]
     pub signal: Signal,
 }
 

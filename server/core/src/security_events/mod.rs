@@ -4,13 +4,11 @@
 //! to the log (target `security`) and kept in the database for [`KEEP_SECS`], where admins read
 //! the recent ones. Recording never fails the action it describes: a database error is logged.
 
-use crate::Result;
-
 mod service;
 
 pub use service::*;
 
-crate::spelling::spelled_enum! {
+cinecloud_vocab::spelled_enum! {
     /// What happened.
     pub enum EventKind as "security event" {
         /// A sign-in attempt.
@@ -34,7 +32,7 @@ crate::spelling::spelled_enum! {
     }
 }
 
-crate::spelling::spelled_enum! {
+cinecloud_vocab::spelled_enum! {
     /// How it ended.
     pub enum Outcome as "outcome" {
         /// Done.

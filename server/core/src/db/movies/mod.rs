@@ -79,7 +79,7 @@ impl From<CardRow> for MovieCard {
 struct CreditRow {
     person_id: i64,
     name: String,
-    role: String,
+    role: CreditRole,
     character: Option<String>,
 }
 
@@ -117,7 +117,7 @@ pub async fn find(db: &Db, id: i64) -> sqlx::Result<Option<Movie>> {
         let Some(row) = sqlx::query_as::<_, MovieRow>(&sql).bind(id).fetch_optional(pool).await? else {
             return Ok(None);
         };
-        let genres = sqlx::query_as::<_, (i64, String, String)>(
+        let genres = sqlx::query_as::<_, Genre>(
             "SELECT g.id, g.slug, g.name FROM genres g JOIN movie_genres mg ON mg.genre_id = g.id \
              WHERE mg.movie_id = $1 ORDER BY g.name",
         )
@@ -135,11 +135,7 @@ pub async fn find(db: &Db, id: i64) -> sqlx::Result<Option<Movie>> {
     });
     let credits: Vec<Credit> = credits
         .into_iter()
-        .map(|c| Credit {
-            person: Person { id: c.person_id, name: c.name },
-            role: credit_role(&c.role),
-            character: c.character,
-        })
+        .map(|c| Credit { person: Person { id: c.person_id, name: c.name }, role: c.role, character: c.character })
         .collect();
     let input = MovieInput {
         title: row.title,
@@ -151,7 +147,7 @@ pub async fn find(db: &Db, id: i64) -> sqlx::Result<Option<Movie>> {
         original_language: row.original_language,
         age_rating: row.age_rating,
         trailer_url: row.trailer_url,
-        genres: genres.iter().map(|(_, _, name)| name.clone()).collect(),
+        genres: genres.iter().map(|g| g.name.clone()).collect(),
         directors: credits.iter().filter(|c| c.role == CreditRole::Director).map(|c| c.person.name.clone()).collect(),
         cast: credits
             .iter()
@@ -162,7 +158,7 @@ pub async fn find(db: &Db, id: i64) -> sqlx::Result<Option<Movie>> {
     Ok(Some(Movie {
         id: row.id,
         input,
-        genres: genres.into_iter().map(|(id, slug, name)| Genre { id, slug, name }).collect(),
+        genres,
         credits,
         cover_key: row.cover_key,
         created_at: row.created_at,
@@ -185,26 +181,24 @@ pub async fn catalog_version(db: &Db) -> sqlx::Result<i64> {
 
 /// Every genre that has at least one visible movie, by name.
 pub async fn genres_in_use(db: &Db) -> sqlx::Result<Vec<Genre>> {
-    on_db!(db, |pool| sqlx::query_as::<_, (i64, String, String)>(
+    on_db!(db, |pool| sqlx::query_as::<_, Genre>(
         "SELECT g.id, g.slug, g.name FROM genres g WHERE EXISTS (SELECT 1 FROM movie_genres mg \
          JOIN movies m ON m.id = mg.movie_id WHERE mg.genre_id = g.id AND m.deleted_at IS NULL) ORDER BY g.name"
     )
     .fetch_all(pool)
     .await)
-    .map(|rows| rows.into_iter().map(|(id, slug, name)| Genre { id, slug, name }).collect())
 }
 
 /// People whose folded name starts with `prefix` (for autocomplete).
 pub async fn people_starting_with(db: &Db, prefix: &str, limit: i64) -> sqlx::Result<Vec<Person>> {
     let pattern = format!("{}%", text::fold(prefix).replace(['%', '_'], ""));
-    on_db!(db, |pool| sqlx::query_as::<_, (i64, String)>(
+    on_db!(db, |pool| sqlx::query_as::<_, Person>(
         "SELECT id, name FROM people WHERE search_name LIKE $1 ORDER BY search_name LIMIT $2"
     )
     .bind(&pattern)
     .bind(limit)
     .fetch_all(pool)
     .await)
-    .map(|rows| rows.into_iter().map(|(id, name)| Person { id, name }).collect())
 }
 
 /// The audit log of a movie, newest first.
@@ -245,7 +239,7 @@ pub async fn filmography(db: &Db, person_id: i64) -> sqlx::Result<Vec<Filmograph
     struct Row {
         #[sqlx(flatten)]
         card: CardRow,
-        role: String,
+        role: CreditRole,
         character: Option<String>,
     }
     let sql = format!(
@@ -256,7 +250,7 @@ pub async fn filmography(db: &Db, person_id: i64) -> sqlx::Result<Vec<Filmograph
     let rows = on_db!(db, |pool| sqlx::query_as::<_, Row>(&sql).bind(person_id).fetch_all(pool).await)?;
     Ok(rows
         .into_iter()
-        .map(|r| FilmographyEntry { card: MovieCard::from(r.card), role: credit_role(&r.role), character: r.character })
+        .map(|r| FilmographyEntry { card: MovieCard::from(r.card), role: r.role, character: r.character })
         .collect())
 }
 
@@ -304,11 +298,6 @@ pub async fn related(db: &Db, movie_id: i64, limit: i64) -> sqlx::Result<Vec<Mov
         query.fetch_all(pool).await
     })
     .map(|rows| rows.into_iter().map(MovieCard::from).collect())
-}
-
-/// The stored role of a credit (the CHECK constraint allows only the two).
-fn credit_role(stored: &str) -> CreditRole {
-    stored.parse().unwrap_or(CreditRole::Cast)
 }
 
 /// How many movies exist, hidden ones included.

@@ -72,7 +72,7 @@ macro_rules! write_links {
             )
             .bind($movie_id)
             .bind(person_id)
-            .bind(role.as_str())
+            .bind(role)
             .bind(character)
             .bind(position as i64)
             .execute(&mut *$tx)
