@@ -150,7 +150,7 @@ pub struct Filmography {
 }
 
 /// A title and synopsis in one language.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, sqlx::FromRow)]
 pub struct Translation {
     /// BCP 47 tag as TMDb writes it: `pt-BR`, `es-ES`.
     pub language: String,

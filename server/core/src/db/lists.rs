@@ -45,7 +45,7 @@ const LIST_COLUMNS: &str = "l.id, l.user_id, l.kind, l.name, l.description, l.is
       WHERE i.list_id = l.id AND m.deleted_at IS NULL) AS movie_count";
 
 /// Inside the open transaction `$tx`: stamps the list as changed and locks its row, if `$user_id`
-/// owns it; `true` when they do.
+/// owns it; `Ok(true)` when they do.
 macro_rules! touch_owned {
     ($tx:expr, $list_id:expr, $user_id:expr, $now:expr) => {
         sqlx::query("UPDATE lists SET updated_at = $3 WHERE id = $1 AND user_id = $2")
@@ -53,9 +53,8 @@ macro_rules! touch_owned {
             .bind($user_id)
             .bind($now)
             .execute(&mut *$tx)
-            .await?
-            .rows_affected()
-            == 1
+            .await
+            .map(|done| done.rows_affected() == 1)
     };
 }
 
@@ -235,8 +234,8 @@ pub enum Addition {
 pub async fn add(db: &Db, user_id: i64, list_id: i64, movie_id: i64, max: i64, now: i64) -> sqlx::Result<Addition> {
     on_db!(db, |pool| {
         let mut tx = pool.begin_write().await?;
-        let owned = touch_owned!(tx, list_id, user_id, now);
-        let visible = movie_visible!(&mut *tx, movie_id);
+        let owned = touch_owned!(tx, list_id, user_id, now)?;
+        let visible = movie_visible!(&mut *tx, movie_id)?;
         if !owned || !visible {
             return Ok(Addition::NotFound);
         }
@@ -275,7 +274,7 @@ pub async fn add(db: &Db, user_id: i64, list_id: i64, movie_id: i64, max: i64, n
 pub async fn remove(db: &Db, user_id: i64, list_id: i64, movie_id: i64, now: i64) -> sqlx::Result<bool> {
     on_db!(db, |pool| {
         let mut tx = pool.begin_write().await?;
-        let owned = touch_owned!(tx, list_id, user_id, now);
+        let owned = touch_owned!(tx, list_id, user_id, now)?;
         if owned {
             sqlx::query("DELETE FROM list_items WHERE list_id = $1 AND movie_id = $2")
                 .bind(list_id)
@@ -327,7 +326,7 @@ pub async fn move_to(
 ) -> sqlx::Result<Moved> {
     on_db!(db, |pool| {
         let mut tx = pool.begin_write().await?;
-        if !touch_owned!(tx, list_id, user_id, now) {
+        if !touch_owned!(tx, list_id, user_id, now)? {
             return Ok(Moved::NotFound);
         }
         let mut rows: Vec<(i64, i64)> = sqlx::query_as(
@@ -368,7 +367,7 @@ pub async fn move_to(
 pub async fn reorder(db: &Db, user_id: i64, list_id: i64, order: &[i64], now: i64) -> sqlx::Result<bool> {
     on_db!(db, |pool| {
         let mut tx = pool.begin_write().await?;
-        let owned = touch_owned!(tx, list_id, user_id, now);
+        let owned = touch_owned!(tx, list_id, user_id, now)?;
         if !owned {
             return Ok(false);
         }

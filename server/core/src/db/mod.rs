@@ -32,14 +32,14 @@ use sqlx::{
 };
 
 /// Whether movie `$movie_id` exists and is not deleted, read through `$executor` (a pool, or
-/// `&mut *tx` inside a transaction). Expands to an `.await?`.
+/// `&mut *tx` inside a transaction), as a `sqlx::Result<bool>` (it awaits; it never returns).
 macro_rules! movie_visible {
     ($executor:expr, $movie_id:expr) => {
         sqlx::query_scalar::<_, i64>("SELECT id FROM movies WHERE id = $1 AND deleted_at IS NULL")
             .bind($movie_id)
             .fetch_optional($executor)
-            .await?
-            .is_some()
+            .await
+            .map(|row| row.is_some())
     };
 }
 pub(crate) use movie_visible;

@@ -181,12 +181,12 @@ pub async fn upsert_ratings(db: &Db, rows: &[(i64, i64, i64, i64)]) -> sqlx::Res
 /// import), with the same formula as a single rating change.
 pub async fn refresh_rating_summaries(db: &Db) -> sqlx::Result<()> {
     on_db!(db, |pool| {
-        sqlx::query(
-            "UPDATE movies SET rating_count = s.c, rating_sum = s.total, \
-             rating_score = CAST(s.total + 30 AS DOUBLE PRECISION) / (2 * (s.c + 5)) \
+        sqlx::query(&format!(
+            "UPDATE movies SET rating_count = s.c, rating_sum = s.total, rating_score = {} \
              FROM (SELECT movie_id, COUNT(*) AS c, SUM(half_stars) AS total FROM ratings GROUP BY movie_id) AS s \
              WHERE movies.id = s.movie_id AND (movies.rating_count <> s.c OR movies.rating_sum <> s.total)",
-        )
+            super::ratings::rating_score("s.c", "s.total")
+        ))
         .execute(pool)
         .await
         .map(drop)

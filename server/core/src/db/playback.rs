@@ -33,7 +33,7 @@ pub struct Report {
 pub async fn record(db: &Db, r: &Report) -> sqlx::Result<Option<Progress>> {
     on_db!(db, |pool| {
         let mut tx = pool.begin_write().await?;
-        if !movie_visible!(&mut *tx, r.movie_id) {
+        if !movie_visible!(&mut *tx, r.movie_id)? {
             return Ok(None);
         }
         let progress: Progress = sqlx::query_as(

@@ -4,37 +4,22 @@
 
 use crate::{
     db::{BeginWrite as _, Db, movie_visible, on_db},
-    ratings::{OwnRating, RatingSummary, Signal},
+    ratings::{OwnRating, PRIOR_HALF_STARS, PRIOR_RATINGS, RatingSummary, Signal},
 };
 
-/// Locks the movie's row (the first write of the transaction, on both backends) and tells
-/// whether a visible movie with that id exists.
-macro_rules! lock_movie {
-    ($tx:expr, $movie_id:expr) => {
-        sqlx::query("UPDATE movies SET rating_count = rating_count WHERE id = $1 AND deleted_at IS NULL")
-            .bind($movie_id)
-            .execute(&mut *$tx)
-            .await?
-            .rows_affected()
-            == 1
-    };
-}
+/// Locks the movie's row (the first write of the transaction, on both backends); it changes one
+/// row exactly when a visible movie with that id exists.
+const LOCK_MOVIE: &str = "UPDATE movies SET rating_count = rating_count WHERE id = $1 AND deleted_at IS NULL";
 
-/// Recomputes the movie's aggregate from its ratings and returns it.
-macro_rules! refresh_summary {
-    ($tx:expr, $movie_id:expr) => {{
-        let (count, sum): (i64, i64) = sqlx::query_as(
-            "UPDATE movies SET rating_count = s.c, rating_sum = s.total, \
-             rating_score = CASE WHEN s.c = 0 THEN NULL \
-                 ELSE CAST(s.total + 30 AS DOUBLE PRECISION) / (2 * (s.c + 5)) END \
-             FROM (SELECT COUNT(*) AS c, COALESCE(SUM(half_stars), 0) AS total FROM ratings WHERE movie_id = $1) AS s \
-             WHERE movies.id = $1 RETURNING rating_count, rating_sum",
-        )
-        .bind($movie_id)
-        .fetch_one(&mut *$tx)
-        .await?;
-        RatingSummary::from_sum(count, sum)
-    }};
+/// SQL for the score "Top rated" sorts by, of `count` ratings summing to `sum` half stars: the
+/// mean in stars after [`PRIOR_RATINGS`] imaginary ratings of [`PRIOR_HALF_STARS`] each, so a
+/// single 5★ does not top the list; NULL for an unrated movie (which sorts last).
+pub(crate) fn rating_score(count: &str, sum: &str) -> String {
+    let prior_sum = PRIOR_RATINGS * PRIOR_HALF_STARS;
+    format!(
+        "CASE WHEN {count} = 0 THEN NULL \
+         ELSE CAST({sum} + {prior_sum} AS DOUBLE PRECISION) / (2 * ({count} + {PRIOR_RATINGS})) END"
+    )
 }
 
 /// One statement that recomputes the count, sum and score of each of `movie_ids` from the
@@ -43,59 +28,48 @@ pub(crate) fn refresh_summaries_sql(movie_ids: &[i64]) -> String {
     let count = "(SELECT COUNT(*) FROM ratings r WHERE r.movie_id = movies.id)";
     let sum = "(SELECT COALESCE(SUM(half_stars), 0) FROM ratings r WHERE r.movie_id = movies.id)";
     format!(
-        "UPDATE movies SET rating_count = {count}, rating_sum = {sum}, \
-         rating_score = CASE WHEN {count} = 0 THEN NULL \
-             ELSE CAST({sum} + 30 AS DOUBLE PRECISION) / (2 * ({count} + 5)) END \
-         WHERE id IN ({})",
+        "UPDATE movies SET rating_count = {count}, rating_sum = {sum}, rating_score = {} WHERE id IN ({})",
+        rating_score(count, sum),
         super::id_list(movie_ids)
     )
 }
 
-/// Sets a viewer's rating of a movie (1–10 half stars, checked by the caller). `None` when the
-/// movie does not exist or is deleted.
+/// Sets a viewer's rating of a movie (1–10 half stars, checked by the caller) or, with `None`,
+/// removes it, and recomputes the movie's count, sum and score in the same transaction. `None`
+/// when the movie does not exist or is deleted.
 pub async fn set(
     db: &Db,
     user_id: i64,
     movie_id: i64,
-    half_stars: i64,
+    half_stars: Option<i64>,
     now: i64,
 ) -> sqlx::Result<Option<RatingSummary>> {
+    let refresh = format!(
+        "UPDATE movies SET rating_count = s.c, rating_sum = s.total, rating_score = {} \
+         FROM (SELECT COUNT(*) AS c, COALESCE(SUM(half_stars), 0) AS total FROM ratings WHERE movie_id = $1) AS s \
+         WHERE movies.id = $1 RETURNING rating_count, rating_sum",
+        rating_score("s.c", "s.total")
+    );
     on_db!(db, |pool| {
         let mut tx = pool.begin_write().await?;
-        if !lock_movie!(tx, movie_id) {
+        if sqlx::query(LOCK_MOVIE).bind(movie_id).execute(&mut *tx).await?.rows_affected() == 0 {
             return Ok(None);
         }
-        sqlx::query(
-            "INSERT INTO ratings (user_id, movie_id, half_stars, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) \
-             ON CONFLICT (user_id, movie_id) DO UPDATE SET half_stars = excluded.half_stars, updated_at = excluded.updated_at",
-        )
-        .bind(user_id)
-        .bind(movie_id)
-        .bind(half_stars)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        let summary = refresh_summary!(tx, movie_id);
-        tx.commit().await?;
-        Ok(Some(summary))
-    })
-}
-
-/// Removes a viewer's rating; `None` when the movie does not exist or is deleted.
-pub async fn remove(db: &Db, user_id: i64, movie_id: i64) -> sqlx::Result<Option<RatingSummary>> {
-    on_db!(db, |pool| {
-        let mut tx = pool.begin_write().await?;
-        if !lock_movie!(tx, movie_id) {
-            return Ok(None);
-        }
-        sqlx::query("DELETE FROM ratings WHERE user_id = $1 AND movie_id = $2")
+        let change = match half_stars {
+            Some(half_stars) => sqlx::query(
+                "INSERT INTO ratings (user_id, movie_id, half_stars, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) \
+                 ON CONFLICT (user_id, movie_id) DO UPDATE SET half_stars = excluded.half_stars, updated_at = excluded.updated_at",
+            )
             .bind(user_id)
             .bind(movie_id)
-            .execute(&mut *tx)
-            .await?;
-        let summary = refresh_summary!(tx, movie_id);
+            .bind(half_stars)
+            .bind(now),
+            None => sqlx::query("DELETE FROM ratings WHERE user_id = $1 AND movie_id = $2").bind(user_id).bind(movie_id),
+        };
+        change.execute(&mut *tx).await?;
+        let (count, sum): (i64, i64) = sqlx::query_as(&refresh).bind(movie_id).fetch_one(&mut *tx).await?;
         tx.commit().await?;
-        Ok(Some(summary))
+        Ok(Some(RatingSummary::from_sum(count, sum)))
     })
 }
 
@@ -141,7 +115,7 @@ pub async fn add_signal(db: &Db, user_id: i64, movie_id: i64, signal: Signal, no
         if done.rows_affected() == 1 {
             return Ok(true);
         }
-        Ok(movie_visible!(pool, movie_id))
+        movie_visible!(pool, movie_id)
     })
 }
 

@@ -8,7 +8,8 @@ use crate::{
 /// The insert, shared with transactions that record an event with the change it describes.
 pub(crate) const INSERT: &str = "INSERT INTO security_events (at, kind, outcome, user_id, actor_id, client, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
-/// Inside an open transaction (or on a pool) `$exec`: records `$event` at `$now`.
+/// Inside an open transaction (or on a pool) `$exec`: records `$event` at `$now`, as a
+/// `sqlx::Result<()>`.
 macro_rules! insert_event {
     ($exec:expr, $event:expr, $now:expr) => {{
         let event: &$crate::security_events::Event<'_> = $event;
@@ -21,17 +22,15 @@ macro_rules! insert_event {
             .bind(event.client)
             .bind(event.detail)
             .execute($exec)
-            .await?
+            .await
+            .map(drop)
     }};
 }
 pub(crate) use insert_event;
 
 /// Records one event.
 pub async fn insert(db: &Db, event: &Event<'_>, now: i64) -> sqlx::Result<()> {
-    on_db!(db, |pool| {
-        insert_event!(pool, event, now);
-        Ok(())
-    })
+    on_db!(db, |pool| insert_event!(pool, event, now))
 }
 
 /// Up to `limit` events older than the one with id `before` (all, when `None`), newest first,

@@ -147,30 +147,30 @@ pub enum Guarded<T> {
 /// Locks every admin row, as the transaction's first statement: on SQLite any write takes the
 /// database's one write lock; on PostgreSQL the update locks the rows, so two transactions
 /// that each remove an admin run one after the other, and the second counts what the first left.
-macro_rules! lock_admins {
-    ($tx:expr) => {
-        sqlx::query("UPDATE users SET role = role WHERE role = 'admin'").execute(&mut *$tx).await?
-    };
-}
+const LOCK_ADMINS: &str = "UPDATE users SET role = role WHERE role = 'admin'";
 
-/// Reads the account and, if it is the last admin and `$removes_admin` says the change removes
-/// it, returns early with `LastAdmin`. Expands to an early `return` inside a transaction body.
+/// Reads the account inside the transaction `$tx` and tells whether the change may go ahead: a
+/// `sqlx::Result<Guarded<User>>` that is `LastAdmin` when the account is the last admin and
+/// `$removes_admin` says the change removes it. The caller decides what to do with a refusal.
 macro_rules! guard_last_admin {
-    ($tx:expr, $id:expr, $removes_admin:expr) => {{
-        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
-        let Some(user) = sqlx::query_as::<_, UserRow>(&sql).bind($id).fetch_optional(&mut *$tx).await? else {
-            return Ok(Guarded::NotFound);
-        };
-        let user = User::from(user);
-        if user.role == Role::Admin && $removes_admin {
-            let admins: i64 =
-                sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin'").fetch_one(&mut *$tx).await?;
-            if admins <= 1 {
-                return Ok(Guarded::LastAdmin);
+    ($tx:expr, $id:expr, $removes_admin:expr) => {
+        async {
+            let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+            let Some(user) = sqlx::query_as::<_, UserRow>(&sql).bind($id).fetch_optional(&mut *$tx).await? else {
+                return Ok(Guarded::NotFound);
+            };
+            let user = User::from(user);
+            if user.role == Role::Admin && $removes_admin {
+                let admins: i64 =
+                    sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin'").fetch_one(&mut *$tx).await?;
+                if admins <= 1 {
+                    return Ok(Guarded::LastAdmin);
+                }
             }
+            Ok::<_, sqlx::Error>(Guarded::Done(user))
         }
-        user
-    }};
+        .await
+    };
 }
 
 /// Changes the role, unless that would leave no admin, and records `audit`; checked and done in
@@ -184,8 +184,11 @@ pub async fn set_role(
 ) -> sqlx::Result<Guarded<User>> {
     on_db!(db, |pool| {
         let mut tx = pool.begin_write().await?;
-        lock_admins!(tx);
-        let user = guard_last_admin!(tx, id, role != Role::Admin);
+        sqlx::query(LOCK_ADMINS).execute(&mut *tx).await?;
+        let user = match guard_last_admin!(tx, id, role != Role::Admin)? {
+            Guarded::Done(user) => user,
+            refused => return Ok(refused),
+        };
         sqlx::query("UPDATE users SET role = $1, updated_at = $2 WHERE id = $3")
             .bind(role)
             .bind(now)
@@ -193,7 +196,7 @@ pub async fn set_role(
             .execute(&mut *tx)
             .await?;
         // The audit record commits with the change, or neither does.
-        crate::db::security_events::insert_event!(&mut *tx, audit, now);
+        crate::db::security_events::insert_event!(&mut *tx, audit, now)?;
         tx.commit().await?;
         Ok(Guarded::Done(user))
     })
@@ -226,8 +229,11 @@ pub async fn swap_photo_key(db: &Db, id: i64, key: Option<&str>, now: i64) -> sq
 pub async fn delete(db: &Db, id: i64) -> sqlx::Result<Guarded<User>> {
     on_db!(db, |pool| {
         let mut tx = pool.begin_write().await?;
-        lock_admins!(tx);
-        let user = guard_last_admin!(tx, id, true);
+        sqlx::query(LOCK_ADMINS).execute(&mut *tx).await?;
+        let user = match guard_last_admin!(tx, id, true)? {
+            Guarded::Done(user) => user,
+            refused => return Ok(refused),
+        };
         let rated: Vec<i64> = sqlx::query_scalar("SELECT movie_id FROM ratings WHERE user_id = $1 ORDER BY movie_id")
             .bind(id)
             .fetch_all(&mut *tx)

@@ -35,7 +35,7 @@ pub async fn replace(
     on_db!(db, |pool| {
         let mut tx = pool.begin_write().await?;
         // A movie purged after this check makes the insert fail on its foreign key: nothing is saved.
-        if !movie_visible!(&mut *tx, movie_id) {
+        if !movie_visible!(&mut *tx, movie_id)? {
             return Err(UpdateError::NotFound);
         }
         let old: Option<String> = sqlx::query_scalar("SELECT object_key FROM movie_videos WHERE movie_id = $1")
@@ -66,7 +66,7 @@ pub async fn replace(
         if old.is_some() || new.is_some() {
             let change =
                 [Change { field: "video", old_value: old.clone(), new_value: new.map(|v| v.object_key.clone()) }];
-            write_audit!(tx, movie_id, user_id, now, &change);
+            write_audit!(tx, movie_id, user_id, now, &change)?;
         }
         tx.commit().await?;
         Ok(old)

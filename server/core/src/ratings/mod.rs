@@ -8,6 +8,20 @@ mod service;
 pub use cinecloud_vocab::{RatingSummary, Signal};
 pub use service::*;
 
+/// Imaginary ratings every movie's "Top rated" score starts with (a damped mean), so that one
+/// viewer's 5★ does not put a movie above one that hundreds rated 4½★.
+pub const PRIOR_RATINGS: i64 = 5;
+/// What each imaginary rating is, in half stars: 3★, the middle of the scale.
+pub const PRIOR_HALF_STARS: i64 = 6;
+
+/// The score "Top rated" sorts by (what the database stores as `rating_score`): the mean in
+/// stars after [`PRIOR_RATINGS`] ratings of [`PRIOR_HALF_STARS`]; `None` when nobody rated.
+pub fn damped_score(rating: RatingSummary) -> Option<f64> {
+    (rating.count > 0).then(|| {
+        (rating.sum_half_stars + PRIOR_RATINGS * PRIOR_HALF_STARS) as f64 / (2 * (rating.count + PRIOR_RATINGS)) as f64
+    })
+}
+
 /// A viewer's own rating of one movie.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct OwnRating {

@@ -11,12 +11,12 @@ use super::*;
 /// Sets the viewer's rating of a movie and returns the movie's new summary.
 pub async fn rate(db: &Db, user_id: i64, movie_id: i64, half_stars: i64) -> Result<RatingSummary> {
     let half_stars = validate_half_stars(half_stars)?;
-    ratings::set(db, user_id, movie_id, half_stars, now_unix()).await?.ok_or(Error::NotFound)
+    ratings::set(db, user_id, movie_id, Some(half_stars), now_unix()).await?.ok_or(Error::NotFound)
 }
 
 /// Removes the viewer's rating of a movie (nothing happens if there was none).
 pub async fn unrate(db: &Db, user_id: i64, movie_id: i64) -> Result<RatingSummary> {
-    ratings::remove(db, user_id, movie_id).await?.ok_or(Error::NotFound)
+    ratings::set(db, user_id, movie_id, None, now_unix()).await?.ok_or(Error::NotFound)
 }
 
 /// Records a signal; repeating it changes nothing.

@@ -288,6 +288,15 @@ pub mod stored {
 
     use crate::db::{Db, on_db};
 
+    /// The score "Top rated" sorts a movie by, as stored (`None` when unrated).
+    pub async fn rating_score(db: &Db, movie_id: i64) -> Option<f64> {
+        on_db!(db, |pool| sqlx::query_scalar::<_, Option<f64>>("SELECT rating_score FROM movies WHERE id = $1")
+            .bind(movie_id)
+            .fetch_one(pool)
+            .await
+            .expect("reading a movie's rating score"))
+    }
+
     /// The TMDb id a person has, by name (`None` for no such person or no id).
     pub async fn person_tmdb_id(db: &Db, name: &str) -> Option<i64> {
         on_db!(db, |pool| sqlx::query_scalar::<_, Option<i64>>("SELECT tmdb_id FROM people WHERE name = $1")

@@ -8,7 +8,7 @@ use cinecloud_core::{
     ratings,
     storage::StorageError,
     test_both_backends,
-    testing::{self, TestDb, TestServices},
+    testing::{self, TestDb, TestServices, stored},
 };
 
 const PASSWORD: &str = "a long enough passphrase";
@@ -448,6 +448,9 @@ async fn deleting_an_account_takes_its_ratings_out_of_the_averages(backend: Back
     assert_eq!((left.count, left.average()), (1, Some(2.0)), "only Bob's 2★ is left");
     let none = ratings::summary(&s.db, only_ada).await.unwrap();
     assert_eq!((none.count, none.average()), (0, None));
+    // The sort score is recomputed with them, by the same formula as a single rating.
+    assert_eq!(stored::rating_score(&s.db, shared).await, ratings::damped_score(left));
+    assert_eq!(stored::rating_score(&s.db, only_ada).await, None);
 }
 
 /// Item 10 of #15: the last admin can neither delete their account nor lose the role, and the

@@ -47,6 +47,26 @@ async fn ratings_set_change_and_remove_with_averages(backend: Backend) {
     assert_eq!(stored::all_ratings(&t.db).await.unwrap(), vec![(bob, film, 5)]);
 }
 
+/// "Top rated" sorts by a damped mean: five imaginary 3★ ratings come with every movie's real
+/// ones, so one 5★ scores (5·6 + 10) / (2·6) ≈ 3.33, below a movie that many rated 4½★.
+async fn the_stored_sort_score_is_the_damped_mean(backend: Backend) {
+    let t = TestDb::new(backend).await;
+    let film = movie(&t.db, "Metropolis").await;
+    assert_eq!(stored::rating_score(&t.db, film).await, None);
+    let ada = viewer(&t.db, 1).await;
+    let one_five_star = ratings::rate(&t.db, ada, film, 10).await.unwrap();
+    let score = stored::rating_score(&t.db, film).await.unwrap();
+    assert_eq!(Some(score), ratings::damped_score(one_five_star));
+    assert!((score - 40.0 / 12.0).abs() < 1e-9, "{score}");
+    let acclaimed = movie(&t.db, "Sunrise").await;
+    for n in 0..20 {
+        ratings::rate(&t.db, viewer(&t.db, 100 + n).await, acclaimed, 9).await.unwrap();
+    }
+    assert!(stored::rating_score(&t.db, acclaimed).await.unwrap() > score);
+    ratings::unrate(&t.db, ada, film).await.unwrap();
+    assert_eq!(stored::rating_score(&t.db, film).await, None);
+}
+
 async fn bad_ratings_and_missing_movies_change_nothing(backend: Backend) {
     let t = TestDb::new(backend).await;
     let ada = viewer(&t.db, 1).await;
@@ -110,6 +130,7 @@ async fn signals_are_recorded_once_and_withdrawn(backend: Backend) {
 
 test_both_backends!(
     ratings_set_change_and_remove_with_averages,
+    the_stored_sort_score_is_the_damped_mean,
     bad_ratings_and_missing_movies_change_nothing,
     many_viewers_rating_one_movie_at_once_are_all_counted,
     signals_are_recorded_once_and_withdrawn,

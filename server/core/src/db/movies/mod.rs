@@ -327,11 +327,10 @@ pub async fn visible_ids_after(db: &Db, after: i64) -> sqlx::Result<Vec<i64>> {
 
 /// A movie's titles and synopses in other languages, by language.
 pub async fn translations(db: &Db, movie_id: i64) -> sqlx::Result<Vec<Translation>> {
-    let rows: Vec<(String, String, String)> = on_db!(db, |pool| sqlx::query_as(
+    on_db!(db, |pool| sqlx::query_as::<_, Translation>(
         "SELECT language, title, synopsis FROM movie_translations WHERE movie_id = $1 ORDER BY language"
     )
     .bind(movie_id)
     .fetch_all(pool)
-    .await)?;
-    Ok(rows.into_iter().map(|(language, title, synopsis)| Translation { language, title, synopsis }).collect())
+    .await)
 }

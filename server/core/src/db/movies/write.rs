@@ -29,76 +29,84 @@ macro_rules! bind_movie_columns {
 
 /// Writes a movie's genres and credits inside the open transaction `$tx`, replacing old ones.
 macro_rules! write_links {
-    ($tx:expr, $movie_id:expr, $input:expr, $now:expr) => {{
-        sqlx::query("DELETE FROM movie_genres WHERE movie_id = $1").bind($movie_id).execute(&mut *$tx).await?;
-        for name in &$input.genres {
-            let genre_id: i64 = sqlx::query_scalar(
-                "INSERT INTO genres (slug, name) VALUES ($1, $2) \
-                 ON CONFLICT (slug) DO UPDATE SET slug = excluded.slug RETURNING id",
-            )
-            .bind(genre_slug(name))
-            .bind(name)
-            .fetch_one(&mut *$tx)
-            .await?;
-            // With copies of what genre lists filter and sort by (migration 0010). Links are
-            // written for visible movies only; a later edit or delete updates them by trigger.
-            sqlx::query(
-                "INSERT INTO movie_genres (movie_id, genre_id, year, sort_title) VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind($movie_id)
-            .bind(genre_id)
-            .bind($input.year)
-            .bind(text::sort_key(&$input.title))
-            .execute(&mut *$tx)
-            .await?;
+    ($tx:expr, $movie_id:expr, $input:expr, $now:expr) => {
+        async {
+            sqlx::query("DELETE FROM movie_genres WHERE movie_id = $1").bind($movie_id).execute(&mut *$tx).await?;
+            for name in &$input.genres {
+                let genre_id: i64 = sqlx::query_scalar(
+                    "INSERT INTO genres (slug, name) VALUES ($1, $2) \
+                     ON CONFLICT (slug) DO UPDATE SET slug = excluded.slug RETURNING id",
+                )
+                .bind(genre_slug(name))
+                .bind(name)
+                .fetch_one(&mut *$tx)
+                .await?;
+                // With copies of what genre lists filter and sort by (migration 0010). Links are
+                // written for visible movies only; a later edit or delete updates them by trigger.
+                sqlx::query(
+                    "INSERT INTO movie_genres (movie_id, genre_id, year, sort_title) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT DO NOTHING",
+                )
+                .bind($movie_id)
+                .bind(genre_id)
+                .bind($input.year)
+                .bind(text::sort_key(&$input.title))
+                .execute(&mut *$tx)
+                .await?;
+            }
+            sqlx::query("DELETE FROM credits WHERE movie_id = $1").bind($movie_id).execute(&mut *$tx).await?;
+            let directors = $input.directors.iter().map(|name| (name, CreditRole::Director, None::<&String>));
+            let cast = $input.cast.iter().map(|c| (&c.name, CreditRole::Cast, c.character.as_ref()));
+            for (position, (name, role, character)) in directors.chain(cast).enumerate() {
+                let person_id: i64 = sqlx::query_scalar(
+                    "INSERT INTO people (name, search_name, created_at) VALUES ($1, $2, $3) \
+                     ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id",
+                )
+                .bind(name)
+                .bind(text::fold(name))
+                .bind($now)
+                .fetch_one(&mut *$tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO credits (movie_id, person_id, role, character, position) VALUES ($1, $2, $3, $4, $5) \
+                     ON CONFLICT DO NOTHING",
+                )
+                .bind($movie_id)
+                .bind(person_id)
+                .bind(role)
+                .bind(character)
+                .bind(position as i64)
+                .execute(&mut *$tx)
+                .await?;
+            }
+            Ok::<_, sqlx::Error>(())
         }
-        sqlx::query("DELETE FROM credits WHERE movie_id = $1").bind($movie_id).execute(&mut *$tx).await?;
-        let directors = $input.directors.iter().map(|name| (name, CreditRole::Director, None::<&String>));
-        let cast = $input.cast.iter().map(|c| (&c.name, CreditRole::Cast, c.character.as_ref()));
-        for (position, (name, role, character)) in directors.chain(cast).enumerate() {
-            let person_id: i64 = sqlx::query_scalar(
-                "INSERT INTO people (name, search_name, created_at) VALUES ($1, $2, $3) \
-                 ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id",
-            )
-            .bind(name)
-            .bind(text::fold(name))
-            .bind($now)
-            .fetch_one(&mut *$tx)
-            .await?;
-            sqlx::query(
-                "INSERT INTO credits (movie_id, person_id, role, character, position) VALUES ($1, $2, $3, $4, $5) \
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind($movie_id)
-            .bind(person_id)
-            .bind(role)
-            .bind(character)
-            .bind(position as i64)
-            .execute(&mut *$tx)
-            .await?;
-        }
-    }};
+        .await
+    };
 }
 
 /// Appends audit rows inside the open transaction `$tx`.
 macro_rules! write_audit {
-    ($tx:expr, $movie_id:expr, $user_id:expr, $now:expr, $changes:expr) => {{
-        for change in $changes {
-            sqlx::query(
-                "INSERT INTO movie_audit (movie_id, user_id, at, field, old_value, new_value) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind($movie_id)
-            .bind($user_id)
-            .bind($now)
-            .bind(change.field)
-            .bind(change.old_value.as_deref())
-            .bind(change.new_value.as_deref())
-            .execute(&mut *$tx)
-            .await?;
+    ($tx:expr, $movie_id:expr, $user_id:expr, $now:expr, $changes:expr) => {
+        async {
+            for change in $changes {
+                sqlx::query(
+                    "INSERT INTO movie_audit (movie_id, user_id, at, field, old_value, new_value) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind($movie_id)
+                .bind($user_id)
+                .bind($now)
+                .bind(change.field)
+                .bind(change.old_value.as_deref())
+                .bind(change.new_value.as_deref())
+                .execute(&mut *$tx)
+                .await?;
+            }
+            Ok::<_, sqlx::Error>(())
         }
-    }};
+        .await
+    };
 }
 
 pub(crate) use write_audit;
@@ -107,46 +115,38 @@ const INSERT_MOVIE: &str = "INSERT INTO movies (title, original_title, year, run
      original_language, age_rating, trailer_url, sort_title, search_text, created_at, updated_at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id";
 
-/// The titles of a movie's translations, for its search text.
-macro_rules! translated_titles {
-    ($tx:expr, $movie_id:expr) => {{
-        let titles: Vec<String> =
-            sqlx::query_scalar("SELECT title FROM movie_translations WHERE movie_id = $1 ORDER BY language")
-                .bind($movie_id)
-                .fetch_all(&mut *$tx)
-                .await?;
-        titles
-    }};
-}
-
 /// Writes what a provider knew beside a movie's facts, inside the open transaction `$tx`: TMDb ids
 /// on the people credited (a namesake who already has another keeps it) and the translations
 /// (replacing those of the same language). The movie's own ids are the caller's.
 macro_rules! write_provenance {
-    ($tx:expr, $movie_id:expr, $from:expr) => {{
-        for (name, tmdb_id) in $from.people {
-            sqlx::query(
-                "UPDATE people SET tmdb_id = $1 WHERE name = $2 AND tmdb_id IS NULL \
-                 AND NOT EXISTS (SELECT 1 FROM people p WHERE p.tmdb_id = $1)",
-            )
-            .bind(tmdb_id)
-            .bind(name)
-            .execute(&mut *$tx)
-            .await?;
+    ($tx:expr, $movie_id:expr, $from:expr) => {
+        async {
+            for (name, tmdb_id) in $from.people {
+                sqlx::query(
+                    "UPDATE people SET tmdb_id = $1 WHERE name = $2 AND tmdb_id IS NULL \
+                     AND NOT EXISTS (SELECT 1 FROM people p WHERE p.tmdb_id = $1)",
+                )
+                .bind(tmdb_id)
+                .bind(name)
+                .execute(&mut *$tx)
+                .await?;
+            }
+            for t in $from.translations {
+                sqlx::query(
+                    "INSERT INTO movie_translations (movie_id, language, title, synopsis) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (movie_id, language) DO UPDATE SET title = excluded.title, synopsis = excluded.synopsis",
+                )
+                .bind($movie_id)
+                .bind(&t.language)
+                .bind(&t.title)
+                .bind(&t.synopsis)
+                .execute(&mut *$tx)
+                .await?;
+            }
+            Ok::<_, sqlx::Error>(())
         }
-        for t in $from.translations {
-            sqlx::query(
-                "INSERT INTO movie_translations (movie_id, language, title, synopsis) VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT (movie_id, language) DO UPDATE SET title = excluded.title, synopsis = excluded.synopsis",
-            )
-            .bind($movie_id)
-            .bind(&t.language)
-            .bind(&t.title)
-            .bind(&t.synopsis)
-            .execute(&mut *$tx)
-            .await?;
-        }
-    }};
+        .await
+    };
 }
 
 /// Inserts a movie with its genres and credits and a `created` audit entry; returns its id.
@@ -165,9 +165,9 @@ pub async fn insert_many(db: &Db, inputs: &[MovieInput], user_id: Option<i64>, n
                 .bind(now)
                 .fetch_one(&mut *tx)
                 .await?;
-            write_links!(tx, id, input, now);
+            write_links!(tx, id, input, now)?;
             let created = [Change { field: "created", old_value: None, new_value: Some(input.title.clone()) }];
-            write_audit!(tx, id, user_id, now, &created);
+            write_audit!(tx, id, user_id, now, &created)?;
             ids.push(id);
         }
         tx.commit().await?;
@@ -246,13 +246,13 @@ pub async fn insert_imported(
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        write_links!(tx, id, &input, now);
-        write_provenance!(tx, id, from);
+        write_links!(tx, id, &input, now)?;
+        write_provenance!(tx, id, from)?;
         let created = [
             Change { field: "created", old_value: None, new_value: Some(input.title.clone()) },
             Change { field: "source", old_value: None, new_value: Some(from.note.clone()) },
         ];
-        write_audit!(tx, id, user_id, now, &created);
+        write_audit!(tx, id, user_id, now, &created)?;
         tx.commit().await?;
         Ok(id)
     })
@@ -324,9 +324,14 @@ pub async fn update(db: &Db, id: i64, expected_version: i64, edit: &Edit<'_>) ->
                 .execute(&mut *tx)
                 .await?;
             }
-            write_provenance!(tx, id, from);
+            write_provenance!(tx, id, from)?;
         }
-        let translated = translated_titles!(tx, id);
+        // The titles of its translations go into its search text.
+        let translated: Vec<String> =
+            sqlx::query_scalar("SELECT title FROM movie_translations WHERE movie_id = $1 ORDER BY language")
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await?;
         let updated: Option<i64> = bind_movie_columns!(
             sqlx::query_scalar(
                 "UPDATE movies SET title = $1, original_title = $2, year = $3, runtime_minutes = $4, synopsis = $5, \
@@ -350,11 +355,11 @@ pub async fn update(db: &Db, id: i64, expected_version: i64, edit: &Edit<'_>) ->
                     .await?;
             return Err(current.map_or(UpdateError::NotFound, UpdateError::Conflict));
         };
-        write_links!(tx, id, input, now);
-        write_audit!(tx, id, user_id, now, changes);
+        write_links!(tx, id, input, now)?;
+        write_audit!(tx, id, user_id, now, changes)?;
         if let Some(from) = from {
             let source = [Change { field: "source", old_value: None, new_value: Some(from.note.clone()) }];
-            write_audit!(tx, id, user_id, now, &source);
+            write_audit!(tx, id, user_id, now, &source)?;
         }
         tx.commit().await?;
         Ok(version)
@@ -391,7 +396,7 @@ pub async fn set_cover(
         .fetch_one(&mut *tx)
         .await?;
         let change = [Change { field: "cover", old_value: old_key.clone(), new_value: cover_key.map(str::to_owned) }];
-        write_audit!(tx, id, user_id, now, &change);
+        write_audit!(tx, id, user_id, now, &change)?;
         tx.commit().await?;
         Ok((old_key, version))
     })
@@ -410,7 +415,7 @@ pub async fn soft_delete(db: &Db, id: i64, user_id: Option<i64>, now: i64) -> sq
         .await?;
         let Some(title) = title else { return Ok(false) };
         let change = [Change { field: "deleted", old_value: Some(title), new_value: None }];
-        write_audit!(tx, id, user_id, now, &change);
+        write_audit!(tx, id, user_id, now, &change)?;
         tx.commit().await?;
         Ok(true)
     })
@@ -430,7 +435,7 @@ pub async fn restore(db: &Db, id: i64, deleted_since: i64, user_id: Option<i64>,
         .await?;
         let Some(title) = title else { return Ok(false) };
         let change = [Change { field: "restored", old_value: None, new_value: Some(title) }];
-        write_audit!(tx, id, user_id, now, &change);
+        write_audit!(tx, id, user_id, now, &change)?;
         tx.commit().await?;
         Ok(true)
     })
