@@ -1,6 +1,7 @@
 //! Pieces shared by several pages.
 
 pub mod add_to_list;
+pub mod chart;
 pub mod error;
 pub mod form;
 pub mod header;

@@ -6,6 +6,7 @@ use leptos_meta::Title;
 
 use crate::{
     api::recommend::{ModelStatusView, recommender_status},
+    components::chart::{Chart, Point},
     pages::movie::utc_time,
 };
 
@@ -38,6 +39,13 @@ fn ModelFacts(model: ModelStatusView) -> impl IntoView {
         Some((p10, ndcg10, r20, popularity_p10, viewers)) => view! {
             <h2>"Held-out quality"</h2>
             <p class="muted">{format!("20 % of each viewer's likes hidden, {viewers} viewers measured.")}</p>
+            <Chart id="model-against-popularity" unit="precision at 10"
+                title="Precision at 10: the model against popularity".to_owned()
+                description=format!("Of each measured viewer's 10 top recommendations, the share that were held-out likes: {p10:.3} for the model, {popularity_p10:.3} for recommending the most popular movies.")
+                points=vec![
+                    Point { label: "Model".into(), value: p10 },
+                    Point { label: "Popularity".into(), value: popularity_p10 },
+                ] />
             <dl class="facts">
                 <dt>"Precision at 10"</dt><dd>{format!("{p10:.3}")}</dd>
                 <dt>"nDCG at 10"</dt><dd>{format!("{ndcg10:.3}")}</dd>
