@@ -60,6 +60,9 @@ pub enum AppError {
     /// The setup link was used already or is not valid.
     #[error("This setup link is invalid or has already been used.")]
     SetupLinkSpent,
+    /// The password was right, but an admin disabled the account.
+    #[error("This account is disabled. Ask an admin to enable it again.")]
+    AccountDisabled,
     /// A failure on our side; details are in the server log, never here.
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
@@ -87,7 +90,7 @@ impl AppError {
         match self {
             AppError::Invalid { .. } => 422,
             AppError::InvalidCredentials | AppError::Unauthorized => 401,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::AccountDisabled => 403,
             AppError::NotFound => 404,
             AppError::SetupLinkSpent => 410,
             AppError::TooLarge(_) => 413,
@@ -164,6 +167,7 @@ mod from_domain {
                     retry_after_secs: u32::try_from(retry_after_secs).unwrap_or(u32::MAX),
                 },
                 AccountError::SetupLinkSpent => AppError::SetupLinkSpent,
+                AccountError::Disabled => AppError::AccountDisabled,
                 AccountError::Domain(e) => e.into(),
             }
         }

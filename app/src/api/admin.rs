@@ -17,6 +17,9 @@ pub struct AccountSummary {
     pub display_name: String,
     /// Viewer or admin.
     pub role: Role,
+    /// Whether an admin disabled it (it cannot sign in).
+    #[serde(default)]
+    pub disabled: bool,
     /// Unix seconds.
     pub created_at: i64,
 }
@@ -29,6 +32,7 @@ impl From<cinecloud_core::accounts::User> for AccountSummary {
             email: user.email,
             display_name: user.display_name,
             role: user.role,
+            disabled: user.disabled_at.is_some(),
             created_at: user.created_at,
         }
     }
@@ -56,6 +60,21 @@ pub async fn set_user_role(user_id: i64, role: Role) -> Result<AccountSummary, A
         let client = client_addr();
         let by = accounts::ChangedBy { actor_id: Some(admin.id), client: &client };
         Ok(AccountSummary::from(accounts::set_role(&services()?.db, user_id, role, by).await?))
+    })
+    .await
+}
+
+/// Disables an account, whose open sessions end at their next request and whose sign-ins are
+/// refused, or enables it again (admins only; never the last admin who can sign in).
+#[server(prefix = "/api", endpoint = "admin/set_user_disabled")]
+pub async fn set_user_disabled(user_id: i64, disabled: bool) -> Result<AccountSummary, AppError> {
+    use crate::ssr::*;
+    use cinecloud_core::accounts;
+    respond(async {
+        let admin = require_admin().await?;
+        let client = client_addr();
+        let by = accounts::ChangedBy { actor_id: Some(admin.id), client: &client };
+        Ok(AccountSummary::from(accounts::set_disabled(&services()?.db, user_id, disabled, by).await?))
     })
     .await
 }

@@ -158,7 +158,7 @@ pub async fn slide(session: &Session, policy: &SessionPolicy, db: &cinecloud_cor
 }
 
 /// The signed-in account, or `None`. A session past its absolute lifetime, or signed in before
-/// the account's last password change, or whose account is gone, is ended here.
+/// the account's last password change, or whose account is gone or disabled, is ended here.
 pub async fn current_user() -> Result<Option<User>, AppError> {
     signed_in_user(&session().await?, &services()?, &auth_settings()?.sessions).await
 }
@@ -177,7 +177,7 @@ pub async fn signed_in_user(
         return Ok(None);
     }
     match accounts::find_user(&services.db, state.user_id).await {
-        Ok(user) if user.session_epoch == state.epoch => Ok(Some(user)),
+        Ok(user) if user.session_epoch == state.epoch && user.disabled_at.is_none() => Ok(Some(user)),
         Ok(_) | Err(cinecloud_core::Error::NotFound) => {
             sign_out(session).await?;
             Ok(None)

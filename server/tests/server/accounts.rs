@@ -230,7 +230,42 @@ async fn guessing_from_many_addresses_on_two_servers_is_bounded_and_the_owner_ge
     assert!(refusal.to_string().contains("device you used before"), "{refusal}");
 }
 
+/// #20: an admin disables a viewer. The viewer's open session stops working at its very next
+/// request, signing in again is refused with a 403 that says why, and once enabled again the
+/// viewer signs in as before. Only admins may do it.
+async fn a_disabled_viewers_session_ends_at_its_next_request(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let db = &app.backends.services.db;
+    let viewer = app.signed_up("ada@example.com").await;
+    let ada = accounts::find_by_email(db, "ada@example.com").await.unwrap().unwrap();
+    let id = ada.id.to_string();
+    let disable = [("user_id", id.as_str()), ("disabled", "true")];
+    assert!(app.get::<Vec<serde_json::Value>>(&viewer, "lists/mine").await.is_ok(), "signed in");
+    let by_viewer = app.post::<AccountSummary>(&viewer, "admin/set_user_disabled", &disable).await;
+    assert_eq!(by_viewer.unwrap_err().status, StatusCode::FORBIDDEN);
+    let anonymous = app.post::<AccountSummary>(&app.client(), "admin/set_user_disabled", &disable).await;
+    assert_eq!(anonymous.unwrap_err().status, StatusCode::UNAUTHORIZED);
+
+    let admin = app.admin().await;
+    let disabled = app.post::<AccountSummary>(&admin, "admin/set_user_disabled", &disable).await.unwrap();
+    assert!(disabled.disabled);
+    let refused = app.get::<Vec<serde_json::Value>>(&viewer, "lists/mine").await.unwrap_err();
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED, "the open session ended: {}", refused.body);
+    let again = app
+        .post::<serde_json::Value>(&app.client(), "log_in", &[("email", "ada@example.com"), ("password", PASSWORD)])
+        .await;
+    let again = again.unwrap_err();
+    assert_eq!(again.status, StatusCode::FORBIDDEN);
+    assert_eq!(serde_json::from_str::<AppError>(&again.body).unwrap(), AppError::AccountDisabled);
+
+    let enable = [("user_id", id.as_str()), ("disabled", "false")];
+    assert!(!app.post::<AccountSummary>(&admin, "admin/set_user_disabled", &enable).await.unwrap().disabled);
+    let back = app.logged_in("ada@example.com", PASSWORD).await;
+    assert!(app.get::<Vec<serde_json::Value>>(&back, "lists/mine").await.is_ok());
+}
+
 test_both_backends!(
+    a_disabled_viewers_session_ends_at_its_next_request,
     guessing_from_many_addresses_on_two_servers_is_bounded_and_the_owner_gets_in,
     admin_functions_refuse_anonymous_and_viewer_callers,
     unknown_email_and_wrong_password_look_the_same,

@@ -19,6 +19,9 @@ pub enum AccountError {
         /// Seconds until new devices may try again.
         retry_after_secs: i64,
     },
+    /// The password is right but an admin disabled the account.
+    #[error("this account is disabled")]
+    Disabled,
     /// The setup link is unknown, used, or an admin already exists.
     #[error("this setup link is invalid or has already been used")]
     SetupLinkSpent,

@@ -29,6 +29,8 @@ pub struct User {
     pub photo_key: Option<String>,
     /// Sessions signed in under an older epoch are no longer valid.
     pub session_epoch: i64,
+    /// When an admin disabled it (Unix seconds); `None` while it may sign in.
+    pub disabled_at: Option<i64>,
     /// Unix seconds.
     pub created_at: i64,
     /// Unix seconds.

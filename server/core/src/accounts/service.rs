@@ -183,6 +183,11 @@ pub async fn log_in(
     }
     // `verify_password` is only true when the account exists.
     let user = user.ok_or(AccountError::InvalidCredentials)?;
+    // Said only to whoever knows the password, so it tells a guesser nothing.
+    if user.disabled_at.is_some() {
+        security_events::record(db, event(Outcome::Refused, Some(user.id))).await;
+        return Err(AccountError::Disabled);
+    }
     limits::forget(db, pair_name, &pair).await?;
     limits::take_back(db, CLIENT, client_addr).await?;
     let now = now_unix();
@@ -389,6 +394,27 @@ pub async fn set_role(db: &Db, user_id: i64, role: Role, by: ChangedBy<'_>) -> R
         }
         Guarded::NotFound => Err(Error::NotFound),
         Guarded::LastAdmin => Err(last_admin("role").into()),
+    }
+}
+
+/// Disables an account, which ends its sessions at their next request and refuses its sign-ins,
+/// or enables it again; never the last admin who can sign in. Returns the account as it is now.
+pub async fn set_disabled(db: &Db, user_id: i64, disabled: bool, by: ChangedBy<'_>) -> Result<User> {
+    let audit = Event {
+        actor_id: by.actor_id,
+        ..Event::new(EventKind::AccountDisabled, Outcome::Success, Some(user_id), by.client).detail(if disabled {
+            "disabled"
+        } else {
+            "enabled"
+        })
+    };
+    match users::set_disabled(db, user_id, disabled, &audit, now_unix()).await? {
+        Guarded::Done(_) => {
+            audit.log();
+            find_user(db, user_id).await
+        }
+        Guarded::NotFound => Err(Error::NotFound),
+        Guarded::LastAdmin => Err(last_admin("disabled").into()),
     }
 }
 

@@ -8,7 +8,7 @@ use crate::{
 };
 
 const USER_COLUMNS: &str = "id, email, display_name, password_hash, role, photo_key, \
-                            session_epoch, created_at, updated_at";
+                            session_epoch, disabled_at, created_at, updated_at";
 
 #[derive(FromRow)]
 struct UserRow {
@@ -19,6 +19,7 @@ struct UserRow {
     role: Role,
     photo_key: Option<String>,
     session_epoch: i64,
+    disabled_at: Option<i64>,
     created_at: i64,
     updated_at: i64,
 }
@@ -33,6 +34,7 @@ impl From<UserRow> for User {
             role: row.role,
             photo_key: row.photo_key,
             session_epoch: row.session_epoch,
+            disabled_at: row.disabled_at,
             created_at: row.created_at,
             updated_at: row.updated_at,
         }
@@ -150,8 +152,9 @@ pub enum Guarded<T> {
 const LOCK_ADMINS: &str = "UPDATE users SET role = role WHERE role = 'admin'";
 
 /// Reads the account inside the transaction `$tx` and tells whether the change may go ahead: a
-/// `sqlx::Result<Guarded<User>>` that is `LastAdmin` when the account is the last admin and
-/// `$removes_admin` says the change removes it. The caller decides what to do with a refusal.
+/// `sqlx::Result<Guarded<User>>` that is `LastAdmin` when the account is the last admin who can
+/// sign in (not disabled) and `$removes_admin` says the change removes it. The caller decides
+/// what to do with a refusal.
 macro_rules! guard_last_admin {
     ($tx:expr, $id:expr, $removes_admin:expr) => {
         async {
@@ -160,9 +163,12 @@ macro_rules! guard_last_admin {
                 return Ok(Guarded::NotFound);
             };
             let user = User::from(user);
-            if user.role == Role::Admin && $removes_admin {
+            // Only an admin who can sign in counts: removing a disabled one leaves as many as before.
+            if user.role == Role::Admin && user.disabled_at.is_none() && $removes_admin {
                 let admins: i64 =
-                    sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin'").fetch_one(&mut *$tx).await?;
+                    sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL")
+                        .fetch_one(&mut *$tx)
+                        .await?;
                 if admins <= 1 {
                     return Ok(Guarded::LastAdmin);
                 }
@@ -196,6 +202,37 @@ pub async fn set_role(
             .execute(&mut *tx)
             .await?;
         // The audit record commits with the change, or neither does.
+        crate::db::security_events::insert_event!(&mut *tx, audit, now)?;
+        tx.commit().await?;
+        Ok(Guarded::Done(user))
+    })
+}
+
+/// Disables the account (ending its sessions: the epoch moves on) or enables it again, unless
+/// disabling would leave no admin who can sign in, and records `audit`; in one transaction.
+pub async fn set_disabled(
+    db: &Db,
+    id: i64,
+    disabled: bool,
+    audit: &crate::security_events::Event<'_>,
+    now: i64,
+) -> sqlx::Result<Guarded<User>> {
+    on_db!(db, |pool| {
+        let mut tx = pool.begin_write().await?;
+        sqlx::query(LOCK_ADMINS).execute(&mut *tx).await?;
+        let user = match guard_last_admin!(tx, id, disabled)? {
+            Guarded::Done(user) => user,
+            refused => return Ok(refused),
+        };
+        sqlx::query(
+            "UPDATE users SET disabled_at = $1, updated_at = $2, session_epoch = session_epoch + $3 WHERE id = $4",
+        )
+        .bind(disabled.then_some(now))
+        .bind(now)
+        .bind(i64::from(disabled))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
         crate::db::security_events::insert_event!(&mut *tx, audit, now)?;
         tx.commit().await?;
         Ok(Guarded::Done(user))

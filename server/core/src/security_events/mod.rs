@@ -29,6 +29,8 @@ cinecloud_vocab::spelled_enum! {
         Refused = "refused",
         /// Sessions were ended: a viewer's other sessions, or all of an account's by an admin.
         SessionsEnded = "sessions_ended",
+        /// An admin disabled an account (its sessions end) or enabled it again.
+        AccountDisabled = "account_disabled",
     }
 }
 

@@ -5,6 +5,7 @@
 mod accounts;
 mod catalog;
 mod covers;
+mod disabled_accounts;
 mod integrity;
 mod limits;
 mod lists;
