@@ -202,13 +202,15 @@ pub async fn build_router(
         .route("/api/v1/openapi.json", get(api::openapi))
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell));
-    // Innermost, so it sees each route's template and the status the app decided; only when
+    // Innermost: a server function's undecodable arguments are a 400 to every layer outside it,
+    // the metrics included.
+    let router = router.layer(from_fn(middleware::bad_arguments_are_bad_requests));
+    // Innermost but for that, so it sees each route's template and the status the app decided; only when
     // metrics are served (otherwise it would label every request for nobody).
     let router =
         if settings.metrics_listen.is_some() { router.layer(from_fn(crate::metrics::track_requests)) } else { router };
     let router = router
         .layer(from_fn_with_state(state.clone(), middleware::catalog_writes))
-        .layer(from_fn(middleware::bad_arguments_are_bad_requests))
         .layer(from_fn_with_state(state.clone(), middleware::slide_session))
         .layer(sessions)
         // Outside the session layer: a kept visitor page needs no session (and has no cookie).

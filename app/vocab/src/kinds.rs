@@ -51,13 +51,6 @@ crate::spelled_enum! {
     }
 }
 
-impl Sort {
-    /// Parses the URL value; unknown values fall back to the default.
-    pub fn parse_or_default(value: &str) -> Self {
-        value.parse().unwrap_or_default()
-    }
-}
-
 crate::spelled_enum! {
     /// A signal other than a rating; the words are the stored `kind`.
     pub enum Signal as "signal" {
@@ -117,9 +110,9 @@ mod tests {
     }
 
     #[test]
-    fn an_unknown_sort_falls_back_to_relevance_and_roles_swap() {
-        assert_eq!(Sort::parse_or_default("year-oldest"), Sort::YearOldest);
-        assert_eq!(Sort::parse_or_default("shuffle"), Sort::Relevance);
+    fn sorts_parse_from_their_words_and_roles_swap() {
+        assert_eq!("year-oldest".parse::<Sort>(), Ok(Sort::YearOldest));
+        assert!("shuffle".parse::<Sort>().is_err());
         assert_eq!(Role::Viewer.other(), Role::Admin);
         assert_eq!(Role::Admin.other(), Role::Viewer);
         assert!("rewind".parse::<PlaybackEvent>().is_err());
