@@ -14,9 +14,58 @@ pub fn thousands(n: impl Into<i128>) -> String {
     out
 }
 
+/// The UTC calendar date `(year, month, day)` of day number `days` (days since 1970-01-01), by
+/// Howard Hinnant's days-to-civil algorithm.
+pub fn civil_date(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(month <= 2), month, day)
+}
+
+/// Day number `days` as `2026-12-06`.
+pub fn iso_day(days: i64) -> String {
+    let (y, m, d) = civil_date(days);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Day number `days` as a chart labels it: `Dec 6`.
+pub fn short_day(days: i64) -> String {
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let (_, m, d) = civil_date(days);
+    format!("{} {d}", MONTHS[(m - 1) as usize])
+}
+
+/// Unix seconds as `2026-12-06 14:05 UTC`.
+pub fn utc_time(secs: i64) -> String {
+    let minutes = secs.rem_euclid(86_400) / 60;
+    format!("{} {:02}:{:02} UTC", iso_day(secs.div_euclid(86_400)), minutes / 60, minutes % 60)
+}
+
+/// Milliseconds as hours with one decimal: 5,400,000 → "1.5".
+pub fn hours(ms: i64) -> String {
+    format!("{:.1}", ms as f64 / 3_600_000.0)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::thousands;
+    use super::*;
+
+    #[test]
+    fn days_and_times_are_utc_dates() {
+        assert_eq!(iso_day(0), "1970-01-01");
+        assert_eq!(iso_day(20_793), "2026-12-06");
+        assert_eq!(iso_day(11_016), "2000-02-29", "a leap day");
+        assert_eq!(short_day(20_793), "Dec 6");
+        assert_eq!(utc_time(20_793 * 86_400 + 86_399), "2026-12-06 23:59 UTC");
+        assert_eq!(utc_time(-60), "1969-12-31 23:59 UTC");
+        assert_eq!([hours(5_400_000), hours(0)], ["1.5", "0.0"]);
+    }
 
     #[test]
     fn thousands_are_grouped() {

@@ -29,6 +29,7 @@ use crate::{
     components::{error::PageError, header::Header, toast::ToastHost},
     pages::{
         about::AboutPage,
+        admin_dashboard::AdminDashboardPage,
         admin_recommender::AdminRecommenderPage,
         admin_security::AdminSecurityPage,
         admin_users::AdminUsersPage,
@@ -88,6 +89,7 @@ lazy_pages! {
     ListRoute => ListPage,
     WatchRoute => WatchPage,
     HistoryRoute => HistoryPage,
+    AdminDashboardRoute => AdminDashboardPage,
     AdminUsersRoute => AdminUsersPage,
     AdminRecommenderRoute => AdminRecommenderPage,
     AdminSecurityRoute => AdminSecurityPage,
@@ -173,6 +175,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/lists/:id") view={Lazy::<ListRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/watch/:id") view={Lazy::<WatchRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/history") view={Lazy::<HistoryRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin") view={Lazy::<AdminDashboardRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/admin/users") view={Lazy::<AdminUsersRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/admin/recommender") view={Lazy::<AdminRecommenderRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/admin/security") view={Lazy::<AdminSecurityRoute>::new()} ssr=SsrMode::Async />

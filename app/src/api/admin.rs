@@ -1,6 +1,7 @@
 //! Admin-only account management. Every function starts with `require_admin()?`.
 
-pub use cinecloud_vocab::Role;
+use cinecloud_vocab::insights::Dashboard;
+pub use cinecloud_vocab::{Role, insights::Period};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -146,6 +147,19 @@ pub async fn end_user_sessions(user_id: i64) -> Result<(), AppError> {
         let event = Event::new(EventKind::SessionsEnded, Outcome::Success, Some(user_id), &client).detail("all");
         security_events::record(&db, Event { actor_id: Some(admin.id), ..event }).await;
         Ok(())
+    })
+    .await
+}
+
+/// The dashboard's figures, series, top lists and model history for the `period` that ends
+/// today (UTC days; admins only).
+#[server(prefix = "/api", endpoint = "admin/dashboard", input = leptos::server_fn::codec::GetUrl)]
+pub async fn admin_dashboard(#[server(default)] period: Period) -> Result<Dashboard, AppError> {
+    use crate::ssr::*;
+    respond(async {
+        require_admin().await?;
+        let now = cinecloud_core::clock::now_unix();
+        Ok(cinecloud_core::insights::dashboard(&services()?.db, period, now).await?)
     })
     .await
 }

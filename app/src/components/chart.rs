@@ -1,4 +1,4 @@
-//! Bar charts the server draws as SVG (#20): they show before and without WebAssembly, scale with
+//! Bar and line charts the server draws as SVG (#20): they show before and without WebAssembly, scale with
 //! their box, follow the theme through CSS variables, carry a title and a description for screen
 //! readers, a native tooltip on every mark, and the same numbers as a table behind "Show as
 //! table". The geometry is plain functions, tested; the components only lay it out.
@@ -76,6 +76,30 @@ pub fn bars(values: &[f64], top: f64) -> Vec<Bar> {
         .collect()
 }
 
+/// A line's vertices: one per value, at the middle of its bucket, on the same scale as [`bars`].
+pub fn line(values: &[f64], top: f64) -> Vec<(f64, f64)> {
+    let slot = (WIDTH - LEFT) / values.len().max(1) as f64;
+    values.iter().enumerate().map(|(i, v)| (LEFT + (i as f64 + 0.5) * slot, y_of(*v, top))).collect()
+}
+
+/// An SVG path through `points`.
+fn path(points: &[(f64, f64)]) -> String {
+    points.iter().enumerate().map(|(i, (x, y))| format!("{}{x:.1} {y:.1}", if i == 0 { "M" } else { " L" })).collect()
+}
+
+/// Lines with more points than this are drawn without a dot (and its tooltip) per point; the
+/// table has every number.
+const MAX_DOTS: usize = 92;
+
+/// One line of a line chart.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Series {
+    /// Its name, in the legend and as the table's column.
+    pub name: String,
+    /// One value per label.
+    pub values: Vec<f64>,
+}
+
 /// A number as the axis and the tooltips write it: whole numbers without decimals, fractions
 /// below 1 (a precision, a share) with three, others with one.
 pub fn figure(v: f64) -> String {
@@ -88,7 +112,82 @@ pub fn figure(v: f64) -> String {
     }
 }
 
-/// A chart with its accessible name and description, and its numbers as a table on request.
+/// The gridlines and value labels for values up to `max`; returns them with the scale's top.
+fn grid(max: f64) -> (AnyView, f64) {
+    let ticks = nice_ticks(max, 4);
+    let top = *ticks.last().unwrap_or(&1.0);
+    let lines = ticks
+        .iter()
+        .map(|t| {
+            let y = y_of(*t, top);
+            view! {
+                <line class="chart-grid" x1=LEFT x2=WIDTH y1=y y2=y />
+                <text class="chart-axis" x=LEFT - 6.0 y=y + 4.0 text-anchor="end">{figure(*t)}</text>
+            }
+        })
+        .collect_view();
+    (lines.into_any(), top)
+}
+
+/// The bucket labels under the plot: every one when they fit, else about eight of them.
+fn bucket_labels(labels: &[String]) -> AnyView {
+    let slot = (WIDTH - LEFT) / labels.len().max(1) as f64;
+    let every = labels.len().div_ceil(8).max(1);
+    labels
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % every == 0)
+        .map(|(i, label)| {
+            let x = LEFT + (i as f64 + 0.5) * slot;
+            view! { <text class="chart-axis" x=x y=HEIGHT - 8.0 text-anchor="middle">{label.clone()}</text> }
+        })
+        .collect_view()
+        .into_any()
+}
+
+/// The figure around a drawing: the SVG with its accessible name and description, the caption,
+/// and the numbers as a table (a row per label, a column per series) behind "Show as table".
+fn figure_with_table(
+    id: &'static str,
+    title: String,
+    description: String,
+    drawing: AnyView,
+    columns: Vec<String>,
+    rows: Vec<(String, Vec<f64>)>,
+) -> AnyView {
+    let (title_id, desc_id) = (format!("{id}-title"), format!("{id}-desc"));
+    let labelled_by = format!("{title_id} {desc_id}");
+    let rows = rows
+        .into_iter()
+        .map(|(label, values)| {
+            let cells = values.into_iter().map(|v| view! { <td>{figure(v)}</td> }).collect_view();
+            view! { <tr><th scope="row">{label}</th>{cells}</tr> }
+        })
+        .collect_view();
+    let heads = columns.into_iter().map(|c| view! { <th scope="col">{c}</th> }).collect_view();
+    view! {
+        <figure class="chart" id=id>
+            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-labelledby=labelled_by
+                preserveAspectRatio="xMidYMid meet">
+                <title id=title_id>{title.clone()}</title>
+                <desc id=desc_id>{description}</desc>
+                {drawing}
+            </svg>
+            <figcaption>{title.clone()}</figcaption>
+            <details class="chart-table">
+                <summary>"Show as table"</summary>
+                <table>
+                    <caption class="visually-hidden">{title}</caption>
+                    <thead><tr><th scope="col">""</th>{heads}</tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </details>
+        </figure>
+    }
+    .into_any()
+}
+
+/// A bar chart with its accessible name and description, and its numbers as a table on request.
 /// `id` makes the title and description referable (`aria-labelledby`); unique on the page.
 #[component]
 pub fn Chart(
@@ -104,63 +203,84 @@ pub fn Chart(
     points: Vec<Point>,
 ) -> impl IntoView {
     let values: Vec<f64> = points.iter().map(|p| p.value).collect();
-    let ticks = nice_ticks(values.iter().copied().fold(0.0, f64::max), 4);
-    let top = *ticks.last().unwrap_or(&1.0);
-    let (title_id, desc_id) = (format!("{id}-title"), format!("{id}-desc"));
-    let labelled_by = format!("{title_id} {desc_id}");
-    let grid = ticks
-        .iter()
-        .map(|t| {
-            let y = y_of(*t, top);
-            view! {
-                <line class="chart-grid" x1=LEFT x2=WIDTH y1=y y2=y />
-                <text class="chart-axis" x=LEFT - 6.0 y=y + 4.0 text-anchor="end">{figure(*t)}</text>
-            }
-        })
-        .collect_view();
-    let slot = (WIDTH - LEFT) / points.len().max(1) as f64;
-    // Every label when they fit, else about eight of them.
-    let every = points.len().div_ceil(8).max(1);
-    let labels = points
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| i % every == 0)
-        .map(|(i, p)| {
-            let x = LEFT + (i as f64 + 0.5) * slot;
-            view! { <text class="chart-axis" x=x y=HEIGHT - 8.0 text-anchor="middle">{p.label.clone()}</text> }
-        })
-        .collect_view();
-    let tip = move |p: &Point| format!("{}: {} {unit}", p.label, figure(p.value));
+    let (grid, top) = grid(values.iter().copied().fold(0.0, f64::max));
+    let labels: Vec<String> = points.iter().map(|p| p.label.clone()).collect();
     let marks = bars(&values, top)
         .into_iter()
         .zip(&points)
-        .map(|(b, p)| view! { <rect class="chart-bar" x=b.x y=b.y width=b.width height=b.height><title>{tip(p)}</title></rect> })
+        .map(|(b, p)| {
+            let tip = format!("{}: {} {unit}", p.label, figure(p.value));
+            view! { <rect class="chart-bar" x=b.x y=b.y width=b.width height=b.height><title>{tip}</title></rect> }
+        })
         .collect_view();
-    let rows = points
+    let drawing = view! { {grid} {marks} {bucket_labels(&labels)} }.into_any();
+    let rows = points.into_iter().map(|p| (p.label, vec![p.value])).collect();
+    figure_with_table(id, title, description, drawing, vec![unit.to_owned()], rows)
+}
+
+/// A line chart of one or more series over the same labels (days, versions), with a legend when
+/// there is more than one line; otherwise as [`Chart`].
+#[component]
+pub fn LineChart(
+    /// Unique on the page.
+    id: &'static str,
+    /// The chart's name.
+    title: String,
+    /// What it shows, for screen readers.
+    description: String,
+    /// The unit of the values, for tooltips.
+    unit: &'static str,
+    /// What each point is (a day, a version), in order.
+    labels: Vec<String>,
+    /// The lines, each with a value per label.
+    series: Vec<Series>,
+) -> impl IntoView {
+    let max = series.iter().flat_map(|s| s.values.iter().copied()).fold(0.0, f64::max);
+    let (grid, top) = grid(max);
+    let dots = labels.len() <= MAX_DOTS;
+    let lines = series
         .iter()
-        .map(|p| view! { <tr><th scope="row">{p.label.clone()}</th><td>{figure(p.value)}</td></tr> })
+        .enumerate()
+        .map(|(n, s)| {
+            let points = line(&s.values, top);
+            let class = format!("chart-line chart-series-{n}");
+            let marks = dots.then(|| {
+                points
+                    .iter()
+                    .zip(&labels)
+                    .zip(&s.values)
+                    .map(|(((x, y), label), v)| {
+                        let tip = format!("{label}: {} {unit} ({})", figure(*v), s.name);
+                        let class = format!("chart-dot chart-series-{n}");
+                        view! { <circle class=class cx=*x cy=*y r="3"><title>{tip}</title></circle> }
+                    })
+                    .collect_view()
+            });
+            view! { <path class=class d=path(&points) fill="none" />{marks} }
+        })
         .collect_view();
-    view! {
-        <figure class="chart" id=id>
-            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-labelledby=labelled_by
-                preserveAspectRatio="xMidYMid meet">
-                <title id=title_id>{title.clone()}</title>
-                <desc id=desc_id>{description}</desc>
-                {grid}
-                {marks}
-                {labels}
-            </svg>
-            <figcaption>{title.clone()}</figcaption>
-            <details class="chart-table">
-                <summary>"Show as table"</summary>
-                <table>
-                    <caption class="visually-hidden">{title}</caption>
-                    <thead><tr><th scope="col">""</th><th scope="col">{unit}</th></tr></thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </details>
-        </figure>
-    }
+    let legend = (series.len() > 1).then(|| {
+        series
+            .iter()
+            .enumerate()
+            .map(|(n, s)| {
+                let x = LEFT + 8.0 + n as f64 * 160.0;
+                let class = format!("chart-dot chart-series-{n}");
+                view! {
+                    <circle class=class cx=x cy=TOP + 2.0 r="4" />
+                    <text class="chart-axis chart-legend" x=x + 8.0 y=TOP + 6.0>{s.name.clone()}</text>
+                }
+            })
+            .collect_view()
+    });
+    let drawing = view! { {grid} {lines} {legend} {bucket_labels(&labels)} }.into_any();
+    let columns = series.iter().map(|s| s.name.clone()).collect();
+    let rows = labels
+        .into_iter()
+        .enumerate()
+        .map(|(i, label)| (label, series.iter().map(|s| s.values.get(i).copied().unwrap_or(0.0)).collect()))
+        .collect();
+    figure_with_table(id, title, description, drawing, columns, rows)
 }
 
 #[cfg(test)]
@@ -217,6 +337,42 @@ mod tests {
             html.contains("Show as table") && html.contains(r#"<th scope="row">Horror</th><td>3.5</td>"#),
             "{html}"
         );
+    }
+
+    #[test]
+    fn a_line_has_a_vertex_per_value_mid_bucket_on_the_bars_scale() {
+        let points = line(&[0.0, 10.0], 10.0);
+        let b = bars(&[0.0, 10.0], 10.0);
+        assert_eq!(points.len(), 2);
+        for (p, bar) in points.iter().zip(&b) {
+            assert!((p.0 - (bar.x + bar.width / 2.0)).abs() < 1e-9, "{p:?} {bar:?}");
+            assert!((p.1 - bar.y).abs() < 1e-9);
+        }
+        assert_eq!(path(&[(1.0, 2.0), (3.5, 4.25)]), "M1.0 2.0 L3.5 4.2");
+    }
+
+    /// Two series: two paths, a legend, a dot with a tooltip per point, and a table column each.
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn the_server_renders_a_line_chart_with_a_column_per_series() {
+        let labels = vec!["v1".to_owned(), "v2".to_owned(), "v3".to_owned()];
+        let series = vec![
+            Series { name: "Model".into(), values: vec![0.1, 0.2, 0.25] },
+            Series { name: "Popularity".into(), values: vec![0.1, 0.1, 0.1] },
+        ];
+        let html = view! { <LineChart id="p10" title="Precision".into() description="By version".into() unit="P@10" labels series /> }
+            .to_html();
+        assert_eq!(html.matches("<path").count(), 2, "{html}");
+        assert_eq!(html.matches("<circle").count(), 2 * 3 + 2, "a dot per point and per legend entry: {html}");
+        assert!(html.contains("<title>v3: 0.250 P@10 (Model)</title>"), "{html}");
+        assert!(html.contains(r#"<th scope="col">Model</th><th scope="col">Popularity</th>"#), "{html}");
+        assert!(html.contains(r#"<th scope="row">v2</th><td>0.200</td><td>0.100</td>"#), "{html}");
+        // A year of days is drawn as lines alone.
+        let labels: Vec<String> = (0..365).map(|d| d.to_string()).collect();
+        let series = vec![Series { name: "Viewers".into(), values: vec![1.0; 365] }];
+        let html = view! { <LineChart id="year" title="A year".into() description="Daily".into() unit="viewers" labels series /> }
+            .to_html();
+        assert_eq!((html.matches("<circle").count(), html.matches("<tr>").count()), (0, 366));
     }
 
     #[test]

@@ -41,6 +41,7 @@ pub fn Header() -> impl IntoView {
                             <A href="/lists">"My lists"</A>
                             <A href="/history">"History"</A>
                             {viewer.is_admin.then(|| view! {
+                                <A href="/admin" exact=true>"Dashboard"</A>
                                 <A href="/admin/users">"Users"</A>
                                 <A href="/admin/recommender">"Recommender"</A>
                                 <A href="/admin/security">"Security"</A>

@@ -1,6 +1,7 @@
 //! One module per page.
 
 pub mod about;
+pub mod admin_dashboard;
 pub mod admin_recommender;
 pub mod admin_security;
 pub mod admin_users;

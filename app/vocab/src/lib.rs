@@ -2,7 +2,7 @@
 //! rather than in strings: the kinds a list, an account, a sort, a signal, a playback report or a
 //! credit can be ([`kinds`]); the limits a form enforces and shows ([`limits`]); a movie's form as
 //! the editor sends it ([`MovieForm`]); a movie's ratings ([`RatingSummary`]); and why a movie is
-//! recommended ([`Reason`]); and the objects the public JSON API answers with ([`api`]).
+//! recommended ([`Reason`]); the admin dashboard's data ([`insights`]); and the objects the public JSON API answers with ([`api`]).
 //!
 //! It depends on `serde` alone so that it compiles to WebAssembly; the server's `cinecloud-core`
 //! turns on the `sqlx` feature to store each kind as its word in a text column. Words shown to
@@ -10,6 +10,7 @@
 //! keyed on these variants.
 
 pub mod api;
+pub mod insights;
 pub mod kinds;
 pub mod limits;
 mod movie_form;

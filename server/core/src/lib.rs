@@ -13,6 +13,7 @@ pub mod covers;
 mod db;
 mod error;
 pub mod images;
+pub mod insights;
 pub mod integrity;
 pub mod limits;
 pub mod lists;

@@ -4,6 +4,7 @@
 //! `fleet` runs two of it behind HAProxy, `outage` one on a PostgreSQL it stops and starts.
 
 mod accounts;
+mod admin;
 mod binary;
 mod catalog;
 mod crash;

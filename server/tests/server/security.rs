@@ -178,8 +178,8 @@ async fn refused_and_missing_pages_answer_their_status_every_time(backend: Backe
     let viewer = app.signed_up("ada@example.com").await;
     let visitor = app.client();
     let kinds: [(&reqwest::Client, &[&str], StatusCode); 3] = [
-        (&viewer, &["/admin/recommender", "/admin/users", "/admin/security"], StatusCode::FORBIDDEN),
-        (&visitor, &["/profile", "/history", "/lists", "/watch/1", "/admin/users"], StatusCode::UNAUTHORIZED),
+        (&viewer, &["/admin/recommender", "/admin/users", "/admin/security", "/admin"], StatusCode::FORBIDDEN),
+        (&visitor, &["/profile", "/history", "/lists", "/watch/1", "/admin/users", "/admin"], StatusCode::UNAUTHORIZED),
         (&viewer, &["/movies/999999", "/people/999999", "/watch/999999", "/no/such/page"], StatusCode::NOT_FOUND),
     ];
     let mut wrong = Vec::new();

@@ -6,21 +6,7 @@ use crate::api::catalog::{AuditEntryView, movie_history};
 
 /// `YYYY-MM-DD HH:MM UTC` for unix seconds; the same on the server and in the browser, so the
 /// hydrated page matches the rendered one.
-pub fn utc_time(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let minutes = secs.rem_euclid(86_400) / 60;
-    // Howard Hinnant's days-to-civil algorithm.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02} {:02}:{:02} UTC", minutes / 60, minutes % 60)
-}
+pub use crate::format::utc_time;
 
 /// A field's name as people read it (the audit log's and the TMDb refresh's).
 pub(super) fn field_label(field: &str) -> &str {

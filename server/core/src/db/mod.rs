@@ -7,6 +7,7 @@
 //! `sqlx::Any`, which cannot decode booleans on SQLite or several PostgreSQL types.
 
 pub(crate) mod checkpoints;
+pub(crate) mod insights;
 pub(crate) mod known_devices;
 pub(crate) mod lists;
 pub(crate) mod media_refs;

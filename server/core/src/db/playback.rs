@@ -5,7 +5,8 @@ use sqlx::FromRow;
 
 use super::movies::{CARD_COLUMNS, CardRow};
 use crate::{
-    db::{BeginWrite as _, Db, movie_visible, on_db},
+    db::{BeginWrite as _, Db, insights::MARK_ACTIVE, movie_visible, on_db},
+    insights,
     playback::{HistoryEntry, MIN_RESUME_MS, PlaybackEvent, Progress},
     ratings::Signal,
 };
@@ -36,6 +37,12 @@ pub async fn record(db: &Db, r: &Report) -> sqlx::Result<Option<Progress>> {
         if !movie_visible!(&mut *tx, r.movie_id)? {
             return Ok(None);
         }
+        let previous: Option<(i64, i64)> =
+            sqlx::query_as("SELECT position_ms, updated_at FROM watch_progress WHERE user_id = $1 AND movie_id = $2")
+                .bind(r.user_id)
+                .bind(r.movie_id)
+                .fetch_optional(&mut *tx)
+                .await?;
         let progress: Progress = sqlx::query_as(
             "INSERT INTO watch_progress (user_id, movie_id, position_ms, duration_ms, watched, started_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $6) \
@@ -62,6 +69,21 @@ pub async fn record(db: &Db, r: &Report) -> sqlx::Result<Option<Progress>> {
         .bind(r.now)
         .execute(&mut *tx)
         .await?;
+        let watched_ms = insights::watched_credit(previous, r.event, r.position_ms, r.now);
+        let day = insights::day_of(r.now);
+        if watched_ms > 0 {
+            sqlx::query(
+                "INSERT INTO viewing_days (user_id, movie_id, day, watched_ms) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (user_id, movie_id, day) DO UPDATE SET watched_ms = viewing_days.watched_ms + excluded.watched_ms",
+            )
+            .bind(r.user_id)
+            .bind(r.movie_id)
+            .bind(day)
+            .bind(watched_ms)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query(MARK_ACTIVE).bind(day).bind(r.user_id).execute(&mut *tx).await?;
         // A viewer's events for one movie are kept to the newest few hundred: a script reporting
         // in a loop must not grow the table without bound (#15).
         sqlx::query(

@@ -3,7 +3,8 @@
 //! one movie cannot lose each other's updates.
 
 use crate::{
-    db::{BeginWrite as _, Db, movie_visible, on_db},
+    db::{BeginWrite as _, Db, insights::MARK_ACTIVE, movie_visible, on_db},
+    insights::day_of,
     ratings::{OwnRating, PRIOR_HALF_STARS, PRIOR_RATINGS, RatingSummary, Signal},
 };
 
@@ -67,6 +68,7 @@ pub async fn set(
             None => sqlx::query("DELETE FROM ratings WHERE user_id = $1 AND movie_id = $2").bind(user_id).bind(movie_id),
         };
         change.execute(&mut *tx).await?;
+        sqlx::query(MARK_ACTIVE).bind(day_of(now)).bind(user_id).execute(&mut *tx).await?;
         let (count, sum): (i64, i64) = sqlx::query_as(&refresh).bind(movie_id).fetch_one(&mut *tx).await?;
         tx.commit().await?;
         Ok(Some(RatingSummary::from_sum(count, sum)))

@@ -44,15 +44,17 @@ pub async fn latest_model(db: &Db) -> sqlx::Result<Option<ModelRow>> {
     on_db!(db, |pool| sqlx::query_as(&sql).fetch_optional(pool).await)
 }
 
-/// Records a trained model as the next version and returns that version. `row.version` is ignored.
+/// Records a trained model as the next version (after every version ever trained, pruned or not) in
+/// the served models and in their history, and returns that version. `row.version` is ignored.
 pub async fn insert_model(db: &Db, row: &ModelRow) -> sqlx::Result<i64> {
     let sql = format!(
         "INSERT INTO recommender_models ({MODEL_COLUMNS}) \
-         SELECT COALESCE(MAX(version), 0) + 1, $1, $2, $3, $4, $5, $6, $7, $8 FROM recommender_models \
+         SELECT COALESCE(MAX(version), 0) + 1, $1, $2, $3, $4, $5, $6, $7, $8 FROM recommender_history \
          RETURNING version"
     );
     on_db!(db, |pool| {
-        sqlx::query_scalar(&sql)
+        let mut tx = pool.begin_write().await?;
+        let version: i64 = sqlx::query_scalar(&sql)
             .bind(&row.object_key)
             .bind(row.trained_at)
             .bind(row.data_as_of)
@@ -61,8 +63,24 @@ pub async fn insert_model(db: &Db, row: &ModelRow) -> sqlx::Result<i64> {
             .bind(row.movies)
             .bind(row.signals)
             .bind(&row.metrics)
-            .fetch_one(pool)
-            .await
+            .fetch_one(&mut *tx)
+            .await?;
+        // The history outlives the row (pruned with its factors): the dashboard charts it.
+        sqlx::query(
+            "INSERT INTO recommender_history (version, trained_at, fit_seconds, viewers, movies, signals, metrics) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(version)
+        .bind(row.trained_at)
+        .bind(row.fit_seconds)
+        .bind(row.viewers)
+        .bind(row.movies)
+        .bind(row.signals)
+        .bind(&row.metrics)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(version)
     })
 }
 

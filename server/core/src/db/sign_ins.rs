@@ -1,7 +1,8 @@
 //! Where accounts are signed in: a row per signed-in session (see migration 0014).
 
 use crate::{
-    db::{BeginWrite as _, Db, on_db},
+    db::{BeginWrite as _, Db, insights::MARK_ACTIVE, on_db},
+    insights::day_of,
     sign_ins::SignIn,
 };
 
@@ -20,19 +21,25 @@ pub async fn insert(db: &Db, row: &SignIn) -> sqlx::Result<()> {
         .bind(row.signed_in_at)
         .bind(row.seen_at)
         .execute(pool)
-        .await
-        .map(|_| ())
+        .await?;
+        sqlx::query(MARK_ACTIVE).bind(day_of(row.signed_in_at)).bind(row.user_id).execute(pool).await.map(|_| ())
     })
 }
 
-/// Marks the session as active at `now`.
+/// Marks the session, and its account for the day, as active at `now`.
 pub async fn touch(db: &Db, token: &str, now: i64) -> sqlx::Result<()> {
-    on_db!(db, |pool| sqlx::query("UPDATE sign_ins SET seen_at = $2 WHERE token = $1")
-        .bind(token)
-        .bind(now)
-        .execute(pool)
-        .await
-        .map(|_| ()))
+    on_db!(db, |pool| {
+        let user: Option<i64> =
+            sqlx::query_scalar("UPDATE sign_ins SET seen_at = $2 WHERE token = $1 RETURNING user_id")
+                .bind(token)
+                .bind(now)
+                .fetch_optional(pool)
+                .await?;
+        match user {
+            Some(user_id) => sqlx::query(MARK_ACTIVE).bind(day_of(now)).bind(user_id).execute(pool).await.map(|_| ()),
+            None => Ok(()),
+        }
+    })
 }
 
 /// Forgets one session's row (at sign-out).

@@ -280,9 +280,9 @@ macro_rules! test_both_backends {
 pub mod stored {
     pub use crate::db::{
         lists::{count_owned as count_lists, fill as fill_list, positions as list_positions},
-        playback::count_events as count_playback_events,
-        ratings::{all_ratings, all_signals},
-        recommender::{ModelRow, latest_model, prune_models, try_lease},
+        playback::{Report as PlaybackReport, count_events as count_playback_events, record as record_playback},
+        ratings::{all_ratings, all_signals, set as set_rating_at},
+        recommender::{ModelRow, insert_model, latest_model, prune_models, try_lease},
         setup_tokens::backdate as backdate_setup_tokens,
     };
 
@@ -295,6 +295,26 @@ pub mod stored {
             .fetch_one(pool)
             .await
             .expect("reading a movie's rating score"))
+    }
+
+    /// An account `{name}@example.com` with `role`, created at unix time `at`; returns its id.
+    pub async fn account_created_at(db: &Db, name: &str, role: crate::accounts::Role, at: i64) -> i64 {
+        use crate::{accounts::PasswordHash, db::users::NewUser};
+        let hash = PasswordHash::from_stored("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into());
+        let email = format!("{name}@example.com");
+        let new = NewUser { email: &email, display_name: name, password_hash: &hash, role };
+        crate::db::users::insert(db, &new, at).await.expect("inserting a test account").id
+    }
+
+    /// Gives a movie a cover key (no object behind it), as an upload would.
+    pub async fn set_cover_key(db: &Db, movie_id: i64, key: &str) {
+        on_db!(db, |pool| sqlx::query("UPDATE movies SET cover_key = $1 WHERE id = $2")
+            .bind(key)
+            .bind(movie_id)
+            .execute(pool)
+            .await
+            .expect("setting a cover key")
+            .rows_affected());
     }
 
     /// The TMDb id a person has, by name (`None` for no such person or no id).

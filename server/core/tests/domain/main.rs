@@ -6,6 +6,7 @@ mod accounts;
 mod catalog;
 mod covers;
 mod disabled_accounts;
+mod insights;
 mod integrity;
 mod limits;
 mod lists;

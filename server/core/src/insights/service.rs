@@ -1,0 +1,105 @@
+//! The functions of [`crate::insights`]: what the rest of Cinecloud calls, over `db`.
+
+use std::collections::HashMap;
+
+use super::*;
+use crate::{
+    Result,
+    db::{Db, insights as rows},
+};
+
+/// Model versions the dashboard charts, the newest.
+pub const MODEL_VERSIONS_SHOWN: i64 = 30;
+
+/// Everything the dashboard shows for `period`, with today the UTC day of unix time `now`.
+pub async fn dashboard(db: &Db, period: Period, now: i64) -> Result<Dashboard> {
+    let today = day_of(now);
+    let span = rows::Span { first: today - period.days() + 1, last: today };
+    let (figures, sign_ups, active, ratings, watched, distribution, genres) = futures::try_join!(
+        rows::figures(db, span),
+        rows::sign_ups_by_week(db, span),
+        rows::active_by_day(db, span),
+        rows::ratings_by_day(db, span),
+        rows::watched_by_day(db, span),
+        rows::rating_distribution(db, span),
+        rows::by_genre(db, span),
+    )?;
+    let (most_watched, most_rated, highest_rated, models) = futures::try_join!(
+        rows::most_watched(db, span),
+        rows::most_rated(db, span),
+        rows::highest_rated(db, span),
+        rows::model_history(db, MODEL_VERSIONS_SHOWN),
+    )?;
+    let top_list = |list: rows::TopRows| {
+        list.into_iter().map(|(id, title, value, count)| TopMovie { id, title, value, count }).collect()
+    };
+    Ok(Dashboard {
+        period,
+        today,
+        figures,
+        sign_ups_per_week: weeks(span, &sign_ups),
+        active_per_day: days(span, &active),
+        ratings_per_day: days(span, &ratings),
+        watched_per_day: days(span, &watched),
+        rating_distribution: (1..=10)
+            .map(|h| distribution.iter().find(|(k, _)| *k == h).map_or(0, |(_, n)| *n))
+            .collect(),
+        genres: genres
+            .into_iter()
+            .map(|(name, ratings, watched_ms)| GenreFigure { name, ratings, watched_ms })
+            .collect(),
+        top: TopMovies {
+            most_watched: top_list(most_watched),
+            most_rated: top_list(most_rated),
+            highest_rated: top_list(highest_rated),
+        },
+        models: models.into_iter().rev().map(model_version).collect(),
+    })
+}
+
+/// Every day of the span, oldest first, with its value from `values` or 0.
+fn days(span: rows::Span, values: &rows::Rows) -> Vec<DayValue> {
+    let by_day: HashMap<i64, i64> = values.iter().copied().collect();
+    (span.first..=span.last).map(|day| DayValue { day, value: by_day.get(&day).copied().unwrap_or(0) }).collect()
+}
+
+/// The span's weeks counted back from its last day (the oldest may be shorter), oldest first,
+/// each labelled with its first day; `values` are keyed by weeks back (0: the one ending today).
+fn weeks(span: rows::Span, values: &rows::Rows) -> Vec<DayValue> {
+    let by_week: HashMap<i64, i64> = values.iter().copied().collect();
+    let count = (span.last - span.first + 1 + 6) / 7;
+    (0..count)
+        .rev()
+        .map(|w| DayValue {
+            day: (span.last - 7 * w - 6).max(span.first),
+            value: by_week.get(&w).copied().unwrap_or(0),
+        })
+        .collect()
+}
+
+/// A history row as the dashboard charts it; metrics that do not parse count as not measured.
+fn model_version((version, trained_at, fit_seconds, metrics): (i64, i64, f64, String)) -> ModelVersion {
+    let quality = serde_json::from_str::<crate::recommend::Metrics>(&metrics)
+        .ok()
+        .map(|m| (m.p_at_10, m.ndcg_at_10, m.popularity_p_at_10));
+    ModelVersion { version, trained_at, fit_seconds, quality }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn series_have_every_day_and_weeks_end_today() {
+        let span = rows::Span { first: 100, last: 109 };
+        let d = days(span, &vec![(101, 4), (109, 2)]);
+        assert_eq!(d.len(), 10);
+        assert_eq!(
+            (d[0], d[1], d[9]),
+            (DayValue { day: 100, value: 0 }, DayValue { day: 101, value: 4 }, DayValue { day: 109, value: 2 })
+        );
+        // Ten days: a full week 103–109 and the three days before it.
+        let w = weeks(span, &vec![(0, 5), (1, 1)]);
+        assert_eq!(w, [DayValue { day: 100, value: 1 }, DayValue { day: 103, value: 5 }]);
+    }
+}
