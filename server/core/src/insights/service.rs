@@ -15,15 +15,16 @@ pub const MODEL_VERSIONS_SHOWN: i64 = 30;
 pub async fn dashboard(db: &Db, period: Period, now: i64) -> Result<Dashboard> {
     let today = day_of(now);
     let span = rows::Span { first: today - period.days() + 1, last: today };
-    let (figures, sign_ups, active, ratings, watched, distribution, genres) = futures::try_join!(
+    let (figures, sign_ups, active, ratings, watched, distribution) = futures::try_join!(
         rows::figures(db, span),
         rows::sign_ups_by_week(db, span),
         rows::active_by_day(db, span),
         rows::ratings_by_day(db, span),
         rows::watched_by_day(db, span),
         rows::rating_distribution(db, span),
-        rows::by_genre(db, span),
     )?;
+    let (genre_ratings, genre_watched, genre_names) =
+        futures::try_join!(rows::ratings_by_genre(db, span), rows::watched_by_genre(db, span), rows::genre_names(db),)?;
     let (most_watched, most_rated, highest_rated, models) = futures::try_join!(
         rows::most_watched(db, span),
         rows::most_rated(db, span),
@@ -44,10 +45,7 @@ pub async fn dashboard(db: &Db, period: Period, now: i64) -> Result<Dashboard> {
         rating_distribution: (1..=10)
             .map(|h| distribution.iter().find(|(k, _)| *k == h).map_or(0, |(_, n)| *n))
             .collect(),
-        genres: genres
-            .into_iter()
-            .map(|(name, ratings, watched_ms)| GenreFigure { name, ratings, watched_ms })
-            .collect(),
+        genres: genres(genre_names, &genre_ratings, &genre_watched),
         top: TopMovies {
             most_watched: top_list(most_watched),
             most_rated: top_list(most_rated),
@@ -75,6 +73,25 @@ fn weeks(span: rows::Span, values: &rows::Rows) -> Vec<DayValue> {
             value: by_week.get(&w).copied().unwrap_or(0),
         })
         .collect()
+}
+
+/// The genres with ratings or time watched, most watched first, then most rated, then by name.
+fn genres(names: Vec<(i64, String)>, ratings: &rows::Rows, watched: &rows::Rows) -> Vec<GenreFigure> {
+    let (ratings, watched): (HashMap<i64, i64>, HashMap<i64, i64>) =
+        (ratings.iter().copied().collect(), watched.iter().copied().collect());
+    let mut genres: Vec<GenreFigure> = names
+        .into_iter()
+        .filter_map(|(id, name)| {
+            let (r, w) = (ratings.get(&id).copied(), watched.get(&id).copied());
+            (r.is_some() || w.is_some()).then(|| GenreFigure {
+                name,
+                ratings: r.unwrap_or(0),
+                watched_ms: w.unwrap_or(0),
+            })
+        })
+        .collect();
+    genres.sort_by(|a, b| b.watched_ms.cmp(&a.watched_ms).then(b.ratings.cmp(&a.ratings)).then(a.name.cmp(&b.name)));
+    genres
 }
 
 /// A history row as the dashboard charts it; metrics that do not parse count as not measured.
