@@ -1,7 +1,7 @@
 //! Admin-only account management. Every function starts with `require_admin()?`.
 
 use cinecloud_vocab::insights::Dashboard;
-pub use cinecloud_vocab::{Role, insights::Period};
+pub use cinecloud_vocab::{Role, UserSort, insights::Period};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +23,9 @@ pub struct AccountSummary {
     pub disabled: bool,
     /// Unix seconds.
     pub created_at: i64,
+    /// The last UTC day it was active (a day number), if known.
+    #[serde(default)]
+    pub last_active_day: Option<i64>,
 }
 
 #[cfg(feature = "ssr")]
@@ -35,18 +38,47 @@ impl From<cinecloud_core::accounts::User> for AccountSummary {
             role: user.role,
             disabled: user.disabled_at.is_some(),
             created_at: user.created_at,
+            last_active_day: None,
         }
     }
 }
 
-/// Lists accounts (admins only).
-#[server(prefix = "/api", endpoint = "admin/list_users")]
-pub async fn list_users() -> Result<Vec<AccountSummary>, AppError> {
+/// One page of the accounts an admin looked for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserPage {
+    /// The accounts on this page.
+    pub users: Vec<AccountSummary>,
+    /// How many match in all.
+    pub total: i64,
+    /// This page, from 1.
+    pub page: u32,
+    /// Accounts per page.
+    pub per_page: i64,
+}
+
+/// The accounts whose email or name contains `q`, in `sort` order, page `page` (from 1; admins
+/// only).
+#[server(prefix = "/api", endpoint = "admin/list_users", input = leptos::server_fn::codec::GetUrl)]
+pub async fn list_users(
+    #[server(default)] q: String,
+    #[server(default)] sort: UserSort,
+    #[server(default)] page: u32,
+) -> Result<UserPage, AppError> {
     use crate::ssr::*;
+    use cinecloud_core::accounts::{self, USERS_PER_PAGE, UserQuery};
     respond(async {
         require_admin().await?;
-        let users = cinecloud_core::accounts::list_users(&services()?.db, 200, 0).await?;
-        Ok(users.into_iter().map(AccountSummary::from).collect())
+        let page = page.max(1);
+        let query = UserQuery { text: Some(q), sort, page };
+        let (found, total) = accounts::find_users(&services()?.db, &query).await?;
+        let users = found
+            .into_iter()
+            .map(|listed| AccountSummary {
+                last_active_day: listed.last_active_day,
+                ..AccountSummary::from(listed.user)
+            })
+            .collect();
+        Ok(UserPage { users, total, page, per_page: USERS_PER_PAGE })
     })
     .await
 }

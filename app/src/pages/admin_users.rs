@@ -1,24 +1,75 @@
-//! Admin: the list of accounts, with role changes, disabling and ending sessions.
+//! Admin: the accounts, found by part of an email or name, sorted, a page at a time (all kept
+//! in the URL: `?q=&sort=&page=`), with role changes, disabling and ending sessions.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-
-use crate::words::make_role;
-use crate::{
-    api::admin::{AccountSummary, EndUserSessions, SetUserDisabled, SetUserRole, list_users},
-    components::form::last_error,
+use leptos_router::{
+    components::{A, Form},
+    hooks::use_query_map,
 };
 
-/// Lists every account; admins can promote or demote.
+use crate::{
+    api::admin::{AccountSummary, EndUserSessions, SetUserDisabled, SetUserRole, UserPage, UserSort, list_users},
+    components::form::last_error,
+    format::{iso_day, thousands},
+    words::make_role,
+};
+
+/// What the search, sort and page parts of the URL ask for.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Wanted {
+    q: String,
+    sort: UserSort,
+    page: u32,
+}
+
+impl Wanted {
+    /// The list's URL for page `page` of the same search.
+    fn href(&self, page: u32) -> String {
+        let q: String = self
+            .q
+            .bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+                other => format!("%{other:02X}"),
+            })
+            .collect();
+        format!("/admin/users?q={q}&sort={}&page={page}", self.sort)
+    }
+}
+
+/// What each order is called in the "Sort by" list.
+fn sort_label(sort: UserSort) -> &'static str {
+    match sort {
+        UserSort::Newest => "Newest",
+        UserSort::Oldest => "Oldest",
+        UserSort::Name => "Name",
+        UserSort::Email => "Email",
+        UserSort::LastActive => "Last active",
+    }
+}
+
+/// Finds accounts; admins can change roles, disable and end sessions.
 #[component]
 pub fn AdminUsersPage() -> impl IntoView {
+    let query = use_query_map();
+    let wanted = Memo::new(move |_| {
+        let query = query.read();
+        Wanted {
+            q: query.get("q").unwrap_or_default(),
+            sort: query.get("sort").and_then(|s| s.parse().ok()).unwrap_or_default(),
+            page: query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1).max(1),
+        }
+    });
     let set_role = ServerAction::<SetUserRole>::new();
     let end_sessions = ServerAction::<EndUserSessions>::new();
     let set_disabled = ServerAction::<SetUserDisabled>::new();
     // Blocking: this answer decides the page's status (401, 403, 404), which must be set before
     // the response head is sent; a streamed page would answer 200 or 403 depending on timing.
-    let users =
-        Resource::new_blocking(move || (set_role.version().get(), set_disabled.version().get()), |_| list_users());
+    let users = Resource::new_blocking(
+        move || (wanted.get(), set_role.version().get(), set_disabled.version().get()),
+        |(w, _, _)| list_users(w.q, w.sort, w.page),
+    );
     let (role_error, sessions_error, disabled_error) =
         (last_error(set_role), last_error(end_sessions), last_error(set_disabled));
     let error =
@@ -27,6 +78,7 @@ pub fn AdminUsersPage() -> impl IntoView {
         <Title text="Users" />
         <section class="wide-page">
             <h1>"Users"</h1>
+            <UserSearch wanted />
             <Show when=move || error.get().is_some()>
                 <p role="alert" class="form-error">{move || error.get().map(|e| e.to_string())}</p>
             </Show>
@@ -35,11 +87,54 @@ pub fn AdminUsersPage() -> impl IntoView {
             </Show>
             <Suspense fallback=|| view! { <p class="loading">"Loading users…"</p> }>
                 {move || Suspend::new(async move { match users.await {
-                    Ok(users) => view! { <UserTable users set_role end_sessions set_disabled /> }.into_any(),
+                    Ok(found) => view! {
+                        <UserTable users=found.users.clone() set_role end_sessions set_disabled />
+                        <Pages found wanted=wanted.get_untracked() />
+                    }.into_any(),
                     Err(e) => view! { <p role="alert" class="form-error">{e.to_string()}</p> }.into_any(),
                 } })}
             </Suspense>
         </section>
+    }
+}
+
+#[component]
+fn UserSearch(wanted: Memo<Wanted>) -> impl IntoView {
+    view! {
+        <Form method="GET" action="/admin/users" attr:class="user-search" attr:role="search" attr:aria-label="Find accounts">
+            <label>"Name or email"
+                <input type="search" name="q" maxlength="200" prop:value=move || wanted.read().q.clone() />
+            </label>
+            <label>"Sort by"
+                <select name="sort">
+                    {UserSort::ALL.iter().map(|s| {
+                        let s = *s;
+                        view! { <option value=s.as_str() selected=move || wanted.read().sort == s>{sort_label(s)}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <button type="submit" class="button">"Find"</button>
+        </Form>
+    }
+}
+
+/// "Page 2 of 5" with links to the pages before and after.
+#[component]
+fn Pages(found: UserPage, wanted: Wanted) -> impl IntoView {
+    let pages = ((found.total + found.per_page - 1) / found.per_page).max(1) as u32;
+    let summary = match found.total {
+        0 => "No accounts match.".to_owned(),
+        1 => "1 account".to_owned(),
+        n => format!("{} accounts · page {} of {pages}", thousands(n), found.page.min(pages)),
+    };
+    let previous = (found.page > 1).then(|| wanted.href(found.page.min(pages + 1) - 1));
+    let next = (found.page < pages).then(|| wanted.href(found.page + 1));
+    view! {
+        <nav class="pager" aria-label="Pages">
+            <p role="status">{summary}</p>
+            {previous.map(|href| view! { <A href=href attr:rel="prev">"Previous page"</A> })}
+            {next.map(|href| view! { <A href=href attr:rel="next">"Next page"</A> })}
+        </nav>
     }
 }
 
@@ -54,7 +149,7 @@ fn UserTable(
         <div class="table-scroll">
             <table>
                 <caption class="visually-hidden">"Accounts"</caption>
-                <thead><tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col">"Status"</th><th scope="col">"Change"</th></tr></thead>
+                <thead><tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col">"Status"</th><th scope="col">"Last active"</th><th scope="col">"Change"</th></tr></thead>
                 <tbody>
                     {users.into_iter().map(|user| {
                         let next = user.role.other();
@@ -68,6 +163,7 @@ fn UserTable(
                                 <td>{user.email.clone()}</td>
                                 <td>{user.role.as_str()}</td>
                                 <td>{if user.disabled { "Disabled" } else { "Active" }}</td>
+                                <td>{user.last_active_day.map_or_else(|| "never".to_owned(), iso_day)}</td>
                                 <td>
                                     <ActionForm action=set_role attr:class="inline">
                                         <input type="hidden" name="user_id" value=user.id />

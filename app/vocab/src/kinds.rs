@@ -91,6 +91,24 @@ crate::spelled_enum! {
     }
 }
 
+crate::spelled_enum! {
+    /// How the admins' list of accounts is ordered.
+    #[derive(Default)]
+    pub enum UserSort as "user sort" {
+        /// The newest account first.
+        #[default]
+        Newest = "newest",
+        /// The oldest account first.
+        Oldest = "oldest",
+        /// By display name, A to Z.
+        Name = "name",
+        /// By email, A to Z.
+        Email = "email",
+        /// The most recently active first; never-active accounts last.
+        LastActive = "last-active",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,7 +20,7 @@ mod spelling;
 #[cfg(feature = "sqlx")]
 mod sql;
 
-pub use kinds::{CreditRole, ListKind, PlaybackEvent, Role, Signal, Sort};
+pub use kinds::{CreditRole, ListKind, PlaybackEvent, Role, Signal, Sort, UserSort};
 pub use movie_form::{CastMember, MovieForm};
 pub use ratings::RatingSummary;
 pub use reason::Reason;

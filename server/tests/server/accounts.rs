@@ -24,13 +24,14 @@ async fn admin_functions_refuse_anonymous_and_viewer_callers(backend: Backend) {
     assert_eq!(anonymous.unwrap_err().status, StatusCode::UNAUTHORIZED);
     let by_viewer = app.post::<AccountSummary>(&viewer, "admin/set_user_role", &form).await;
     assert_eq!(by_viewer.unwrap_err().status, StatusCode::FORBIDDEN);
-    let listed = app.post::<Vec<AccountSummary>>(&viewer, "admin/list_users", &[]).await;
+    let listed = app.get::<app::api::admin::UserPage>(&viewer, "admin/list_users").await;
     assert_eq!(listed.unwrap_err().status, StatusCode::FORBIDDEN);
     assert_eq!(accounts::find_user(db, ada.id).await.unwrap().role, Role::Viewer, "nothing changed");
 
     let admin = app.admin().await;
     // Read as sent: no hash may be in it.
-    let (status, body) = app.call(&admin, "admin/list_users", &[]).await;
+    let response = admin.get(format!("{}/api/admin/list_users", app.base)).send().await.unwrap();
+    let (status, body) = (response.status(), response.text().await.unwrap());
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("ada@example.com") && !body.contains("argon2"), "{body}");
     let promoted = app.post::<AccountSummary>(&admin, "admin/set_user_role", &form).await.unwrap();

@@ -46,7 +46,7 @@ fn calls(user_id: i64) -> Vec<(&'static str, Call)> {
         ("admin/remove_video", Call::Form(id())),
         ("admin/upload_cover", Call::Multipart),
         ("admin/remove_cover", Call::Form(vec![("id", "1".into()), ("version", "1".into())])),
-        ("admin/list_users", Call::Form(vec![])),
+        ("admin/list_users", Call::Get("q=ada&sort=name&page=1")),
         ("admin/set_user_role", Call::Form([user(), vec![("role", "admin".into())]].concat())),
         ("admin/set_user_disabled", Call::Form([user(), vec![("disabled", "true".into())]].concat())),
         ("admin/security_events", Call::Get("")),

@@ -6,7 +6,7 @@ mod fields;
 mod password;
 mod service;
 
-pub use cinecloud_vocab::Role;
+pub use cinecloud_vocab::{Role, UserSort};
 pub use error::AccountError;
 pub use fields::{DisplayName, Email, NewPassword};
 pub use password::{PasswordHash, argon2id, hash_password, verify_password};

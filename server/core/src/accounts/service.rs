@@ -5,7 +5,7 @@ use anyhow::Context;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
-use super::{AccountError, DisplayName, Email, NewPassword, Role, User};
+use super::{AccountError, DisplayName, Email, NewPassword, Role, User, UserSort};
 use crate::{
     Error, FieldError, Result, Services,
     accounts::{hash_password, verify_password},
@@ -359,9 +359,35 @@ async fn remove_media_quietly(services: &Services, key: &str) {
     }
 }
 
-/// Lists accounts for the admin user page.
-pub async fn list_users(db: &Db, limit: i64, offset: i64) -> Result<Vec<User>> {
-    Ok(users::list(db, limit.clamp(1, 200), offset.max(0)).await?)
+/// Accounts on one page of [`find_users`].
+pub const USERS_PER_PAGE: i64 = 50;
+
+/// What an admin looks for in the list of accounts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UserQuery {
+    /// Part of an email or display name; empty or `None` for every account.
+    pub text: Option<String>,
+    /// The order.
+    pub sort: UserSort,
+    /// The page, from 1.
+    pub page: u32,
+}
+
+/// An account as the admins' list shows it.
+#[derive(Clone, Debug)]
+pub struct ListedUser {
+    /// The account.
+    pub user: User,
+    /// The last UTC day it was active (day number), if ever.
+    pub last_active_day: Option<i64>,
+}
+
+/// One page of the accounts `query` asks for, and how many match in all.
+pub async fn find_users(db: &Db, query: &UserQuery) -> Result<(Vec<ListedUser>, i64)> {
+    if query.text.as_ref().is_some_and(|t| t.chars().count() > 200) {
+        return Err(FieldError::new("q", "Search for at most 200 characters.").into());
+    }
+    Ok(users::find(db, query, USERS_PER_PAGE).await?)
 }
 
 /// Who changes a role: an admin from a client address, or the command line.

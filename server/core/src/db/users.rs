@@ -3,7 +3,7 @@
 use sqlx::FromRow;
 
 use crate::{
-    accounts::{PasswordHash, Role, User},
+    accounts::{ListedUser, PasswordHash, Role, User, UserQuery, UserSort},
     db::{BeginWrite as _, Db, is_unique_violation, on_db},
 };
 
@@ -96,11 +96,46 @@ pub async fn find_by_id(db: &Db, id: i64) -> sqlx::Result<Option<User>> {
         .map(|row| row.map(User::from))
 }
 
-/// Every account, oldest first, a page at a time.
-pub async fn list(db: &Db, limit: i64, offset: i64) -> sqlx::Result<Vec<User>> {
-    let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY id LIMIT $1 OFFSET $2");
-    on_db!(db, |pool| sqlx::query_as::<_, UserRow>(&sql).bind(limit).bind(offset).fetch_all(pool).await)
-        .map(|rows| rows.into_iter().map(User::from).collect())
+/// One page of accounts whose email or display name contains `query.text` (ASCII letters in
+/// any case), in `query.sort` order, with the day each was last active; and how many match.
+pub async fn find(db: &Db, query: &UserQuery, per_page: i64) -> sqlx::Result<(Vec<ListedUser>, i64)> {
+    #[derive(FromRow)]
+    struct Listed {
+        #[sqlx(flatten)]
+        user: UserRow,
+        last_active: Option<i64>,
+    }
+    let pattern = query.text.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(|t| {
+        let escaped = t.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        format!("%{escaped}%")
+    });
+    let filter = if pattern.is_some() {
+        "WHERE LOWER(email) LIKE $1 ESCAPE '\\' OR LOWER(display_name) LIKE $1 ESCAPE '\\'"
+    } else {
+        "WHERE $1 = ''"
+    };
+    let order = match query.sort {
+        UserSort::Newest => "created_at DESC, id DESC",
+        UserSort::Oldest => "created_at, id",
+        UserSort::Name => "LOWER(display_name), id",
+        UserSort::Email => "LOWER(email), id",
+        UserSort::LastActive => "COALESCE(last_active, -1) DESC, id DESC",
+    };
+    let sql = format!(
+        "SELECT * FROM (SELECT {USER_COLUMNS}, \
+         (SELECT MAX(day) FROM active_days a WHERE a.user_id = users.id) AS last_active FROM users {filter}) AS u \
+         ORDER BY {order} LIMIT $2 OFFSET $3"
+    );
+    let count = format!("SELECT COUNT(*) FROM users {filter}");
+    let pattern = pattern.unwrap_or_default();
+    let offset = (i64::from(query.page.max(1)) - 1) * per_page;
+    on_db!(db, |pool| {
+        let rows: Vec<Listed> = sqlx::query_as(&sql).bind(&pattern).bind(per_page).bind(offset).fetch_all(pool).await?;
+        let total: i64 = sqlx::query_scalar(&count).bind(&pattern).fetch_one(pool).await?;
+        let users =
+            rows.into_iter().map(|r| ListedUser { user: User::from(r.user), last_active_day: r.last_active }).collect();
+        Ok((users, total))
+    })
 }
 
 /// How many accounts have the admin role.

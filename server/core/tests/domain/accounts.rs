@@ -82,7 +82,7 @@ async fn sign_up_refuses_a_taken_email_and_bad_fields(backend: Backend) {
     .await
     .unwrap_err();
     assert_eq!(field_of(nameless), "display_name");
-    assert_eq!(accounts::list_users(&t.db, 10, 0).await.unwrap().len(), 1, "nothing half-written");
+    assert_eq!(accounts::find_users(&t.db, &Default::default()).await.unwrap().1, 1, "nothing half-written");
 }
 
 async fn log_in_accepts_the_right_password_only(backend: Backend) {
@@ -425,8 +425,9 @@ async fn roles_change_but_the_last_admin_stays(backend: Backend) {
     let demoted = accounts::set_role(&t.db, admin.id, Role::Viewer, ChangedBy::COMMAND_LINE).await.unwrap();
     assert_eq!(demoted.role, Role::Viewer);
     assert!(matches!(accounts::promote(&t.db, "nobody@example.com").await, Err(Error::NotFound)));
-    let listed = accounts::list_users(&t.db, 50, 0).await.unwrap();
-    assert_eq!(listed.iter().map(|u| u.id).collect::<Vec<_>>(), vec![admin.id, viewer.id]);
+    let query = accounts::UserQuery { sort: accounts::UserSort::Oldest, ..Default::default() };
+    let listed = accounts::find_users(&t.db, &query).await.unwrap().0;
+    assert_eq!(listed.iter().map(|u| u.user.id).collect::<Vec<_>>(), vec![admin.id, viewer.id]);
 }
 
 /// Item 10 of #15: a deleted viewer's ratings leave the movies' counts and averages at once,

@@ -17,4 +17,5 @@ mod ratings;
 mod recommend;
 mod schema;
 mod storage;
+mod user_directory;
 mod videos;
