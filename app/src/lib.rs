@@ -32,6 +32,7 @@ use crate::{
         admin_dashboard::AdminDashboardPage,
         admin_recommender::AdminRecommenderPage,
         admin_security::AdminSecurityPage,
+        admin_user::AdminUserPage,
         admin_users::AdminUsersPage,
         history::HistoryPage,
         home::HomePage,
@@ -91,6 +92,7 @@ lazy_pages! {
     HistoryRoute => HistoryPage,
     AdminDashboardRoute => AdminDashboardPage,
     AdminUsersRoute => AdminUsersPage,
+    AdminUserRoute => AdminUserPage,
     AdminRecommenderRoute => AdminRecommenderPage,
     AdminSecurityRoute => AdminSecurityPage,
     MovieRoute => MoviePage,
@@ -177,6 +179,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/history") view={Lazy::<HistoryRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/admin") view={Lazy::<AdminDashboardRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/admin/users") view={Lazy::<AdminUsersRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin/users/:id") view={Lazy::<AdminUserRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/admin/recommender") view={Lazy::<AdminRecommenderRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/admin/security") view={Lazy::<AdminSecurityRoute>::new()} ssr=SsrMode::Async />
                     </Routes>

@@ -39,6 +39,8 @@ SELECT version, trained_at, fit_seconds, viewers, movies, signals, metrics FROM 
 
 -- Ratings given in a period, per day, per half star and per movie, from the index alone.
 CREATE INDEX ratings_by_creation ON ratings (created_at, movie_id, half_stars);
+-- One account's security events, on its page in the admins' user management.
+CREATE INDEX security_events_by_user ON security_events (user_id, id);
 -- Sign-ups in a period.
 CREATE INDEX users_by_creation ON users (created_at);
 

@@ -195,3 +195,58 @@ pub async fn admin_dashboard(#[server(default)] period: Period) -> Result<Dashbo
     })
     .await
 }
+
+/// One account as its page in the admins' user management shows it: who it is, what it has
+/// done, where it is signed in, and its audit log (its sign-ins and every admin action on it).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountView {
+    /// The account.
+    pub account: AccountSummary,
+    /// Ratings given.
+    pub ratings: i64,
+    /// Time watched, in milliseconds.
+    pub watched_ms: i64,
+    /// Lists, the watchlist included.
+    pub lists: i64,
+    /// Its last successful sign-in (unix seconds), within the log's 90 days.
+    pub last_sign_in: Option<i64>,
+    /// Its live sessions, the most recently active first.
+    pub sessions: Vec<crate::api::auth::SignInView>,
+    /// Its newest security events, newest first.
+    pub events: Vec<SecurityEventView>,
+}
+
+/// An account's page data (admins only); `NotFound` for no such account.
+#[server(prefix = "/api", endpoint = "admin/account", input = leptos::server_fn::codec::GetUrl)]
+pub async fn account_detail(user_id: i64) -> Result<AccountView, AppError> {
+    use crate::ssr::*;
+    use cinecloud_core::{accounts, insights, security_events, sign_ins};
+    respond(async {
+        require_admin().await?;
+        let db = services()?.db;
+        let user = accounts::find_user(&db, user_id).await?;
+        let activity = insights::account_activity(&db, user_id).await?;
+        let policy = auth_settings()?.sessions;
+        let sessions = sign_ins::live(&db, user_id, policy.idle_secs, policy.absolute_secs).await?;
+        let events = security_events::for_account(&db, user_id).await?;
+        Ok(AccountView {
+            account: AccountSummary { last_active_day: activity.last_active_day, ..AccountSummary::from(user) },
+            ratings: activity.ratings,
+            watched_ms: activity.watched_ms,
+            lists: activity.lists,
+            last_sign_in: activity.last_sign_in,
+            sessions: sessions
+                .into_iter()
+                .map(|s| crate::api::auth::SignInView {
+                    device: s.device,
+                    client: s.client,
+                    signed_in_at: s.signed_in_at,
+                    seen_at: s.seen_at,
+                    current: false,
+                })
+                .collect(),
+            events: events.into_iter().map(SecurityEventView::from).collect(),
+        })
+    })
+    .await
+}

@@ -12,7 +12,7 @@ use crate::{
 };
 
 /// What each kind of event is called on the page.
-fn kind_label(kind: &str) -> &str {
+pub(crate) fn kind_label(kind: &str) -> &str {
     match kind {
         "sign_in" => "Sign-in",
         "sign_up" => "Sign-up",
@@ -23,6 +23,7 @@ fn kind_label(kind: &str) -> &str {
         "setup_link" => "Setup link",
         "refused" => "Refused admin call",
         "sessions_ended" => "Sessions ended",
+        "account_disabled" => "Disabled or enabled",
         other => other,
     }
 }

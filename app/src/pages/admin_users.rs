@@ -152,39 +152,51 @@ fn UserTable(
                 <thead><tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col">"Status"</th><th scope="col">"Last active"</th><th scope="col">"Change"</th></tr></thead>
                 <tbody>
                     {users.into_iter().map(|user| {
-                        let next = user.role.other();
-                        let label = make_role(next);
-                        let end_label = format!("End sessions: {}", user.display_name);
-                        let (switch, switch_label) = if user.disabled { ("false", "Enable") } else { ("true", "Disable") };
-                        let switch_aria = format!("{switch_label}: {}", user.display_name);
+                        let name = user.display_name.clone();
                         view! {
-                            <tr>
-                                <td>{user.display_name.clone()}</td>
-                                <td>{user.email.clone()}</td>
-                                <td>{user.role.as_str()}</td>
-                                <td>{if user.disabled { "Disabled" } else { "Active" }}</td>
-                                <td>{user.last_active_day.map_or_else(|| "never".to_owned(), iso_day)}</td>
-                                <td>
-                                    <ActionForm action=set_role attr:class="inline">
-                                        <input type="hidden" name="user_id" value=user.id />
-                                        <input type="hidden" name="role" value=next.as_str() />
-                                        <button type="submit" class="button secondary" aria-label=format!("{label}: {}", user.display_name)>{label}</button>
-                                    </ActionForm>
-                                    <ActionForm action=set_disabled attr:class="inline">
-                                        <input type="hidden" name="user_id" value=user.id />
-                                        <input type="hidden" name="disabled" value=switch />
-                                        <button type="submit" class="button secondary" aria-label=switch_aria>{switch_label}</button>
-                                    </ActionForm>
-                                    <ActionForm action=end_sessions attr:class="inline">
-                                        <input type="hidden" name="user_id" value=user.id />
-                                        <button type="submit" class="button secondary" aria-label=end_label>"End sessions"</button>
-                                    </ActionForm>
-                                </td>
-                            </tr>
-                        }
-                    }).collect_view()}
+                        <tr>
+                            <td><A href=format!("/admin/users/{}", user.id)>{name}</A></td>
+                            <td>{user.email.clone()}</td>
+                            <td>{user.role.as_str()}</td>
+                            <td>{if user.disabled { "Disabled" } else { "Active" }}</td>
+                            <td>{user.last_active_day.map_or_else(|| "never".to_owned(), iso_day)}</td>
+                            <td><AccountActions user set_role end_sessions set_disabled /></td>
+                        </tr>
+                    }}).collect_view()}
                 </tbody>
             </table>
         </div>
+    }
+}
+
+/// The buttons that change an account: make it an admin or a viewer, disable or enable it, end
+/// its sessions. On the list and on the account's own page.
+#[component]
+pub(crate) fn AccountActions(
+    user: AccountSummary,
+    set_role: ServerAction<SetUserRole>,
+    end_sessions: ServerAction<EndUserSessions>,
+    set_disabled: ServerAction<SetUserDisabled>,
+) -> impl IntoView {
+    let next = user.role.other();
+    let label = make_role(next);
+    let end_label = format!("End sessions: {}", user.display_name);
+    let (switch, switch_label) = if user.disabled { ("false", "Enable") } else { ("true", "Disable") };
+    let switch_aria = format!("{switch_label}: {}", user.display_name);
+    view! {
+        <ActionForm action=set_role attr:class="inline">
+            <input type="hidden" name="user_id" value=user.id />
+            <input type="hidden" name="role" value=next.as_str() />
+            <button type="submit" class="button secondary" aria-label=format!("{label}: {}", user.display_name)>{label}</button>
+        </ActionForm>
+        <ActionForm action=set_disabled attr:class="inline">
+            <input type="hidden" name="user_id" value=user.id />
+            <input type="hidden" name="disabled" value=switch />
+            <button type="submit" class="button secondary" aria-label=switch_aria>{switch_label}</button>
+        </ActionForm>
+        <ActionForm action=end_sessions attr:class="inline">
+            <input type="hidden" name="user_id" value=user.id />
+            <button type="submit" class="button secondary" aria-label=end_label>"End sessions"</button>
+        </ActionForm>
     }
 }

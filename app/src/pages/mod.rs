@@ -4,6 +4,7 @@ pub mod about;
 pub mod admin_dashboard;
 pub mod admin_recommender;
 pub mod admin_security;
+pub mod admin_user;
 pub mod admin_users;
 pub mod history;
 pub mod home;

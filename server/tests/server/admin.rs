@@ -52,6 +52,7 @@ fn calls(user_id: i64) -> Vec<(&'static str, Call)> {
         ("admin/security_events", Call::Get("")),
         ("admin/end_user_sessions", Call::Form(user())),
         ("admin/dashboard", Call::Get("period=7")),
+        ("admin/account", Call::Get("user_id=1")),
     ]
 }
 
@@ -155,4 +156,39 @@ async fn an_admin_reads_the_dashboard(backend: Backend) {
     assert_eq!(html.matches("aria-current=\"page\"").count(), 1 + 1, "one period, and the header's Dashboard link");
 }
 
-test_both_backends!(every_admin_function_refuses_anonymous_and_viewer_callers, an_admin_reads_the_dashboard);
+/// An admin opens an account's page: its activity, and its audit log naming the admin who
+/// disabled it; an unknown account is a 404, as data and as a page.
+async fn an_admin_reads_an_accounts_page(backend: Backend) {
+    use app::api::admin::{AccountSummary, AccountView};
+    let app = TestApp::spawn(backend).await;
+    let _viewer = app.signed_up("ada@example.com").await;
+    let admin = app.admin().await;
+    let db = &app.backends.services.db;
+    let ada = cinecloud_core::accounts::find_by_email(db, "ada@example.com").await.unwrap().unwrap();
+    let id = ada.id.to_string();
+    app.post::<AccountSummary>(&admin, "admin/set_user_disabled", &[("user_id", &id), ("disabled", "true")])
+        .await
+        .unwrap();
+
+    let d: AccountView = app.get(&admin, &format!("admin/account?user_id={id}")).await.unwrap();
+    assert_eq!((d.account.email.as_str(), d.account.disabled), ("ada@example.com", true));
+    assert!(d.sessions.is_empty(), "disabling ended her session");
+    let kinds: Vec<(&str, &str)> = d.events.iter().map(|e| (e.kind.as_str(), e.actor.as_str())).collect();
+    assert_eq!(kinds[0], ("account_disabled", "root@example.com"), "newest first, with the admin who did it");
+    assert!(kinds.iter().any(|(k, _)| *k == "sign_up"), "{kinds:?}");
+    let missing = app.get::<AccountView>(&admin, "admin/account?user_id=999999").await.unwrap_err();
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+
+    let page = admin.get(format!("{}/admin/users/{id}", app.base)).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Audit log") && html.contains("Disabled or enabled"), "{html}");
+    let missing = admin.get(format!("{}/admin/users/999999", app.base)).send().await.unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+}
+
+test_both_backends!(
+    every_admin_function_refuses_anonymous_and_viewer_callers,
+    an_admin_reads_the_dashboard,
+    an_admin_reads_an_accounts_page
+);

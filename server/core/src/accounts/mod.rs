@@ -36,3 +36,26 @@ pub struct User {
     /// Unix seconds.
     pub updated_at: i64,
 }
+
+/// Accounts on one page of [`find_users`].
+pub const USERS_PER_PAGE: i64 = 50;
+
+/// What an admin looks for in the list of accounts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UserQuery {
+    /// Part of an email or display name; empty or `None` for every account.
+    pub text: Option<String>,
+    /// The order.
+    pub sort: UserSort,
+    /// The page, from 1.
+    pub page: u32,
+}
+
+/// An account as the admins' list shows it.
+#[derive(Clone, Debug)]
+pub struct ListedUser {
+    /// The account.
+    pub user: User,
+    /// The last UTC day it was active (day number), if ever.
+    pub last_active_day: Option<i64>,
+}

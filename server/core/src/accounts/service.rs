@@ -5,7 +5,7 @@ use anyhow::Context;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
-use super::{AccountError, DisplayName, Email, NewPassword, Role, User, UserSort};
+use super::{AccountError, DisplayName, Email, ListedUser, NewPassword, Role, USERS_PER_PAGE, User, UserQuery};
 use crate::{
     Error, FieldError, Result, Services,
     accounts::{hash_password, verify_password},
@@ -357,29 +357,6 @@ async fn remove_media_quietly(services: &Services, key: &str) {
         // An unreferenced object costs storage, not correctness; log it for clean-up.
         tracing::warn!(key, error = %format!("{e:#}"), "could not delete an unreferenced object");
     }
-}
-
-/// Accounts on one page of [`find_users`].
-pub const USERS_PER_PAGE: i64 = 50;
-
-/// What an admin looks for in the list of accounts.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct UserQuery {
-    /// Part of an email or display name; empty or `None` for every account.
-    pub text: Option<String>,
-    /// The order.
-    pub sort: UserSort,
-    /// The page, from 1.
-    pub page: u32,
-}
-
-/// An account as the admins' list shows it.
-#[derive(Clone, Debug)]
-pub struct ListedUser {
-    /// The account.
-    pub user: User,
-    /// The last UTC day it was active (day number), if ever.
-    pub last_active_day: Option<i64>,
 }
 
 /// One page of the accounts `query` asks for, and how many match in all.

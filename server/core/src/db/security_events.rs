@@ -47,6 +47,16 @@ pub async fn recent(db: &Db, before: Option<i64>, limit: i64) -> sqlx::Result<Ve
         .await)
 }
 
+/// The newest `limit` events about account `user_id` (its own sign-ins and what admins did to
+/// it), newest first.
+pub async fn for_account(db: &Db, user_id: i64, limit: i64) -> sqlx::Result<Vec<StoredEvent>> {
+    let sql = "SELECT e.id, e.at, e.kind, e.outcome, e.user_id, e.actor_id, e.client, e.detail, \
+               u.email AS email, a.email AS actor_email FROM security_events e \
+               LEFT JOIN users u ON u.id = e.user_id LEFT JOIN users a ON a.id = e.actor_id \
+               WHERE e.user_id = $1 ORDER BY e.id DESC LIMIT $2";
+    on_db!(db, |pool| sqlx::query_as::<_, StoredEvent>(sql).bind(user_id).bind(limit).fetch_all(pool).await)
+}
+
 /// Deletes events from before `cutoff` (unix seconds); returns how many.
 pub async fn prune(db: &Db, cutoff: i64) -> sqlx::Result<u64> {
     on_db!(db, |pool| {

@@ -13,6 +13,21 @@ pub use service::*;
 
 use crate::playback::PlaybackEvent;
 
+/// What one account has done, over all time.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AccountActivity {
+    /// Ratings it has given (and not removed).
+    pub ratings: i64,
+    /// Time it has watched, in milliseconds.
+    pub watched_ms: i64,
+    /// Its lists, the watchlist included.
+    pub lists: i64,
+    /// Its last successful sign-in (unix seconds), within the security log's 90 days.
+    pub last_sign_in: Option<i64>,
+    /// The last UTC day it was active.
+    pub last_active_day: Option<i64>,
+}
+
 /// Seconds in a day.
 pub const DAY_SECS: i64 = 86_400;
 

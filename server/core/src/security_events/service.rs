@@ -13,6 +13,11 @@ pub async fn record(db: &Db, event: Event<'_>) {
     }
 }
 
+/// The [`PAGE`] newest events about account `user_id`: its sign-ins and every admin action on it.
+pub async fn for_account(db: &Db, user_id: i64) -> Result<Vec<StoredEvent>> {
+    Ok(rows::for_account(db, user_id, PAGE).await?)
+}
+
 /// The [`PAGE`] events before the one with id `before` (the newest, when `None`), newest first.
 pub async fn recent(db: &Db, before: Option<i64>) -> Result<Vec<StoredEvent>> {
     Ok(rows::recent(db, before, PAGE).await?)

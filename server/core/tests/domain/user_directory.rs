@@ -64,4 +64,52 @@ async fn catalog_movie(db: &cinecloud_core::Db) -> i64 {
     cinecloud_core::testing::bare_movies(db, 1).await[0]
 }
 
-test_both_backends!(admins_search_sort_and_page_accounts);
+/// An account's page: what it has done, and its audit log with every admin action on it.
+async fn an_accounts_activity_and_audit_log(backend: Backend) {
+    use cinecloud_core::{
+        accounts::ChangedBy,
+        insights,
+        playback::PlaybackEvent,
+        security_events::{self, Event, EventKind, Outcome},
+    };
+    let t = TestDb::new(backend).await;
+    let db = &t.db;
+    let root = stored::account_created_at(db, "root", Role::Admin, 1_000).await;
+    let ada = stored::account_created_at(db, "ada", Role::Viewer, 1_000).await;
+    assert_eq!(insights::account_activity(db, ada).await.unwrap(), insights::AccountActivity::default());
+
+    let movie = catalog_movie(db).await;
+    stored::set_rating_at(db, ada, movie, Some(7), 86_400 * 3).await.unwrap();
+    for (event, position_ms, at) in
+        [(PlaybackEvent::Start, 0, 86_400 * 5), (PlaybackEvent::Progress, 30_000, 86_400 * 5 + 30)]
+    {
+        let report = stored::PlaybackReport {
+            user_id: ada,
+            movie_id: movie,
+            event,
+            position_ms,
+            duration_ms: 600_000,
+            reached: false,
+            now: at,
+        };
+        stored::record_playback(db, &report).await.unwrap();
+    }
+    cinecloud_core::lists::watchlist(db, ada).await.unwrap();
+    security_events::record(db, Event::new(EventKind::SignIn, Outcome::Success, Some(ada), "192.0.2.1")).await;
+    security_events::record(db, Event::new(EventKind::SignIn, Outcome::Failure, Some(root), "192.0.2.2")).await;
+    let by_root = ChangedBy { actor_id: Some(root), client: "192.0.2.9" };
+    accounts::set_disabled(db, ada, true, by_root).await.unwrap();
+
+    let activity = insights::account_activity(db, ada).await.unwrap();
+    assert_eq!((activity.ratings, activity.watched_ms, activity.lists), (1, 30_000, 1));
+    assert!(activity.last_sign_in.is_some());
+    assert_eq!(activity.last_active_day, Some(5));
+    assert!(matches!(insights::account_activity(db, 999_999).await, Err(Error::NotFound)));
+
+    let log = security_events::for_account(db, ada).await.unwrap();
+    let seen: Vec<(&str, Option<i64>)> = log.iter().map(|e| (e.kind.as_str(), e.actor_id)).collect();
+    assert_eq!(seen, [("account_disabled", Some(root)), ("sign_in", None)], "newest first, only ada's");
+    assert_eq!(log[0].actor_email.as_deref(), Some("root@example.com"));
+}
+
+test_both_backends!(admins_search_sort_and_page_accounts, an_accounts_activity_and_audit_log);
