@@ -35,3 +35,44 @@ test("an admin disables a viewer, who is signed out at once and cannot sign in u
   await logIn(viewer, email, name);
   await viewerContext.close();
 });
+
+test("an admin finds a viewer by part of their email, and the search stays in the URL", async ({
+  page,
+  browser,
+  baseURL,
+}) => {
+  const email = uniqueEmail("findable");
+  const name = `Findable Viewer ${Date.now()}`;
+  const viewerContext = await browser.newContext();
+  await signUp(await viewerContext.newPage(), email, name);
+  await viewerContext.close();
+
+  await signInAsNewAdmin(page, baseURL!, "Finding Admin");
+  await openHydrated(page, "/admin/users");
+  const search = page.getByRole("search", { name: "Find accounts" });
+  await search.getByLabel("Name or email").fill(email.split("@")[0].toUpperCase());
+  await search.getByLabel("Sort by").selectOption({ label: "Name" });
+  await search.getByRole("button", { name: "Find" }).click();
+  await expect(page).toHaveURL(/\/admin\/users\?q=.*&sort=name/);
+  await expect(page.getByRole("status").filter({ hasText: "1 account" })).toBeVisible();
+  const rows = page.getByRole("table", { name: "Accounts" }).locator("tbody tr");
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText(name);
+
+  // Opened directly, the same search shows the same account.
+  await page.reload();
+  await expect(rows).toHaveCount(1);
+  await expect(search.getByLabel("Sort by")).toHaveValue("name");
+
+  // The name opens the account's page: its facts and its audit log, which records what an
+  // admin does to it.
+  await rows.first().getByRole("link", { name }).click();
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Audit log" })).toBeVisible();
+  await page.getByRole("button", { name: `End sessions: ${name}` }).click();
+  const log = page.getByRole("table", { name: "Audit log, newest first" });
+  await expect(log.locator("tbody tr").first()).toContainText("Sessions ended");
+  await expect(log.locator("tbody tr").first()).toContainText("admin-");
+  await page.reload();
+  await expect(log.getByRole("row").filter({ hasText: "Sign-up" })).toHaveCount(1);
+});

@@ -22,7 +22,16 @@ async function openAndReload(page: Page, path: string, ready: (page: Page) => Lo
 test("an admin opens every admin page directly and by reload", async ({ page, baseURL }) => {
   await signInAsNewAdmin(page, baseURL!, "Direct Admin");
   await openAndReload(page, "/movies/new", (p) => p.getByRole("button", { name: "Create movie" }));
+  await openAndReload(page, "/admin", (p) => p.getByRole("heading", { name: "Top movies" }));
+  await openAndReload(page, "/admin?days=365", (p) => p.getByRole("img", { name: /Hours watched per day/ }));
   await openAndReload(page, "/admin/users", (p) => p.getByRole("heading", { level: 1, name: "Users" }));
+  await openAndReload(page, "/admin/users?q=direct&sort=last-active", (p) =>
+    p.getByRole("link", { name: "Direct Admin", exact: true }),
+  );
+  await page.getByRole("link", { name: "Direct Admin", exact: true }).click();
+  await page.waitForURL(/\/admin\/users\/\d+$/);
+  const own = new URL(page.url()).pathname;
+  await openAndReload(page, own, (p) => p.getByRole("heading", { name: "Audit log" }));
   await openAndReload(page, "/admin/recommender", (p) => p.getByRole("heading", { level: 1, name: "Recommender" }));
   // The admin's own sign-in is among the recent security events.
   await openAndReload(page, "/admin/security", (p) =>

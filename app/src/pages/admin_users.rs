@@ -98,18 +98,22 @@ pub fn AdminUsersPage() -> impl IntoView {
     }
 }
 
+/// The search form. Its fields start from the URL and are not bound to it afterwards: bound, the
+/// page's hydration (its code arrives after the first paint) would put the URL's values back
+/// over what a quick admin had already typed (seen in Playwright: the search was sent empty).
 #[component]
 fn UserSearch(wanted: Memo<Wanted>) -> impl IntoView {
+    let Wanted { q, sort: chosen, .. } = wanted.get_untracked();
     view! {
         <Form method="GET" action="/admin/users" attr:class="user-search" attr:role="search" attr:aria-label="Find accounts">
             <label>"Name or email"
-                <input type="search" name="q" maxlength="200" prop:value=move || wanted.read().q.clone() />
+                <input type="search" name="q" maxlength="200" value=q />
             </label>
             <label>"Sort by"
                 <select name="sort">
                     {UserSort::ALL.iter().map(|s| {
                         let s = *s;
-                        view! { <option value=s.as_str() selected=move || wanted.read().sort == s>{sort_label(s)}</option> }
+                        view! { <option value=s.as_str() selected=chosen == s>{sort_label(s)}</option> }
                     }).collect_view()}
                 </select>
             </label>
