@@ -14,6 +14,20 @@ pub fn thousands(n: impl Into<i128>) -> String {
     out
 }
 
+/// `value` as one value of a URL's query: unreserved bytes as they are, a space as `+`, every
+/// other byte `%XX`.
+pub fn query_value(value: &str) -> String {
+    let mut out = String::new();
+    for b in value.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
 /// The UTC calendar date `(year, month, day)` of day number `days` (days since 1970-01-01), by
 /// Howard Hinnant's days-to-civil algorithm.
 pub fn civil_date(days: i64) -> (i64, i64, i64) {
@@ -41,7 +55,8 @@ pub fn short_day(days: i64) -> String {
     format!("{} {d}", MONTHS[(m - 1) as usize])
 }
 
-/// Unix seconds as `2026-12-06 14:05 UTC`.
+/// Unix seconds as `2026-12-06 14:05 UTC`: the same on the server and in the browser, so the
+/// hydrated page matches the rendered one.
 pub fn utc_time(secs: i64) -> String {
     let minutes = secs.rem_euclid(86_400) / 60;
     format!("{} {:02}:{:02} UTC", iso_day(secs.div_euclid(86_400)), minutes / 60, minutes % 60)
@@ -64,6 +79,9 @@ mod tests {
         assert_eq!(short_day(20_793), "Dec 6");
         assert_eq!(utc_time(20_793 * 86_400 + 86_399), "2026-12-06 23:59 UTC");
         assert_eq!(utc_time(-60), "1969-12-31 23:59 UTC");
+        assert_eq!(utc_time(0), "1970-01-01 00:00 UTC");
+        assert_eq!(utc_time(951_782_400), "2000-02-29 00:00 UTC");
+        assert_eq!(utc_time(1_795_350_000), "2026-11-22 12:20 UTC");
         assert_eq!([hours(5_400_000), hours(0)], ["1.5", "0.0"]);
     }
 

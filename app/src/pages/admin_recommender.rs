@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use crate::{
     api::recommend::{ModelStatusView, recommender_status},
     components::chart::{Chart, Point},
-    pages::movie::utc_time,
+    format::utc_time,
 };
 
 /// The model's facts and held-out metrics.

@@ -8,7 +8,7 @@ use leptos_router::{components::A, hooks::use_query_map};
 
 use crate::{
     api::admin::{SecurityEventView, security_events},
-    pages::movie::utc_time,
+    format::utc_time,
 };
 
 /// What each kind of event is called on the page.

@@ -11,7 +11,7 @@ use leptos_router::{
 use crate::{
     api::admin::{AccountSummary, EndUserSessions, SetUserDisabled, SetUserRole, UserPage, UserSort, list_users},
     components::form::last_error,
-    format::{iso_day, thousands},
+    format::{iso_day, query_value, thousands},
     words::make_role,
 };
 
@@ -26,14 +26,7 @@ struct Wanted {
 impl Wanted {
     /// The list's URL for page `page` of the same search.
     fn href(&self, page: u32) -> String {
-        let q: String = self
-            .q
-            .bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
-                other => format!("%{other:02X}"),
-            })
-            .collect();
+        let q = query_value(&self.q);
         format!("/admin/users?q={q}&sort={}&page={page}", self.sort)
     }
 }
@@ -78,7 +71,7 @@ pub fn AdminUsersPage() -> impl IntoView {
         <Title text="Users" />
         <section class="wide-page">
             <h1>"Users"</h1>
-            <UserSearch wanted />
+            <UserSearch initial=wanted.get_untracked() />
             <Show when=move || error.get().is_some()>
                 <p role="alert" class="form-error">{move || error.get().map(|e| e.to_string())}</p>
             </Show>
@@ -102,8 +95,8 @@ pub fn AdminUsersPage() -> impl IntoView {
 /// page's hydration (its code arrives after the first paint) would put the URL's values back
 /// over what a quick admin had already typed (seen in Playwright: the search was sent empty).
 #[component]
-fn UserSearch(wanted: Memo<Wanted>) -> impl IntoView {
-    let Wanted { q, sort: chosen, .. } = wanted.get_untracked();
+fn UserSearch(initial: Wanted) -> impl IntoView {
+    let Wanted { q, sort: chosen, .. } = initial;
     view! {
         <Form method="GET" action="/admin/users" attr:class="user-search" attr:role="search" attr:aria-label="Find accounts">
             <label>"Name or email"

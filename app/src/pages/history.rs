@@ -8,7 +8,8 @@ use crate::{
     api::playback::{ProgressView, WatchedView, clear_history, forget_watched, watch_history},
     components::movie_card::MovieCard,
     error::AppError,
-    pages::{movie::utc_time, watch::clock},
+    format::utc_time,
+    pages::watch::clock,
 };
 
 /// "Watched on …" or "Stopped at 12:34 of 1:30:00".

@@ -141,7 +141,7 @@ fn SignIns(
                         <strong>{s.device}</strong>
                         {s.current.then(|| view! { <span class="badge">"This device"</span> })}
                         <span class="muted">
-                            {format!(" · {} · last active {}", s.client, crate::pages::movie::utc_time(s.seen_at))}
+                            {format!(" · {} · last active {}", s.client, crate::format::utc_time(s.seen_at))}
                         </span>
                     </li>
                 }).collect_view()}

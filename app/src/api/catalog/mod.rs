@@ -79,21 +79,10 @@ impl CatalogQuery {
         if pairs.is_empty() {
             return "/movies".to_owned();
         }
-        let query: Vec<String> = pairs.into_iter().map(|(k, v)| format!("{k}={}", encode(&v))).collect();
+        let query: Vec<String> =
+            pairs.into_iter().map(|(k, v)| format!("{k}={}", crate::format::query_value(&v))).collect();
         format!("/movies?{}", query.join("&"))
     }
-}
-
-fn encode(value: &str) -> String {
-    let mut out = String::new();
-    for b in value.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }
 
 /// The URLs of a cover's stored images.

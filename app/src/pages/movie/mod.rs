@@ -9,7 +9,6 @@ mod sections;
 mod video;
 
 pub use finder::TMDB_ATTRIBUTION;
-pub use history::utc_time;
 
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -206,12 +206,15 @@ pub(crate) const MARK_ACTIVE: &str =
     "INSERT INTO active_days (day, user_id) VALUES ($1, $2) ON CONFLICT (day, user_id) DO NOTHING";
 
 /// `(ratings, milliseconds watched, lists, last successful sign-in, last active day)` of one
-/// account, over all time.
-pub async fn account_activity(db: &Db, user_id: i64) -> sqlx::Result<(i64, i64, i64, Option<i64>, Option<i64>)> {
+/// account, over all time; `None` when there is no such account.
+pub async fn account_activity(
+    db: &Db,
+    user_id: i64,
+) -> sqlx::Result<Option<(i64, i64, i64, Option<i64>, Option<i64>)>> {
     let sql = "SELECT (SELECT COUNT(*) FROM ratings WHERE user_id = $1), \
         (SELECT CAST(COALESCE(SUM(watched_ms), 0) AS BIGINT) FROM viewing_days WHERE user_id = $1), \
         (SELECT COUNT(*) FROM lists WHERE user_id = $1), \
         (SELECT MAX(at) FROM security_events WHERE user_id = $1 AND kind = 'sign_in' AND outcome = 'success'), \
-        (SELECT MAX(day) FROM active_days WHERE user_id = $1)";
-    on_db!(db, |pool| sqlx::query_as(sql).bind(user_id).fetch_one(pool).await)
+        (SELECT MAX(day) FROM active_days WHERE user_id = $1) FROM users WHERE id = $1";
+    on_db!(db, |pool| sqlx::query_as(sql).bind(user_id).fetch_optional(pool).await)
 }

@@ -58,8 +58,8 @@ pub async fn dashboard(db: &Db, period: Period, now: i64) -> Result<Dashboard> {
 /// What one account has done, for its page in the admins' user management; `NotFound` when
 /// there is no such account.
 pub async fn account_activity(db: &Db, user_id: i64) -> Result<AccountActivity> {
-    crate::accounts::find_user(db, user_id).await?;
-    let (ratings, watched_ms, lists, last_sign_in, last_active_day) = rows::account_activity(db, user_id).await?;
+    let (ratings, watched_ms, lists, last_sign_in, last_active_day) =
+        rows::account_activity(db, user_id).await?.ok_or(crate::Error::NotFound)?;
     Ok(AccountActivity { ratings, watched_ms, lists, last_sign_in, last_active_day })
 }
 
