@@ -60,6 +60,9 @@ pub enum AppError {
     /// The setup link was used already or is not valid.
     #[error("This setup link is invalid or has already been used.")]
     SetupLinkSpent,
+    /// The password-reset link was used already, expired, or is not valid.
+    #[error("This password-reset link is invalid, has expired or has already been used. Ask an admin for a new one.")]
+    ResetLinkSpent,
     /// The password was right, but an admin disabled the account.
     #[error("This account is disabled. Ask an admin to enable it again.")]
     AccountDisabled,
@@ -92,7 +95,7 @@ impl AppError {
             AppError::InvalidCredentials | AppError::Unauthorized => 401,
             AppError::Forbidden | AppError::AccountDisabled => 403,
             AppError::NotFound => 404,
-            AppError::SetupLinkSpent => 410,
+            AppError::SetupLinkSpent | AppError::ResetLinkSpent => 410,
             AppError::TooLarge(_) => 413,
             AppError::RateLimited | AppError::NewDevicesLimited { .. } => 429,
             AppError::Transport(_) => 400,
@@ -167,6 +170,7 @@ mod from_domain {
                     retry_after_secs: u32::try_from(retry_after_secs).unwrap_or(u32::MAX),
                 },
                 AccountError::SetupLinkSpent => AppError::SetupLinkSpent,
+                AccountError::ResetLinkSpent => AppError::ResetLinkSpent,
                 AccountError::Disabled => AppError::AccountDisabled,
                 AccountError::Domain(e) => e.into(),
             }

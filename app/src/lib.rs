@@ -43,6 +43,7 @@ use crate::{
         not_found::NotFound,
         person::PersonPage,
         profile::ProfilePage,
+        reset::ResetPage,
         setup::SetupPage,
         signup::SignupPage,
         top_rated::TopRatedPage,
@@ -86,6 +87,7 @@ lazy_pages! {
     NewMovieRoute => NewMoviePage,
     ProfileRoute => ProfilePage,
     SetupRoute => SetupPage,
+    ResetRoute => ResetPage,
     MyListsRoute => MyListsPage,
     ListRoute => ListPage,
     WatchRoute => WatchPage,
@@ -173,6 +175,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/signup") view={Lazy::<SignupRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/profile") view={Lazy::<ProfileRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/setup") view={Lazy::<SetupRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/reset") view={Lazy::<ResetRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/lists") view={Lazy::<MyListsRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/lists/:id") view={Lazy::<ListRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/watch/:id") view={Lazy::<WatchRoute>::new()} ssr=SsrMode::Async />

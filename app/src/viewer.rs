@@ -27,6 +27,8 @@ pub struct ViewerContext {
     pub create_first_admin: ServerAction<api::auth::CreateFirstAdmin>,
     /// Delete one's own account.
     pub delete_account: ServerAction<api::auth::DeleteAccount>,
+    /// Set a new password through an admin's reset link (and sign in).
+    pub reset_password: ServerAction<api::auth::ResetPassword>,
 }
 
 impl ViewerContext {
@@ -38,6 +40,7 @@ impl ViewerContext {
         let log_out = ServerAction::<api::auth::LogOut>::new();
         let create_first_admin = ServerAction::<api::auth::CreateFirstAdmin>::new();
         let delete_account = ServerAction::<api::auth::DeleteAccount>::new();
+        let reset_password = ServerAction::<api::auth::ResetPassword>::new();
         let viewer = Resource::new(
             move || {
                 (
@@ -47,6 +50,7 @@ impl ViewerContext {
                     log_out.version().get(),
                     create_first_admin.version().get(),
                     delete_account.version().get(),
+                    reset_password.version().get(),
                 )
             },
             |_| api::auth::current_viewer(),
@@ -59,6 +63,7 @@ impl ViewerContext {
             log_out,
             create_first_admin,
             delete_account,
+            reset_password,
         });
     }
 

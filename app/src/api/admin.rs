@@ -112,6 +112,40 @@ pub async fn set_user_disabled(user_id: i64, disabled: bool) -> Result<AccountSu
     .await
 }
 
+/// Deletes an account with everything it made (its ratings leave the movies' averages); its
+/// sessions end with it. `confirm` is the account's email, typed by the admin. Then to the user
+/// list (admins only; never the last admin, nor the admin's own account).
+#[server(prefix = "/api", endpoint = "admin/delete_user")]
+pub async fn delete_user(user_id: i64, confirm: String) -> Result<(), AppError> {
+    use crate::ssr::*;
+    use cinecloud_core::accounts;
+    respond(async {
+        let admin = require_admin().await?;
+        let client = client_addr();
+        let by = accounts::ChangedBy { actor_id: Some(admin.id), client: &client };
+        accounts::delete_for_admin(&services()?, user_id, &confirm, by).await?;
+        leptos_axum::redirect("/admin/users");
+        Ok(())
+    })
+    .await
+}
+
+/// Makes a one-time password-reset link for an account and returns its path (`/reset?token=…`),
+/// shown to the admin once to hand over; the account's earlier link stops working (admins only).
+#[server(prefix = "/api", endpoint = "admin/password_reset_link")]
+pub async fn password_reset_link(user_id: i64) -> Result<String, AppError> {
+    use crate::ssr::*;
+    use cinecloud_core::accounts;
+    respond(async {
+        let admin = require_admin().await?;
+        let client = client_addr();
+        let by = accounts::ChangedBy { actor_id: Some(admin.id), client: &client };
+        let token = accounts::issue_reset_link(&services()?.db, user_id, by).await?;
+        Ok(format!("/reset?token={token}"))
+    })
+    .await
+}
+
 /// One security event as the admin page shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecurityEventView {

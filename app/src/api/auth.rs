@@ -211,6 +211,34 @@ pub async fn create_first_admin(
     .await
 }
 
+/// The email of the account this password-reset link is for, while the link works (`None`
+/// when it is unknown, used, expired or its account disabled). Does not spend it.
+#[server(prefix = "/api", endpoint = "reset_link_status")]
+pub async fn reset_link_status(token: String) -> Result<Option<String>, AppError> {
+    use crate::ssr::*;
+    respond(async {
+        let user = cinecloud_core::accounts::reset_link_account(&services()?.db, &token).await?;
+        Ok(user.map(|u| u.email))
+    })
+    .await
+}
+
+/// Sets a new password through a one-time reset link an admin made, which ends every session of
+/// the account, and signs this browser in to it.
+#[server(prefix = "/api", endpoint = "reset_password")]
+pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
+    use crate::ssr::{session::*, *};
+    use cinecloud_core::accounts;
+    respond(async {
+        let services = services()?;
+        let user = accounts::reset_password(&services.db, &token, &password, &client_addr()).await?;
+        sign_in(&session().await?, &user).await?;
+        leptos_axum::redirect("/");
+        Ok(())
+    })
+    .await
+}
+
 /// One place the signed-in account is signed in, as the profile lists it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignInView {

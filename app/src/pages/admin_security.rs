@@ -24,6 +24,7 @@ pub(crate) fn kind_label(kind: &str) -> &str {
         "refused" => "Refused admin call",
         "sessions_ended" => "Sessions ended",
         "account_disabled" => "Disabled or enabled",
+        "password_reset" => "Password-reset link",
         other => other,
     }
 }

@@ -7,8 +7,10 @@ use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_params_map};
 
 use crate::{
-    api::admin::{AccountView, EndUserSessions, SetUserDisabled, SetUserRole, account_detail},
-    components::form::last_error,
+    api::admin::{
+        AccountView, DeleteUser, EndUserSessions, PasswordResetLink, SetUserDisabled, SetUserRole, account_detail,
+    },
+    components::form::{Field, FormError, last_error},
     error::AppError,
     format::{hours, iso_day, thousands, utc_time},
     pages::admin_users::AccountActions,
@@ -91,8 +93,58 @@ fn Account(
         <div class="account-actions"><AccountActions user=d.account set_role end_sessions set_disabled /></div>
         <h2>"Signed in"</h2>
         {sessions}
+        <ResetLink user_id=a.id disabled=a.disabled />
         <h2>"Audit log"</h2>
         <AuditLog events=d.events />
+        <DeleteAccount user_id=a.id email=a.email />
+    }
+}
+
+/// Makes a one-time password-reset link to hand to the account's owner (Cinecloud sends no
+/// email). Shown once: only its hash is kept.
+#[component]
+fn ResetLink(user_id: i64, disabled: bool) -> impl IntoView {
+    let make = ServerAction::<PasswordResetLink>::new();
+    let error = last_error(make);
+    let link = move || {
+        make.value().get().and_then(Result::ok).map(|path| {
+            let origin = window().location().origin().unwrap_or_default();
+            format!("{origin}{path}")
+        })
+    };
+    view! {
+        <section aria-labelledby="reset-heading" class="card">
+            <h2 id="reset-heading">"Password reset"</h2>
+            <p>"For someone who forgot their password: make a link and hand it to them. It works once, for 24 hours, and signs them out everywhere else. A new link replaces the last one."</p>
+            <ActionForm action=make>
+                <input type="hidden" name="user_id" value=user_id />
+                <FormError error />
+                <button type="submit" class="button secondary" disabled=disabled>"Make a password-reset link"</button>
+            </ActionForm>
+            <Show when=move || link().is_some()>
+                <label for="reset-link">"Reset link (shown only now)"</label>
+                <input id="reset-link" type="text" readonly class="copy-field" prop:value=move || link().unwrap_or_default() />
+            </Show>
+        </section>
+    }
+}
+
+/// Deletes the account with all it made, once the admin types its email.
+#[component]
+fn DeleteAccount(user_id: i64, email: String) -> impl IntoView {
+    let delete = ServerAction::<DeleteUser>::new();
+    let error = last_error(delete);
+    view! {
+        <section aria-labelledby="delete-heading" class="card danger">
+            <h2 id="delete-heading">"Delete account"</h2>
+            <p>{format!("This removes {email}, its photo, ratings, lists and history; the movies' ratings are recomputed without it. It cannot be undone.")}</p>
+            <ActionForm action=delete>
+                <input type="hidden" name="user_id" value=user_id />
+                <FormError error />
+                <Field label="Type the account's email to confirm" name="confirm" kind="email" error />
+                <button type="submit" class="button danger">"Delete this account"</button>
+            </ActionForm>
+        </section>
     }
 }
 

@@ -15,6 +15,7 @@ pub mod movies;
 pub mod not_found;
 pub mod person;
 pub mod profile;
+pub mod reset;
 pub mod setup;
 pub mod signup;
 pub mod top_rated;

@@ -53,6 +53,8 @@ fn calls(user_id: i64) -> Vec<(&'static str, Call)> {
         ("admin/end_user_sessions", Call::Form(user())),
         ("admin/dashboard", Call::Get("period=7")),
         ("admin/account", Call::Get("user_id=1")),
+        ("admin/delete_user", Call::Form([user(), vec![("confirm", "ada@example.com".into())]].concat())),
+        ("admin/password_reset_link", Call::Form(user())),
     ]
 }
 

@@ -21,4 +21,5 @@ mod sessions;
 mod support;
 mod tmdb_import;
 mod transfer;
+mod user_admin;
 mod videos;

@@ -1,4 +1,4 @@
-//! The errors only signing in and the first-admin setup can have. Everything else an account
+//! The errors only signing in, the first-admin setup and password-reset links can have. Everything else an account
 //! operation can fail with is the domain's [`Error`].
 
 use crate::Error;
@@ -25,6 +25,9 @@ pub enum AccountError {
     /// The setup link is unknown, used, or an admin already exists.
     #[error("this setup link is invalid or has already been used")]
     SetupLinkSpent,
+    /// The password-reset link is unknown, used, expired, or its account is disabled.
+    #[error("this password-reset link is invalid, expired or has already been used")]
+    ResetLinkSpent,
     /// Anything else (a field to correct, a failure of ours).
     #[error(transparent)]
     Domain(#[from] Error),

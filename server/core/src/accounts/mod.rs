@@ -1,15 +1,17 @@
 //! Viewer and admin accounts: validated sign-up fields, argon2id passwords, sign-in throttling,
-//! profile photos and the first-admin setup link.
+//! profile photos, the first-admin setup link and admins' password-reset links.
 
 mod error;
 mod fields;
 mod password;
+mod reset;
 mod service;
 
 pub use cinecloud_vocab::{Role, UserSort};
 pub use error::AccountError;
 pub use fields::{DisplayName, Email, NewPassword};
 pub use password::{PasswordHash, argon2id, hash_password, verify_password};
+pub use reset::*;
 pub use service::*;
 
 /// An account as stored. Deliberately not `Serialize`: it carries the password hash.

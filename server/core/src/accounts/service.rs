@@ -286,11 +286,47 @@ pub async fn delete_account(
 ) -> Result<(), AccountError> {
     let user = find_user(&services.db, user_id).await?;
     recheck_password(&services.db, &user, password, ("password", "Your password is not correct."), throttle).await?;
-    let user = match users::delete(&services.db, user_id).await? {
+    let user = match users::delete(&services.db, user_id, None).await? {
         Guarded::Done(user) => user,
         Guarded::NotFound => return Err(Error::NotFound.into()),
         Guarded::LastAdmin => return Err(last_admin("password").into()),
     };
+    forget_deleted(services, &user).await;
+    Ok(())
+}
+
+/// Deletes an account for an admin, with everything it made: ratings (the movies' counts and
+/// scores recomputed in the same transaction), lists, history, viewing statistics, sessions and
+/// known devices, then its profile photo. The deletion is recorded, with the admin, in the same
+/// transaction. Never the last admin, and never the admin's own account: that goes through the
+/// profile, with the password. The admin confirms by typing the account's email as `confirm`
+/// (any case). Returns the account as it was.
+#[tracing::instrument(skip(services, confirm))]
+pub async fn delete_for_admin(services: &Services, user_id: i64, confirm: &str, by: ChangedBy<'_>) -> Result<User> {
+    if by.actor_id == Some(user_id) {
+        return Err(FieldError::new("confirm", "Delete your own account from your profile, with your password.").into());
+    }
+    let user = find_user(&services.db, user_id).await?;
+    if Email::normalize(confirm) != user.email {
+        return Err(FieldError::new("confirm", "Type the account's email exactly to confirm.").into());
+    }
+    let audit = Event {
+        actor_id: by.actor_id,
+        ..Event::new(EventKind::AccountDeletion, Outcome::Success, Some(user_id), by.client).detail("by an admin")
+    };
+    let user = match users::delete(&services.db, user_id, Some(&audit)).await? {
+        Guarded::Done(user) => user,
+        Guarded::NotFound => return Err(Error::NotFound),
+        Guarded::LastAdmin => return Err(last_admin("confirm").into()),
+    };
+    audit.log();
+    forget_deleted(services, &user).await;
+    Ok(user)
+}
+
+/// What goes after a deleted account's row: its profile photo (only now, so a crash in between
+/// leaves an unreferenced object, never a dangling reference) and its sign-in counter.
+async fn forget_deleted(services: &Services, user: &User) {
     if let Some(key) = &user.photo_key {
         remove_media_quietly(services, key).await;
     }
@@ -298,7 +334,6 @@ pub async fn delete_account(
     if let Err(e) = limits::forget(&services.db, NEW_DEVICES, &user.email).await {
         tracing::warn!(error = %format!("{e:#}"), "could not forget a deleted account's sign-in count");
     }
-    Ok(())
 }
 
 /// Largest profile-photo upload accepted, in bytes.
@@ -443,12 +478,12 @@ pub async fn create_admin(db: &Db, form: SignUp<'_>) -> Result<User> {
 }
 
 /// A new secret token (setup links, device tokens): 256 random bits, URL-safe base64.
-fn new_token() -> String {
+pub(super) fn new_token() -> String {
     let bytes: [u8; 32] = rand::random();
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
-fn hash_token(token: &str) -> String {
+pub(super) fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 

@@ -13,6 +13,7 @@ pub(crate) mod lists;
 pub(crate) mod media_refs;
 pub(crate) mod movielens;
 pub(crate) mod movies;
+pub(crate) mod password_resets;
 pub(crate) mod playback;
 pub(crate) mod rate_counters;
 pub(crate) mod ratings;

@@ -297,8 +297,13 @@ pub async fn swap_photo_key(db: &Db, id: i64, key: Option<&str>, now: i64) -> sq
 
 /// Deletes the account, unless it is the last admin, and returns what it was, so its media can
 /// be removed afterwards. In the same transaction, the movies it rated get their rating count,
-/// sum and score recomputed without its ratings (which the foreign keys delete).
-pub async fn delete(db: &Db, id: i64) -> sqlx::Result<Guarded<User>> {
+/// sum and score recomputed without its ratings (which the foreign keys delete), and `audit` is
+/// recorded when given.
+pub async fn delete(
+    db: &Db,
+    id: i64,
+    audit: Option<&crate::security_events::Event<'_>>,
+) -> sqlx::Result<Guarded<User>> {
     on_db!(db, |pool| {
         let mut tx = pool.begin_write().await?;
         sqlx::query(LOCK_ADMINS).execute(&mut *tx).await?;
@@ -313,6 +318,9 @@ pub async fn delete(db: &Db, id: i64) -> sqlx::Result<Guarded<User>> {
         sqlx::query("DELETE FROM users WHERE id = $1").bind(id).execute(&mut *tx).await?;
         if !rated.is_empty() {
             sqlx::query(&super::ratings::refresh_summaries_sql(&rated)).execute(&mut *tx).await?;
+        }
+        if let Some(audit) = audit {
+            crate::db::security_events::insert_event!(&mut *tx, audit, crate::clock::now_unix())?;
         }
         tx.commit().await?;
         Ok(Guarded::Done(user))

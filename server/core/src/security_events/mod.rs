@@ -19,7 +19,7 @@ cinecloud_vocab::spelled_enum! {
         SignOut = "sign_out",
         /// A password change (the current password re-checked).
         PasswordChange = "password_change",
-        /// An account deleted by its owner.
+        /// An account deleted by its owner, or by an admin (with the admin as actor).
         AccountDeletion = "account_deletion",
         /// An admin changed an account's role.
         RoleChange = "role_change",
@@ -31,6 +31,8 @@ cinecloud_vocab::spelled_enum! {
         SessionsEnded = "sessions_ended",
         /// An admin disabled an account (its sessions end) or enabled it again.
         AccountDisabled = "account_disabled",
+        /// An admin made a password-reset link for an account, or the link was used.
+        PasswordReset = "password_reset",
     }
 }
 

@@ -280,6 +280,7 @@ macro_rules! test_both_backends {
 pub mod stored {
     pub use crate::db::{
         lists::{count_owned as count_lists, fill as fill_list, positions as list_positions},
+        password_resets::backdate as backdate_password_resets,
         playback::{Report as PlaybackReport, count_events as count_playback_events, record as record_playback},
         ratings::{all_ratings, all_signals, set as set_rating_at},
         recommender::{ModelRow, insert_model, latest_model, prune_models, try_lease},

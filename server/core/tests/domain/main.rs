@@ -2,6 +2,7 @@
 //! the AWS SDK and the image codecs once. Every database test runs on SQLite and on PostgreSQL
 //! (`test_both_backends!`); media tests run on a local folder and on an in-process S3 server.
 
+mod account_admin;
 mod accounts;
 mod catalog;
 mod covers;
