@@ -28,19 +28,8 @@ pub fn query_value(value: &str) -> String {
     out
 }
 
-/// The UTC calendar date `(year, month, day)` of day number `days` (days since 1970-01-01), by
-/// Howard Hinnant's days-to-civil algorithm.
-pub fn civil_date(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(month <= 2), month, day)
-}
+/// The UTC calendar date `(year, month, day)` of day number `days` (days since 1970-01-01).
+pub use cinecloud_vocab::year::civil_date;
 
 /// Day number `days` as `2026-12-06`.
 pub fn iso_day(days: i64) -> String {

@@ -40,6 +40,7 @@ use crate::{
         login::LoginPage,
         movie::{MoviePage, NewMoviePage},
         movies::MoviesPage,
+        my_stats::MyStatsPage,
         not_found::NotFound,
         person::PersonPage,
         profile::ProfilePage,
@@ -92,6 +93,7 @@ lazy_pages! {
     ListRoute => ListPage,
     WatchRoute => WatchPage,
     HistoryRoute => HistoryPage,
+    MyStatsRoute => MyStatsPage,
     AdminDashboardRoute => AdminDashboardPage,
     AdminUsersRoute => AdminUsersPage,
     AdminUserRoute => AdminUserPage,
@@ -180,6 +182,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/lists/:id") view={Lazy::<ListRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/watch/:id") view={Lazy::<WatchRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/history") view={Lazy::<HistoryRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/me/stats") view={Lazy::<MyStatsRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/admin") view={Lazy::<AdminDashboardRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/admin/users") view={Lazy::<AdminUsersRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/admin/users/:id") view={Lazy::<AdminUserRoute>::new()} ssr=SsrMode::Async />

@@ -47,6 +47,7 @@ use crate::{
         health, media, middleware,
         outage::{self, DatabaseWatch},
         page_cache::{self, PageCache},
+        share,
         throttle::RequestAllowance,
     },
 };
@@ -197,6 +198,7 @@ pub async fn build_router(
         .route("/media/{*key}", get(media::serve_media))
         .route("/media-metadata/poster", get(media::metadata_poster))
         .route("/stream/{movie_id}", get(media::stream_video))
+        .route("/share/{file}", get(share::share_card))
         .route("/api/v1/movies", get(api::list_movies))
         .route("/api/v1/movies/{id}", get(api::get_movie))
         .route("/api/v1/openapi.json", get(api::openapi))

@@ -11,3 +11,4 @@ pub mod metadata;
 pub mod playback;
 pub mod ratings;
 pub mod recommend;
+pub mod stats;

@@ -40,6 +40,7 @@ pub fn Header() -> impl IntoView {
                         ctx.signed_in_later().await.map(|viewer| view! {
                             <A href="/lists">"My lists"</A>
                             <A href="/history">"History"</A>
+                            <A href="/me/stats">"Your year"</A>
                             {viewer.is_admin.then(|| view! {
                                 <A href="/admin" exact=true>"Dashboard"</A>
                                 <A href="/admin/users">"Users"</A>

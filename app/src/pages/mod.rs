@@ -12,6 +12,7 @@ pub mod lists;
 pub mod login;
 pub mod movie;
 pub mod movies;
+pub mod my_stats;
 pub mod not_found;
 pub mod person;
 pub mod profile;

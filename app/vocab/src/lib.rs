@@ -19,6 +19,7 @@ mod reason;
 mod spelling;
 #[cfg(feature = "sqlx")]
 mod sql;
+pub mod year;
 
 pub use kinds::{CreditRole, ListKind, PlaybackEvent, Role, Signal, Sort, UserSort};
 pub use movie_form::{CastMember, MovieForm};

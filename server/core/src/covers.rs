@@ -11,12 +11,14 @@
 //! Demo movies get covers drawn here from their title, year and genre ([`generate`]).
 
 mod art;
+mod card;
 
 use anyhow::Context;
 use image::{DynamicImage, imageops::FilterType};
 use sha2::{Digest, Sha256};
 
 pub use art::generate;
+pub use card::share_card;
 
 use crate::{
     Error, Result, Services,

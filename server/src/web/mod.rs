@@ -8,4 +8,5 @@ pub mod media;
 pub mod middleware;
 pub mod outage;
 pub mod page_cache;
+pub mod share;
 pub mod throttle;

@@ -23,3 +23,4 @@ mod tmdb_import;
 mod transfer;
 mod user_admin;
 mod videos;
+mod year_in_film;

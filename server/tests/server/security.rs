@@ -179,7 +179,11 @@ async fn refused_and_missing_pages_answer_their_status_every_time(backend: Backe
     let visitor = app.client();
     let kinds: [(&reqwest::Client, &[&str], StatusCode); 3] = [
         (&viewer, &["/admin/recommender", "/admin/users", "/admin/security", "/admin"], StatusCode::FORBIDDEN),
-        (&visitor, &["/profile", "/history", "/lists", "/watch/1", "/admin/users", "/admin"], StatusCode::UNAUTHORIZED),
+        (
+            &visitor,
+            &["/profile", "/history", "/me/stats", "/lists", "/watch/1", "/admin/users", "/admin"],
+            StatusCode::UNAUTHORIZED,
+        ),
         (&viewer, &["/movies/999999", "/people/999999", "/watch/999999", "/no/such/page"], StatusCode::NOT_FOUND),
     ];
     let mut wrong = Vec::new();

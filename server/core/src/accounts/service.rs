@@ -478,7 +478,7 @@ pub async fn create_admin(db: &Db, form: SignUp<'_>) -> Result<User> {
 }
 
 /// A new secret token (setup links, device tokens): 256 random bits, URL-safe base64.
-pub(super) fn new_token() -> String {
+pub(crate) fn new_token() -> String {
     let bytes: [u8; 32] = rand::random();
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }

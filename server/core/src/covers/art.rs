@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 const WIDTH: u32 = 640;
 const HEIGHT: u32 = 960;
-const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+pub(super) const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
 
 /// A small deterministic generator seeded by the title, so a movie always gets the same cover.
 struct Dice(u64);
@@ -57,7 +57,7 @@ fn style(genre: &str) -> (f32, Motif) {
     }
 }
 
-fn hsl(h: f32, s: f32, l: f32) -> [f32; 3] {
+pub(super) fn hsl(h: f32, s: f32, l: f32) -> [f32; 3] {
     let h = h.rem_euclid(360.0) / 60.0;
     let c = (1.0 - (2.0 * l - 1.0).abs()) * s;
     let x = c * (1.0 - (h % 2.0 - 1.0).abs());
@@ -73,16 +73,30 @@ fn hsl(h: f32, s: f32, l: f32) -> [f32; 3] {
     [r + m, g + m, b + m]
 }
 
-struct Canvas {
-    pixels: Vec<[f32; 3]>,
+/// Pixels in linear 0–1 RGB, drawn on before they become an image.
+pub(super) struct Canvas {
+    pub(super) pixels: Vec<[f32; 3]>,
+    pub(super) width: u32,
+    pub(super) height: u32,
 }
 
 impl Canvas {
-    fn blend(&mut self, x: i64, y: i64, color: [f32; 3], alpha: f32) {
-        if x < 0 || y < 0 || x >= i64::from(WIDTH) || y >= i64::from(HEIGHT) || alpha <= 0.0 {
+    /// A canvas whose rows go from `top` to `bottom` colour.
+    pub(super) fn gradient(width: u32, height: u32, top: [f32; 3], bottom: [f32; 3]) -> Self {
+        let mut pixels = Vec::with_capacity((width * height) as usize);
+        for y in 0..height {
+            let t = (y as f32 / height as f32).powf(0.8);
+            let row: [f32; 3] = std::array::from_fn(|i| top[i] * (1.0 - t) + bottom[i] * t);
+            pixels.extend(std::iter::repeat_n(row, width as usize));
+        }
+        Canvas { pixels, width, height }
+    }
+
+    pub(super) fn blend(&mut self, x: i64, y: i64, color: [f32; 3], alpha: f32) {
+        if x < 0 || y < 0 || x >= i64::from(self.width) || y >= i64::from(self.height) || alpha <= 0.0 {
             return;
         }
-        let p = &mut self.pixels[(y as usize) * WIDTH as usize + x as usize];
+        let p = &mut self.pixels[(y as usize) * self.width as usize + x as usize];
         let a = alpha.min(1.0);
         for i in 0..3 {
             p[i] = p[i] * (1.0 - a) + color[i] * a;
@@ -90,7 +104,7 @@ impl Canvas {
     }
 
     /// A disc (or a ring when `thickness` is set), anti-aliased over one pixel.
-    fn circle(&mut self, cx: f32, cy: f32, r: f32, color: [f32; 3], alpha: f32, thickness: Option<f32>) {
+    pub(super) fn circle(&mut self, cx: f32, cy: f32, r: f32, color: [f32; 3], alpha: f32, thickness: Option<f32>) {
         let (x0, x1) = ((cx - r - 2.0).floor() as i64, (cx + r + 2.0).ceil() as i64);
         let (y0, y1) = ((cy - r - 2.0).floor() as i64, (cy + r + 2.0).ceil() as i64);
         for y in y0..=y1 {
@@ -105,8 +119,8 @@ impl Canvas {
         }
     }
 
-    fn into_image(self) -> RgbImage {
-        let mut image = RgbImage::new(WIDTH, HEIGHT);
+    pub(super) fn into_image(self) -> RgbImage {
+        let mut image = RgbImage::new(self.width, self.height);
         for (pixel, value) in image.pixels_mut().zip(self.pixels) {
             *pixel = Rgb(value.map(|c| (c.clamp(0.0, 1.0) * 255.0).round() as u8));
         }
@@ -224,12 +238,7 @@ pub fn generate(title: &str, year: Option<i32>, genres: &[String]) -> DynamicIma
     let accent = hsl(hue + 180.0 + dice.range(-30.0, 30.0), 0.75, 0.62);
     let light = hsl(hue, 0.35, 0.9);
 
-    let mut canvas = Canvas { pixels: Vec::with_capacity((WIDTH * HEIGHT) as usize) };
-    for y in 0..HEIGHT {
-        let t = (y as f32 / HEIGHT as f32).powf(0.8);
-        let row: [f32; 3] = std::array::from_fn(|i| top[i] * (1.0 - t) + bottom[i] * t);
-        canvas.pixels.extend(std::iter::repeat_n(row, WIDTH as usize));
-    }
+    let mut canvas = Canvas::gradient(WIDTH, HEIGHT, top, bottom);
 
     let (w, h) = (WIDTH as f32, HEIGHT as f32);
     paint_motif(&mut canvas, &mut dice, motif, &Palette { hue, top, bottom, accent, light });
@@ -270,7 +279,7 @@ struct TitleLines {
     size: f32,
 }
 
-fn text_width(font: &FontRef<'_>, text: &str, size: f32) -> f32 {
+pub(super) fn text_width(font: &FontRef<'_>, text: &str, size: f32) -> f32 {
     let scaled = font.as_scaled(PxScale::from(size));
     let mut width = 0.0;
     let mut previous = None;
@@ -307,7 +316,15 @@ fn fit_title(font: &FontRef<'_>, title: &str, max_width: f32) -> TitleLines {
     }
 }
 
-fn draw_text(canvas: &mut Canvas, font: &FontRef<'_>, text: &str, x: f32, baseline: f32, size: f32, color: [f32; 3]) {
+pub(super) fn draw_text(
+    canvas: &mut Canvas,
+    font: &FontRef<'_>,
+    text: &str,
+    x: f32,
+    baseline: f32,
+    size: f32,
+    color: [f32; 3],
+) {
     let scaled = font.as_scaled(PxScale::from(size));
     let mut caret = x;
     let mut previous = None;

@@ -23,6 +23,7 @@ pub(crate) mod setup_tokens;
 pub(crate) mod sign_ins;
 pub(crate) mod users;
 pub(crate) mod videos;
+pub(crate) mod year;
 
 use std::{str::FromStr, time::Duration};
 

@@ -84,6 +84,17 @@ pub async fn record(db: &Db, r: &Report) -> sqlx::Result<Option<Progress>> {
             .await?;
         }
         sqlx::query(MARK_ACTIVE).bind(day).bind(r.user_id).execute(&mut *tx).await?;
+        // A viewing reached its end: this report did and the one before had not (a rewatch
+        // counts again; more reports past the end do not).
+        let end = r.duration_ms as f64 * crate::playback::WATCHED_FRACTION;
+        if r.reached && previous.is_none_or(|(previous_ms, _)| (previous_ms as f64) < end) {
+            sqlx::query("INSERT INTO finishes (user_id, movie_id, at) VALUES ($1, $2, $3)")
+                .bind(r.user_id)
+                .bind(r.movie_id)
+                .bind(r.now)
+                .execute(&mut *tx)
+                .await?;
+        }
         // A viewer's events for one movie are kept to the newest few hundred: a script reporting
         // in a loop must not grow the table without bound (#15).
         sqlx::query(

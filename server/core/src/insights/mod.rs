@@ -1,15 +1,20 @@
 //! What the numbers say (#20): the admin dashboard's figures and series, read from the tables
 //! the rest of Cinecloud writes plus two it keeps for this (`viewing_days`, `active_days`,
-//! migration 0020).
+//! migration 0020), and each viewer's own year in film ([`year_in_film`]).
 //!
 //! **A day is a UTC calendar day**, numbered as unix seconds / 86,400 ([`day_of`]): 23:59:59 UTC
 //! and 00:00:00 UTC the next second fall on different days whatever the viewer's own zone. A
 //! period of `n` days is the `n` days that end with today (today included).
 
 mod service;
+mod year;
 
-pub use cinecloud_vocab::insights::*;
+pub use cinecloud_vocab::{
+    insights::*,
+    year::{CardSummary, Favourite, Moment, Rewatched, ShareCard, Streak, TOP_PEOPLE, YearInFilm},
+};
 pub use service::*;
+pub use year::*;
 
 use crate::playback::PlaybackEvent;
 

@@ -318,6 +318,15 @@ pub mod stored {
             .rows_affected());
     }
 
+    /// A person's id, by name.
+    pub async fn person_id(db: &Db, name: &str) -> i64 {
+        on_db!(db, |pool| sqlx::query_scalar::<_, i64>("SELECT id FROM people WHERE name = $1")
+            .bind(name)
+            .fetch_one(pool)
+            .await
+            .expect("reading a person's id"))
+    }
+
     /// The TMDb id a person has, by name (`None` for no such person or no id).
     pub async fn person_tmdb_id(db: &Db, name: &str) -> Option<i64> {
         on_db!(db, |pool| sqlx::query_scalar::<_, Option<i64>>("SELECT tmdb_id FROM people WHERE name = $1")

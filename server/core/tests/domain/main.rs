@@ -20,3 +20,4 @@ mod schema;
 mod storage;
 mod user_directory;
 mod videos;
+mod year_in_film;
