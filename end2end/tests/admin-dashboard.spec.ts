@@ -44,6 +44,13 @@ test("an admin opens the dashboard, switches the period and reads a chart as a t
   await page.reload();
   await expect(periods.getByRole("link", { name: "365 days" })).toHaveAttribute("aria-current", "page");
   await expect(page.getByRole("heading", { name: "Top movies" })).toBeVisible();
+
+  // Media storage by kind: the demo catalog's covers are there, with their size.
+  const storage = page.getByRole("table", { name: /Media storage by kind/ });
+  const covers = storage.getByRole("row", { name: /^Covers / });
+  await expect(covers).toBeVisible();
+  expect(Number((await covers.getByRole("cell").first().textContent())!.replace(/,/g, ""))).toBeGreaterThan(0);
+  await expect(covers.getByRole("cell").last()).toHaveText(/\d (KB|MB|GB)$/);
 });
 
 test("a viewer cannot open the dashboard", async ({ page }) => {

@@ -76,3 +76,60 @@ test("an admin finds a viewer by part of their email, and the search stays in th
   await page.reload();
   await expect(log.getByRole("row").filter({ hasText: "Sign-up" })).toHaveCount(1);
 });
+
+test("an admin hands a viewer who forgot their password a one-time link, then deletes the account", async ({
+  page,
+  browser,
+  baseURL,
+}) => {
+  const email = uniqueEmail("forgetful");
+  const name = `Forgetful Viewer ${Date.now()}`;
+  const viewerContext = await browser.newContext();
+  const viewer = await viewerContext.newPage();
+  await signUp(viewer, email, name);
+
+  await signInAsNewAdmin(page, baseURL!, "Reset Admin");
+  await openHydrated(page, `/admin/users?q=${encodeURIComponent(email)}`);
+  await page.getByRole("link", { name, exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+  const reset = page.getByRole("region", { name: "Password reset" });
+  await reset.getByRole("button", { name: "Make a password-reset link" }).click();
+  const field = reset.getByLabel("Reset link (shown only now)");
+  await expect(field).toHaveValue(/\/reset\?token=[A-Za-z0-9_-]{43}$/);
+  const link = await field.inputValue();
+  const accountPage = page.url();
+
+  // The viewer opens it in a fresh browser, chooses a new password and is signed in; the
+  // session they had before ends.
+  const fresh = await browser.newContext();
+  const owner = await fresh.newPage();
+  await openHydrated(owner, link);
+  await expect(owner.getByText(`A new password for ${email}.`, { exact: false })).toBeVisible();
+  await owner.getByLabel("New password").fill("a brand new passphrase");
+  await owner.getByRole("button", { name: "Set password and sign in" }).click();
+  await expect(owner.getByRole("link", { name: `Profile of ${name}` })).toBeVisible();
+  await viewer.reload();
+  await expect(viewer.getByRole("link", { name: "Log in" }).first()).toBeVisible();
+  // The link worked once.
+  await openHydrated(owner, link);
+  await expect(owner.getByRole("alert")).toContainText("has already been used");
+
+  // The admin deletes the account, typing its email to confirm; its session ends with it.
+  await page.goto(accountPage);
+  await expect(page.getByRole("heading", { name: "Audit log" })).toBeVisible();
+  const log = page.getByRole("table", { name: "Audit log, newest first" });
+  await expect(log.getByRole("row").filter({ hasText: "Password-reset link" })).toHaveCount(2);
+  const danger = page.getByRole("region", { name: "Delete account" });
+  await danger.getByLabel("Type the account's email to confirm").fill("not-this@example.com");
+  await danger.getByRole("button", { name: "Delete this account" }).click();
+  await expect(danger.getByText("Type the account's email exactly to confirm.")).toBeVisible();
+  await danger.getByLabel("Type the account's email to confirm").fill(email);
+  await danger.getByRole("button", { name: "Delete this account" }).click();
+  await expect(page).toHaveURL(/\/admin\/users$/);
+  await owner.reload();
+  await expect(owner.getByRole("link", { name: "Log in" }).first()).toBeVisible();
+  await openHydrated(page, `/admin/users?q=${encodeURIComponent(email)}`);
+  await expect(page.getByText("No accounts match.")).toBeVisible();
+  await fresh.close();
+  await viewerContext.close();
+});

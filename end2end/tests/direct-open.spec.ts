@@ -54,6 +54,8 @@ test("a viewer opening an admin page directly is told it is for admins", async (
   await openAndReload(page, "/lists", (p) => p.getByRole("heading", { level: 1, name: "My lists" }));
   // A new viewer has no watchlist row yet; the page still shows one, empty.
   await expect(page.locator(".list-summaries").getByText("Watchlist")).toBeVisible();
+  await openAndReload(page, "/me/stats", (p) => p.getByRole("heading", { level: 1, name: /^Your \d{4} in film$/ }));
+  await openAndReload(page, "/reset?token=not-a-link", (p) => p.getByRole("alert").getByText(/invalid/));
   // The profile lists where they are signed in: here, marked as this device.
   await openAndReload(page, "/profile", (p) =>
     p.getByRole("region", { name: "Where you're signed in" }).getByText("This device"),

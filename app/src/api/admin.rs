@@ -230,6 +230,19 @@ pub async fn admin_dashboard(#[server(default)] period: Period) -> Result<Dashbo
     .await
 }
 
+/// Media storage used by kind (covers, photos, videos, models), measured within the last ten
+/// minutes (admins only).
+#[server(prefix = "/api", endpoint = "admin/storage", input = leptos::server_fn::codec::GetUrl)]
+pub async fn storage_usage() -> Result<cinecloud_vocab::insights::StorageUsage, AppError> {
+    use crate::ssr::*;
+    respond(async {
+        require_admin().await?;
+        let now = cinecloud_core::clock::now_unix();
+        Ok(cinecloud_core::insights::storage_usage(&services()?.media, now).await?)
+    })
+    .await
+}
+
 /// One account as its page in the admins' user management shows it: who it is, what it has
 /// done, where it is signed in, and its audit log (its sign-ins and every admin action on it).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

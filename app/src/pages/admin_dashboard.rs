@@ -3,14 +3,17 @@
 //! recommender's quality per model version. Every chart is SVG drawn on the server with its
 //! numbers as a table; days are UTC days.
 
-use cinecloud_vocab::insights::{Dashboard, DayValue, Figures, ModelVersion, Period, TOP_RATED_MIN_RATINGS, TopMovie};
+use cinecloud_vocab::insights::{
+    Dashboard, DayValue, Figures, ModelVersion, Period, StorageUsage, TOP_RATED_MIN_RATINGS, TopMovie,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map};
 
 use crate::{
-    api::admin::admin_dashboard,
+    api::admin::{admin_dashboard, storage_usage},
     components::chart::{Chart, LineChart, Point, Series},
+    error::AppError,
     format::{hours, iso_day, short_day, thousands, utc_time},
     words::stars,
 };
@@ -23,6 +26,8 @@ pub fn AdminDashboardPage() -> impl IntoView {
     // Blocking: this answer decides the page's status (401, 403), which must be set before the
     // response head is sent.
     let data = Resource::new_blocking(period, admin_dashboard);
+    // Not blocking: listing a large bucket takes a while, and the rest of the page need not wait.
+    let storage = Resource::new(|| (), |_| storage_usage());
     view! {
         <Title text="Dashboard" />
         <section class="wide-page dashboard">
@@ -30,7 +35,7 @@ pub fn AdminDashboardPage() -> impl IntoView {
             <PeriodPicker current=Signal::derive(period) />
             <Suspense fallback=|| view! { <p class="loading">"Loading the figures…"</p> }>
                 {move || Suspend::new(async move { match data.await {
-                    Ok(d) => view! { <DashboardBody d /> }.into_any(),
+                    Ok(d) => view! { <DashboardBody d storage /> }.into_any(),
                     Err(e) => view! { <p role="alert" class="form-error">{e.to_string()}</p> }.into_any(),
                 } })}
             </Suspense>
@@ -63,7 +68,7 @@ fn PeriodPicker(current: Signal<Period>) -> impl IntoView {
 }
 
 #[component]
-fn DashboardBody(d: Dashboard) -> impl IntoView {
+fn DashboardBody(d: Dashboard, storage: Resource<Result<StorageUsage, AppError>>) -> impl IntoView {
     let days = d.period.days();
     let span = format!("{} to {} (UTC days)", iso_day(d.today - days + 1), iso_day(d.today));
     let counts = |v: &[DayValue]| v.iter().map(|p| p.value as f64).collect::<Vec<_>>();
@@ -138,6 +143,56 @@ fn DashboardBody(d: Dashboard) -> impl IntoView {
         <p class="muted">{format!("Highest rated needs at least {TOP_RATED_MIN_RATINGS} ratings in the period.")}</p>
         <h2>"Recommender"</h2>
         <ModelHistory models=d.models />
+        <h2>"Media storage"</h2>
+        <Suspense fallback=|| view! { <p class="loading">"Measuring media storage…"</p> }>
+            {move || Suspend::new(async move { match storage.await {
+                Ok(usage) => view! { <Storage usage /> }.into_any(),
+                Err(e) => view! { <p role="alert" class="form-error">{e.to_string()}</p> }.into_any(),
+            } })}
+        </Suspense>
+    }
+}
+
+/// Media storage by kind: a figure per kind and the whole as a table.
+#[component]
+fn Storage(usage: StorageUsage) -> impl IntoView {
+    let label = |kind: &str| match kind {
+        "covers" => "Covers",
+        "photos" => "Profile photos",
+        "videos" => "Videos",
+        "models" => "Recommender models",
+        _ => "Other",
+    };
+    let total: i64 = usage.kinds.iter().map(|k| k.bytes).sum();
+    view! {
+        <div class="table-scroll">
+            <table class="storage">
+                <caption>{format!("Media storage by kind, measured {} (kept ten minutes)", utc_time(usage.measured_at))}</caption>
+                <thead><tr><th scope="col">"Kind"</th><th scope="col">"Objects"</th><th scope="col">"Size"</th></tr></thead>
+                <tbody>
+                    {usage.kinds.into_iter().map(|k| view! {
+                        <tr><th scope="row">{label(&k.kind)}</th><td>{thousands(k.objects)}</td><td>{bytes(k.bytes)}</td></tr>
+                    }).collect_view()}
+                    <tr><th scope="row">"All"</th><td></td><td>{bytes(total)}</td></tr>
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// A size in bytes the way people read it: 1.5 GB, 320 MB, 12 KB.
+fn bytes(n: i64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let mut value = n as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit < UNITS.len() - 1 {
+        value /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 || value >= 100.0 {
+        format!("{value:.0} {}", UNITS[unit])
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
     }
 }
 

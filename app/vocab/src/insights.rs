@@ -144,3 +144,24 @@ pub struct Dashboard {
     /// The recommender's versions, oldest first (the newest few dozen).
     pub models: Vec<ModelVersion>,
 }
+
+/// Media storage used by one kind of object.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StorageFigure {
+    /// `covers`, `photos`, `videos`, `models` or `other`.
+    pub kind: String,
+    /// How many objects.
+    pub objects: i64,
+    /// Their total size in bytes.
+    pub bytes: i64,
+}
+
+/// Media storage by kind, as measured at `measured_at` (the listing is kept a few minutes: a
+/// bucket of many objects takes a while to list).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StorageUsage {
+    /// One row per kind, in a fixed order (covers, photos, videos, models, other).
+    pub kinds: Vec<StorageFigure>,
+    /// Unix seconds.
+    pub measured_at: i64,
+}

@@ -55,6 +55,7 @@ fn calls(user_id: i64) -> Vec<(&'static str, Call)> {
         ("admin/account", Call::Get("user_id=1")),
         ("admin/delete_user", Call::Form([user(), vec![("confirm", "ada@example.com".into())]].concat())),
         ("admin/password_reset_link", Call::Form(user())),
+        ("admin/storage", Call::Get("")),
     ]
 }
 

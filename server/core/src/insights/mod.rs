@@ -7,6 +7,7 @@
 //! period of `n` days is the `n` days that end with today (today included).
 
 mod service;
+mod storage;
 mod year;
 
 pub use cinecloud_vocab::{
@@ -14,6 +15,7 @@ pub use cinecloud_vocab::{
     year::{CardSummary, Favourite, Moment, Rewatched, ShareCard, Streak, TOP_PEOPLE, YearInFilm},
 };
 pub use service::*;
+pub use storage::*;
 pub use year::*;
 
 use crate::playback::PlaybackEvent;

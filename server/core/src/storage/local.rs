@@ -166,6 +166,7 @@ impl LocalStore {
                     objects.push(StoredObject {
                         key: relative.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/"),
                         modified,
+                        size: meta.len(),
                         unfinished,
                     });
                 }

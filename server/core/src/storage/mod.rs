@@ -63,6 +63,8 @@ pub struct StoredObject {
     pub key: String,
     /// When it was last written, in Unix seconds.
     pub modified: i64,
+    /// Its size in bytes.
+    pub size: u64,
     /// The temporary file of a write that never finished, not an object.
     pub unfinished: bool,
 }
@@ -106,6 +108,15 @@ pub enum MediaStore {
 }
 
 impl MediaStore {
+    /// Which store this is, as a short name: the folder, or the bucket and prefix (a cache key;
+    /// no credentials).
+    pub fn identity(&self) -> String {
+        match self {
+            MediaStore::Local(s) => format!("local:{}", s.root().display()),
+            MediaStore::S3(s) => s.identity(),
+        }
+    }
+
     /// Writes an object whole; readers never see a partial object.
     pub async fn put(&self, key: &str, bytes: Bytes, content_type: &str) -> Result<(), StorageError> {
         check_key(key)?;

@@ -267,7 +267,12 @@ impl S3Store {
         Ok(keys)
     }
 
-    /// Every object under the store's prefix, with when it was written.
+    /// `s3:{endpoint}/{bucket}/{prefix}`.
+    pub(super) fn identity(&self) -> String {
+        format!("s3:{}/{}/{}", self.endpoint.as_deref().unwrap_or("aws"), self.bucket, self.prefix)
+    }
+
+    /// Every object under the store's prefix, with when it was written and its size.
     pub(super) async fn inventory(&self) -> Result<Vec<StoredObject>, StorageError> {
         let mut pages =
             self.client.list_objects_v2().bucket(&self.bucket).prefix(self.full_key("")).into_paginator().send();
@@ -277,7 +282,8 @@ impl S3Store {
             for object in page.contents() {
                 if let Some(key) = object.key().and_then(|k| k.strip_prefix(&self.prefix)) {
                     let modified = object.last_modified().map_or(0, |t| t.secs());
-                    objects.push(StoredObject { key: key.to_owned(), modified, unfinished: false });
+                    let size = object.size().map_or(0, |n| n.max(0) as u64);
+                    objects.push(StoredObject { key: key.to_owned(), modified, size, unfinished: false });
                 }
             }
         }

@@ -73,3 +73,38 @@ async fn s3_store_with_wrong_credentials_is_a_clear_backend_error() {
     assert!(matches!(err, StorageError::Backend(_)), "{err:?}");
     assert!(store.ping().await.is_err());
 }
+
+/// #20: the dashboard's storage by kind — counted by folder, sized in bytes, the same on a folder
+/// and on S3 — and measured again only once ten minutes have passed.
+async fn usage_by_kind(store: &MediaStore) {
+    use cinecloud_core::insights::{STORAGE_CACHE_SECS, storage_usage};
+    for (key, len) in [
+        ("covers/1/a-360.webp", 10),
+        ("covers/1/a-480.webp", 15),
+        ("profiles/2/p.jpg", 20),
+        ("videos/3/v.mp4", 30),
+        ("models/recommender-1.ccrm", 40),
+        ("stray/file.bin", 5),
+    ] {
+        store.put(key, Bytes::from(vec![7u8; len]), "application/octet-stream").await.unwrap();
+    }
+    let now = 1_800_000_000;
+    let usage = storage_usage(store, now).await.unwrap();
+    let rows: Vec<(&str, i64, i64)> = usage.kinds.iter().map(|k| (k.kind.as_str(), k.objects, k.bytes)).collect();
+    assert_eq!(rows, [("covers", 2, 25), ("photos", 1, 20), ("videos", 1, 30), ("models", 1, 40), ("other", 1, 5)]);
+    assert_eq!(usage.measured_at, now);
+
+    store.put("videos/4/w.mp4", Bytes::from(vec![1u8; 100]), "video/mp4").await.unwrap();
+    let kept = storage_usage(store, now + STORAGE_CACHE_SECS - 1).await.unwrap();
+    assert_eq!(kept, usage, "kept for ten minutes");
+    let fresh = storage_usage(store, now + STORAGE_CACHE_SECS).await.unwrap();
+    assert_eq!((fresh.kinds[2].objects, fresh.kinds[2].bytes), (2, 130));
+}
+
+#[tokio::test]
+async fn storage_usage_by_kind_on_a_folder_and_on_s3() {
+    let dir = tempfile::tempdir().unwrap();
+    usage_by_kind(&MediaStore::Local(LocalStore::open(dir.path().join("media")).unwrap())).await;
+    let s3 = TestS3::start().await;
+    usage_by_kind(&s3.store("usage/")).await;
+}
