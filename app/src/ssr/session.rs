@@ -173,17 +173,29 @@ pub async fn signed_in_user(
         return Ok(None);
     };
     if now_unix() - state.signed_in_at > policy.absolute_secs {
-        sign_out(session).await?;
+        forget_sign_in(session).await?;
         return Ok(None);
     }
     match accounts::find_user(&services.db, state.user_id).await {
         Ok(user) if user.session_epoch == state.epoch && user.disabled_at.is_none() => Ok(Some(user)),
         Ok(_) | Err(cinecloud_core::Error::NotFound) => {
-            sign_out(session).await?;
+            forget_sign_in(session).await?;
             Ok(None)
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Ends a session found stale while a page is drawn: its sign-in is removed, the session itself
+/// is left for the session layer (which drops an empty one's cookie).
+///
+/// Not [`sign_out`]: a streamed page's resources run after the session layer has looked at the
+/// session, and a flush there (which forgets the session's id) made the layer answer an empty
+/// 500 ("missing session id") for a viewer whose session an admin had just ended. Removing the
+/// key cannot race that way, and the ended session stays refused: its epoch is checked on every
+/// request.
+async fn forget_sign_in(session: &Session) -> Result<(), AppError> {
+    session.remove::<SignedIn>(AUTH_KEY).await.map_err(internal).map(drop)
 }
 
 /// Passes a password re-check's result through; when it was throttled (too many wrong passwords
