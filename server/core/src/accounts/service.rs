@@ -286,7 +286,7 @@ pub async fn delete_account(
 ) -> Result<(), AccountError> {
     let user = find_user(&services.db, user_id).await?;
     recheck_password(&services.db, &user, password, ("password", "Your password is not correct."), throttle).await?;
-    let user = match users::delete(&services.db, user_id, None).await? {
+    let user = match users::delete(&services.db, user_id, None, now_unix()).await? {
         Guarded::Done(user) => user,
         Guarded::NotFound => return Err(Error::NotFound.into()),
         Guarded::LastAdmin => return Err(last_admin("password").into()),
@@ -314,7 +314,7 @@ pub async fn delete_for_admin(services: &Services, user_id: i64, confirm: &str, 
         actor_id: by.actor_id,
         ..Event::new(EventKind::AccountDeletion, Outcome::Success, Some(user_id), by.client).detail("by an admin")
     };
-    let user = match users::delete(&services.db, user_id, Some(&audit)).await? {
+    let user = match users::delete(&services.db, user_id, Some(&audit), now_unix()).await? {
         Guarded::Done(user) => user,
         Guarded::NotFound => return Err(Error::NotFound),
         Guarded::LastAdmin => return Err(last_admin("confirm").into()),

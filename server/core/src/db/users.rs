@@ -303,6 +303,7 @@ pub async fn delete(
     db: &Db,
     id: i64,
     audit: Option<&crate::security_events::Event<'_>>,
+    now: i64,
 ) -> sqlx::Result<Guarded<User>> {
     on_db!(db, |pool| {
         let mut tx = pool.begin_write().await?;
@@ -320,7 +321,7 @@ pub async fn delete(
             sqlx::query(&super::ratings::refresh_summaries_sql(&rated)).execute(&mut *tx).await?;
         }
         if let Some(audit) = audit {
-            crate::db::security_events::insert_event!(&mut *tx, audit, crate::clock::now_unix())?;
+            crate::db::security_events::insert_event!(&mut *tx, audit, now)?;
         }
         tx.commit().await?;
         Ok(Guarded::Done(user))

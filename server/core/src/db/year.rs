@@ -38,43 +38,47 @@ pub async fn finishes(db: &Db, user_id: i64, days: Days) -> sqlx::Result<Vec<(i6
         .await)
 }
 
-/// `(id, name, different movies, milliseconds)`: the `limit` genres the viewer watched most in
-/// the year, by different movies, then time, then name.
-pub async fn top_genres(db: &Db, user_id: i64, days: Days, limit: i64) -> sqlx::Result<Vec<(i64, String, i64, i64)>> {
-    let sql = format!(
-        "SELECT CAST(0 AS BIGINT), g.name, COUNT(DISTINCT v.movie_id), CAST(SUM(v.watched_ms) AS BIGINT) \
-         FROM viewing_days v JOIN movie_genres mg ON mg.movie_id = v.movie_id JOIN genres g ON g.id = mg.genre_id \
-         WHERE v.user_id = $1 AND v.day >= $2 AND v.day <= $3 AND v.{VISIBLE} \
-         GROUP BY g.id, g.name ORDER BY 3 DESC, 4 DESC, 2 LIMIT $4"
-    );
-    on_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(user_id)
-        .bind(days.first)
-        .bind(days.last)
-        .bind(limit)
-        .fetch_all(pool)
-        .await)
+/// What a year's favourites rank.
+#[derive(Clone, Copy, Debug)]
+pub enum Ranked {
+    /// Genres (their id is reported as 0).
+    Genres,
+    /// People credited as director.
+    Directors,
+    /// People credited in the cast.
+    Actors,
 }
 
-/// The same for the people credited as `role` (`director` or `cast`).
-pub async fn top_people(
+/// `(id, name, different movies, milliseconds)`: the `limit` genres or people the viewer
+/// watched most in the year, by different movies, then time, then name.
+pub async fn top(
     db: &Db,
     user_id: i64,
     days: Days,
-    role: &str,
+    ranked: Ranked,
     limit: i64,
 ) -> sqlx::Result<Vec<(i64, String, i64, i64)>> {
+    let people = |role| {
+        format!("JOIN credits c ON c.movie_id = v.movie_id AND c.role = '{role}' JOIN people p ON p.id = c.person_id")
+    };
+    let (key, joins) = match ranked {
+        Ranked::Genres => (
+            "CAST(0 AS BIGINT), g.name",
+            "JOIN movie_genres mg ON mg.movie_id = v.movie_id JOIN genres g ON g.id = mg.genre_id".to_owned(),
+        ),
+        Ranked::Directors => ("p.id, p.name", people("director")),
+        Ranked::Actors => ("p.id, p.name", people("cast")),
+    };
+    let group = if matches!(ranked, Ranked::Genres) { "g.id, g.name" } else { "p.id, p.name" };
     let sql = format!(
-        "SELECT p.id, p.name, COUNT(DISTINCT v.movie_id), CAST(SUM(v.watched_ms) AS BIGINT) \
-         FROM viewing_days v JOIN credits c ON c.movie_id = v.movie_id JOIN people p ON p.id = c.person_id \
-         WHERE v.user_id = $1 AND v.day >= $2 AND v.day <= $3 AND c.role = $4 AND v.{VISIBLE} \
-         GROUP BY p.id, p.name ORDER BY 3 DESC, 4 DESC, 2 LIMIT $5"
+        "SELECT {key}, COUNT(DISTINCT v.movie_id), CAST(SUM(v.watched_ms) AS BIGINT) FROM viewing_days v {joins} \
+         WHERE v.user_id = $1 AND v.day >= $2 AND v.day <= $3 AND v.{VISIBLE} \
+         GROUP BY {group} ORDER BY 3 DESC, 4 DESC, 2 LIMIT $4"
     );
     on_db!(db, |pool| sqlx::query_as(&sql)
         .bind(user_id)
         .bind(days.first)
         .bind(days.last)
-        .bind(role)
         .bind(limit)
         .fetch_all(pool)
         .await)

@@ -13,7 +13,7 @@ use crate::{
     Error, FieldError, Result,
     db::{
         Db,
-        year::{self as rows, Days},
+        year::{self as rows, Days, Ranked},
     },
 };
 
@@ -31,9 +31,9 @@ pub async fn year_in_film(db: &Db, user_id: i64, year: Option<i32>, now: i64) ->
     let (viewing, finishes, genres, directors, actors, mine, all, since) = futures::try_join!(
         rows::viewing(db, user_id, days),
         rows::finishes(db, user_id, days),
-        rows::top_genres(db, user_id, days, limit),
-        rows::top_people(db, user_id, days, "director", limit),
-        rows::top_people(db, user_id, days, "cast", limit),
+        rows::top(db, user_id, days, Ranked::Genres, limit),
+        rows::top(db, user_id, days, Ranked::Directors, limit),
+        rows::top(db, user_id, days, Ranked::Actors, limit),
         rows::rating_counts(db, Some(user_id), days),
         rows::rating_counts(db, None, days),
         rows::first_day(db, user_id),
